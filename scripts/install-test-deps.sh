@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs (idempotently) every real peer and server the test suite talks to.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+
+debs=(dcmtk python3-pydicom dicom3tools orthanc postgresql chromium libpixelmed-java)
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-test-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Orthanc's Debian package starts a system service on install; the tests start their own.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop orthanc 2>/dev/null || true; fi
+pkill -x Orthanc 2>/dev/null || true
+
+# Node peers (dcmjs-dimse) for the network tests.
+if [ -f tests/peers/package.json ] && [ ! -d tests/peers/node_modules ]; then
+  (cd tests/peers && npm install --no-audit --no-fund --silent)
+fi
