@@ -12,6 +12,7 @@ import json
 import sys
 
 import pydicom
+from pydicom.sr._snomed_dict import mapping as SNOMED_MAPPING
 
 EVENT_CONTAINERS = {("113819", "DCM"), ("113706", "DCM"), ("113502", "DCM")}
 ACCUMULATION_CONTAINERS = {("113811", "DCM"), ("113702", "DCM")}
@@ -59,8 +60,12 @@ def code_of(seq):
     value = item.get("CodeValue") or item.get("LongCodeValue") or item.get("URNCodeValue")
     if value is None:
         return None
-    return {"code": str(value).strip(), "scheme": str(item.get("CodingSchemeDesignator", "")).strip(),
+    code = {"code": str(value).strip(), "scheme": str(item.get("CodingSchemeDesignator", "")).strip(),
             "meaning": text(item.get("CodeMeaning"))}
+    # Legacy SNOMED RT codes with their SNOMED CT equivalent, from pydicom's own mapping table.
+    if code["scheme"] == "SRT" and code["code"] in SNOMED_MAPPING["SRT"]:
+        code["sct"] = SNOMED_MAPPING["SRT"][code["code"]]
+    return code
 
 
 def content_item(item, path):
@@ -112,6 +117,22 @@ def find_containers(items, wanted, found):
             find_containers(item.ContentSequence, wanted, found)
 
 
+def exposure_dose_item(item):
+    out = {}
+    for keyword in ("CTDIvol", "KVP", "XRayTubeCurrentInuA", "ExposureTime", "ScanLength", "SpiralPitchFactor",
+                    "SeriesDescription", "AcquisitionType", "TotalCollimationWidth", "SingleCollimationWidth"):
+        if keyword in item:
+            elem = item[keyword]
+            out[keyword] = number_list(elem.value) if elem.VR in ("DS", "IS", "FD") else text(elem.value)
+    try:
+        block = item.private_block(0x00E1, "ELSCINT1")
+        raw = block[0x21].value
+        out["ELSCINT1_21"] = raw.decode("ascii").strip() if isinstance(raw, bytes) else str(raw).strip()
+    except KeyError:
+        pass
+    return out
+
+
 def main(path):
     ds = pydicom.dcmread(path, stop_before_pixels=True, force=True)
     out = {
@@ -159,6 +180,10 @@ def main(path):
                 out["header"][keyword] = number_list(elem.value)
             else:
                 out["header"][keyword] = text(elem.value)
+    if out["root"] and (out["root"]["code"], out["root"]["scheme"]) not in {("113701", "DCM"), ("113500", "DCM")} and "ContentSequence" in ds:
+        out["tree"] = []
+        walk(ds.ContentSequence, [out["root"]["code"]], out["tree"])
+    out["exposureDoseItems"] = [exposure_dose_item(item) for item in ds.get("ExposureDoseSequence", [])]
     phantom = ds.get("CTDIPhantomTypeCodeSequence")
     if phantom:
         out["header"]["CTDIPhantomTypeCode"] = code_of(phantom)
