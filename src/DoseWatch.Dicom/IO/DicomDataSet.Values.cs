@@ -49,6 +49,11 @@ public sealed partial class DicomDataSet
     private string? DecodeText(DicomElement e)
     {
         if (e.IsValueSkipped || e.Value.IsEmpty) return null;
+        var span = e.Value.Span;
+        // Every repertoire decodes plain ASCII without escapes as ASCII: skip finding the character set (a walk up the
+        // enclosing items), which is what most values in practice need.
+        if (e.VR.Kind is VRKind.CharsetText or VRKind.AsciiText or VRKind.Bytes && Ascii.IsValid(span) && span.IndexOf((byte)0x1B) < 0)
+            return e.VR.Kind == VRKind.Bytes && e.VR != DicomVR.UN ? null : Encoding.ASCII.GetString(span);
         return e.VR.Kind switch
         {
             VRKind.CharsetText => CharacterSet.Decode(e.Value.Span, personName: e.VR == DicomVR.PN),
