@@ -25,7 +25,7 @@ public static class ProjectionXRayDoseCodes
     public static readonly CodedConcept TotalAcquisitionTime = Dcm("113855", "Total Acquisition Time");
     public static readonly CodedConcept TotalNumberOfRadiographicFrames = Dcm("113731", "Total Number of Radiographic Frames");
     public static readonly CodedConcept ReferencePointDefinition = Dcm("113780", "Reference Point Definition");
-    public static readonly CodedConcept AccumulatedAverageGlandularDose = Dcm("111637", "Accumulated Average Glandular Dose");
+    public static readonly CodedConcept AccumulatedAverageGlandularDose = Dcm("111637", "Accumulated Average Glandular Dose (mammo)");
     public static readonly CodedConcept Laterality = Sct("272741003", "Laterality");
 
     // TID 10003 irradiation event
