@@ -1,4 +1,5 @@
-"""Walks the SR content tree of each file given with pydicom and prints, as JSON {file: entries}, one entry per content item in document order
+"""Walks the SR content tree of each SR file given (SOP class 1.2.840.10008.5.1.4.1.1.88.*) with pydicom and prints,
+as JSON {file: {"sop_class": uid, "template": root Template Identifier or null, "items": entries or null for non-SR files}}, one entry per content item in document order
 (pre-order, the root first): [concept code value, coding scheme designator, value, units code value].
 
 value by Value Type: NUM -> list of floats (Floating Point Value (0040,A161) when present, else Numeric Value (0040,A30A));
@@ -61,11 +62,14 @@ def value_of(item):
     if vt == "CODE":
         value, scheme = first_code(item, "ConceptCodeSequence")
         return (None if value is None else f"{value}|{scheme}"), None
-    text_keywords = {"TEXT": "TextValue", "UIDREF": "UID", "DATETIME": "DateTime", "DATE": "Date", "TIME": "Time",
-                     "PNAME": "PersonName"}
+    text_keywords = {"TEXT": "TextValue", "PNAME": "PersonName", "UIDREF": "UID", "DATETIME": "DateTime", "DATE": "Date",
+                     "TIME": "Time"}
     if vt in text_keywords:
         value = item.get(text_keywords[vt])
-        return (None if value is None or str(value) == "" else str(value).strip()), None
+        if value is None or str(value) == "":
+            return None, None
+        # TEXT and PNAME keep leading spaces (significant in UT); the ASCII VRs are trimmed on both sides.
+        return (str(value) if vt in ("TEXT", "PNAME") else str(value).strip()), None
     if vt in ("IMAGE", "COMPOSITE", "WAVEFORM"):
         return [str(r.get("ReferencedSOPInstanceUID", "")).strip() for r in item.get("ReferencedSOPSequence") or []], None
     return None, None
@@ -84,9 +88,15 @@ def walk(item, out):
 def main(paths):
     readings = {}
     for path in paths:
-        out = []
-        walk(pydicom.dcmread(path, force=True), out)
-        readings[path] = out
+        dataset = pydicom.dcmread(path, force=True, stop_before_pixels=True)
+        sop_class = str(dataset.get("SOPClassUID", "")).strip()
+        out = None
+        if sop_class.startswith("1.2.840.10008.5.1.4.1.1.88."):
+            out = []
+            walk(dataset, out)
+        templates = dataset.get("ContentTemplateSequence") or []
+        template = str(templates[0].get("TemplateIdentifier", "")).strip() if templates else None
+        readings[path] = {"sop_class": sop_class, "template": template or None, "items": out}
     json.dump(readings, sys.stdout, ensure_ascii=False)
 
 
