@@ -207,17 +207,10 @@ internal sealed class DicomParser
             // whatever the transfer syntax (PS3.5 §6.2.2 Note); any other VR with undefined length can only be a sequence.
             return ReadSequence(h, h.VR == DicomVR.UN ? DicomEncoding.ImplicitLittle : enc);
         }
-        if (!enc.ExplicitVR && h.VR == DicomVR.UN && h.Length >= 8 && StartsWithItemTag())
-        {
-            // An unknown (usually private) tag in Implicit VR whose value is a defined-length sequence: the first four
-            // bytes are the Item tag (FFFE,E000), which no sane binary value starts with. pydicom decides the same way.
-            return ReadSequence(h, enc);
-        }
+        // An unknown Implicit VR element of defined length stays UN bytes even when it happens to hold an item:
+        // DCMTK and pydicom both leave it so, and UN content is by definition Implicit VR LE, so nothing is lost.
         return ReadValue(h, enc, topLevel);
     }
-
-    private bool StartsWithItemTag() =>
-        _r.Ensure(4) && _r[0] == 0xFE && _r[1] == 0xFF && _r[2] == 0x00 && _r[3] == 0xE0;
 
     private long CheckedEnd(DicomElementHeader h, long start)
     {

@@ -20,6 +20,9 @@ internal static class ExternalTool
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        // DCMTK also loads private.dic, which gives known private tags a VR in Implicit VR files. DoseWatch reads
+        // unknown private elements as UN (PS3.5 §6.2.2) and has no private dictionary, so compare like with like.
+        psi.Environment["DCMDICTPATH"] = "/usr/share/libdcmtk17/dicom.dic";
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {exe}");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -39,7 +39,7 @@ public class RoundTripTests
 
         var read = DicomReader.ReadFile(source);
         DicomWriter.WriteFile(ours, new DicomFile(read.Meta, read.DataSet, ts));
-        var conv = ExternalTool.Run("dcmconv", [option, source, theirs]);
+        var conv = ExternalTool.Run("dcmconv", [option, "-e", source, theirs]); // -e: undefined lengths, as we write
         Assert.True(conv.ExitCode == 0, $"dcmconv failed: {conv.StdErr}");
 
         var expected = NormalisedDump(theirs);
@@ -64,6 +64,8 @@ public class RoundTripTests
             line = Regex.Replace(line, @"with (explicit|undefined) length ", "");
             if (line.Contains(" SQ (Sequence", StringComparison.Ordinal) || line.StartsWith("(fffe,e000)", StringComparison.Ordinal))
                 line = Regex.Replace(line, @"#\s*(\d+|u/l),", "#,");
+            // DCMTK drops all-space values on writing (a value of only padding is empty to it); we keep the bytes.
+            line = Regex.Replace(line, @"^(\([0-9a-f]{4},[0-9a-f]{4}\) [A-Z]{2}) \[ *\]\s*#\s*\d+, \d+", "$1 (no value available) #   0, 0");
             var depth = raw.Length - raw.TrimStart().Length;
             lines.Add(new string(' ', depth) + Regex.Replace(line, @"\s+#", " #"));
         }
