@@ -11,7 +11,7 @@ namespace DoseWatch.Dicom;
 /// </summary>
 internal sealed class DicomParser
 {
-    private DicomStreamReader _r;
+    private DicomStreamReader _r; // swapped for an inflating reader while a Deflated data set is read
     private readonly DicomReadOptions _options;
     private int _depth;
     private bool _offsetsAreInSource = true;
@@ -57,23 +57,31 @@ internal sealed class DicomParser
     /// <summary>Reads the data set to the end of the stream (or to the pixel data when asked to stop there).</summary>
     public DicomDataSet ReadDataSet(DicomTransferSyntax ts)
     {
-        var dataSet = new DicomDataSet();
-        if (ts.IsDeflated)
-        {
-            // Deflated Explicit VR LE (PS3.5 §A.5): everything after the meta group is one raw deflate stream.
-            // Offsets inside the inflated stream do not point into the source, so skipped values record -1.
-            var inflated = new DeflateStream(_r.RemainderAsStream(), CompressionMode.Decompress);
-            _r = new DicomStreamReader(inflated);
-            _offsetsAreInSource = false;
-        }
+        if (!ts.IsDeflated) return ReadTopLevel(ts);
+        // Deflated Explicit VR LE (PS3.5 §A.5): everything after the meta group is one raw deflate stream.
+        // Offsets inside the inflated stream do not point into the source, so skipped values record -1.
+        var source = _r;
+        using var inflated = new DicomStreamReader(new DeflateStream(source.RemainderAsStream(), CompressionMode.Decompress));
+        _r = inflated;
+        _offsetsAreInSource = false;
         try
         {
-            ReadElements(dataSet, DicomEncoding.Of(ts), end: -1, inUndefinedItem: false, topLevel: true);
+            return ReadTopLevel(ts);
         }
         catch (InvalidDataException ex)
         {
             throw new DicomFormatException($"corrupt deflate stream: {ex.Message}", _r.Position, null, ex);
         }
+        finally
+        {
+            _r = source;
+        }
+    }
+
+    private DicomDataSet ReadTopLevel(DicomTransferSyntax ts)
+    {
+        var dataSet = new DicomDataSet();
+        ReadElements(dataSet, DicomEncoding.Of(ts), end: -1, inUndefinedItem: false, topLevel: true);
         return dataSet;
     }
 

@@ -167,7 +167,7 @@ internal sealed class DicomStreamReader : IDisposable
         _buffer = [];
     }
 
-    private sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
+    private sealed class PrefixedStream(byte[] prefix, Stream rest) : ForwardReadStream
     {
         private int _prefixPos;
         public override int Read(byte[] buffer, int offset, int count)
@@ -181,14 +181,5 @@ internal sealed class DicomStreamReader : IDisposable
             }
             return rest.Read(buffer, offset, count);
         }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

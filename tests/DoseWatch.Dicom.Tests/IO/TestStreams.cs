@@ -1,24 +1,15 @@
 namespace DoseWatch.Dicom.Tests.IO;
 
 /// <summary>A network-like stream: not seekable, length unknown, and at most <paramref name="maxChunk"/> bytes per Read.</summary>
-internal sealed class TrickleStream(Stream inner, int maxChunk = 1) : Stream
+internal sealed class TrickleStream(Stream inner, int maxChunk = 1) : ForwardReadStream
 {
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, maxChunk));
     public override int Read(Span<byte> buffer) => inner.Read(buffer[..Math.Min(buffer.Length, maxChunk)]);
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>A non-seekable stream of <paramref name="header"/> followed by <paramref name="patternLength"/> generated
 /// bytes (byte i = i mod 251), so a "huge file" costs no memory or disk.</summary>
-internal sealed class GeneratedStream(byte[] header, long patternLength) : Stream
+internal sealed class GeneratedStream(byte[] header, long patternLength) : ForwardReadStream
 {
     private long _position;
 
@@ -39,15 +30,6 @@ internal sealed class GeneratedStream(byte[] header, long patternLength) : Strea
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>A sink that only counts and checks the pattern of <see cref="GeneratedStream"/>.</summary>
