@@ -59,12 +59,7 @@ public sealed class MigrationRunner(IDbConnectionFactory connections, MigrationC
     /// <summary>The newest applied version, or 0 for a database never migrated.</summary>
     public static async Task<int> ReadVersionAsync(DbConnection connection, CancellationToken cancellationToken = default)
     {
-        var exists = connection is Npgsql.NpgsqlConnection
-            ? await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "SELECT to_regclass('schema_migrations') IS NOT NULL", cancellationToken: cancellationToken))
-            : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", cancellationToken: cancellationToken)) > 0;
-        if (!exists) return 0;
+        if (!await connection.TableExistsAsync("schema_migrations", cancellationToken)) return 0;
         return await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
             "SELECT MAX(version) FROM schema_migrations", cancellationToken: cancellationToken)) ?? 0;
     }
