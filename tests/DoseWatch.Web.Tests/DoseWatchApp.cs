@@ -25,12 +25,20 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
     public static async Task<DoseWatchApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var app = new DoseWatchApp(settings);
-        app.UseKestrel(0);
-        app.StartServer();
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        app.BaseAddress = new Uri(addresses.First().Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
-        await app.WaitUntilHealthyAsync();
-        return app;
+        try
+        {
+            app.UseKestrel(0);
+            app.StartServer();
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            app.BaseAddress = new Uri(addresses.First().Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+            await app.WaitUntilHealthyAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
