@@ -47,7 +47,7 @@ public static class DoseObjectClassifier
     public static DoseObjectClassification Classify(DicomDataSet ds)
     {
         var sopClass = HeaderValues.Text(ds, DicomTag.SopClassUid) ?? "";
-        if (HeaderValues.Text(ds, DoseTags.ValueType) == "CONTAINER" && SrItem.ReadCode(ds.GetSequence(DoseTags.ConceptNameCodeSequence)) is { } rootConcept)
+        if (HeaderValues.Text(ds, DoseTags.ValueType) == "CONTAINER" && ds.GetCodedConcept(DoseTags.ConceptNameCodeSequence) is { } rootConcept)
             return ClassifyReport(ds, rootConcept);
         if (CtImageClasses.Contains(sopClass)) return new(DoseObjectClass.CtImage, "CT image");
         if (MrImageClasses.Contains(sopClass)) return new(DoseObjectClass.MrImage, "MR image");
@@ -59,14 +59,14 @@ public static class DoseObjectClassifier
         return new(DoseObjectClass.NotADoseObject, $"SOP class {sopClass} (modality {HeaderValues.Text(ds, DicomTag.Modality) ?? "none"}) carries no dose values DoseWatch reads");
     }
 
-    private static DoseObjectClassification ClassifyReport(DicomDataSet ds, ConceptCode rootConcept)
+    private static DoseObjectClassification ClassifyReport(DicomDataSet ds, CodedConcept rootConcept)
     {
-        if (DoseCodes.Same(rootConcept, DoseCodes.RadiopharmaceuticalRadiationDoseReport))
+        if (rootConcept == DoseCodes.RadiopharmaceuticalRadiationDoseReport)
             return new(DoseObjectClass.RadiopharmaceuticalRdsr, "root 113500 Radiopharmaceutical Radiation Dose Report");
-        if (DoseCodes.Same(rootConcept, SiemensRadiationSummaryReport.Root))
+        if (rootConcept == SiemensRadiationSummaryReport.Root)
             return new(DoseObjectClass.SiemensRadiationSummary, "root (C-10, 99SMS_RADSUM) Siemens Radiation Summary Report", SiemensRadiationSummaryReport.Name);
-        if (!DoseCodes.Same(rootConcept, DoseCodes.XRayRadiationDoseReport))
-            return new(DoseObjectClass.NotADoseObject, $"structured report with root concept ({rootConcept.Value}, {rootConcept.Scheme}, \"{rootConcept.Meaning}\") is not a radiation dose report");
+        if (rootConcept != DoseCodes.XRayRadiationDoseReport)
+            return new(DoseObjectClass.NotADoseObject, $"structured report with root concept ({rootConcept.CodeValue}, {rootConcept.CodingSchemeDesignator}, \"{rootConcept.CodeMeaning}\") is not a radiation dose report");
 
         var template = ds.GetSequence(DoseTags.ContentTemplateSequence) is { Items.Count: > 0 } t ? HeaderValues.Text(t.Items[0], DoseTags.TemplateIdentifier) : null;
         if (template == "10011") return new(DoseObjectClass.CtRdsr, "root 113701, template 10011");

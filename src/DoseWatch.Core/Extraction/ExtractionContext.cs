@@ -37,7 +37,7 @@ public sealed class ExtractionContext
             var c = CanonicalUnits.Convert(v, readable, canonicalUnit);
             if (c.Value is null)
             {
-                Warn(where, $"{item.Concept?.Meaning ?? item.Concept?.ToString()}: {c.Error}; value {v} not stored");
+                Warn(where, $"{item.Concept?.CodeMeaning ?? item.Concept?.ToString()}: {c.Error}; value {v} not stored");
                 return [];
             }
             converted.Add(c.Value.Value);

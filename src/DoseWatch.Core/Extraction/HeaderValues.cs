@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using DoseWatch.Core.Extraction.Sr;
 using DoseWatch.Dicom;
 
 namespace DoseWatch.Core.Extraction;
@@ -13,35 +11,9 @@ internal static class HeaderValues
     /// <summary>First value of a DS/IS/FD/FL/US attribute.</summary>
     public static double? Number(DicomDataSet ds, DicomTag tag) => Numbers(ds, tag) is [var first, ..] ? first : null;
 
-    public static IReadOnlyList<double> Numbers(DicomDataSet ds, DicomTag tag)
-    {
-        if (!ds.TryGet(tag, out var e) || e.IsValueSkipped || e.Value.IsEmpty) return [];
-        var span = e.Value.Span;
-        var vr = e.VR.Name;
-        switch (vr)
-        {
-            case "FD": return Binary(span, 8, s => BinaryPrimitives.ReadDoubleLittleEndian(s));
-            case "FL": return Binary(span, 4, s => BinaryPrimitives.ReadSingleLittleEndian(s));
-            case "US": return Binary(span, 2, s => BinaryPrimitives.ReadUInt16LittleEndian(s));
-            case "UL": return Binary(span, 4, s => BinaryPrimitives.ReadUInt32LittleEndian(s));
-            case "SS": return Binary(span, 2, s => BinaryPrimitives.ReadInt16LittleEndian(s));
-            case "SL": return Binary(span, 4, s => BinaryPrimitives.ReadInt32LittleEndian(s));
-            default: return SrItem.ParseDecimalStrings(ds.GetString(tag));
-        }
-    }
-
-    private delegate double SpanReader(ReadOnlySpan<byte> s);
-
-    private static List<double> Binary(ReadOnlySpan<byte> span, int size, SpanReader read)
-    {
-        var values = new List<double>(span.Length / size);
-        for (var i = 0; i + size <= span.Length; i += size)
-        {
-            var v = read(span[i..]);
-            if (double.IsFinite(v)) values.Add(v);
-        }
-        return values;
-    }
+    /// <summary>Every readable value (DS/IS leniently, binary VRs converted); unreadable or non-finite ones are dropped.</summary>
+    public static IReadOnlyList<double> Numbers(DicomDataSet ds, DicomTag tag) =>
+        ds.GetDoubles(tag).Where(v => v is { } x && double.IsFinite(x)).Select(v => v!.Value).ToList();
 
     public static DateOnly? Date(DicomDataSet ds, DicomTag tag) => ParseDate(Text(ds, tag));
 

@@ -6,7 +6,7 @@ attributes, and for each irradiation event every NUM (code, scheme, values, unit
 contains, found by code value + coding scheme. No unit conversion and no interpretation beyond locating the
 event and accumulation containers: the C# test converts units explicitly and compares.
 
-Usage: read_dose.py FILE
+Usage: read_dose.py FILE [FILE...]   (several files: one JSON object keyed by path)
 """
 import json
 import sys
@@ -133,7 +133,7 @@ def exposure_dose_item(item):
     return out
 
 
-def main(path):
+def read(path):
     ds = pydicom.dcmread(path, stop_before_pixels=True, force=True)
     out = {
         "sopClassUid": text(ds.get("SOPClassUID")),
@@ -187,8 +187,12 @@ def main(path):
     phantom = ds.get("CTDIPhantomTypeCodeSequence")
     if phantom:
         out["header"]["CTDIPhantomTypeCode"] = code_of(phantom)
-    json.dump(out, sys.stdout, indent=1)
+    return out
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    paths = sys.argv[1:]
+    if len(paths) == 1:
+        json.dump(read(paths[0]), sys.stdout)
+    else:
+        json.dump({p: read(p) for p in paths}, sys.stdout)

@@ -17,10 +17,10 @@ public static class CtImageHeaderExtractor
     {
         var study = StudyReader.Read(ds, null, context, "CT");
         var (key, keyKind) = EventKey(ds);
-        var phantom = SrItem.ReadCode(HeaderSearch.Holder(ds, DoseTags.CtdiPhantomTypeCodeSequence)?.GetSequence(DoseTags.CtdiPhantomTypeCodeSequence)) switch
+        var phantom = HeaderSearch.Holder(ds, DoseTags.CtdiPhantomTypeCodeSequence)?.GetCodedConcept(DoseTags.CtdiPhantomTypeCodeSequence) switch
         {
-            { } c when DoseCodes.Same(c, DoseCodes.IecHeadDosimetryPhantom) => CtdiPhantom.Head16,
-            { } c when DoseCodes.Same(c, DoseCodes.IecBodyDosimetryPhantom) => CtdiPhantom.Body32,
+            { } c when c == DoseCodes.IecHeadDosimetryPhantom => CtdiPhantom.Head16,
+            { } c when c == DoseCodes.IecBodyDosimetryPhantom => CtdiPhantom.Body32,
             _ => (CtdiPhantom?)null,
         };
         var ctdi = HeaderSearch.Number(ds, DoseTags.CtdiVol);

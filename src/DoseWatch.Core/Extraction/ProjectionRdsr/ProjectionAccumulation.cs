@@ -1,6 +1,7 @@
 using DoseWatch.Core.Domain;
 using DoseWatch.Core.Extraction.Sr;
 using DoseWatch.Core.Units;
+using DoseWatch.Dicom;
 
 namespace DoseWatch.Core.Extraction.ProjectionRdsr;
 
@@ -18,7 +19,7 @@ internal static class ProjectionAccumulation
         var allPlanes = containers.Where(c => DoseCodes.Same(c.Child(DoseCodes.AcquisitionPlane)?.CodeValueItem, DoseCodes.AllPlanes)).ToList();
         var used = allPlanes.Count > 0 ? allPlanes : containers;
 
-        double? Sum(ConceptCode code, string unit, string name) => SumOrNull(used.Select(c => context.Num(c.Descendant(code), unit, $"Accumulated X-Ray Dose Data › {name}")));
+        double? Sum(CodedConcept code, string unit, string name) => SumOrNull(used.Select(c => context.Num(c.Descendant(code), unit, $"Accumulated X-Ray Dose Data › {name}")));
 
         double? left = null, right = null, unlateralised = null;
         foreach (var agd in used.SelectMany(c => c.Descendants(DoseCodes.AccumulatedAverageGlandularDose)))

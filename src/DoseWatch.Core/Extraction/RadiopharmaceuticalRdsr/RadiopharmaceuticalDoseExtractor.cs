@@ -12,7 +12,7 @@ namespace DoseWatch.Core.Extraction.RadiopharmaceuticalRdsr;
 /// </summary>
 public static class RadiopharmaceuticalDoseExtractor
 {
-    private static readonly ConceptCode AdministrationEventUid = new("113503", "DCM");
+    private static readonly CodedConcept AdministrationEventUid = new("113503", "DCM");
 
     public static ExtractionResult Extract(DicomDataSet ds, SrItem root, ExtractionContext context)
     {

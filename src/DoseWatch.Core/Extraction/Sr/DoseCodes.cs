@@ -1,158 +1,148 @@
 using DoseWatch.Core.Domain;
+using DoseWatch.Dicom;
+using DoseWatch.Dicom.Sr.Codes;
 
 namespace DoseWatch.Core.Extraction.Sr;
 
 /// <summary>
-/// The concept codes DoseWatch reads (PS3.16; reference §5), matched on value and scheme only. Devices built before
-/// 2019 send legacy SNOMED RT (SRT) codes; <see cref="Normalise"/> maps those to their SNOMED CT (SCT) equivalents
-/// (mappings as in pydicom's _snomed_dict.py, reference §5) so every comparison is made on one form.
+/// The concept codes the extractors read (PS3.16; reference §5), by the names the extractors use: the toolkit's code
+/// tables (DoseWatch.Dicom.Sr.Codes) where they have the code, plus the few they lack. Matching is on value and scheme
+/// only (CodedConcept equality, which also treats legacy SRT codes as their SCT equivalents).
 /// </summary>
 public static class DoseCodes
 {
-    private static ConceptCode Dcm(string value) => new(value, "DCM");
-    private static ConceptCode Sct(string value) => new(value, "SCT");
-
     // Roots and templates
-    public static readonly ConceptCode XRayRadiationDoseReport = Dcm("113701");
-    public static readonly ConceptCode RadiopharmaceuticalRadiationDoseReport = Dcm("113500");
-    public static readonly ConceptCode PatientRadiationDoseReport = Dcm("128401");
-    public static readonly ConceptCode ProcedureReported = Dcm("121058");
-    public static readonly ConceptCode ComputedTomographyXRay = Sct("77477000");
-    public static readonly ConceptCode ProjectionXRay = Dcm("113704");
-    public static readonly ConceptCode Mammography = Sct("71651007");
+    public static readonly CodedConcept XRayRadiationDoseReport = CtDoseCodes.XRayRadiationDoseReport;
+    public static readonly CodedConcept RadiopharmaceuticalRadiationDoseReport = RadiopharmaceuticalDoseCodes.RadiopharmaceuticalRadiationDoseReport;
+    public static readonly CodedConcept PatientRadiationDoseReport = RadiopharmaceuticalDoseCodes.PatientRadiationDoseReport;
+    public static readonly CodedConcept ProcedureReported = CommonSrCodes.ProcedureReported;
+    public static readonly CodedConcept ComputedTomographyXRay = CtDoseCodes.ComputedTomographyXRay;
+    public static readonly CodedConcept ProjectionXRay = ProjectionXRayDoseCodes.ProjectionXRay;
+    public static readonly CodedConcept Mammography = ProjectionXRayDoseCodes.Mammography;
 
     // Observer context and device participant
-    public static readonly ConceptCode DeviceObserverUid = Dcm("121012");
-    public static readonly ConceptCode DeviceObserverName = Dcm("121013");
-    public static readonly ConceptCode DeviceObserverManufacturer = Dcm("121014");
-    public static readonly ConceptCode DeviceObserverModelName = Dcm("121015");
-    public static readonly ConceptCode DeviceObserverSerialNumber = Dcm("121016");
-    public static readonly ConceptCode StartOfXRayIrradiation = Dcm("113809");
+    public static readonly CodedConcept DeviceObserverUid = CommonSrCodes.DeviceObserverUid;
+    public static readonly CodedConcept DeviceObserverName = CommonSrCodes.DeviceObserverName;
+    public static readonly CodedConcept DeviceObserverManufacturer = CommonSrCodes.DeviceObserverManufacturer;
+    public static readonly CodedConcept DeviceObserverModelName = CommonSrCodes.DeviceObserverModelName;
+    public static readonly CodedConcept DeviceObserverSerialNumber = CommonSrCodes.DeviceObserverSerialNumber;
+    public static readonly CodedConcept StartOfXRayIrradiation = CtDoseCodes.StartOfXRayIrradiation;
 
     // Events, shared
-    public static readonly ConceptCode IrradiationEventUid = Dcm("113769");
-    public static readonly ConceptCode IrradiationEventUidRetired = Dcm("113853");
-    public static readonly ConceptCode DateTimeStarted = Dcm("111526");
-    public static readonly ConceptCode AcquisitionProtocol = Dcm("125203");
-    public static readonly ConceptCode TargetRegion = Dcm("123014");
-    public static readonly ConceptCode Kvp = Dcm("113733");
-    public static readonly ConceptCode XRayTubeCurrent = Dcm("113734");
-    public static readonly ConceptCode ExposureTime = Dcm("113824");
-    public static readonly ConceptCode ExposureTimeRetired = Dcm("113735");
+    public static readonly CodedConcept IrradiationEventUid = CommonSrCodes.IrradiationEventUid;
+    public static readonly CodedConcept IrradiationEventUidRetired = new("113853", "DCM");
+    public static readonly CodedConcept DateTimeStarted = CommonSrCodes.DateTimeStarted;
+    public static readonly CodedConcept AcquisitionProtocol = CommonSrCodes.AcquisitionProtocol;
+    public static readonly CodedConcept TargetRegion = CommonSrCodes.TargetRegion;
+    public static readonly CodedConcept Kvp = CtDoseCodes.Kvp;
+    public static readonly CodedConcept XRayTubeCurrent = CtDoseCodes.XRayTubeCurrent;
+    public static readonly CodedConcept ExposureTime = CtDoseCodes.ExposureTime;
+    public static readonly CodedConcept ExposureTimeRetired = new("113735", "DCM");
 
     // CT (TID 10011-10015)
-    public static readonly ConceptCode CtAccumulatedDoseData = Dcm("113811");
-    public static readonly ConceptCode TotalNumberOfIrradiationEvents = Dcm("113812");
-    public static readonly ConceptCode CtDoseLengthProductTotal = Dcm("113813");
-    public static readonly ConceptCode CtEffectiveDoseTotal = Dcm("113814");
-    public static readonly ConceptCode CtAcquisition = Dcm("113819");
-    public static readonly ConceptCode CtAcquisitionType = Dcm("113820");
-    public static readonly ConceptCode CtAcquisitionParameters = Dcm("113822");
-    public static readonly ConceptCode ScanningLength = Dcm("113825");
-    public static readonly ConceptCode NominalSingleCollimationWidth = Dcm("113826");
-    public static readonly ConceptCode NominalTotalCollimationWidth = Dcm("113827");
-    public static readonly ConceptCode PitchFactor = Dcm("113828");
-    public static readonly ConceptCode CtXRaySourceParameters = Dcm("113831");
-    public static readonly ConceptCode IdentificationOfTheXRaySource = Dcm("113832");
-    public static readonly ConceptCode MaximumXRayTubeCurrent = Dcm("113833");
-    public static readonly ConceptCode ExposureTimePerRotation = Dcm("113834");
-    public static readonly ConceptCode CtDose = Dcm("113829");
-    public static readonly ConceptCode MeanCtdiVol = Dcm("113830");
-    public static readonly ConceptCode CtdiwPhantomType = Dcm("113835");
-    public static readonly ConceptCode IecHeadDosimetryPhantom = Dcm("113690");
-    public static readonly ConceptCode IecBodyDosimetryPhantom = Dcm("113691");
-    public static readonly ConceptCode Dlp = Dcm("113838");
-    public static readonly ConceptCode SizeSpecificDoseEstimation = Dcm("113930");
-    public static readonly ConceptCode DerivedEffectiveDiameter = Dcm("113933");
-    public static readonly ConceptCode WaterEquivalentDiameter = Dcm("113980");
-    public static readonly ConceptCode DoseCheckAlertDetails = Dcm("113900");
-    public static readonly ConceptCode DlpAlertValueConfigured = Dcm("113901");
-    public static readonly ConceptCode CtdiVolAlertValueConfigured = Dcm("113902");
-    public static readonly ConceptCode DlpAlertValue = Dcm("113903");
-    public static readonly ConceptCode CtdiVolAlertValue = Dcm("113904");
-    public static readonly ConceptCode AccumulatedDlpForwardEstimate = Dcm("113905");
-    public static readonly ConceptCode AccumulatedCtdiVolForwardEstimate = Dcm("113906");
-    public static readonly ConceptCode ReasonForProceeding = Dcm("113907");
-    public static readonly ConceptCode DoseCheckNotificationDetails = Dcm("113908");
-    public static readonly ConceptCode DlpNotificationValueConfigured = Dcm("113909");
-    public static readonly ConceptCode CtdiVolNotificationValueConfigured = Dcm("113910");
-    public static readonly ConceptCode DlpNotificationValue = Dcm("113911");
-    public static readonly ConceptCode CtdiVolNotificationValue = Dcm("113912");
-    public static readonly ConceptCode DlpForwardEstimate = Dcm("113913");
-    public static readonly ConceptCode CtdiVolForwardEstimate = Dcm("113914");
-    public static readonly ConceptCode PersonName = Dcm("113870");
-    public static readonly ConceptCode Yes = Sct("373066001");
-    public static readonly ConceptCode No = Sct("373067005");
+    public static readonly CodedConcept CtAccumulatedDoseData = CtDoseCodes.CtAccumulatedDoseData;
+    public static readonly CodedConcept TotalNumberOfIrradiationEvents = CtDoseCodes.TotalNumberOfIrradiationEvents;
+    public static readonly CodedConcept CtDoseLengthProductTotal = CtDoseCodes.CtDoseLengthProductTotal;
+    public static readonly CodedConcept CtEffectiveDoseTotal = CtDoseCodes.CtEffectiveDoseTotal;
+    public static readonly CodedConcept CtAcquisition = CtDoseCodes.CtAcquisition;
+    public static readonly CodedConcept CtAcquisitionType = CtDoseCodes.CtAcquisitionType;
+    public static readonly CodedConcept CtAcquisitionParameters = CtDoseCodes.CtAcquisitionParameters;
+    public static readonly CodedConcept ScanningLength = CtDoseCodes.ScanningLength;
+    public static readonly CodedConcept NominalSingleCollimationWidth = CtDoseCodes.NominalSingleCollimationWidth;
+    public static readonly CodedConcept NominalTotalCollimationWidth = CtDoseCodes.NominalTotalCollimationWidth;
+    public static readonly CodedConcept PitchFactor = CtDoseCodes.PitchFactor;
+    public static readonly CodedConcept CtXRaySourceParameters = CtDoseCodes.CtXRaySourceParameters;
+    public static readonly CodedConcept IdentificationOfTheXRaySource = CtDoseCodes.IdentificationOfTheXRaySource;
+    public static readonly CodedConcept MaximumXRayTubeCurrent = CtDoseCodes.MaximumXRayTubeCurrent;
+    public static readonly CodedConcept ExposureTimePerRotation = CtDoseCodes.ExposureTimePerRotation;
+    public static readonly CodedConcept CtDose = CtDoseCodes.CtDose;
+    public static readonly CodedConcept MeanCtdiVol = CtDoseCodes.MeanCtdiVol;
+    public static readonly CodedConcept CtdiwPhantomType = CtDoseCodes.CtdiwPhantomType;
+    public static readonly CodedConcept IecHeadDosimetryPhantom = CtDoseCodes.IecHeadDosimetryPhantom;
+    public static readonly CodedConcept IecBodyDosimetryPhantom = CtDoseCodes.IecBodyDosimetryPhantom;
+    public static readonly CodedConcept Dlp = CtDoseCodes.Dlp;
+    public static readonly CodedConcept SizeSpecificDoseEstimation = CtDoseCodes.SizeSpecificDoseEstimation;
+    public static readonly CodedConcept DerivedEffectiveDiameter = new("113933", "DCM");
+    public static readonly CodedConcept WaterEquivalentDiameter = new("113980", "DCM");
+    public static readonly CodedConcept DoseCheckAlertDetails = CtDoseCodes.DoseCheckAlertDetails;
+    public static readonly CodedConcept DlpAlertValueConfigured = CtDoseCodes.DlpAlertValueConfigured;
+    public static readonly CodedConcept CtdiVolAlertValueConfigured = CtDoseCodes.CtdiVolAlertValueConfigured;
+    public static readonly CodedConcept DlpAlertValue = CtDoseCodes.DlpAlertValue;
+    public static readonly CodedConcept CtdiVolAlertValue = CtDoseCodes.CtdiVolAlertValue;
+    public static readonly CodedConcept AccumulatedDlpForwardEstimate = CtDoseCodes.AccumulatedDlpForwardEstimate;
+    public static readonly CodedConcept AccumulatedCtdiVolForwardEstimate = CtDoseCodes.AccumulatedCtdiVolForwardEstimate;
+    public static readonly CodedConcept ReasonForProceeding = CtDoseCodes.ReasonForProceeding;
+    public static readonly CodedConcept DoseCheckNotificationDetails = CtDoseCodes.DoseCheckNotificationDetails;
+    public static readonly CodedConcept DlpNotificationValueConfigured = CtDoseCodes.DlpNotificationValueConfigured;
+    public static readonly CodedConcept CtdiVolNotificationValueConfigured = CtDoseCodes.CtdiVolNotificationValueConfigured;
+    public static readonly CodedConcept DlpNotificationValue = CtDoseCodes.DlpNotificationValue;
+    public static readonly CodedConcept CtdiVolNotificationValue = CtDoseCodes.CtdiVolNotificationValue;
+    public static readonly CodedConcept DlpForwardEstimate = CtDoseCodes.DlpForwardEstimate;
+    public static readonly CodedConcept CtdiVolForwardEstimate = CtDoseCodes.CtdiVolForwardEstimate;
+    public static readonly CodedConcept PersonName = CommonSrCodes.PersonName;
+    public static readonly CodedConcept Yes = CommonSrCodes.Yes;
+    public static readonly CodedConcept No = CommonSrCodes.No;
 
     // Projection X-ray (TID 10001-10007)
-    public static readonly ConceptCode AccumulatedXRayDoseData = Dcm("113702");
-    public static readonly ConceptCode AcquisitionPlane = Dcm("113764");
-    public static readonly ConceptCode AllPlanes = Dcm("113890");
-    public static readonly ConceptCode DoseAreaProductTotal = Dcm("113722");
-    public static readonly ConceptCode DoseRpTotal = Dcm("113725");
-    public static readonly ConceptCode FluoroDoseAreaProductTotal = Dcm("113726");
-    public static readonly ConceptCode AcquisitionDoseAreaProductTotal = Dcm("113727");
-    public static readonly ConceptCode FluoroDoseRpTotal = Dcm("113728");
-    public static readonly ConceptCode AcquisitionDoseRpTotal = Dcm("113729");
-    public static readonly ConceptCode TotalFluoroTime = Dcm("113730");
-    public static readonly ConceptCode TotalAcquisitionTime = Dcm("113855");
-    public static readonly ConceptCode TotalNumberOfRadiographicFrames = Dcm("113731");
-    public static readonly ConceptCode AccumulatedAverageGlandularDose = Dcm("111637");
-    public static readonly ConceptCode Laterality = Sct("272741003");
-    public static readonly ConceptCode LeftBreast = Sct("80248007");
-    public static readonly ConceptCode RightBreast = Sct("73056007");
-    public static readonly ConceptCode Left = Sct("7771000");
-    public static readonly ConceptCode Right = Sct("24028007");
-    public static readonly ConceptCode IrradiationEventXRayData = Dcm("113706");
-    public static readonly ConceptCode IrradiationEventType = Dcm("113721");
-    public static readonly ConceptCode DoseAreaProduct = Dcm("122130");
-    public static readonly ConceptCode DoseRp = Dcm("113738");
-    public static readonly ConceptCode EntranceExposureAtRp = Dcm("111636");
-    public static readonly ConceptCode AverageGlandularDose = Dcm("111631");
-    public static readonly ConceptCode CompressionThickness = Dcm("111633");
-    public static readonly ConceptCode CompressionForce = Dcm("111647");
-    public static readonly ConceptCode ExposureIndex = Dcm("113845");
-    public static readonly ConceptCode TargetExposureIndex = Dcm("113846");
-    public static readonly ConceptCode DeviationIndex = Dcm("113847");
-    public static readonly ConceptCode PulseRate = Dcm("113791");
-    public static readonly ConceptCode NumberOfPulses = Dcm("113768");
-    public static readonly ConceptCode IrradiationDuration = Dcm("113742");
-    public static readonly ConceptCode AverageXRayTubeCurrent = Dcm("113767");
-    public static readonly ConceptCode Exposure = Dcm("113736");
-    public static readonly ConceptCode AnodeTargetMaterial = Dcm("111632");
-    public static readonly ConceptCode XRayFilters = Dcm("113771");
-    public static readonly ConceptCode XRayFilterType = Dcm("113772");
-    public static readonly ConceptCode XRayFilterMaterial = Dcm("113757");
-    public static readonly ConceptCode XRayFilterThicknessMinimum = Dcm("113758");
-    public static readonly ConceptCode XRayFilterThicknessMaximum = Dcm("113773");
+    public static readonly CodedConcept AccumulatedXRayDoseData = ProjectionXRayDoseCodes.AccumulatedXRayDoseData;
+    public static readonly CodedConcept AcquisitionPlane = ProjectionXRayDoseCodes.AcquisitionPlane;
+    public static readonly CodedConcept AllPlanes = ProjectionXRayDoseCodes.AllPlanes;
+    public static readonly CodedConcept DoseAreaProductTotal = ProjectionXRayDoseCodes.DoseAreaProductTotal;
+    public static readonly CodedConcept DoseRpTotal = ProjectionXRayDoseCodes.DoseRpTotal;
+    public static readonly CodedConcept FluoroDoseAreaProductTotal = ProjectionXRayDoseCodes.FluoroDoseAreaProductTotal;
+    public static readonly CodedConcept AcquisitionDoseAreaProductTotal = ProjectionXRayDoseCodes.AcquisitionDoseAreaProductTotal;
+    public static readonly CodedConcept FluoroDoseRpTotal = ProjectionXRayDoseCodes.FluoroDoseRpTotal;
+    public static readonly CodedConcept AcquisitionDoseRpTotal = ProjectionXRayDoseCodes.AcquisitionDoseRpTotal;
+    public static readonly CodedConcept TotalFluoroTime = ProjectionXRayDoseCodes.TotalFluoroTime;
+    public static readonly CodedConcept TotalAcquisitionTime = ProjectionXRayDoseCodes.TotalAcquisitionTime;
+    public static readonly CodedConcept TotalNumberOfRadiographicFrames = ProjectionXRayDoseCodes.TotalNumberOfRadiographicFrames;
+    public static readonly CodedConcept AccumulatedAverageGlandularDose = ProjectionXRayDoseCodes.AccumulatedAverageGlandularDose;
+    public static readonly CodedConcept Laterality = ProjectionXRayDoseCodes.Laterality;
+    public static readonly CodedConcept LeftBreast = new("80248007", "SCT");
+    public static readonly CodedConcept RightBreast = new("73056007", "SCT");
+    public static readonly CodedConcept Left = new("7771000", "SCT");
+    public static readonly CodedConcept Right = new("24028007", "SCT");
+    public static readonly CodedConcept IrradiationEventXRayData = ProjectionXRayDoseCodes.IrradiationEventXRayData;
+    public static readonly CodedConcept IrradiationEventType = ProjectionXRayDoseCodes.IrradiationEventType;
+    public static readonly CodedConcept DoseAreaProduct = ProjectionXRayDoseCodes.DoseAreaProduct;
+    public static readonly CodedConcept DoseRp = ProjectionXRayDoseCodes.DoseRp;
+    public static readonly CodedConcept EntranceExposureAtRp = ProjectionXRayDoseCodes.EntranceExposureAtRp;
+    public static readonly CodedConcept AverageGlandularDose = ProjectionXRayDoseCodes.AverageGlandularDose;
+    public static readonly CodedConcept CompressionThickness = ProjectionXRayDoseCodes.CompressionThickness;
+    public static readonly CodedConcept CompressionForce = ProjectionXRayDoseCodes.CompressionForce;
+    public static readonly CodedConcept ExposureIndex = ProjectionXRayDoseCodes.ExposureIndex;
+    public static readonly CodedConcept TargetExposureIndex = ProjectionXRayDoseCodes.TargetExposureIndex;
+    public static readonly CodedConcept DeviationIndex = ProjectionXRayDoseCodes.DeviationIndex;
+    public static readonly CodedConcept PulseRate = ProjectionXRayDoseCodes.PulseRate;
+    public static readonly CodedConcept NumberOfPulses = ProjectionXRayDoseCodes.NumberOfPulses;
+    public static readonly CodedConcept IrradiationDuration = ProjectionXRayDoseCodes.IrradiationDuration;
+    public static readonly CodedConcept AverageXRayTubeCurrent = ProjectionXRayDoseCodes.AverageXRayTubeCurrent;
+    public static readonly CodedConcept Exposure = ProjectionXRayDoseCodes.Exposure;
+    public static readonly CodedConcept AnodeTargetMaterial = ProjectionXRayDoseCodes.AnodeTargetMaterial;
+    public static readonly CodedConcept XRayFilters = ProjectionXRayDoseCodes.XRayFilters;
+    public static readonly CodedConcept XRayFilterType = ProjectionXRayDoseCodes.XRayFilterType;
+    public static readonly CodedConcept XRayFilterMaterial = ProjectionXRayDoseCodes.XRayFilterMaterial;
+    public static readonly CodedConcept XRayFilterThicknessMinimum = ProjectionXRayDoseCodes.XRayFilterThicknessMinimum;
+    public static readonly CodedConcept XRayFilterThicknessMaximum = ProjectionXRayDoseCodes.XRayFilterThicknessMaximum;
 
     // Radiopharmaceutical (TID 10021/10022)
-    public static readonly ConceptCode RadiopharmaceuticalAdministration = Dcm("113502");
-    public static readonly ConceptCode RadiopharmaceuticalAgentSrt = new("F-61FDB", "SRT");
-    public static readonly ConceptCode RadiopharmaceuticalAgent = Sct("417881006");
-    public static readonly ConceptCode RadiopharmaceuticalAgentCurrent = Sct("349358000");
-    public static readonly ConceptCode Radionuclide = Sct("89457008");
-    public static readonly ConceptCode AdministeredActivity = Dcm("113507");
-    public static readonly ConceptCode RadiopharmaceuticalStartDateTime = Dcm("123003");
-    public static readonly ConceptCode RouteOfAdministration = Sct("410675002");
+    public static readonly CodedConcept RadiopharmaceuticalAdministration = RadiopharmaceuticalDoseCodes.RadiopharmaceuticalAdministration;
+    public static readonly CodedConcept RadiopharmaceuticalAgentSrt = new("F-61FDB", "SRT");
+    public static readonly CodedConcept RadiopharmaceuticalAgent = RadiopharmaceuticalDoseCodes.RadiopharmaceuticalAgent;
+    public static readonly CodedConcept RadiopharmaceuticalAgentCurrent = new("349358000", "SCT");
+    public static readonly CodedConcept Radionuclide = RadiopharmaceuticalDoseCodes.Radionuclide;
+    public static readonly CodedConcept AdministeredActivity = RadiopharmaceuticalDoseCodes.AdministeredActivity;
+    public static readonly CodedConcept RadiopharmaceuticalStartDateTime = RadiopharmaceuticalDoseCodes.RadiopharmaceuticalStartDateTime;
+    public static readonly CodedConcept RouteOfAdministration = RadiopharmaceuticalDoseCodes.RouteOfAdministration;
 
-    /// <summary>Legacy SNOMED RT → SNOMED CT for the codes dose reports use (reference §5).</summary>
-    private static readonly Dictionary<string, string> SrtToSct = new(StringComparer.Ordinal)
-    {
-        ["P5-08000"] = "77477000", ["P5-40010"] = "71651007", ["G-C0E8"] = "363703001", ["P5-08001"] = "116152004",
-        ["R-FB8F1"] = "702569007", ["P5-06000"] = "44491008", ["G-C171"] = "272741003", ["G-C036"] = "370129005",
-        ["C-10072"] = "89457008", ["R-42806"] = "304283002", ["G-C340"] = "410675002", ["F-61FDB"] = "417881006",
-        ["G-C2D0"] = "363589002", ["G-C581"] = "272737002", ["R-0038D"] = "373066001", ["R-00339"] = "373067005",
-        ["T-D1100"] = "69536005", ["T-D3000"] = "51185008", ["T-D4000"] = "113345001", ["T-D6000"] = "12921003",
-        ["R-FAB56"] = "416775004", ["T-D0010"] = "38266002", ["G-D101"] = "47625008", ["G-D103"] = "78421000",
-        ["T-04020"] = "73056007", ["T-04030"] = "80248007", ["T-04000"] = "76752008", ["G-A100"] = "24028007", ["G-A101"] = "7771000",
-        ["C-120F9"] = "105830007", ["C-127F9"] = "105837005", ["C-150F9"] = "105860002", ["C-167F9"] = "105877002",
-        ["C-164F9"] = "105874009", ["C-137F9"] = "105847008", ["C-132F9"] = "105842002", ["C-1190E"] = "429310004",
-    };
+    /// <summary>The domain form of a code: legacy SRT codes as their SNOMED CT equivalent (LegacySnomedIds), others as sent.</summary>
+    public static ConceptCode ToDomain(CodedConcept code) =>
+        code.CodingSchemeDesignator.Trim().ToUpperInvariant() is "SRT" or "SNM3" && LegacySnomedIds.ToConceptId(code.CodeValue) is { } sct
+            ? new ConceptCode(sct, "SCT", code.CodeMeaning)
+            : new ConceptCode(code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning);
 
-    public static ConceptCode Normalise(ConceptCode code) =>
-        code.Scheme == "SRT" && SrtToSct.TryGetValue(code.Value, out var sct) ? new ConceptCode(sct, "SCT", code.Meaning) : code;
+    public static ConceptCode Normalise(ConceptCode code) => ToDomain(new CodedConcept(code.Value, code.Scheme, code.Meaning));
 
-    /// <summary>Equality on (value, scheme) after mapping legacy SRT codes to SCT.</summary>
-    public static bool Same(ConceptCode? a, ConceptCode? b) => a is not null && b is not null && Normalise(a).Equals(Normalise(b));
+    /// <summary>Equality on (value, scheme), legacy SRT and SCT forms being the same concept (CodedConcept's equality).</summary>
+    public static bool Same(ConceptCode? a, CodedConcept b) => a is not null && new CodedConcept(a.Value, a.Scheme) == b;
 }

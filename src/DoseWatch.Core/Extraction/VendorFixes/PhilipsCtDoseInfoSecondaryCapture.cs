@@ -1,7 +1,6 @@
 using System.Text;
 using DoseWatch.Core.Domain;
 using DoseWatch.Core.Extraction.ImageHeaders;
-using DoseWatch.Core.Extraction.Sr;
 using DoseWatch.Core.Units;
 using DoseWatch.Dicom;
 
@@ -64,7 +63,7 @@ public static class PhilipsCtDoseInfoSecondaryCapture
             if (HeaderValues.Text(item, new DicomTag(PrivateGroup, block)) != PrivateCreator) continue;
             if (!item.TryGet(new DicomTag(PrivateGroup, (ushort)((block << 8) | 0x21)), out var dlp) || dlp.Value.IsEmpty) return null;
             var text = Encoding.ASCII.GetString(dlp.Value.Span);
-            if (SrItem.ParseDecimalStrings(text) is [var v, ..]) return v;
+            if (NumberString.ParseDouble(text.Trim('\0', ' ')) is { } v) return v;
             context.Warn(where, $"ELSCINT1 DLP '{text.Trim()}' is not a number");
             return null;
         }

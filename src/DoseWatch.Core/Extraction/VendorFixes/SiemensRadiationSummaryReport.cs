@@ -14,11 +14,11 @@ namespace DoseWatch.Core.Extraction.VendorFixes;
 public static class SiemensRadiationSummaryReport
 {
     public const string Name = "SiemensRadiationSummaryReport";
-    public static readonly ConceptCode Root = new("C-10", "99SMS_RADSUM");
-    private static readonly ConceptCode TotalExposures = new("C-200", "99SMS_RADSUM");
-    private static readonly ConceptCode CumulativeFluoroTime = new("C-202", "99SMS_RADSUM");
-    private static readonly ConceptCode CumulativeDap = new("C-204", "99SMS_RADSUM");
-    private static readonly ConceptCode CumulativeAirKerma = new("C-210", "99SMS_RADSUM");
+    public static readonly CodedConcept Root = new("C-10", "99SMS_RADSUM");
+    private static readonly CodedConcept TotalExposures = new("C-200", "99SMS_RADSUM");
+    private static readonly CodedConcept CumulativeFluoroTime = new("C-202", "99SMS_RADSUM");
+    private static readonly CodedConcept CumulativeDap = new("C-204", "99SMS_RADSUM");
+    private static readonly CodedConcept CumulativeAirKerma = new("C-210", "99SMS_RADSUM");
 
     public static ExtractionResult Extract(DicomDataSet ds, SrItem root, ExtractionContext context)
     {
