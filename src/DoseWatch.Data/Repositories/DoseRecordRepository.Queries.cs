@@ -77,6 +77,14 @@ public sealed partial class DoseRecordRepository
     private static string Like(string text) =>
         "%" + text.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 
+    // "(@s0, @s1, ...)": Dapper would bind a list as one array parameter on Npgsql, which IN does not accept.
+    private static (string Sql, DynamicParameters Parameters) InList(IReadOnlyList<string> values)
+    {
+        var p = new DynamicParameters();
+        for (var i = 0; i < values.Count; i++) p.Add("s" + i.ToString(CultureInfo.InvariantCulture), values[i]);
+        return ("(" + string.Join(", ", values.Select((_, i) => "@s" + i.ToString(CultureInfo.InvariantCulture))) + ")", p);
+    }
+
     private static async Task<List<IDictionary<string, object?>>> QueryRowsAsync(DbConnection connection, string sql, object? parameters, CancellationToken ct) =>
         (await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: ct)))
             .Select(row => (IDictionary<string, object?>)(IDictionary<string, object>)row).ToList();
@@ -86,12 +94,13 @@ public sealed partial class DoseRecordRepository
     {
         var result = new Dictionary<string, List<(IrradiationEvent, string)>>(StringComparer.Ordinal);
         if (studies.Count == 0) return result;
+        var (inStudies, p) = InList(studies);
         var rows = await QueryRowsAsync(connection,
-            "SELECT * FROM irradiation_events WHERE study_instance_uid IN @Studies ORDER BY study_instance_uid, started_at, event_uid", new { Studies = studies }, ct);
+            $"SELECT * FROM irradiation_events WHERE study_instance_uid IN {inStudies} ORDER BY study_instance_uid, started_at, event_uid", p, ct);
         var sources = withDetails ? await QueryRowsAsync(connection,
-            "SELECT * FROM ct_xray_sources WHERE study_instance_uid IN @Studies ORDER BY source_index", new { Studies = studies }, ct) : [];
+            $"SELECT * FROM ct_xray_sources WHERE study_instance_uid IN {inStudies} ORDER BY source_index", p, ct) : [];
         var checks = withDetails ? await QueryRowsAsync(connection,
-            "SELECT * FROM ct_dose_check_notifications WHERE study_instance_uid IN @Studies", new { Studies = studies }, ct) : [];
+            $"SELECT * FROM ct_dose_check_notifications WHERE study_instance_uid IN {inStudies}", p, ct) : [];
         foreach (var row in rows)
         {
             var study = DoseRecordColumns.Str(row, "study_instance_uid")!;
@@ -126,8 +135,9 @@ public sealed partial class DoseRecordRepository
     {
         var result = new Dictionary<string, List<AccumulatedDose>>(StringComparer.Ordinal);
         if (studies.Count == 0) return result;
+        var (inStudies, p) = InList(studies);
         var rows = await QueryRowsAsync(connection,
-            "SELECT * FROM dose_source_objects WHERE study_instance_uid IN @Studies AND kind = 'DoseObject'", new { Studies = studies }, ct);
+            $"SELECT * FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND kind = 'DoseObject'", p, ct);
         foreach (var r in rows)
         {
             var study = DoseRecordColumns.Str(r, "study_instance_uid")!;

@@ -16,7 +16,12 @@ public sealed partial class DoseRecordRepository
     private readonly Func<CancellationToken, Task<DbConnection>> _open;
     private readonly TimeProvider _clock;
 
-    /// <param name="openConnection">Opens a connection to the DoseWatch database (e.g. IDbConnectionFactory.OpenAsync).</param>
+    public DoseRecordRepository(IDbConnectionFactory connections, TimeProvider? clock = null)
+        : this(connections.OpenAsync, clock)
+    {
+    }
+
+    /// <param name="openConnection">Opens a connection to the DoseWatch database.</param>
     public DoseRecordRepository(Func<CancellationToken, Task<DbConnection>> openConnection, TimeProvider? clock = null)
     {
         _open = openConnection;
