@@ -1,3 +1,4 @@
+using DoseWatch.Web.Api;
 using DoseWatch.Web.Components;
 using DoseWatch.Web.Health;
 using Hangfire;
@@ -31,6 +32,7 @@ public static class WebHosting
     {
         app.MapStaticAssets();
         app.MapDoseWatchHealth("/health");
+        app.MapStudiesApi();
         // Local requests only (Hangfire's default filter) until users and roles exist.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/" });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
