@@ -1,4 +1,5 @@
 using DoseWatch.Dicom.Network.Dimse;
+using DoseWatch.Web.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace DoseWatch.Web.Dicom;
@@ -9,9 +10,10 @@ namespace DoseWatch.Web.Dicom;
 /// </summary>
 public sealed class InboxSpool
 {
-    public InboxSpool(IConfiguration configuration, IOptions<DicomScpOptions> options, IInstanceReceivedSink sink, ILogger<InboxSpool> logger)
+    public InboxSpool(DataDirectory dataDirectory, IOptions<DicomScpOptions> options, IInstanceReceivedSink sink, ILogger<InboxSpool> logger)
     {
-        Directory = Path.GetFullPath(Path.Combine(configuration["DoseWatch:DataDirectory"] is { Length: > 0 } d ? d : "./data", "inbox"));
+        // The same data directory as the database (resolved against the content root), whatever the working directory.
+        Directory = Path.Combine(dataDirectory.Path, "inbox");
         Store = new DirectoryStore(Directory, async (instance, ct) =>
         {
             try
