@@ -41,12 +41,13 @@ internal sealed class DicomElementWriter
         }
         if (e.IsValueSkipped)
             throw new InvalidOperationException($"{e.Tag} was skipped when read (value not in memory) and cannot be written");
-        var vr = _enc.ExplicitVR && !e.VR.IsKnown ? DicomVR.UN : e.VR;
         var value = e.Value.Span;
         var padded = value.Length % 2 == 1;
         var length = value.Length + (padded ? 1 : 0);
-        if (_enc.ExplicitVR && !vr.HasLongExplicitLength && length > 0xFFFF)
-            throw new InvalidOperationException($"{e.Tag} {vr}: {length} bytes do not fit the 16-bit length of an explicit {vr} element");
+        var vr = e.VR;
+        // An unknown VR, or a value too long for a 16-bit explicit length (possible when it came from Implicit VR),
+        // can only be written losslessly as UN (PS3.5 §6.2.2): its bytes are kept, and UN is never byte-swapped.
+        if (_enc.ExplicitVR && (!vr.IsKnown || (!vr.HasLongExplicitLength && length > 0xFFFF))) vr = DicomVR.UN;
         WriteHeader(e.Tag, vr, (uint)length);
         if (_enc.BigEndian && vr.UnitSize > 1)
         {
