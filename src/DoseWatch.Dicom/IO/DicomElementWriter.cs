@@ -64,18 +64,17 @@ internal sealed class DicomElementWriter
 
     private void WriteSequence(DicomSequence sq)
     {
-        // A sequence read from a UN element stays UN: its content is Implicit VR Little Endian (PS3.5 §6.2.2).
-        var isUn = sq.VR == DicomVR.UN;
-        WriteHeader(sq.Tag, isUn ? DicomVR.UN : DicomVR.SQ, DicomElementHeader.UndefinedLength);
-        var inner = isUn && _enc != DicomEncoding.ImplicitLittle ? new DicomElementWriter(_out, DicomEncoding.ImplicitLittle) : this;
+        // Always SQ, even for a sequence that was read from a UN element (PS3.5 §6.2.2): its items are then encoded
+        // in this writer's syntax, as DCMTK and pydicom also re-encode them. Keeping UN would force Implicit VR LE
+        // content into an Explicit or Big Endian file, which some readers get wrong.
+        WriteHeader(sq.Tag, DicomVR.SQ, DicomElementHeader.UndefinedLength);
         foreach (var item in sq.Items)
         {
-            inner.WriteHeader(DicomTag.Item, default, DicomElementHeader.UndefinedLength);
-            inner.WriteElements(item);
-            inner.WriteHeader(DicomTag.ItemDelimitationItem, default, 0);
+            WriteHeader(DicomTag.Item, default, DicomElementHeader.UndefinedLength);
+            WriteElements(item);
+            WriteHeader(DicomTag.ItemDelimitationItem, default, 0);
         }
-        inner.WriteHeader(DicomTag.SequenceDelimitationItem, default, 0);
-        if (!ReferenceEquals(inner, this)) inner.Flush();
+        WriteHeader(DicomTag.SequenceDelimitationItem, default, 0);
     }
 
     private void WriteFragments(DicomFragments f)
