@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
 export TCP_NODELAY=1   # DCMTK leaves Nagle on otherwise: ~40 ms per small write on loopback
-rm -rf TestResults
-dotnet test DoseWatch.sln -c Release --results-directory TestResults --logger "trx" "$@"
+# One TRX per test project (tests/<project>/TestResults/results.trx): .ci/run sums their counters.
+find tests -path "*/TestResults/*.trx" -delete 2>/dev/null || true
+dotnet test DoseWatch.sln -c Release --logger "trx;LogFileName=results.trx" "$@"

@@ -1,15 +1,27 @@
 using DoseWatch.Cli.Commands;
 
-return args.FirstOrDefault() switch
+// One case per command; each command parses its own arguments and returns the process exit code.
+return args.Length == 0 ? Usage() : args[0] switch
 {
+    "dump" => DumpCommand.Run(args[1..], Console.Out, Console.Error),
+    "bench" => BenchCommand.Run(args[1..], Console.Out, Console.Error),
     "send" => await SendCommand.RunAsync(args[1..]),
     "echo" => await EchoCommand.RunAsync(args[1..]),
     "listen" => await ListenCommand.RunAsync(args[1..]),
-    _ => Usage(),
+    "-h" or "--help" or "help" => Usage(),
+    _ => Usage($"unknown command '{args[0]}'"),
 };
 
-static int Usage()
+static int Usage(string? error = null)
 {
-    Console.Error.WriteLine($"usage:\n  {SendCommand.Usage}\n  {EchoCommand.Usage}\n  {ListenCommand.Usage}");
-    return 2;
+    if (error is not null) Console.Error.WriteLine($"dosewatch: {error}");
+    (error is null ? Console.Out : Console.Error).WriteLine("""
+        usage: dosewatch <command> [options]
+          dump FILE [--stop-before-pixels] [--long]   print a DICOM file like dcmdump
+          bench parse [--stop-before-pixels] [--seconds N] FILE...   files/s parsing the given files in-process
+          send HOST PORT FILES|FOLDERS [--aet AE] [--aec AE]   C-STORE files to a Store SCP over one association
+          echo HOST PORT [--aet AE] [--aec AE]   C-ECHO a DICOM peer
+          listen PORT --dir DIR [--aet AE] [--no-fsync]   run the Store SCP standalone, storing into DIR
+        """);
+    return error is null ? 0 : 2;
 }

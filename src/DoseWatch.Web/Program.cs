@@ -1,28 +1,18 @@
-using DoseWatch.Web.Components;
+using DoseWatch.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddDoseWatchData();
+builder.AddDoseWatchJobs();
+builder.AddDoseWatchWeb();
 builder.Services.AddDicomStoreScp(builder.Configuration);
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
-
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.UseDoseWatchWeb();
+app.MapDoseWatchEndpoints();
 
 app.Run();
+
+/// <summary>Entry point; public for WebApplicationFactory in the tests.</summary>
+public partial class Program;

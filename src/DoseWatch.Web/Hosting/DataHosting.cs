@@ -1,0 +1,40 @@
+using DoseWatch.Data;
+using DoseWatch.Data.Migrations;
+using DoseWatch.Data.Repositories;
+using Microsoft.Extensions.Options;
+
+namespace DoseWatch.Web.Hosting;
+
+public static class DataHosting
+{
+    /// <summary>Data directory, database connections, and migrations applied before anything else starts.</summary>
+    public static WebApplicationBuilder AddDoseWatchData(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DoseWatchOptions>().BindConfiguration(DoseWatchOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "DoseWatch:DataDirectory must not be empty.")
+            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => Enum.IsDefined(o.Provider), "DoseWatch:Database:Provider must be Sqlite or PostgreSql.")
+            .Validate(o => o.Provider != DatabaseProvider.PostgreSql || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "DoseWatch:Database:ConnectionString is required when DoseWatch:Database:Provider is PostgreSql.")
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => DataDirectory.Resolve(sp.GetRequiredService<IOptions<DoseWatchOptions>>().Value, sp.GetRequiredService<IHostEnvironment>()));
+        services.AddSingleton(sp => DbConnectionFactory.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<DataDirectory>().Path));
+        services.AddSingleton(sp => MigrationCatalog.Embedded(sp.GetRequiredService<IDbConnectionFactory>().Provider));
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<DeviceRepository>();
+        services.AddSingleton<OverviewRepository>();
+        // Registered before the job server and the Store SCP, so both start on a migrated schema.
+        services.AddHostedService<MigrateOnStartup>();
+        return builder;
+    }
+
+    private sealed class MigrateOnStartup(MigrationRunner runner) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => runner.MigrateAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

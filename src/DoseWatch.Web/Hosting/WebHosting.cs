@@ -1,0 +1,39 @@
+using DoseWatch.Web.Components;
+using DoseWatch.Web.Health;
+using Hangfire;
+
+namespace DoseWatch.Web.Hosting;
+
+public static class WebHosting
+{
+    /// <summary>Blazor (interactive Server), health checks and the modality connection details shown to users.</summary>
+    public static WebApplicationBuilder AddDoseWatchWeb(this WebApplicationBuilder builder)
+    {
+        // The root wwwroot/ is linked into this project's static web assets; their manifest is also wanted outside
+        // Development (e.g. `dotnet run -c Release`). Without a manifest (a published app) this does nothing.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddSingleton(sp => DicomListenerInfo.From(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddDoseWatchHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication UseDoseWatchWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapDoseWatchEndpoints(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapDoseWatchHealth("/health");
+        // Local requests only (Hangfire's default filter) until users and roles exist.
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/" });
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,41 @@
+using DoseWatch.Data.Migrations;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Tests;
+
+namespace DoseWatch.Data.Tests.Repositories;
+
+public abstract class DeviceRepositoryFacts(ITestDatabases databases) : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await databases.DisposeAsync();
+
+    [Fact]
+    public async Task The_same_identity_is_one_device_whose_last_seen_only_moves_forward()
+    {
+        var factory = await databases.NewDatabaseAsync();
+        await new MigrationRunner(factory, MigrationCatalog.Embedded(databases.Provider)).MigrateAsync();
+        var devices = new DeviceRepository(factory);
+        var t0 = new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
+
+        var first = await devices.RecordSeenAsync("CT1", "CTROOM1", "GE", "Revolution", "123", t0);
+        var again = await devices.RecordSeenAsync("CT1", "CTROOM1", "GE", "Revolution", "123", t0.AddHours(2));
+        var late = await devices.RecordSeenAsync("CT1", "CTROOM1", "GE", "Revolution", "123", t0.AddHours(1));
+        var other = await devices.RecordSeenAsync("CT1", "CTROOM1", "GE", "Revolution", "456", t0);
+        var list = await devices.ListAsync();
+
+        Assert.Equal(first, again);
+        Assert.Equal(first, late);
+        Assert.NotEqual(first, other);
+        Assert.Equal(2, list.Count);
+        var ct = Assert.Single(list, d => d.Id == first);
+        Assert.Equal((t0, t0.AddHours(2)), (ct.FirstSeen, ct.LastSeen));
+        Assert.Equal(("CT1", "CTROOM1", "GE", "Revolution", "123"), (ct.AeTitle, ct.StationName, ct.Manufacturer, ct.Model, ct.Serial));
+        Assert.Equal(first, list[0].Id); // most recently seen first
+    }
+}
+
+public sealed class SqliteDeviceRepositoryFacts() : DeviceRepositoryFacts(new SqliteTestDatabases());
+
+public sealed class PostgreSqlDeviceRepositoryFacts(PostgresServerFixture postgres)
+    : DeviceRepositoryFacts(new PostgreSqlTestDatabases(postgres.Server)), IClassFixture<PostgresServerFixture>;

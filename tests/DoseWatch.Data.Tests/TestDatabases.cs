@@ -1,0 +1,48 @@
+using DoseWatch.Data;
+using DoseWatch.Tests;
+
+namespace DoseWatch.Data.Tests;
+
+/// <summary>Gives each test a fresh, empty database on one provider; everything it made is removed on dispose.</summary>
+public interface ITestDatabases : IAsyncDisposable
+{
+    DatabaseProvider Provider { get; }
+
+    Task<IDbConnectionFactory> NewDatabaseAsync();
+}
+
+public sealed class SqliteTestDatabases : ITestDatabases
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("dosewatch-sqlite-");
+
+    public DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public Task<IDbConnectionFactory> NewDatabaseAsync() =>
+        Task.FromResult<IDbConnectionFactory>(new SqliteConnectionFactory(Path.Combine(_directory.FullName, $"{Guid.NewGuid():N}.db")));
+
+    public ValueTask DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}
+
+public sealed class PostgreSqlTestDatabases(PostgresServer server) : ITestDatabases
+{
+    private readonly List<PostgreSqlConnectionFactory> _factories = [];
+
+    public DatabaseProvider Provider => DatabaseProvider.PostgreSql;
+
+    public async Task<IDbConnectionFactory> NewDatabaseAsync()
+    {
+        var factory = new PostgreSqlConnectionFactory(await server.CreateDatabaseAsync());
+        _factories.Add(factory);
+        return factory;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var f in _factories) await f.DisposeAsync();
+    }
+}

@@ -1,0 +1,51 @@
+using DoseWatch.Tests;
+using Microsoft.Playwright;
+
+namespace DoseWatch.Web.Tests;
+
+/// <summary>
+/// The Overview in Debian's Chromium (no Playwright browser download): the Blazor circuit connects, a click is handled
+/// on the server, the full Plotly bundle draws a box trace, and a screenshot is kept under TestResults/screenshots.
+/// </summary>
+[Collection(nameof(SharedApp))]
+public sealed class BrowserFacts(SharedApp shared)
+{
+    public static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    public static string ScreenshotDirectory =>
+        Directory.CreateDirectory(Path.Combine(SharedSamples.RepositoryRoot, "TestResults", "screenshots")).FullName;
+
+    [Fact]
+    public async Task Overview_becomes_interactive_and_switches_tabs_on_the_server()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        var consoleErrors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
+
+        await page.GotoAsync(new Uri(shared.App.BaseAddress, "/").ToString());
+        await page.WaitForSelectorAsync("[data-circuit=live]", new() { Timeout = 15000 });
+
+        Assert.Equal(shared.AeTitle, await page.InnerTextAsync("[data-field=ae-title]"));
+        await page.ClickAsync("button.tab:has-text('Test from a workstation')");
+        var command = await page.WaitForSelectorAsync("pre.code", new() { Timeout = 5000 });
+        Assert.Contains($"storescu -aec {shared.AeTitle}", await command!.InnerTextAsync());
+        Assert.Contains($"{shared.DicomPort}", await command.InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "overview-empty.png"), FullPage = true });
+
+        // The bundle the dashboards will use, served by this app: a box trace draws (the basic bundle has none).
+        await page.AddScriptTagAsync(new() { Url = "/_content/Plotly.Blazor/plotly-3.7.0.min.js" });
+        var boxes = await page.EvaluateAsync<int>("""
+            async () => {
+                const div = document.createElement('div');
+                document.body.appendChild(div);
+                await Plotly.newPlot(div, [{ type: 'box', y: [1, 2, 3, 4, 10] }]);
+                return div.querySelectorAll('svg.main-svg g.trace.boxes').length;
+            }
+            """);
+        Assert.Equal(1, boxes);
+        Assert.Empty(consoleErrors);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using DoseWatch.Tests;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DoseWatch.Web.Tests;
+
+/// <summary>
+/// The real app on a loopback Kestrel port, with its own temporary data directory (SQLite database, Hangfire store).
+/// Content root is the repository root, as for <c>dotnet run --project src/DoseWatch.Web</c>, so the root
+/// appsettings.json is read; <paramref name="settings"/> override it like environment variables would.
+/// </summary>
+public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("dosewatch-web-");
+
+    public string DataDirectory => _dataDirectory.FullName;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<DoseWatchApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var app = new DoseWatchApp(settings);
+        try
+        {
+            app.UseKestrel(0);
+            app.StartServer();
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            app.BaseAddress = new Uri(addresses.First().Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+            await app.WaitUntilHealthyAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Hangfire announces its server a moment after start-up; /health is 503 until then.</summary>
+    public async Task<JsonElement> WaitUntilHealthyAsync()
+    {
+        using var client = CreateHttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using var response = await client.GetAsync("/health");
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (response.IsSuccessStatusCode) return body;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"/health still {(int)response.StatusCode} after 20 s: {body}");
+            await Task.Delay(100);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(SharedSamples.RepositoryRoot);
+        builder.UseEnvironment("Production");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("DoseWatch:DataDirectory", DataDirectory);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { _dataDirectory.Delete(recursive: true); } catch (IOException) { }
+    }
+}
