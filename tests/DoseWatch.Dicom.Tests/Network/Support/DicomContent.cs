@@ -12,7 +12,7 @@ public static partial class DicomContent
     public static async Task<IReadOnlyList<string>> DumpAsync(string path)
     {
         // +L prints long values in full; -q keeps warnings out of the listing.
-        var r = await PeerProcess.RunAsync("dcmdump", ["-q", "+L", "+P", "all", path]);
+        var r = await PeerProcess.RunAsync("dcmdump", ["-q", "+L", path]);
         if (r.ExitCode != 0) throw new InvalidOperationException($"dcmdump {path} failed: {r.All}");
         return Normalize(r.StdOut);
     }
