@@ -22,8 +22,10 @@ public static partial class DicomContent
             .Select(l => l.TrimEnd())
             .Where(l => l.TrimStart().StartsWith('(') && !l.TrimStart().StartsWith("(0002,", StringComparison.Ordinal))
             .Select(l => Comment().Replace(l, ""))
-            // Group lengths and item lengths legitimately change with the transfer syntax.
-            .Where(l => !GroupLength().IsMatch(l))
+            // Group lengths, and whether sequences and items have defined or undefined lengths (with their delimiters),
+            // may change when a peer re-encodes a data set without changing its content.
+            .Where(l => !GroupLength().IsMatch(l) && !Delimiter().IsMatch(l))
+            .Select(l => l.Replace("with undefined length", "", StringComparison.Ordinal).Replace("with explicit length", "", StringComparison.Ordinal))
             .ToList();
 
     /// <summary>The SOP Instance UID dcmdump finds in a file.</summary>
@@ -36,6 +38,9 @@ public static partial class DicomContent
 
     [GeneratedRegex(@"\s+#.*$")]
     private static partial Regex Comment();
+
+    [GeneratedRegex(@"^\s*\(fffe,e0(0d|dd)\)")]
+    private static partial Regex Delimiter();
 
     [GeneratedRegex(@"^\s*\([0-9a-fA-F]{4},0000\)")]
     private static partial Regex GroupLength();
