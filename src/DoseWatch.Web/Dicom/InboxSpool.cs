@@ -1,5 +1,4 @@
 using DoseWatch.Dicom.Network.Dimse;
-using DoseWatch.Web.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace DoseWatch.Web.Dicom;
@@ -10,10 +9,11 @@ namespace DoseWatch.Web.Dicom;
 /// </summary>
 public sealed class InboxSpool
 {
-    public InboxSpool(DataDirectory dataDirectory, IOptions<DicomScpOptions> options, IInstanceReceivedSink sink, ILogger<InboxSpool> logger)
+    public InboxSpool(IConfiguration configuration, IOptions<DicomScpOptions> options, IInstanceReceivedSink sink, ILogger<InboxSpool> logger,
+        Hosting.DataDirectory? dataDirectory = null)
     {
-        // The same data directory as the database (resolved against the content root), whatever the working directory.
-        Directory = Path.Combine(dataDirectory.Path, "inbox");
+        var root = dataDirectory?.Path ?? (configuration["DoseWatch:DataDirectory"] is { Length: > 0 } d ? d : "./data");
+        Directory = Path.GetFullPath(Path.Combine(root, "inbox"));
         Store = new DirectoryStore(Directory, async (instance, ct) =>
         {
             try
