@@ -1,1 +1,27 @@
-﻿Console.WriteLine("Hello, World!");
+using DoseWatch.Cli.Commands;
+
+// One case per command; each command parses its own arguments and returns the process exit code.
+return args.Length == 0 ? Usage() : args[0] switch
+{
+    "dump" => DumpCommand.Run(args[1..], Console.Out, Console.Error),
+    "bench" => BenchCommand.Run(args[1..], Console.Out, Console.Error),
+    "send" => await SendCommand.RunAsync(args[1..]),
+    "echo" => await EchoCommand.RunAsync(args[1..]),
+    "listen" => await ListenCommand.RunAsync(args[1..]),
+    "-h" or "--help" or "help" => Usage(),
+    _ => Usage($"unknown command '{args[0]}'"),
+};
+
+static int Usage(string? error = null)
+{
+    if (error is not null) Console.Error.WriteLine($"dosewatch: {error}");
+    (error is null ? Console.Out : Console.Error).WriteLine($"""
+        usage: dosewatch <command> [options]
+          dump FILE [--stop-before-pixels] [--long]   print a DICOM file like dcmdump
+          bench parse [--stop-before-pixels] [--seconds N] FILE...   files/s parsing the given files in-process
+          {SendCommand.Usage}
+          {EchoCommand.Usage}
+          {ListenCommand.Usage}
+        """);
+    return error is null ? 0 : 2;
+}

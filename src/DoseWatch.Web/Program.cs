@@ -5,6 +5,7 @@ var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 builder.AddDoseWatchData();
 builder.AddDoseWatchJobs();
 builder.AddDoseWatchWeb();
+builder.Services.AddDicomStoreScp(builder.Configuration);
 
 var app = builder.Build();
 

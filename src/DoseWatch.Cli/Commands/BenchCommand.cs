@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Globalization;
+using DoseWatch.Dicom;
+
+namespace DoseWatch.Cli.Commands;
+
+/// <summary>
+/// <c>dosewatch bench parse FILE...</c>: parses the files in a loop from disk (page cache, like the reference tools
+/// get) for a fixed time and prints files/s. A benchmark, not a test: scripts/bench-parse.sh runs it beside pydicom
+/// and dcmdump in the same run and docs/benchmarks.md records the results.
+/// </summary>
+public static class BenchCommand
+{
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args.Length == 0 || args[0] != "parse")
+        {
+            error.WriteLine("usage: dosewatch bench parse [--stop-before-pixels] [--seconds N] FILE...");
+            return 2;
+        }
+        var stop = false;
+        var seconds = 5.0;
+        var files = new List<string>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--stop-before-pixels": stop = true; break;
+                case "--seconds" when i + 1 < args.Length: seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: files.Add(args[i]); break;
+            }
+        }
+        if (files.Count == 0)
+        {
+            error.WriteLine("bench parse: no files");
+            return 2;
+        }
+        var options = new DicomReadOptions { StopBeforePixelData = stop };
+        var elements = 0L;
+        foreach (var f in files) elements += CountElements(DicomReader.ReadFile(f, options).DataSet); // warm-up and sanity
+        var parsed = 0L;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            foreach (var f in files) DicomReader.ReadFile(f, options);
+            parsed += files.Count;
+        }
+        var rate = parsed / clock.Elapsed.TotalSeconds;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"dosewatch: {parsed} files in {clock.Elapsed.TotalSeconds:F2} s = {rate:F0} files/s ({files.Count} distinct files, {elements} elements per pass)"));
+        return 0;
+    }
+
+    private static long CountElements(DicomDataSet dataSet)
+    {
+        long n = 0;
+        foreach (var e in dataSet)
+        {
+            n++;
+            if (e is DicomSequence sq)
+                foreach (var item in sq.Items) n += CountElements(item);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,32 @@
+namespace DoseWatch.Cli.Commands;
+
+/// <summary>Options of the network commands: positional arguments and "--name value" pairs.</summary>
+internal sealed class NetworkArguments
+{
+    private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
+
+    public NetworkArguments(IEnumerable<string> args, params string[] flags)
+    {
+        var list = args.ToList();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (!list[i].StartsWith("--", StringComparison.Ordinal)) { Positional.Add(list[i]); continue; }
+            if (flags.Contains(list[i])) { _options[list[i]] = "true"; continue; }
+            if (i + 1 >= list.Count) throw new ArgumentException($"{list[i]} needs a value");
+            _options[list[i]] = list[++i];
+        }
+    }
+
+    public List<string> Positional { get; } = [];
+
+    public string Get(string name, string fallback) => _options.GetValueOrDefault(name, fallback);
+
+    public bool Has(string name) => _options.ContainsKey(name);
+
+    public int Port(int index)
+    {
+        if (Positional.Count <= index || !int.TryParse(Positional[index], out var port) || port is < 1 or > 65535)
+            throw new ArgumentException($"argument {index + 1} must be a TCP port");
+        return port;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Net.Sockets;
+using DoseWatch.Dicom.Network.Acse;
+using DoseWatch.Dicom.Network.Pdu;
+using DoseWatch.Dicom.Network.UpperLayer;
+
+namespace DoseWatch.Dicom.Network.Dimse;
+
+/// <summary>The peer refused the association (A-ASSOCIATE-RJ) or ended it unexpectedly.</summary>
+public sealed class AssociationFailedException(string message, AAssociateRj? reject = null) : Exception(message)
+{
+    public AAssociateRj? Reject { get; } = reject;
+}
+
+/// <summary>
+/// An association we requested (SCU side): C-ECHO and C-STORE now; C-FIND and C-MOVE fit the same
+/// <see cref="ReceiveResponseAsync"/> loop later (pending responses carry identifiers as data sets).
+/// </summary>
+public sealed class AssociationRequestor : IAsyncDisposable
+{
+    private readonly UpperLayerConnection _ul;
+    private readonly CommandAssembler _commands = new();
+    private ushort _messageId;
+
+    private AssociationRequestor(UpperLayerConnection ul, IReadOnlyList<PresentationContext> contexts)
+    {
+        _ul = ul;
+        Contexts = contexts;
+    }
+
+    public IReadOnlyList<PresentationContext> Contexts { get; }
+
+    public long BytesSent => _ul.BytesSent;
+
+    /// <summary>Opens a TCP connection (Nagle off) and negotiates the association.</summary>
+    public static async Task<AssociationRequestor> ConnectAsync(string host, int port, AAssociateRq request, UpperLayerOptions? options = null, CancellationToken ct = default)
+    {
+        var client = new TcpClient { NoDelay = true };
+        try
+        {
+            await client.ConnectAsync(host, port, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+        return await AssociateAsync(client.GetStream(), request, options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Negotiates over an already open transport (e.g. a TLS stream).</summary>
+    public static async Task<AssociationRequestor> AssociateAsync(Stream transport, AAssociateRq request, UpperLayerOptions? options = null, CancellationToken ct = default)
+    {
+        var ul = new UpperLayerConnection(transport, isAssociationRequestor: true, options ?? new UpperLayerOptions(), ct);
+        try
+        {
+            await ul.SendAsync(request, ct).ConfigureAwait(false);
+            var answer = await ul.ReceiveAsync().ConfigureAwait(false);
+            switch (answer.Kind)
+            {
+                case UlIndicationKind.AssociateAccepted:
+                    return new AssociationRequestor(ul, AssociationNegotiation.AcceptedContexts(request, (AAssociateAc)answer.Pdu!));
+                case UlIndicationKind.AssociateRejected:
+                    var rj = (AAssociateRj)answer.Pdu!;
+                    throw new AssociationFailedException($"Association rejected: {rj}", rj);
+                default:
+                    throw new AssociationFailedException($"Association failed: {answer}");
+            }
+        }
+        catch
+        {
+            await ul.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<DimseStatus> EchoAsync(CancellationToken ct = default)
+    {
+        var context = FindContext(SopClassUids.Verification, null)
+            ?? throw new InvalidOperationException("Verification was not accepted on this association");
+        var rq = DimseCommand.CEchoRq(NextMessageId());
+        await DimseSender.SendCommandAsync(_ul, context.Id, rq, ct).ConfigureAwait(false);
+        return (await ReceiveResponseAsync(rq, ct).ConfigureAwait(false)).Status;
+    }
+
+    /// <summary>Sends a Part 10 file's data set as stored (no transcoding): its SOP class must have been accepted in its own transfer syntax.</summary>
+    public async Task<DimseStatus> StoreFileAsync(string path, CancellationToken ct = default)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+        var meta = await FileMetaHeader.ReadAsync(file, ct).ConfigureAwait(false);
+        file.Position = meta.DataSetOffset;
+        return await StoreAsync(meta.SopClassUid, meta.SopInstanceUid, meta.TransferSyntaxUid, file, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>C-STORE of a bare data set read from <paramref name="dataSet"/> to its end, encoded in <paramref name="transferSyntaxUid"/>.</summary>
+    public async Task<DimseStatus> StoreAsync(string sopClassUid, string sopInstanceUid, string transferSyntaxUid, Stream dataSet, CancellationToken ct = default)
+    {
+        var context = FindContext(sopClassUid, transferSyntaxUid)
+            ?? throw new InvalidOperationException($"No accepted presentation context for {sopClassUid} in {transferSyntaxUid}");
+        var rq = DimseCommand.CStoreRq(NextMessageId(), sopClassUid, sopInstanceUid);
+        await DimseSender.SendCommandAsync(_ul, context.Id, rq, ct).ConfigureAwait(false);
+        await DimseSender.SendDataSetAsync(_ul, context.Id, dataSet, ct).ConfigureAwait(false);
+        return (await ReceiveResponseAsync(rq, ct).ConfigureAwait(false)).Status;
+    }
+
+    public PresentationContext? FindContext(string abstractSyntax, string? transferSyntaxUid) =>
+        Contexts.FirstOrDefault(c => c.AbstractSyntax == abstractSyntax && (transferSyntaxUid is null || c.TransferSyntax.Uid == transferSyntaxUid));
+
+    /// <summary>Reads PDUs until the response to <paramref name="request"/> is complete; data sets attached to responses are skipped.</summary>
+    private async Task<DimseCommand> ReceiveResponseAsync(DimseCommand request, CancellationToken ct)
+    {
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var indication = await _ul.ReceiveAsync().ConfigureAwait(false);
+            if (indication.Kind != UlIndicationKind.Data)
+                throw new AssociationFailedException($"Association ended while waiting for the response to {request.CommandField}: {indication}");
+            foreach (var pdv in ((PDataTf)indication.Pdu!).Pdvs)
+            {
+                if (!pdv.IsCommand) continue;
+                var command = _commands.Add(pdv.PresentationContextId, pdv.Fragment.Span, pdv.IsLastFragment);
+                if (command is not null && command.MessageIdBeingRespondedTo == request.MessageId && command.Status.Category != StatusCategory.Pending)
+                    return command;
+            }
+        }
+    }
+
+    private ushort NextMessageId() => ++_messageId == 0 ? ++_messageId : _messageId;
+
+    /// <summary>A-RELEASE: waits for the peer's A-RELEASE-RP, then closes.</summary>
+    public async Task ReleaseAsync(CancellationToken ct = default)
+    {
+        await _ul.SendAsync(new AReleaseRq(), ct).ConfigureAwait(false);
+        while (true)
+        {
+            var indication = await _ul.ReceiveAsync().ConfigureAwait(false);
+            if (indication.IsTerminal) return;
+        }
+    }
+
+    public Task AbortAsync() => _ul.AbortAsync().AsTask();
+
+    public ValueTask DisposeAsync() => _ul.DisposeAsync();
+}

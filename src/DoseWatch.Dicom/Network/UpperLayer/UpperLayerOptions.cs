@@ -1,0 +1,17 @@
+namespace DoseWatch.Dicom.Network.UpperLayer;
+
+/// <summary>Limits of one Upper Layer connection.</summary>
+public sealed record UpperLayerOptions
+{
+    /// <summary>The Maximum Length we advertise: the largest P-DATA-TF length field we accept (PS3.8 Annex D.1).</summary>
+    public uint MaxReceivePduLength { get; init; } = 128 * 1024;
+
+    /// <summary>Ceiling on the P-DATA-TF we send when the peer advertises 0 (no limit).</summary>
+    public uint MaxSendPduLengthWhenUnlimited { get; init; } = 128 * 1024;
+
+    /// <summary>ARTIM timer duration (PS3.8 leaves it to the implementation).</summary>
+    public TimeSpan ArtimTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an established association may stay silent before we abort it.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(120);
+}

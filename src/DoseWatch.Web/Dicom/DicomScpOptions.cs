@@ -1,0 +1,120 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using DoseWatch.Dicom.Network.Acse;
+using Microsoft.Extensions.Options;
+
+namespace DoseWatch.Web.Dicom;
+
+/// <summary>Configuration section <c>Dicom</c>: the built-in Store SCP.</summary>
+public sealed class DicomScpOptions
+{
+    public const string Section = "Dicom";
+
+    /// <summary>TCP port of the plain DICOM listener; 0 picks a free port (tests).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 11112;
+
+    /// <summary>Address to bind; "0.0.0.0" listens on every interface.</summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Our AE title: what modalities put in Called AE Title.</summary>
+    public string AeTitle { get; set; } = "DOSEWATCH";
+
+    /// <summary>Reject associations whose called AE title is not <see cref="AeTitle"/> (PS3.8 reason 7).</summary>
+    public bool RequireCalledAeTitle { get; set; } = true;
+
+    /// <summary>
+    /// When false (strict mode), a calling AE title not in <see cref="KnownDevices"/> (or calling from another address)
+    /// is rejected with reason 3; when true it is accepted and the association is flagged as from an unknown device.
+    /// </summary>
+    public bool AcceptUnknownDevices { get; set; } = true;
+
+    public List<KnownDeviceOptions> KnownDevices { get; set; } = [];
+
+    /// <summary>Storage SOP classes accepted besides Verification; empty means the built-in dose and safety list.</summary>
+    public List<string> SopClasses { get; set; } = [];
+
+    [Range(1, 10_000)]
+    public int MaxAssociations { get; set; } = 64;
+
+    /// <summary>Maximum Length we advertise (largest P-DATA-TF we accept); also bounds memory per association.</summary>
+    [Range(4096, 16 * 1024 * 1024)]
+    public int MaxPduLength { get; set; } = 128 * 1024;
+
+    [Range(0.05, 3600)]
+    public double ArtimTimeoutSeconds { get; set; } = 30;
+
+    [Range(0.05, 86_400)]
+    public double IdleTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>fsync each instance before answering Success; turn off only for benchmarks.</summary>
+    public bool Fsync { get; set; } = true;
+
+    public DicomTlsOptions Tls { get; set; } = new();
+
+    public AcceptorPolicy ToPolicy() => new()
+    {
+        AeTitle = AeTitle,
+        RequireCalledAeTitle = RequireCalledAeTitle,
+        MaxPduLength = (uint)MaxPduLength,
+        CallingAeAccess = new CallingAeAccess(
+            KnownDevices.Select(d => new KnownCaller(d.AeTitle, d.Addresses.Select(IPAddress.Parse).ToList())).ToList(),
+            Strict: !AcceptUnknownDevices),
+        AbstractSyntaxes = new HashSet<string>([SopClassUids.Verification, .. SopClasses.Count > 0 ? SopClasses : SopClassUids.DefaultStorage]),
+    };
+}
+
+public sealed class KnownDeviceOptions
+{
+    public string AeTitle { get; set; } = "";
+
+    /// <summary>If not empty, the device is known only when calling from one of these addresses.</summary>
+    public List<string> Addresses { get; set; } = [];
+}
+
+/// <summary>Optional DICOM TLS listener (PS3.15 B.1), default port 2762.</summary>
+public sealed class DicomTlsOptions
+{
+    public bool Enabled { get; set; }
+
+    [Range(0, 65535)]
+    public int Port { get; set; } = 2762;
+
+    /// <summary>PKCS#12 (.pfx) or PEM certificate file with its private key.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>PEM private key file when <see cref="CertificatePath"/> is a PEM certificate.</summary>
+    public string? PrivateKeyPath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
+    public bool RequireClientCertificate { get; set; }
+}
+
+/// <summary>Checks what data annotations cannot: AE titles, addresses, the TLS certificate.</summary>
+public sealed class DicomScpOptionsValidator : IValidateOptions<DicomScpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DicomScpOptions o)
+    {
+        var errors = new List<string>();
+        if (!IsAeTitle(o.AeTitle)) errors.Add($"Dicom:AeTitle '{o.AeTitle}' must be 1-16 printable ASCII characters, not only spaces, without backslash");
+        if (!IPAddress.TryParse(o.BindAddress, out _)) errors.Add($"Dicom:BindAddress '{o.BindAddress}' is not an IP address");
+        foreach (var d in o.KnownDevices)
+        {
+            if (!IsAeTitle(d.AeTitle)) errors.Add($"Dicom:KnownDevices AE title '{d.AeTitle}' is not a valid AE title");
+            errors.AddRange(d.Addresses.Where(a => !IPAddress.TryParse(a, out _)).Select(a => $"Dicom:KnownDevices address '{a}' of {d.AeTitle} is not an IP address"));
+        }
+        errors.AddRange(o.SopClasses.Where(u => !DoseWatch.Dicom.Network.Dimse.DirectoryStore.IsSafeUid(u)).Select(u => $"Dicom:SopClasses '{u}' is not a UID"));
+        if (o.Tls.Enabled)
+        {
+            if (string.IsNullOrWhiteSpace(o.Tls.CertificatePath) || !File.Exists(o.Tls.CertificatePath))
+                errors.Add($"Dicom:Tls:CertificatePath '{o.Tls.CertificatePath}' must name an existing certificate file when TLS is enabled");
+            if (o.Tls.Port == o.Port && o.Port != 0) errors.Add("Dicom:Tls:Port must differ from Dicom:Port");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>PS3.5 Table 6.2-1, AE: up to 16 characters of the default repertoire, no backslash or control characters, not all spaces.</summary>
+    public static bool IsAeTitle(string? ae) =>
+        !string.IsNullOrWhiteSpace(ae) && ae.Length <= 16 && ae.All(c => c is >= ' ' and <= '~' and not '\\');
+}

@@ -1,0 +1,21 @@
+using DoseWatch.Web.Dicom;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+// In the DI namespace so that Program.cs needs one line and no using.
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class DicomServiceCollectionExtensions
+{
+    /// <summary>Registers the Store SCP (section <c>Dicom</c>), validated at start, with a no-op received-instance sink unless one is registered.</summary>
+    public static IServiceCollection AddDicomStoreScp(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DicomScpOptions>().Bind(configuration.GetSection(DicomScpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DicomScpOptions>, DicomScpOptionsValidator>());
+        services.TryAddSingleton<IInstanceReceivedSink, NoOpInstanceReceivedSink>();
+        services.TryAddSingleton<InboxSpool>();
+        services.TryAddSingleton<DicomStoreScpService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DicomStoreScpService>());
+        return services;
+    }
+}

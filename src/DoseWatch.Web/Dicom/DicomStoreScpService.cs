@@ -1,0 +1,86 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using DoseWatch.Dicom.Network.Dimse;
+using DoseWatch.Dicom.Network.UpperLayer;
+using Microsoft.Extensions.Options;
+
+namespace DoseWatch.Web.Dicom;
+
+/// <summary>
+/// The product's Store SCP: a plain DICOM listener on <c>Dicom:Port</c> and, when enabled, a TLS listener on
+/// <c>Dicom:Tls:Port</c>, both storing into the inbox. Every finished association goes to the log and the journal.
+/// The listeners are bound in <see cref="StartAsync"/>, so the ports are known once the host has started.
+/// </summary>
+public sealed class DicomStoreScpService(
+    IOptions<DicomScpOptions> options,
+    InboxSpool inbox,
+    IEnumerable<IAssociationJournal> journals,
+    ILogger<DicomStoreScpService> logger) : BackgroundService
+{
+    private readonly List<DicomListener> _listeners = [];
+
+    /// <summary>The bound plain endpoint (its port is the real one when 0 was configured).</summary>
+    public IPEndPoint? PlainEndpoint { get; private set; }
+
+    public IPEndPoint? TlsEndpoint { get; private set; }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var acceptor = new AssociationAcceptor(o.ToPolicy(), inbox.Store, new UpperLayerOptions
+        {
+            ArtimTimeout = TimeSpan.FromSeconds(o.ArtimTimeoutSeconds),
+            IdleTimeout = TimeSpan.FromSeconds(o.IdleTimeoutSeconds),
+        });
+        var address = IPAddress.Parse(o.BindAddress);
+        PlainEndpoint = Listen(new IPEndPoint(address, o.Port), acceptor, null);
+        if (o.Tls.Enabled)
+            TlsEndpoint = Listen(new IPEndPoint(address, o.Tls.Port), acceptor, new DicomTlsSettings(LoadCertificate(o.Tls), o.Tls.RequireClientCertificate));
+        logger.LogInformation("DICOM Store SCP {AeTitle} listening on {Endpoint}{Tls}; inbox {Inbox}",
+            o.AeTitle, PlainEndpoint, TlsEndpoint is null ? "" : $" and TLS {TlsEndpoint}", inbox.Directory);
+        return base.StartAsync(cancellationToken);
+    }
+
+    private IPEndPoint Listen(IPEndPoint endpoint, AssociationAcceptor acceptor, DicomTlsSettings? tls)
+    {
+        var listener = new DicomListener(endpoint, acceptor, options.Value.MaxAssociations, tls, RecordAsync);
+        listener.Start();
+        _listeners.Add(listener);
+        return listener.LocalEndpoint;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_listeners.Select(l => l.RunAsync(stoppingToken)));
+
+    private async Task RecordAsync(AssociationRecord r)
+    {
+        var level = r.Outcome is AssociationOutcome.Released or AssociationOutcome.Rejected ? LogLevel.Information : LogLevel.Warning;
+        logger.Log(level,
+            "DICOM association {CallingAe}->{CalledAe} from {Peer}:{PeerPort}{Unknown}: {Outcome}; {Instances} stored, {Failed} failed, {Echoes} echoes, {Bytes} bytes in {DurationMs:F0} ms; contexts [{Contexts}] {Detail}",
+            r.CallingAeTitle, r.CalledAeTitle, r.PeerAddress, r.PeerPort, r.Caller == DoseWatch.Dicom.Network.Acse.CallerVerdict.UnknownAccepted ? " (unknown device)" : "",
+            r.Outcome, r.InstancesStored, r.FailedInstances, r.Echoes, r.BytesReceived, r.Duration.TotalMilliseconds,
+            string.Join(", ", r.AcceptedContexts.Select(c => c.ToString())), r.Detail);
+        foreach (var journal in journals)
+        {
+            try
+            {
+                await journal.RecordAsync(r, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Association {AssociationId} could not be journaled", r.Id);
+            }
+        }
+    }
+
+    private static X509Certificate2 LoadCertificate(DicomTlsOptions tls) =>
+        !string.IsNullOrEmpty(tls.PrivateKeyPath)
+            ? X509Certificate2.CreateFromPemFile(tls.CertificatePath!, tls.PrivateKeyPath)
+            : X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath!, tls.CertificatePassword);
+
+    public override void Dispose()
+    {
+        foreach (var l in _listeners) l.Dispose();
+        base.Dispose();
+    }
+}

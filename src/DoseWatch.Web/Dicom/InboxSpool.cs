@@ -1,0 +1,31 @@
+using DoseWatch.Dicom.Network.Dimse;
+using Microsoft.Extensions.Options;
+
+namespace DoseWatch.Web.Dicom;
+
+/// <summary>
+/// The inbox under the data directory (<c>DoseWatch:DataDirectory</c>, default <c>./data</c>):
+/// <c>inbox/&lt;SOP Instance UID&gt;.dcm</c>, written through <see cref="DirectoryStore"/> (temporary file, fsync, rename).
+/// </summary>
+public sealed class InboxSpool
+{
+    public InboxSpool(IConfiguration configuration, IOptions<DicomScpOptions> options, IInstanceReceivedSink sink, ILogger<InboxSpool> logger)
+    {
+        Directory = Path.GetFullPath(Path.Combine(configuration["DoseWatch:DataDirectory"] is { Length: > 0 } d ? d : "./data", "inbox"));
+        Store = new DirectoryStore(Directory, async (instance, ct) =>
+        {
+            try
+            {
+                await sink.OnInstanceStoredAsync(instance, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Instance {SopInstanceUid} is stored at {Path} but the received-instance sink failed", instance.SopInstanceUid, instance.Path);
+            }
+        }, options.Value.Fsync);
+    }
+
+    public string Directory { get; }
+
+    public DirectoryStore Store { get; }
+}

@@ -1,0 +1,29 @@
+using DoseWatch.Dicom.Network.Dimse;
+
+namespace DoseWatch.Web.Dicom;
+
+/// <summary>
+/// The seam between the Store SCP and what happens to an instance next. Called once per successful C-STORE, after the
+/// file is durable in the inbox (<see cref="StoredInstance.Path"/>) and BEFORE Success is sent: an exception here is logged
+/// and the peer still gets Success, because the file is safely stored and can be picked up again from the inbox.
+/// A duplicate (same SOP Instance UID already in the inbox) arrives with <see cref="StoredInstance.WasDuplicate"/> set.
+/// The extraction work (inbox row, Hangfire job) registers its implementation; the default does nothing.
+/// </summary>
+public interface IInstanceReceivedSink
+{
+    ValueTask OnInstanceStoredAsync(StoredInstance instance, CancellationToken cancellationToken);
+}
+
+public sealed class NoOpInstanceReceivedSink : IInstanceReceivedSink
+{
+    public ValueTask OnInstanceStoredAsync(StoredInstance instance, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// Where finished associations go for the DICOM activity view. The default writes a structured log line;
+/// the database implementation stores each record through the association repository.
+/// </summary>
+public interface IAssociationJournal
+{
+    Task RecordAsync(AssociationRecord association, CancellationToken cancellationToken);
+}
