@@ -44,6 +44,12 @@ public sealed record InstanceRecord(long Id, string SopClassUid, string SopInsta
 
 public sealed class InstanceRepository(IDbConnectionFactory connections)
 {
+    private const string InsertReceived = """
+        INSERT INTO instances (sop_class_uid, sop_instance_uid, study_instance_uid, calling_ae, peer, size_bytes, path, received_at, status, attempts, updated_at)
+        VALUES (@SopClassUid, @SopInstanceUid, @StudyInstanceUid, @CallingAeTitle, @Peer, @SizeBytes, @Path, @ReceivedAt, 'received', 0, @ReceivedAt)
+
+        """;
+
     private const string Columns = """
         id AS Id, sop_class_uid AS SopClassUid, sop_instance_uid AS SopInstanceUid, study_instance_uid AS StudyInstanceUid,
         calling_ae AS CallingAeTitle, peer AS Peer, size_bytes AS SizeBytes, path AS Path, received_at AS ReceivedAt,
@@ -57,13 +63,21 @@ public sealed class InstanceRepository(IDbConnectionFactory connections)
     public async Task<long> AddOrReplaceAsync(NewInstance instance, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO instances (sop_class_uid, sop_instance_uid, study_instance_uid, calling_ae, peer, size_bytes, path, received_at, status, attempts, updated_at)
-            VALUES (@SopClassUid, @SopInstanceUid, @StudyInstanceUid, @CallingAeTitle, @Peer, @SizeBytes, @Path, @ReceivedAt, 'received', 0, @ReceivedAt)
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertReceived + """
             ON CONFLICT (sop_instance_uid) DO UPDATE SET
                 sop_class_uid = excluded.sop_class_uid, study_instance_uid = excluded.study_instance_uid, calling_ae = excluded.calling_ae,
                 peer = excluded.peer, size_bytes = excluded.size_bytes, path = excluded.path, received_at = excluded.received_at,
                 status = 'received', status_reason = NULL, attempts = 0, updated_at = excluded.updated_at
+            RETURNING id
+            """, instance, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Adds the instance only when its SOP Instance UID has no row yet; returns the new id, or null when it had one.</summary>
+    public async Task<long?> AddIfMissingAsync(NewInstance instance, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(InsertReceived + """
+            ON CONFLICT (sop_instance_uid) DO NOTHING
             RETURNING id
             """, instance, cancellationToken: cancellationToken));
     }
