@@ -16,8 +16,8 @@ namespace DoseWatch.Web.Tests.Api;
 /// back as JSON with exactly the field names of issue #4. Values are compared with the extraction of the same file
 /// (itself compared with pydicom in Core.Tests); a quantity the study does not have must be JSON null, never 0.
 /// </summary>
-[Collection(nameof(SharedApp))]
-public sealed class StudiesApiFacts(SharedApp shared)
+[Collection(nameof(DoseApp))]
+public sealed class StudiesApiFacts(DoseApp shared)
 {
     private static readonly string[] StudyFields = ["studyInstanceUid", "accessionNumber", "studyDate", "modality", "studyDescription", "device", "totals", "patientAge", "patientSex", "patientWeightKg", "patientHeightM"];
     private static readonly string[] DeviceFields = ["manufacturer", "model", "stationName", "serialNumber"];
