@@ -37,7 +37,8 @@ public sealed class IndependentReading
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
+        // Generous: one python process reads every sample, and a loaded 2-core CI machine can be slow.
+        if (!process.WaitForExit(600_000))
         {
             process.Kill(true);
             throw new TimeoutException($"read_dose.py did not finish on {what}");
