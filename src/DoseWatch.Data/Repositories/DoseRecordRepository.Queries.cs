@@ -1,0 +1,168 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using DoseWatch.Core.Domain;
+
+namespace DoseWatch.Data.Repositories;
+
+public sealed partial class DoseRecordRepository
+{
+    public const int MaximumPageSize = 500;
+
+    public async Task<StudyRecord?> GetStudyAsync(string studyInstanceUid, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _open(cancellationToken);
+        var rows = await QueryRowsAsync(connection, "SELECT * FROM studies WHERE study_instance_uid = @Uid", new { Uid = studyInstanceUid }, cancellationToken);
+        if (rows.Count == 0) return null;
+        var events = await EventsAsync(connection, [studyInstanceUid], withDetails: true, cancellationToken);
+        var reported = await ReportedAsync(connection, [studyInstanceUid], cancellationToken);
+        var stored = StudyTotalsRule.MarkCounted(events.GetValueOrDefault(studyInstanceUid) ?? []);
+        return new StudyRecord(ReadStudy(rows[0]), DoseRecordColumns.Long(rows[0], "device_id"),
+            StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(studyInstanceUid) ?? []), stored);
+    }
+
+    public async Task<StudyPage> ListStudiesAsync(StudyQuery query, CancellationToken cancellationToken = default)
+    {
+        var page = Math.Max(1, query.Page);
+        var size = Math.Clamp(query.PageSize, 1, MaximumPageSize);
+        var where = new List<string>();
+        var p = new DynamicParameters();
+        if (!string.IsNullOrWhiteSpace(query.Modality))
+        {
+            where.Add("s.modality = @Modality");
+            p.Add("Modality", query.Modality.Trim().ToUpperInvariant());
+        }
+        if (query.From is { } from)
+        {
+            where.Add("s.study_date >= @From");
+            p.Add("From", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        if (query.To is { } to)
+        {
+            where.Add("s.study_date <= @To");
+            p.Add("To", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Device))
+        {
+            where.Add("(LOWER(s.station_name) LIKE @Device ESCAPE '\\' OR LOWER(s.model) LIKE @Device ESCAPE '\\' OR LOWER(s.manufacturer) LIKE @Device ESCAPE '\\' OR LOWER(s.serial_number) LIKE @Device ESCAPE '\\' OR s.device_key = @DeviceKey)");
+            p.Add("Device", Like(query.Device));
+            p.Add("DeviceKey", query.Device.Trim());
+        }
+        if (!string.IsNullOrWhiteSpace(query.Protocol))
+        {
+            where.Add("EXISTS (SELECT 1 FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid AND LOWER(e.protocol) LIKE @Protocol ESCAPE '\\')");
+            p.Add("Protocol", Like(query.Protocol));
+        }
+        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        p.Add("Limit", size);
+        p.Add("Offset", (long)(page - 1) * size);
+
+        await using var connection = await _open(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM studies s {filter}", p, cancellationToken: cancellationToken));
+        var rows = await QueryRowsAsync(connection,
+            $"SELECT s.* FROM studies s {filter} ORDER BY s.study_date DESC, s.study_time DESC, s.study_instance_uid LIMIT @Limit OFFSET @Offset", p, cancellationToken);
+        var uids = rows.Select(r => DoseRecordColumns.Str(r, "study_instance_uid")!).ToList();
+        var events = await EventsAsync(connection, uids, withDetails: false, cancellationToken);
+        var reported = await ReportedAsync(connection, uids, cancellationToken);
+        var items = rows.Select(r =>
+        {
+            var uid = DoseRecordColumns.Str(r, "study_instance_uid")!;
+            var stored = StudyTotalsRule.MarkCounted(events.GetValueOrDefault(uid) ?? []);
+            return new StudySummary(ReadStudy(r), DoseRecordColumns.Long(r, "device_id"), StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(uid) ?? []));
+        }).ToList();
+        return new StudyPage(items, page, size, total);
+    }
+
+    // LIKE patterns are built from user text: escape the wildcards so "%" searches for a percent sign.
+    private static string Like(string text) =>
+        "%" + text.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    // "(@s0, @s1, ...)": Dapper would bind a list as one array parameter on Npgsql, which IN does not accept.
+    private static (string Sql, DynamicParameters Parameters) InList(IReadOnlyList<string> values)
+    {
+        var p = new DynamicParameters();
+        for (var i = 0; i < values.Count; i++) p.Add("s" + i.ToString(CultureInfo.InvariantCulture), values[i]);
+        return ("(" + string.Join(", ", values.Select((_, i) => "@s" + i.ToString(CultureInfo.InvariantCulture))) + ")", p);
+    }
+
+    private static async Task<List<IDictionary<string, object?>>> QueryRowsAsync(DbConnection connection, string sql, object? parameters, CancellationToken ct) =>
+        (await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: ct)))
+            .Select(row => (IDictionary<string, object?>)(IDictionary<string, object>)row).ToList();
+
+    private static async Task<Dictionary<string, List<(IrradiationEvent Event, string Sop)>>> EventsAsync(
+        DbConnection connection, IReadOnlyList<string> studies, bool withDetails, CancellationToken ct)
+    {
+        var result = new Dictionary<string, List<(IrradiationEvent, string)>>(StringComparer.Ordinal);
+        if (studies.Count == 0) return result;
+        var (inStudies, p) = InList(studies);
+        var rows = await QueryRowsAsync(connection,
+            $"SELECT * FROM irradiation_events WHERE study_instance_uid IN {inStudies} ORDER BY study_instance_uid, started_at, event_uid", p, ct);
+        var sources = withDetails ? await QueryRowsAsync(connection,
+            $"SELECT * FROM ct_xray_sources WHERE study_instance_uid IN {inStudies} ORDER BY source_index", p, ct) : [];
+        var checks = withDetails ? await QueryRowsAsync(connection,
+            $"SELECT * FROM ct_dose_check_notifications WHERE study_instance_uid IN {inStudies}", p, ct) : [];
+        foreach (var row in rows)
+        {
+            var study = DoseRecordColumns.Str(row, "study_instance_uid")!;
+            var ev = DoseRecordColumns.Read(row);
+            if (withDetails) ev = WithDetails(ev, study, sources, checks);
+            if (!result.TryGetValue(study, out var list)) result[study] = list = [];
+            list.Add((ev, DoseRecordColumns.Str(row, "sop_instance_uid")!));
+        }
+        return result;
+    }
+
+    private static IrradiationEvent WithDetails(IrradiationEvent ev, string study, List<IDictionary<string, object?>> sources, List<IDictionary<string, object?>> checks)
+    {
+        bool Mine(IDictionary<string, object?> r) => DoseRecordColumns.Str(r, "study_instance_uid") == study && DoseRecordColumns.Str(r, "event_uid") == ev.EventUid;
+        var xray = sources.Where(Mine).Select(r => new XRaySourceParameters(
+            DoseRecordColumns.Str(r, "identification"), DoseRecordColumns.Dbl(r, "kvp"), DoseRecordColumns.Dbl(r, "tube_current_ma"),
+            DoseRecordColumns.Dbl(r, "maximum_tube_current_ma"), DoseRecordColumns.Dbl(r, "exposure_time_per_rotation_s"))).ToList();
+        var mine = checks.Where(Mine).ToList();
+        bool? Flag(IDictionary<string, object?> r, string c) => DoseRecordColumns.Long(r, c) is { } v ? v != 0 : null;
+        var alert = mine.FirstOrDefault(r => DoseRecordColumns.Str(r, "kind") == "alert") is { } a
+            ? new CtDoseCheckAlert(Flag(a, "dlp_value_configured"), Flag(a, "ctdivol_value_configured"), DoseRecordColumns.Dbl(a, "dlp_value_mgy_cm"), DoseRecordColumns.Dbl(a, "ctdivol_value_mgy"),
+                DoseRecordColumns.Dbl(a, "dlp_forward_estimate_mgy_cm"), DoseRecordColumns.Dbl(a, "ctdivol_forward_estimate_mgy"), DoseRecordColumns.Str(a, "reason_for_proceeding"), DoseRecordColumns.Str(a, "authorized_by"))
+            : null;
+        var notification = mine.FirstOrDefault(r => DoseRecordColumns.Str(r, "kind") == "notification") is { } n
+            ? new CtDoseCheckNotification(Flag(n, "dlp_value_configured"), Flag(n, "ctdivol_value_configured"), DoseRecordColumns.Dbl(n, "dlp_value_mgy_cm"), DoseRecordColumns.Dbl(n, "ctdivol_value_mgy"),
+                DoseRecordColumns.Dbl(n, "dlp_forward_estimate_mgy_cm"), DoseRecordColumns.Dbl(n, "ctdivol_forward_estimate_mgy"), DoseRecordColumns.Str(n, "reason_for_proceeding"), DoseRecordColumns.Str(n, "authorized_by"))
+            : null;
+        return ev with { XRaySources = xray, DoseCheck = alert is null && notification is null ? null : new CtDoseCheck(alert, notification) };
+    }
+
+    private static async Task<Dictionary<string, List<AccumulatedDose>>> ReportedAsync(DbConnection connection, IReadOnlyList<string> studies, CancellationToken ct)
+    {
+        var result = new Dictionary<string, List<AccumulatedDose>>(StringComparer.Ordinal);
+        if (studies.Count == 0) return result;
+        var (inStudies, p) = InList(studies);
+        var rows = await QueryRowsAsync(connection,
+            $"SELECT * FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND kind = 'DoseObject'", p, ct);
+        foreach (var r in rows)
+        {
+            var study = DoseRecordColumns.Str(r, "study_instance_uid")!;
+            if (!result.TryGetValue(study, out var list)) result[study] = list = [];
+            list.Add(new AccumulatedDose
+            {
+                DlpTotalMGyCm = DoseRecordColumns.Dbl(r, "dlp_total_mgy_cm"),
+                DapTotalGyCm2 = DoseRecordColumns.Dbl(r, "dap_total_gy_cm2"),
+                DoseRpTotalGy = DoseRecordColumns.Dbl(r, "dose_rp_total_gy"),
+                FluoroTimeTotalS = DoseRecordColumns.Dbl(r, "fluoro_time_total_s"),
+                AgdTotalMGy = DoseRecordColumns.Dbl(r, "agd_total_mgy"),
+            });
+        }
+        return result;
+    }
+
+    private static Study ReadStudy(IDictionary<string, object?> r) => new(
+        DoseRecordColumns.Str(r, "study_instance_uid")!,
+        DoseRecordColumns.Str(r, "accession_number"),
+        DoseRecordColumns.Str(r, "study_date") is { } d ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        DoseRecordColumns.Str(r, "study_time") is { } t ? TimeOnly.ParseExact(t, "HH:mm:ss", CultureInfo.InvariantCulture) : null,
+        DoseRecordColumns.Str(r, "modality"),
+        DoseRecordColumns.Str(r, "study_description"),
+        new PatientCharacteristics(DoseRecordColumns.Str(r, "patient_age"), DoseRecordColumns.Dbl(r, "patient_age_years"), DoseRecordColumns.Str(r, "patient_sex"),
+            DoseRecordColumns.Dbl(r, "patient_weight_kg"), DoseRecordColumns.Dbl(r, "patient_height_m")),
+        new DeviceIdentity(DoseRecordColumns.Str(r, "manufacturer"), DoseRecordColumns.Str(r, "model"), DoseRecordColumns.Str(r, "station_name"),
+            DoseRecordColumns.Str(r, "serial_number"), DoseRecordColumns.Str(r, "device_observer_uid")));
+}

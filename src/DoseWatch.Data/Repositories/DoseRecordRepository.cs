@@ -1,0 +1,204 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using DoseWatch.Core.Domain;
+
+namespace DoseWatch.Data.Repositories;
+
+/// <summary>
+/// Saves extraction results idempotently and answers the studies API. Saving is keyed so that nothing is counted twice:
+/// the source object by SOP Instance UID (the same instance twice is one record), events by (Study Instance UID, event
+/// key) so cumulative RDSRs (supersets) and continued RDSRs (new events) merge, and an image-header event never
+/// overwrites a dose-report event with the same key. Portable SQL for SQLite and PostgreSQL (migrations/0004).
+/// </summary>
+public sealed partial class DoseRecordRepository
+{
+    private readonly Func<CancellationToken, Task<DbConnection>> _open;
+    private readonly TimeProvider _clock;
+
+    public DoseRecordRepository(IDbConnectionFactory connections, TimeProvider? clock = null)
+        : this(connections.OpenAsync, clock)
+    {
+    }
+
+    /// <param name="openConnection">Opens a connection to the DoseWatch database.</param>
+    public DoseRecordRepository(Func<CancellationToken, Task<DbConnection>> openConnection, TimeProvider? clock = null)
+    {
+        _open = openConnection;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    private static readonly string EventColumns = string.Join(", ", DoseRecordColumns.Event.Select(c => c.Name));
+    private static readonly string EventValues = string.Join(", ", DoseRecordColumns.Event.Select(c => "@" + c.Name));
+    private static readonly string EventUpdates = string.Join(", ", DoseRecordColumns.Event.Select(c => $"{c.Name} = excluded.{c.Name}"));
+
+    private static readonly string UpsertEventSql = $"""
+        INSERT INTO irradiation_events (study_instance_uid, event_uid, sop_instance_uid, updated_at, {EventColumns})
+        VALUES (@study_instance_uid, @event_uid, @sop_instance_uid, @updated_at, {EventValues})
+        ON CONFLICT (study_instance_uid, event_uid) DO UPDATE SET sop_instance_uid = excluded.sop_instance_uid, updated_at = excluded.updated_at, {EventUpdates}
+        """;
+
+    private const string UpsertStudySql = """
+        INSERT INTO studies (study_instance_uid, accession_number, study_date, study_time, modality, study_description,
+            patient_age, patient_age_years, patient_sex, patient_weight_kg, patient_height_m, device_id,
+            manufacturer, model, station_name, serial_number, device_observer_uid, device_key, updated_at)
+        VALUES (@Uid, @Accession, @Date, @Time, @Modality, @Description, @Age, @AgeYears, @Sex, @WeightKg, @HeightM, @DeviceId,
+            @Manufacturer, @Model, @Station, @Serial, @ObserverUid, @DeviceKey, @Now)
+        ON CONFLICT (study_instance_uid) DO UPDATE SET
+            accession_number = COALESCE(studies.accession_number, excluded.accession_number),
+            study_date = COALESCE(studies.study_date, excluded.study_date),
+            study_time = COALESCE(studies.study_time, excluded.study_time),
+            modality = COALESCE(studies.modality, excluded.modality),
+            study_description = COALESCE(studies.study_description, excluded.study_description),
+            patient_age = COALESCE(studies.patient_age, excluded.patient_age),
+            patient_age_years = COALESCE(studies.patient_age_years, excluded.patient_age_years),
+            patient_sex = COALESCE(studies.patient_sex, excluded.patient_sex),
+            patient_weight_kg = COALESCE(studies.patient_weight_kg, excluded.patient_weight_kg),
+            patient_height_m = COALESCE(studies.patient_height_m, excluded.patient_height_m),
+            device_id = COALESCE(excluded.device_id, studies.device_id),
+            manufacturer = COALESCE(studies.manufacturer, excluded.manufacturer),
+            model = COALESCE(studies.model, excluded.model),
+            station_name = COALESCE(studies.station_name, excluded.station_name),
+            serial_number = COALESCE(studies.serial_number, excluded.serial_number),
+            device_observer_uid = COALESCE(studies.device_observer_uid, excluded.device_observer_uid),
+            device_key = CASE WHEN studies.device_key = '' THEN excluded.device_key ELSE studies.device_key END,
+            updated_at = excluded.updated_at
+        """;
+
+    private const string UpsertSourceSql = """
+        INSERT INTO dose_source_objects (sop_instance_uid, sop_class_uid, series_instance_uid, study_instance_uid, modality, kind,
+            not_a_dose_object_reason, event_count, reported_event_count, dlp_total_mgy_cm, ct_effective_dose_total_msv, dap_total_gy_cm2,
+            dose_rp_total_gy, fluoro_dap_total_gy_cm2, fluoro_dose_rp_total_gy, acquisition_dap_total_gy_cm2, acquisition_dose_rp_total_gy,
+            fluoro_time_total_s, acquisition_time_total_s, radiographic_frame_count, agd_left_breast_mgy, agd_right_breast_mgy, agd_total_mgy,
+            warnings, applied_fixes, extracted_at)
+        VALUES (@SopInstanceUid, @SopClassUid, @SeriesInstanceUid, @StudyInstanceUid, @Modality, @Kind,
+            @Reason, @EventCount, @ReportedEventCount, @DlpTotalMGyCm, @CtEffectiveDoseTotalMSv, @DapTotalGyCm2,
+            @DoseRpTotalGy, @FluoroDapTotalGyCm2, @FluoroDoseRpTotalGy, @AcquisitionDapTotalGyCm2, @AcquisitionDoseRpTotalGy,
+            @FluoroTimeTotalS, @AcquisitionTimeTotalS, @RadiographicFrameCount, @AgdLeftBreastMGy, @AgdRightBreastMGy, @AgdTotalMGy,
+            @Warnings, @AppliedFixes, @Now)
+        ON CONFLICT (sop_instance_uid) DO UPDATE SET
+            sop_class_uid = excluded.sop_class_uid, series_instance_uid = excluded.series_instance_uid, study_instance_uid = excluded.study_instance_uid,
+            modality = excluded.modality, kind = excluded.kind, not_a_dose_object_reason = excluded.not_a_dose_object_reason, event_count = excluded.event_count,
+            reported_event_count = excluded.reported_event_count, dlp_total_mgy_cm = excluded.dlp_total_mgy_cm, ct_effective_dose_total_msv = excluded.ct_effective_dose_total_msv,
+            dap_total_gy_cm2 = excluded.dap_total_gy_cm2, dose_rp_total_gy = excluded.dose_rp_total_gy, fluoro_dap_total_gy_cm2 = excluded.fluoro_dap_total_gy_cm2,
+            fluoro_dose_rp_total_gy = excluded.fluoro_dose_rp_total_gy, acquisition_dap_total_gy_cm2 = excluded.acquisition_dap_total_gy_cm2,
+            acquisition_dose_rp_total_gy = excluded.acquisition_dose_rp_total_gy, fluoro_time_total_s = excluded.fluoro_time_total_s,
+            acquisition_time_total_s = excluded.acquisition_time_total_s, radiographic_frame_count = excluded.radiographic_frame_count,
+            agd_left_breast_mgy = excluded.agd_left_breast_mgy, agd_right_breast_mgy = excluded.agd_right_breast_mgy, agd_total_mgy = excluded.agd_total_mgy,
+            warnings = excluded.warnings, applied_fixes = excluded.applied_fixes, extracted_at = excluded.extracted_at
+        """;
+
+    /// <summary>Stores one extraction result. Safe to re-run (Hangfire retries): the same result twice leaves the same rows.</summary>
+    public async Task<DoseRecordSaveOutcome> SaveAsync(ExtractionResult result, long? deviceId = null, CancellationToken cancellationToken = default)
+    {
+        var now = _clock.GetUtcNow();
+        await using var connection = await _open(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        var studyUid = result.Study?.StudyInstanceUid;
+        var known = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM dose_source_objects WHERE sop_instance_uid = @Sop", new { Sop = result.Instance.SopInstanceUid }, tx, cancellationToken: cancellationToken)) > 0;
+        if (result.Study is { } study)
+            await connection.ExecuteAsync(new CommandDefinition(UpsertStudySql, StudyParameters(study, deviceId, now), tx, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(UpsertSourceSql, SourceParameters(result, now), tx, cancellationToken: cancellationToken));
+
+        int inserted = 0, merged = 0;
+        if (studyUid is not null)
+            foreach (var ev in result.Events)
+            {
+                var existingRank = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    "SELECT source_rank FROM irradiation_events WHERE study_instance_uid = @Study AND event_uid = @Event",
+                    new { Study = studyUid, Event = ev.EventUid }, tx, cancellationToken: cancellationToken));
+                if (existingRank is null) inserted++;
+                else merged++;
+                var rank = ev.Source.IsDoseReport() ? 2 : 1;
+                if (existingRank > rank) continue; // a dose report already holds this event: headers never overwrite it
+                await WriteEventAsync(connection, tx, studyUid, result.Instance.SopInstanceUid, ev, now, cancellationToken);
+            }
+        await tx.CommitAsync(cancellationToken);
+        return new DoseRecordSaveOutcome(result.Instance.SopInstanceUid, studyUid, inserted, merged, known);
+    }
+
+    private static async Task WriteEventAsync(DbConnection connection, DbTransaction tx, string studyUid, string sop, IrradiationEvent ev, DateTimeOffset now, CancellationToken ct)
+    {
+        var p = new DynamicParameters();
+        p.Add("study_instance_uid", studyUid);
+        p.Add("event_uid", ev.EventUid);
+        p.Add("sop_instance_uid", sop);
+        p.Add("updated_at", now);
+        foreach (var column in DoseRecordColumns.Event) p.Add(column.Name, column.Write(ev));
+        await connection.ExecuteAsync(new CommandDefinition(UpsertEventSql, p, tx, cancellationToken: ct));
+
+        var key = new { Study = studyUid, Event = ev.EventUid };
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM ct_xray_sources WHERE study_instance_uid = @Study AND event_uid = @Event", key, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM ct_dose_check_notifications WHERE study_instance_uid = @Study AND event_uid = @Event", key, tx, cancellationToken: ct));
+        for (var i = 0; i < ev.XRaySources.Count; i++)
+        {
+            var s = ev.XRaySources[i];
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO ct_xray_sources (study_instance_uid, event_uid, source_index, identification, kvp, tube_current_ma, maximum_tube_current_ma, exposure_time_per_rotation_s)
+                VALUES (@Study, @Event, @Index, @Identification, @Kvp, @TubeCurrentMA, @MaximumTubeCurrentMA, @ExposureTimePerRotationS)
+                """, new { Study = studyUid, Event = ev.EventUid, Index = i, s.Identification, s.Kvp, s.TubeCurrentMA, s.MaximumTubeCurrentMA, s.ExposureTimePerRotationS }, tx, cancellationToken: ct));
+        }
+        if (ev.DoseCheck?.Alert is { } a)
+            await InsertDoseCheckAsync(connection, tx, studyUid, ev.EventUid, "alert", a.DlpAlertValueConfigured, a.CtdiVolAlertValueConfigured, a.DlpAlertValueMGyCm, a.CtdiVolAlertValueMGy,
+                a.AccumulatedDlpForwardEstimateMGyCm, a.AccumulatedCtdiVolForwardEstimateMGy, a.ReasonForProceeding, a.AuthorizedBy, ct);
+        if (ev.DoseCheck?.Notification is { } n)
+            await InsertDoseCheckAsync(connection, tx, studyUid, ev.EventUid, "notification", n.DlpNotificationValueConfigured, n.CtdiVolNotificationValueConfigured, n.DlpNotificationValueMGyCm,
+                n.CtdiVolNotificationValueMGy, n.DlpForwardEstimateMGyCm, n.CtdiVolForwardEstimateMGy, n.ReasonForProceeding, n.AuthorizedBy, ct);
+    }
+
+    private static Task InsertDoseCheckAsync(DbConnection connection, DbTransaction tx, string study, string ev, string kind, bool? dlpConfigured, bool? ctdiConfigured,
+        double? dlp, double? ctdi, double? dlpForward, double? ctdiForward, string? reason, string? authorizedBy, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO ct_dose_check_notifications (study_instance_uid, event_uid, kind, dlp_value_configured, ctdivol_value_configured, dlp_value_mgy_cm,
+                ctdivol_value_mgy, dlp_forward_estimate_mgy_cm, ctdivol_forward_estimate_mgy, reason_for_proceeding, authorized_by)
+            VALUES (@study, @ev, @kind, @DlpConfigured, @CtdiConfigured, @dlp, @ctdi, @dlpForward, @ctdiForward, @reason, @authorizedBy)
+            """, new { study, ev, kind, DlpConfigured = Flag(dlpConfigured), CtdiConfigured = Flag(ctdiConfigured), dlp, ctdi, dlpForward, ctdiForward, reason, authorizedBy }, tx, cancellationToken: ct));
+
+    private static int? Flag(bool? b) => b is null ? null : b.Value ? 1 : 0;
+
+    private static object StudyParameters(Study s, long? deviceId, DateTimeOffset now) => new
+    {
+        Uid = s.StudyInstanceUid,
+        Accession = s.AccessionNumber,
+        Date = s.StudyDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Time = s.StudyTime?.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+        s.Modality,
+        Description = s.StudyDescription,
+        s.Patient.Age,
+        s.Patient.AgeYears,
+        s.Patient.Sex,
+        s.Patient.WeightKg,
+        s.Patient.HeightM,
+        DeviceId = deviceId,
+        s.Device.Manufacturer,
+        s.Device.Model,
+        Station = s.Device.StationName,
+        Serial = s.Device.SerialNumber,
+        ObserverUid = s.Device.DeviceObserverUid,
+        DeviceKey = s.Device.Key,
+        Now = now,
+    };
+
+    private static object SourceParameters(ExtractionResult r, DateTimeOffset now)
+    {
+        var a = r.Accumulated;
+        return new
+        {
+            r.Instance.SopInstanceUid,
+            r.Instance.SopClassUid,
+            r.Instance.SeriesInstanceUid,
+            r.Study?.StudyInstanceUid,
+            Modality = r.Study?.Modality ?? r.Instance.Modality,
+            Kind = r.Kind.ToString(),
+            Reason = r.NotADoseObjectReason,
+            EventCount = r.Events.Count,
+            a.ReportedEventCount, a.DlpTotalMGyCm, a.CtEffectiveDoseTotalMSv, a.DapTotalGyCm2, a.DoseRpTotalGy, a.FluoroDapTotalGyCm2, a.FluoroDoseRpTotalGy,
+            a.AcquisitionDapTotalGyCm2, a.AcquisitionDoseRpTotalGy, a.FluoroTimeTotalS, a.AcquisitionTimeTotalS, a.RadiographicFrameCount,
+            a.AgdLeftBreastMGy, a.AgdRightBreastMGy, a.AgdTotalMGy,
+            Warnings = string.Join("\n", r.Warnings.Select(w => $"{w.Where}: {w.Message}")),
+            AppliedFixes = string.Join(",", r.AppliedFixes),
+            Now = now,
+        };
+    }
+}

@@ -1,0 +1,172 @@
+using Dapper;
+using DoseWatch.Core.Domain;
+using DoseWatch.Core.Extraction;
+using DoseWatch.Data.Migrations;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Dicom;
+using DoseWatch.Tests;
+
+namespace DoseWatch.Data.Tests.DoseRecords;
+
+/// <summary>
+/// Saving real extraction results (from ../shared/samples) to a real database file / server: idempotency, merging of
+/// cumulative and continued RDSRs by Irradiation Event UID, and no double counting of RDSR and image-header events.
+/// Expected values come from the extraction result of the same file (itself checked against pydicom in Core.Tests).
+/// </summary>
+public abstract class DoseRecordRepositoryFacts(ITestDatabases databases) : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await databases.DisposeAsync();
+
+    private async Task<(DoseRecordRepository Repository, IDbConnectionFactory Factory)> NewRepositoryAsync()
+    {
+        var factory = await databases.NewDatabaseAsync();
+        await new MigrationRunner(factory, MigrationCatalog.Embedded(databases.Provider)).MigrateAsync();
+        return (new DoseRecordRepository(factory), factory);
+    }
+
+    private static ExtractionResult Extract(string sample) => DoseExtractor.Extract(DicomReader.ReadFile(SharedSamples.Path_(sample)));
+
+    private static async Task<long> CountAsync(IDbConnectionFactory factory, string sql, object? parameters = null)
+    {
+        await using var connection = await factory.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, parameters);
+    }
+
+    private static double? Sum(IEnumerable<double?> values) => values.Aggregate((double?)null, (s, v) => v is { } x ? (s ?? 0) + x : s);
+
+    [SamplesFact]
+    public async Task The_same_instance_saved_twice_is_one_record_with_unchanged_values()
+    {
+        var (repository, factory) = await NewRepositoryAsync();
+        var result = Extract("openrem/CT-RDSR-Siemens_Flash-TAP-SS.dcm");
+
+        var first = await repository.SaveAsync(result);
+        var second = await repository.SaveAsync(result);
+
+        Assert.Equal((result.Events.Count, 0, false), (first.EventsInserted, first.EventsMerged, first.SourceObjectWasKnown));
+        Assert.Equal((0, result.Events.Count, true), (second.EventsInserted, second.EventsMerged, second.SourceObjectWasKnown));
+        Assert.Equal(1, await CountAsync(factory, "SELECT COUNT(*) FROM dose_source_objects"));
+        Assert.Equal(1, await CountAsync(factory, "SELECT COUNT(*) FROM studies"));
+        Assert.Equal(result.Events.Count, await CountAsync(factory, "SELECT COUNT(*) FROM irradiation_events"));
+
+        var stored = await repository.GetStudyAsync(result.Study!.StudyInstanceUid);
+        Assert.NotNull(stored);
+        Assert.Equal(result.Events.Count, stored!.Totals.EventCount);
+        Assert.Equal(Sum(result.Events.Select(e => e.DlpMGyCm))!.Value, stored.Totals.DlpTotalMGyCm!.Value, 9);
+        Assert.Null(stored.Totals.DapTotalGyCm2); // no projection values in a CT study: null, never 0
+        foreach (var ev in result.Events)
+        {
+            var s = Assert.Single(stored.Events, x => x.Event.EventUid == ev.EventUid).Event;
+            Assert.Equal((ev.CtdiVolMGy, ev.DlpMGyCm, ev.Phantom, ev.Protocol, ev.PitchFactor, ev.Kvp), (s.CtdiVolMGy, s.DlpMGyCm, s.Phantom, s.Protocol, s.PitchFactor, s.Kvp));
+            Assert.Equal(ev.TargetRegion, s.TargetRegion);
+            Assert.Equal(ev.XRaySources, s.XRaySources);
+            Assert.Equal(ev.Estimates.Select(x => (x.Quantity, x.Method)), s.Estimates.Select(x => (x.Quantity, x.Method)));
+        }
+        Assert.Equal(result.Study.AccessionNumber, stored.Study.AccessionNumber);
+        Assert.Equal(result.Study.Device, stored.Study.Device);
+    }
+
+    [SamplesFact]
+    public async Task Cumulative_rdsrs_merge_by_irradiation_event_uid_in_any_order()
+    {
+        var (repository, _) = await NewRepositoryAsync();
+        var parts = new[] { "openrem/CT-RDSR-Siemens-Multi-3.dcm", "openrem/CT-RDSR-Siemens-Multi-1.dcm", "openrem/CT-RDSR-Siemens-Multi-2.dcm" }.Select(Extract).ToList();
+        var study = parts[0].Study!.StudyInstanceUid;
+        Assert.All(parts, p => Assert.Equal(study, p.Study!.StudyInstanceUid));
+        var distinct = parts.SelectMany(p => p.Events).GroupBy(e => e.EventUid).Select(g => g.First()).ToList();
+        Assert.True(distinct.Count < parts.Sum(p => p.Events.Count), "the samples are cumulative: later reports repeat earlier events");
+
+        foreach (var part in parts) await repository.SaveAsync(part);
+        var stored = await repository.GetStudyAsync(study);
+
+        Assert.Equal(distinct.Count, stored!.Totals.EventCount);
+        Assert.Equal(distinct.Select(e => e.EventUid).Order(), stored.Events.Select(e => e.Event.EventUid).Order());
+        Assert.Equal(Sum(distinct.Select(e => e.DlpMGyCm))!.Value, stored.Totals.DlpTotalMGyCm!.Value, 9);
+    }
+
+    [SamplesFact]
+    public async Task Continued_rdsrs_of_one_study_add_their_new_events()
+    {
+        var (repository, _) = await NewRepositoryAsync();
+        var whole = Extract("openrem/CT-RDSR-Siemens_Flash-TAP-SS.dcm");
+        Assert.True(whole.Events.Count >= 2);
+        // Two reports of the same study, each with its own SOP instance and its own events (as a device that continues a study sends them).
+        var firstPart = whole with { Instance = whole.Instance with { SopInstanceUid = whole.Instance.SopInstanceUid + ".1" }, Events = whole.Events.Take(1).ToList() };
+        var secondPart = whole with { Instance = whole.Instance with { SopInstanceUid = whole.Instance.SopInstanceUid + ".2" }, Events = whole.Events.Skip(1).ToList() };
+
+        await repository.SaveAsync(firstPart);
+        var afterFirst = await repository.GetStudyAsync(whole.Study!.StudyInstanceUid);
+        await repository.SaveAsync(secondPart);
+        var afterBoth = await repository.GetStudyAsync(whole.Study.StudyInstanceUid);
+
+        Assert.Equal(1, afterFirst!.Totals.EventCount);
+        Assert.Equal(whole.Events.Count, afterBoth!.Totals.EventCount);
+        Assert.Equal(Sum(whole.Events.Select(e => e.DlpMGyCm))!.Value, afterBoth.Totals.DlpTotalMGyCm!.Value, 9);
+    }
+
+    [SamplesFact]
+    public async Task Images_of_a_study_with_an_rdsr_are_not_counted_twice()
+    {
+        var (repository, _) = await NewRepositoryAsync();
+        var rdsr = Extract("openrem/CT-RDSR-Siemens_Flash-TAP-SS.dcm");
+        var rdsrEvent = rdsr.Events[^1];
+        // Image-header records of the same study: one carries the RDSR event's Irradiation Event UID (other values),
+        // one has none and is keyed by its series.
+        IrradiationEvent Header(string key, string kind) => new() { EventUid = key, EventKeyKind = kind, Source = DoseSourceKind.CtImageHeader, CtdiVolMGy = 999, DlpMGyCm = null, Kvp = 80 };
+        ExtractionResult Image(string sop, IrradiationEvent ev) => new(ExtractionKind.DoseObject, new SourceInstance("1.2.840.10008.5.1.4.1.1.2", sop, "1.2.3.series", "CT"), rdsr.Study, [ev], AccumulatedDose.None, [], []);
+
+        await repository.SaveAsync(Image("1.2.3.4.1", Header(rdsrEvent.EventUid, "IrradiationEventUid")));
+        await repository.SaveAsync(rdsr);
+        await repository.SaveAsync(Image("1.2.3.4.1", Header(rdsrEvent.EventUid, "IrradiationEventUid"))); // retried after the RDSR
+        await repository.SaveAsync(Image("1.2.3.4.2", Header("1.2.3.series/1", "SeriesAndAcquisition")));
+        var stored = await repository.GetStudyAsync(rdsr.Study!.StudyInstanceUid);
+
+        var shared = Assert.Single(stored!.Events, e => e.Event.EventUid == rdsrEvent.EventUid);
+        Assert.Equal(DoseSourceKind.CtRdsr, shared.Event.Source);
+        Assert.Equal(rdsrEvent.CtdiVolMGy, shared.Event.CtdiVolMGy);
+        var imageOnly = Assert.Single(stored.Events, e => e.Event.EventUid == "1.2.3.series/1");
+        Assert.False(imageOnly.CountedInTotals);
+        Assert.Equal(rdsr.Events.Count, stored.Totals.EventCount);
+        Assert.Equal(Sum(rdsr.Events.Select(e => e.DlpMGyCm))!.Value, stored.Totals.DlpTotalMGyCm!.Value, 9);
+    }
+
+    [SamplesFact]
+    public async Task Studies_are_listed_with_filters_and_pages()
+    {
+        var (repository, _) = await NewRepositoryAsync();
+        var samples = new[] { "openrem/CT-RDSR-Siemens_Flash-TAP-SS.dcm", "openrem/CT-RDSR-Toshiba_DoseCheck.dcm", "openrem/RF-RDSR-Siemens-Zee.dcm", "openrem/MG-RDSR-Hologic_2D.dcm", "openrem/ESR_non-dose.dcm" };
+        var results = samples.Select(Extract).ToList();
+        foreach (var r in results) await repository.SaveAsync(r);
+        var doseStudies = results.Where(r => r.Kind == ExtractionKind.DoseObject).Select(r => r.Study!).DistinctBy(s => s.StudyInstanceUid).ToList();
+
+        var all = await repository.ListStudiesAsync(new StudyQuery(PageSize: 100));
+        var ct = await repository.ListStudiesAsync(new StudyQuery(Modality: "ct"));
+        var page2 = await repository.ListStudiesAsync(new StudyQuery(Page: 2, PageSize: 2));
+        // SQLite's LOWER folds ASCII only, so case-insensitive protocol search is exercised with an ASCII name.
+        var protocol = results[0].Events.First(e => e.Protocol is { } p && p.All(char.IsAscii)).Protocol!;
+        var byProtocol = await repository.ListStudiesAsync(new StudyQuery(Protocol: protocol.ToUpperInvariant()));
+        var zee = results[2].Study!;
+        var byDevice = await repository.ListStudiesAsync(new StudyQuery(Device: zee.Device.Model));
+        var dated = results[0].Study!.StudyDate!.Value;
+        var byDate = await repository.ListStudiesAsync(new StudyQuery(From: dated, To: dated));
+
+        Assert.True(all.Total >= doseStudies.Count);
+        Assert.Equal(doseStudies.Count(s => s.Modality == "CT"), ct.Total);
+        Assert.All(ct.Items, s => Assert.Equal("CT", s.Study.Modality));
+        Assert.Equal(2, page2.PageSize);
+        Assert.True(page2.Items.Count <= 2);
+        Assert.Contains(byProtocol.Items, s => s.Study.StudyInstanceUid == results[0].Study!.StudyInstanceUid);
+        Assert.Contains(byDevice.Items, s => s.Study.StudyInstanceUid == zee.StudyInstanceUid);
+        Assert.All(byDate.Items, s => Assert.Equal(dated, s.Study.StudyDate));
+        var rf = Assert.Single(all.Items, s => s.Study.StudyInstanceUid == zee.StudyInstanceUid);
+        Assert.Equal(Sum(results[2].Events.Select(e => e.DapGyCm2))!.Value, rf.Totals.DapTotalGyCm2!.Value, 9);
+        Assert.Null(rf.Totals.DlpTotalMGyCm);
+    }
+}
+
+public sealed class SqliteDoseRecordRepositoryFacts() : DoseRecordRepositoryFacts(new SqliteTestDatabases());
+
+public sealed class PostgreSqlDoseRecordRepositoryFacts(PostgresServerFixture postgres)
+    : DoseRecordRepositoryFacts(new PostgreSqlTestDatabases(postgres.Server)), IClassFixture<PostgresServerFixture>;
