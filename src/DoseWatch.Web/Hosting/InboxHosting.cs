@@ -21,6 +21,7 @@ public static class InboxHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InstanceRepository>();
         services.AddSingleton<Quarantine>();
+        services.AddSingleton<InstanceRetry>();
         // Before AddDicomStoreScp, whose default sink is registered with TryAdd.
         services.AddSingleton<IInstanceReceivedSink, InboxIntake>();
         services.TryAddSingleton<Core.Abstractions.IDoseExtraction, DoseExtractionPipeline>();
