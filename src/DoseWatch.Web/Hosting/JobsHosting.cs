@@ -42,6 +42,7 @@ public static class JobsHosting
             server.WorkerCount = jobs.WorkerCount;
             server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
         });
+        services.AddDoseWatchInbox();
         return builder;
     }
 }

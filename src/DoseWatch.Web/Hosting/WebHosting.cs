@@ -1,3 +1,4 @@
+using DoseWatch.Web.Api;
 using DoseWatch.Web.Components;
 using DoseWatch.Web.Health;
 using Hangfire;
@@ -15,6 +16,7 @@ public static class WebHosting
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddSingleton(sp => DicomListenerInfo.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddDoseWatchHealthChecks();
+        builder.Services.AddOpenApi();
         return builder;
     }
 
@@ -22,7 +24,9 @@ public static class WebHosting
     {
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Browsers get the Not found page; API clients keep their own status codes and problem details.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAntiforgery();
         return app;
     }
@@ -31,6 +35,9 @@ public static class WebHosting
     {
         app.MapStaticAssets();
         app.MapDoseWatchHealth("/health");
+        app.MapOpenApi();
+        app.MapInstancesApi();
+        app.MapStudiesApi();
         // Local requests only (Hangfire's default filter) until users and roles exist.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/" });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
