@@ -1,3 +1,5 @@
+using DoseWatch.Data;
+using DoseWatch.Data.Repositories;
 using DoseWatch.Web.Dicom;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -14,6 +16,10 @@ public static class DicomServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DicomScpOptions>, DicomScpOptionsValidator>());
         services.TryAddSingleton<IInstanceReceivedSink, NoOpInstanceReceivedSink>();
         services.TryAddSingleton<InboxSpool>();
+        // The database journal only where the data layer is registered (the product); a bare host just logs.
+        services.AddSingleton<IAssociationJournal>(sp => sp.GetService<IDbConnectionFactory>() is { } db
+            ? new DatabaseAssociationJournal(new AssociationRepository(db))
+            : new LogOnlyAssociationJournal());
         services.TryAddSingleton<DicomStoreScpService>();
         services.AddHostedService(sp => sp.GetRequiredService<DicomStoreScpService>());
         return services;

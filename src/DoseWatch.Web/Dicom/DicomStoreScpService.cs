@@ -33,9 +33,18 @@ public sealed class DicomStoreScpService(
             IdleTimeout = TimeSpan.FromSeconds(o.IdleTimeoutSeconds),
         });
         var address = IPAddress.Parse(o.BindAddress);
-        PlainEndpoint = Listen(new IPEndPoint(address, o.Port), acceptor, null);
-        if (o.Tls.Enabled)
-            TlsEndpoint = Listen(new IPEndPoint(address, o.Tls.Port), acceptor, new DicomTlsSettings(LoadCertificate(o.Tls), o.Tls.RequireClientCertificate));
+        try
+        {
+            PlainEndpoint = Listen(new IPEndPoint(address, o.Port), acceptor, null);
+            if (o.Tls.Enabled)
+                TlsEndpoint = Listen(new IPEndPoint(address, o.Tls.Port), acceptor, new DicomTlsSettings(LoadCertificate(o.Tls), o.Tls.RequireClientCertificate));
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // The web application stays up (dashboards, API) when the DICOM port is taken; the failure is logged loudly.
+            logger.LogCritical(e, "DICOM Store SCP could not listen on {Address}:{Port}; no instances will be received", o.BindAddress, o.Port);
+            return base.StartAsync(cancellationToken);
+        }
         logger.LogInformation("DICOM Store SCP {AeTitle} listening on {Endpoint}{Tls}; inbox {Inbox}",
             o.AeTitle, PlainEndpoint, TlsEndpoint is null ? "" : $" and TLS {TlsEndpoint}", inbox.Directory);
         return base.StartAsync(cancellationToken);

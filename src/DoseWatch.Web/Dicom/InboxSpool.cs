@@ -9,9 +9,11 @@ namespace DoseWatch.Web.Dicom;
 /// </summary>
 public sealed class InboxSpool
 {
-    public InboxSpool(IConfiguration configuration, IOptions<DicomScpOptions> options, IInstanceReceivedSink sink, ILogger<InboxSpool> logger)
+    public InboxSpool(IConfiguration configuration, IOptions<DicomScpOptions> options, IInstanceReceivedSink sink, ILogger<InboxSpool> logger,
+        Hosting.DataDirectory? dataDirectory = null)
     {
-        Directory = Path.GetFullPath(Path.Combine(configuration["DoseWatch:DataDirectory"] is { Length: > 0 } d ? d : "./data", "inbox"));
+        var root = dataDirectory?.Path ?? (configuration["DoseWatch:DataDirectory"] is { Length: > 0 } d ? d : "./data");
+        Directory = Path.GetFullPath(Path.Combine(root, "inbox"));
         Store = new DirectoryStore(Directory, async (instance, ct) =>
         {
             try

@@ -27,3 +27,9 @@ public interface IAssociationJournal
 {
     Task RecordAsync(AssociationRecord association, CancellationToken cancellationToken);
 }
+
+/// <summary>No database: the log line written by the service is the only record.</summary>
+public sealed class LogOnlyAssociationJournal : IAssociationJournal
+{
+    public Task RecordAsync(AssociationRecord association, CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -37,6 +37,7 @@ public static class WebHosting
         app.MapDoseWatchHealth("/health");
         app.MapOpenApi();
         app.MapInstancesApi();
+        app.MapStudiesApi();
         // Local requests only (Hangfire's default filter) until users and roles exist.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/" });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -34,7 +34,7 @@ public class CodeConstantsTests
             concepts = constants.Select(c => new[] { c.Code.CodingSchemeDesignator, c.Code.CodeValue }),
             legacy = Array.Empty<string>(),
         });
-        var meanings = PythonReference.Run("Sr/codes_check.py", [], request).GetProperty("concepts");
+        var meanings = PythonReference.Run("Sr/codes_check.py", [request]).GetProperty("concepts");
         var problems = new List<string>();
         foreach (var (name, code) in constants)
         {
@@ -51,7 +51,7 @@ public class CodeConstantsTests
     public void Every_legacy_snomed_row_is_the_standards_mapping()
     {
         var request = JsonSerializer.Serialize(new { concepts = Array.Empty<string[]>(), legacy = LegacySnomedIds.All.Keys });
-        var legacy = PythonReference.Run("Sr/codes_check.py", [], request).GetProperty("legacy");
+        var legacy = PythonReference.Run("Sr/codes_check.py", [request]).GetProperty("legacy");
         foreach (var (srt, sct) in LegacySnomedIds.All)
             Assert.True(legacy.GetProperty(srt).GetString() == sct, $"SRT {srt}: table says {sct}, PS3.16 (pydicom) says {legacy.GetProperty(srt)}");
     }

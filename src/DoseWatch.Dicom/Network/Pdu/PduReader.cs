@@ -55,6 +55,20 @@ public sealed class PduReader : IDisposable
         return PduDecoder.Decode(type, body);
     }
 
+    /// <summary>
+    /// After an invalid PDU the stream has no known PDU boundary: read and drop bytes until the peer closes.
+    /// </summary>
+    public async ValueTask DiscardUntilClosedAsync(CancellationToken ct)
+    {
+        _start = _end = 0;
+        while (true)
+        {
+            var read = await _stream.ReadAsync(_buffer, ct).ConfigureAwait(false);
+            if (read == 0) return;
+            BytesRead += read;
+        }
+    }
+
     private async ValueTask<bool> FillAsync(int needed, bool allowCleanEnd, CancellationToken ct)
     {
         if (_end - _start >= needed) return true;

@@ -137,12 +137,19 @@ public sealed class UpperLayerConnection : IAsyncDisposable
 
     private async ValueTask<(UlEvent Event, ProtocolDataUnit? Pdu, string? Detail)> NextEventAsync()
     {
-        if (_transportClosed || _readBroken) return (UlEvent.Evt17, null, "transport closed");
+        if (_transportClosed) return (UlEvent.Evt17, null, "transport closed");
         var timeout = _artim.IsRunning ? _artim.Remaining : IsAssociationOpen ? _options.IdleTimeout : Timeout.InfiniteTimeSpan;
         if (timeout == TimeSpan.Zero) return _artim.IsRunning ? (UlEvent.Evt18, null, "ARTIM expired") : (UlEvent.Evt15, null, "idle timeout");
         try
         {
             if (timeout != Timeout.InfiniteTimeSpan) _timeout.CancelAfter(timeout);
+            if (_readBroken)
+            {
+                // No PDU boundary is known any more; only the peer closing (or ARTIM) can end this.
+                await _reader.DiscardUntilClosedAsync(_timeout.Token).ConfigureAwait(false);
+                _timeout.TryReset();
+                return (UlEvent.Evt17, null, "peer closed the connection");
+            }
             var pdu = await _reader.ReadAsync(_timeout.Token).ConfigureAwait(false);
             if (!_timeout.TryReset()) return TimeoutEvent(timeout);
             return pdu is null ? (UlEvent.Evt17, null, "peer closed the connection") : (EventOf(pdu), pdu, null);
@@ -153,6 +160,8 @@ public sealed class UpperLayerConnection : IAsyncDisposable
         }
         catch (PduFormatException e)
         {
+            _timeout.TryReset();
+            _readBroken = true;
             return (UlEvent.Evt19, AAbort.ByServiceProvider(e.AbortReason), e.Message);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)

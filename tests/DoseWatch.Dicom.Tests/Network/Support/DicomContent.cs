@@ -12,7 +12,7 @@ public static partial class DicomContent
     public static async Task<IReadOnlyList<string>> DumpAsync(string path)
     {
         // +L prints long values in full; -q keeps warnings out of the listing.
-        var r = await PeerProcess.RunAsync("dcmdump", ["-q", "+L", "+P", "all", path]);
+        var r = await PeerProcess.RunAsync("dcmdump", ["-q", "+L", path]);
         if (r.ExitCode != 0) throw new InvalidOperationException($"dcmdump {path} failed: {r.All}");
         return Normalize(r.StdOut);
     }
@@ -22,8 +22,10 @@ public static partial class DicomContent
             .Select(l => l.TrimEnd())
             .Where(l => l.TrimStart().StartsWith('(') && !l.TrimStart().StartsWith("(0002,", StringComparison.Ordinal))
             .Select(l => Comment().Replace(l, ""))
-            // Group lengths and item lengths legitimately change with the transfer syntax.
-            .Where(l => !GroupLength().IsMatch(l))
+            // Group lengths, and whether sequences and items have defined or undefined lengths (with their delimiters),
+            // may change when a peer re-encodes a data set without changing its content.
+            .Where(l => !GroupLength().IsMatch(l) && !Delimiter().IsMatch(l))
+            .Select(l => l.Replace("with undefined length", "", StringComparison.Ordinal).Replace("with explicit length", "", StringComparison.Ordinal))
             .ToList();
 
     /// <summary>The SOP Instance UID dcmdump finds in a file.</summary>
@@ -36,6 +38,9 @@ public static partial class DicomContent
 
     [GeneratedRegex(@"\s+#.*$")]
     private static partial Regex Comment();
+
+    [GeneratedRegex(@"^\s*\(fffe,e0(0d|dd)\)")]
+    private static partial Regex Delimiter();
 
     [GeneratedRegex(@"^\s*\([0-9a-fA-F]{4},0000\)")]
     private static partial Regex GroupLength();

@@ -1,0 +1,60 @@
+using DoseWatch.Dicom.Network.Dimse;
+using DoseWatch.Tests;
+using DoseWatch.Tests.Network;
+
+namespace DoseWatch.Dicom.Tests.Network;
+
+/// <summary>Our SCU sending to DCMTK storescp and to Orthanc; what they store has the same content as what we sent (dcmdump).</summary>
+public class ScuInteropTests
+{
+    private static readonly string[] Samples = ["openrem/CT-RDSR-GEPixelMed.dcm", "openrem/NM-PetIm-GE.dcm", "openrem/RF-No-kVp-and-others.dcm", "dcm4che/report_dfl.dcm"];
+
+    [SamplesFact]
+    public async Task EchoAndStoreToDcmtkStorescp()
+    {
+        using var temp = new TempDirectory();
+        var port = PeerProcess.FreePort();
+        var outDir = Directory.CreateDirectory(temp.File("out")).FullName;
+        // +xa: accept every transfer syntax DCMTK knows (deflated too); +B: write the data set bytes as received; -uf: name files by SOP Instance UID.
+        using var storescp = PeerProcess.Start("storescp", ["+xa", "-aet", "STORESCP", "-od", outDir, "-uf", "+B", port.ToString()]);
+        try
+        {
+            await PeerProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(10));
+            var files = Samples.Select(SharedSamples.Path_).ToList();
+            var results = await FileSender.SendAsync("127.0.0.1", port, "DOSEWATCH", "STORESCP", files);
+            Assert.All(results, r => Assert.True(r.Succeeded, $"{r.Path}: {r.Status} {r.Error}"));
+            foreach (var source in files)
+            {
+                var uid = await DicomContent.SopInstanceUidAsync(source);
+                var received = Directory.GetFiles(outDir).Single(f => Path.GetFileName(f).Contains(uid));
+                Assert.Equal(await DicomContent.DumpAsync(source), await DicomContent.DumpAsync(received));
+            }
+        }
+        finally
+        {
+            storescp.Kill();
+            await storescp.WaitForExitAsync();
+        }
+    }
+
+    [SamplesFact]
+    public async Task StoreToOrthanc()
+    {
+        await using var orthanc = await OrthancProcess.StartAsync();
+        using var temp = new TempDirectory();
+        var files = Samples.Select(SharedSamples.Path_).ToList();
+        var results = await FileSender.SendAsync("127.0.0.1", orthanc.DicomPort, "DOSEWATCH", OrthancProcess.AeTitle, files);
+        Assert.All(results, r => Assert.True(r.Succeeded, $"{r.Path}: {r.Status} {r.Error}"));
+        var ids = await orthanc.InstanceIdsAsync();
+        Assert.Equal(files.Count, ids.Length);
+        var received = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var id in ids)
+        {
+            var path = temp.File(id + ".dcm");
+            await orthanc.DownloadAsync(id, path);
+            received[await DicomContent.SopInstanceUidAsync(path)] = await DicomContent.DumpAsync(path);
+        }
+        foreach (var source in files)
+            Assert.Equal(await DicomContent.DumpAsync(source), received[await DicomContent.SopInstanceUidAsync(source)]);
+    }
+}
