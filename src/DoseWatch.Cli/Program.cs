@@ -15,13 +15,13 @@ return args.Length == 0 ? Usage() : args[0] switch
 static int Usage(string? error = null)
 {
     if (error is not null) Console.Error.WriteLine($"dosewatch: {error}");
-    (error is null ? Console.Out : Console.Error).WriteLine("""
+    (error is null ? Console.Out : Console.Error).WriteLine($"""
         usage: dosewatch <command> [options]
           dump FILE [--stop-before-pixels] [--long]   print a DICOM file like dcmdump
           bench parse [--stop-before-pixels] [--seconds N] FILE...   files/s parsing the given files in-process
-          send HOST PORT FILES|FOLDERS [--aet AE] [--aec AE]   C-STORE files to a Store SCP over one association
-          echo HOST PORT [--aet AE] [--aec AE]   C-ECHO a DICOM peer
-          listen PORT --dir DIR [--aet AE] [--no-fsync]   run the Store SCP standalone, storing into DIR
+          {SendCommand.Usage}
+          {EchoCommand.Usage}
+          {ListenCommand.Usage}
         """);
     return error is null ? 0 : 2;
 }

@@ -129,6 +129,9 @@ public sealed partial class DicomDataSet
     /// <summary>Value <paramref name="index"/> as an integer: IS/DS via <see cref="NumberString.ParseInteger"/> (fractions rounded half away from zero), binary VRs converted the same way.</summary>
     public long? GetInteger(DicomTag tag, int index = 0) => At(GetIntegers(tag), index);
 
+    /// <summary>As <see cref="GetInteger"/>, null when the value does not fit an int.</summary>
+    public int? GetInt32(DicomTag tag, int index = 0) => GetInteger(tag, index) is { } v && v is >= int.MinValue and <= int.MaxValue ? (int)v : null;
+
     public long?[] GetIntegers(DicomTag tag)
     {
         if (!TryGet(tag, out var e)) return [];

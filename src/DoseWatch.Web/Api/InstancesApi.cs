@@ -1,6 +1,5 @@
 using DoseWatch.Data.Repositories;
 using DoseWatch.Web.Jobs;
-using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -56,16 +55,16 @@ public static class InstancesApi
     public static async Task<Results<Ok<InstanceDto>, NotFound>> GetAsync(long id, InstanceRepository inbox, CancellationToken cancellationToken) =>
         await inbox.GetAsync(id, cancellationToken) is { } row ? TypedResults.Ok(InstanceDto.From(row)) : TypedResults.NotFound();
 
-    public static async Task<Results<Accepted<InstanceDto>, NotFound, Conflict<ProblemDetails>>> RetryAsync(long id,
-        InstanceRepository inbox, Quarantine quarantine, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<InstanceDto>, NotFound, Conflict<ProblemDetails>>> RetryAsync(long id, InstanceRetry retry,
+        CancellationToken cancellationToken)
     {
-        if (await inbox.GetAsync(id, cancellationToken) is not { } row) return TypedResults.NotFound();
-        if (row.Status is InstanceStatus.Received or InstanceStatus.Extracting) return InFlight(row);
-        var path = quarantine.Restore(row);
-        if (!await inbox.TryRequeueAsync(id, path, clock.GetUtcNow(), cancellationToken)) return InFlight(row);
-        jobs.Enqueue<ExtractInstanceJob>(job => job.Run(id, CancellationToken.None));
-        var requeued = (await inbox.GetAsync(id, cancellationToken))!;
-        return TypedResults.Accepted($"/api/v1/instances/{id}", InstanceDto.From(requeued));
+        var (result, row) = await retry.RetryAsync(id, cancellationToken);
+        return result switch
+        {
+            RetryResult.NotFound => TypedResults.NotFound(),
+            RetryResult.InFlight => InFlight(row!),
+            _ => TypedResults.Accepted($"/api/v1/instances/{id}", InstanceDto.From(row!)),
+        };
     }
 
     private static Conflict<ProblemDetails> InFlight(InstanceRecord row) => TypedResults.Conflict(new ProblemDetails

@@ -10,8 +10,8 @@ public static class InboxHosting
 {
     /// <summary>
     /// The durable inbox: the Store SCP's received-instance seam writes rows and enqueues extraction jobs, a recurring
-    /// sweep catches what a crash left behind, and failures go to quarantine. The dose extractor itself
-    /// (<see cref="Core.Abstractions.IDoseExtraction"/>) is registered by the extraction module.
+    /// sweep catches what a crash left behind, and failures go to quarantine. The dose extractor
+    /// (<see cref="Core.Abstractions.IDoseExtraction"/>) reads each file and stores its dose records.
     /// </summary>
     public static IServiceCollection AddDoseWatchInbox(this IServiceCollection services)
     {
@@ -21,8 +21,10 @@ public static class InboxHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InstanceRepository>();
         services.AddSingleton<Quarantine>();
+        services.AddSingleton<InstanceRetry>();
         // Before AddDicomStoreScp, whose default sink is registered with TryAdd.
         services.AddSingleton<IInstanceReceivedSink, InboxIntake>();
+        services.TryAddSingleton<Core.Abstractions.IDoseExtraction, DoseExtractionPipeline>();
         services.AddTransient<ExtractInstanceJob>();
         services.AddTransient<InboxSweepJob>();
         services.AddHostedService<RecurringJobRegistration>();

@@ -33,6 +33,7 @@ public class CharsetEncodingConformanceTests
         { "ISO 2022 IR 13\\ISO 2022 IR 87", "ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう", "ﾃｽﾄ 試験" },
         { "\\ISO 2022 IR 149", "Hong^Gildong=洪^吉洞=홍^길동", "안녕하세요 Korea" },
         { "ISO 2022 IR 100\\ISO 2022 IR 126", "Jérôme^Διονυσιος", "Ça va, Καλημέρα" },
+        { "\\ISO 2022 IR 58", "Wang^XiaoDong=王^小东", "你好 China" },
     };
 
     /// <summary>All cases are written first and read by one pydicom process (python start-up dominates otherwise).</summary>
@@ -66,16 +67,26 @@ public class CharsetEncodingConformanceTests
             .SetString(PatientComments, DicomVR.LT, text + "\\ keeps its backslash");
     }
 
+    /// <summary>Where pydicom's decoding is not the truth, the reason and how its output is normalised before comparing.</summary>
+    private static readonly Dictionary<string, (string Reason, Func<string, string> Normalise)> KnownDifferences = new()
+    {
+        ["\\ISO 2022 IR 58"] = ("pydicom 2.3.1 hands ISO 2022 IR 58 values to Python's gb2312 codec with the escapes kept, and that codec " +
+            "passes the G1 designation ESC $ ) A through as text; the GB 2312 characters themselves decode correctly",
+            s => s.Replace("\u001b$)A", "", StringComparison.Ordinal)),
+    };
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Pydicom_reads_back_what_we_encode(string charset, string personName, string text)
     {
         var pydicom = PydicomReadings.Value[charset];
-        Assert.Equal([personName, personName], Values(pydicom, "(0010,0010)"));
-        Assert.Equal([text, "plain"], Values(pydicom, "(0010,1000)"));
-        Assert.Equal([text + "\\ keeps its backslash"], Values(pydicom, "(0010,4000)"));
-        Assert.Equal([personName], Values(pydicom, "(0008,1110)/0/(0010,0010)"));
-        Assert.Equal([text], Values(pydicom, "(0008,1110)/0/(0008,1030)"));
+        var normalise = KnownDifferences.TryGetValue(charset, out var known) ? known.Normalise : s => s;
+        string[] Values(string path) => CharsetEncodingConformanceTests.Values(pydicom, path).Select(normalise).ToArray();
+        Assert.Equal([personName, personName], Values("(0010,0010)"));
+        Assert.Equal([text, "plain"], Values("(0010,1000)"));
+        Assert.Equal([text + "\\ keeps its backslash"], Values("(0010,4000)"));
+        Assert.Equal([personName], Values("(0008,1110)/0/(0010,0010)"));
+        Assert.Equal([text], Values("(0008,1110)/0/(0008,1030)"));
     }
 
     private static string[] Values(JsonElement file, string path) =>

@@ -20,12 +20,9 @@ namespace DoseWatch.Web.Tests.Jobs;
 [Collection(nameof(SharedApp))]
 public sealed class InboxFacts(SharedApp shared)
 {
-    private const string RdsrSopClass = "1.2.840.10008.5.1.4.1.1.88.67";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+        private DoseWatchApp App => shared.App;
 
-    private DoseWatchApp App => shared.App;
-
-    private static string NewUid() => $"2.25.{(System.Numerics.BigInteger.Abs(new System.Numerics.BigInteger(Guid.NewGuid().ToByteArray())))}";
+    internal static string NewUid() => $"2.25.{(System.Numerics.BigInteger.Abs(new System.Numerics.BigInteger(Guid.NewGuid().ToByteArray())))}";
 
     [SamplesFact]
     public async Task An_rdsr_sent_with_storescu_is_received_into_the_inbox_and_extracted_once()
@@ -37,7 +34,7 @@ public sealed class InboxFacts(SharedApp shared)
         using var client = App.CreateHttpClient();
 
         await Dcmtk.RunAsync("storescu", "-aet", "TEST_SCU", "-aec", shared.AeTitle, "127.0.0.1", shared.DicomPort.ToString(), sample);
-        var row = await WaitForAsync(client, sopInstanceUid, "extracted");
+        var row = await InboxSeam.WaitForStatusAsync(App, sopInstanceUid, "extracted");
 
         Assert.Equal((sopClassUid, studyUid, "TEST_SCU"), (row.SopClassUid, row.StudyInstanceUid, row.CallingAeTitle));
         Assert.StartsWith("127.0.0.1:", row.Peer);
@@ -47,9 +44,9 @@ public sealed class InboxFacts(SharedApp shared)
 
         // The same object again: the SCP keeps its file, the inbox keeps its row, nothing is extracted twice.
         await Dcmtk.RunAsync("storescu", "-aet", "TEST_SCU", "-aec", shared.AeTitle, "127.0.0.1", shared.DicomPort.ToString(), sample);
-        var again = await GetAsync(client, row.Id);
+        var again = await InboxSeam.GetAsync(client, row.Id);
         Assert.Equal(("extracted", 1), (again.Status, shared.Extraction.Calls(sopInstanceUid).Count));
-        Assert.Equal(1, (await ListAsync(client, "")).Items.Count(i => i.SopInstanceUid == sopInstanceUid));
+        Assert.Equal(1, (await InboxSeam.ListAsync(client, "")).Items.Count(i => i.SopInstanceUid == sopInstanceUid));
     }
 
     [Fact]
@@ -58,21 +55,21 @@ public sealed class InboxFacts(SharedApp shared)
         var uid = NewUid();
         const string reason = "Template TID 9999 is not supported";
         shared.Extraction.Script(uid, () => ExtractionOutcome.Rejected(reason), () => ExtractionOutcome.Extracted("2 events"));
-        var original = await StoreThroughTheScpSeamAsync(uid);
+        var original = await InboxSeam.StoreAsync(shared, uid);
         using var client = App.CreateHttpClient();
 
-        var quarantined = await WaitForAsync(client, uid, "quarantined");
+        var quarantined = await InboxSeam.WaitForStatusAsync(App, uid, "quarantined");
 
         Assert.Equal(reason, quarantined.StatusReason);
         Assert.False(File.Exists(original));
         var moved = Path.Combine(App.DataDirectory, "quarantine", Path.GetFileName(original));
         Assert.True(File.Exists(moved));
         Assert.Contains(reason, await File.ReadAllTextAsync(moved + ".reason.txt"));
-        Assert.Contains(quarantined, (await ListAsync(client, "quarantined")).Items);
+        Assert.Contains(quarantined, (await InboxSeam.ListAsync(client, "quarantined")).Items);
 
         using var retry = await client.PostAsync($"/api/v1/instances/{quarantined.Id}/retry", null);
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
-        var extracted = await WaitForAsync(client, uid, "extracted");
+        var extracted = await InboxSeam.WaitForStatusAsync(App, uid, "extracted");
 
         Assert.Equal("2 events", extracted.StatusReason);
         Assert.True(File.Exists(original));
@@ -85,10 +82,10 @@ public sealed class InboxFacts(SharedApp shared)
     {
         var uid = NewUid();
         shared.Extraction.Script(uid, () => ExtractionOutcome.NotDoseObject("Text SR (TID 2000), not a dose report"));
-        var path = await StoreThroughTheScpSeamAsync(uid);
+        var path = await InboxSeam.StoreAsync(shared, uid);
         using var client = App.CreateHttpClient();
 
-        var row = await WaitForAsync(client, uid, "not_dose");
+        var row = await InboxSeam.WaitForStatusAsync(App, uid, "not_dose");
 
         Assert.Equal("Text SR (TID 2000), not a dose report", row.StatusReason);
         Assert.True(File.Exists(path));
@@ -99,10 +96,10 @@ public sealed class InboxFacts(SharedApp shared)
     {
         var uid = NewUid();
         shared.Extraction.Script(uid, () => throw new InvalidOperationException("sequence item without a concept name"));
-        await StoreThroughTheScpSeamAsync(uid);
+        await InboxSeam.StoreAsync(shared, uid);
         using var client = App.CreateHttpClient();
 
-        var row = await WaitForAsync(client, uid, "quarantined");
+        var row = await InboxSeam.WaitForStatusAsync(App, uid, "quarantined");
 
         Assert.Contains("InvalidOperationException: sequence item without a concept name", row.StatusReason);
     }
@@ -138,7 +135,7 @@ public sealed class InboxFacts(SharedApp shared)
         using var client = App.CreateHttpClient();
 
         var swept = await scope.ServiceProvider.GetRequiredService<InboxSweepJob>().Run(CancellationToken.None);
-        await WaitForAsync(client, uid, "extracted");
+        await InboxSeam.WaitForStatusAsync(App, uid, "extracted");
 
         Assert.True(swept >= 1);
         Assert.Single(shared.Extraction.Calls(uid));
@@ -155,7 +152,7 @@ public sealed class InboxFacts(SharedApp shared)
         using var missing = await client.GetAsync("/api/v1/instances/987654321");
         using var retryMissing = await client.PostAsync("/api/v1/instances/987654321/retry", null);
         using var retryPending = await client.PostAsync($"/api/v1/instances/{pending}/retry", null);
-        var inbox = await ListAsync(client, "inbox");
+        var inbox = await InboxSeam.ListAsync(client, "inbox");
 
         Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
         Assert.Contains("lost", await badStatus.Content.ReadAsStringAsync());
@@ -179,42 +176,12 @@ public sealed class InboxFacts(SharedApp shared)
         Assert.True(paths.GetProperty("/api/v1/instances/{id}/retry").TryGetProperty("post", out _));
     }
 
-    /// <summary>What the Store SCP does after a durable store: a file in the inbox, then the received-instance seam.</summary>
-    private async Task<string> StoreThroughTheScpSeamAsync(string uid)
-    {
-        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(App.DataDirectory, "inbox")).FullName, $"{uid}.dcm");
-        await File.WriteAllBytesAsync(path, new byte[300]);
-        var sink = App.Services.GetRequiredService<IInstanceReceivedSink>();
-        var parties = new AssociationParties("SEAM_SCU", shared.AeTitle, new IPEndPoint(IPAddress.Loopback, 40404), CallerVerdict.UnknownAccepted);
-        await sink.OnInstanceStoredAsync(new StoredInstance(path, RdsrSopClass, uid, "1.2.840.10008.1.2.1", 300, false, parties), CancellationToken.None);
-        return path;
-    }
-
     /// <summary>An inbox row as a crash between the row and its job would leave it.</summary>
     private async Task<long> AddRowWithoutJobAsync(string uid, DateTimeOffset receivedAt)
     {
         var path = Path.Combine(Directory.CreateDirectory(Path.Combine(App.DataDirectory, "inbox")).FullName, $"{uid}.dcm");
         await File.WriteAllBytesAsync(path, new byte[100]);
         return await App.Services.GetRequiredService<InstanceRepository>().AddOrReplaceAsync(
-            new NewInstance(RdsrSopClass, uid, "", "CRASH_SCU", "", 100, path, receivedAt));
-    }
-
-    private static async Task<InstancePage> ListAsync(HttpClient client, string status) =>
-        (await client.GetFromJsonAsync<InstancePage>($"/api/v1/instances?status={status}&pageSize={InstancesApi.MaxPageSize}", Json))!;
-
-    private static async Task<InstanceDto> GetAsync(HttpClient client, long id) =>
-        (await client.GetFromJsonAsync<InstanceDto>($"/api/v1/instances/{id}", Json))!;
-
-    private static async Task<InstanceDto> WaitForAsync(HttpClient client, string sopInstanceUid, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        InstanceDto? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = (await ListAsync(client, "")).Items.FirstOrDefault(i => i.SopInstanceUid == sopInstanceUid);
-            if (last?.Status == status) return last;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{sopInstanceUid} did not reach '{status}' within 20 s; last seen: {last}");
+            new NewInstance(InboxSeam.RdsrSopClass, uid, "", "CRASH_SCU", "", 100, path, receivedAt));
     }
 }
