@@ -1,3 +1,4 @@
+using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Api;
 using DoseWatch.Web.Components;
 using DoseWatch.Web.Health;
@@ -45,6 +46,7 @@ public static class WebHosting
         app.MapOpenApi();
         app.MapInstancesApi();
         app.MapStudiesApi();
+        app.MapAlertsApi();
         // Local requests only (Hangfire's default filter) until users and roles exist.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/" });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
