@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using DoseWatch.Tests;
 
@@ -14,7 +13,7 @@ public sealed class IndependentReading
 
     public JsonElement Root { get; }
 
-    public static string ScriptPath => Path.Combine(SharedSamples.RepositoryRoot, "tests", "DoseWatch.Core.Tests", "independent", "read_dose.py");
+    public static string ScriptDirectory => Path.Combine(SharedSamples.RepositoryRoot, "tests", "DoseWatch.Core.Tests", "independent");
 
     // pydicom's start-up dominates a single reading: the samples are read in one run, the first time one is asked for.
     private static readonly Lazy<Dictionary<string, JsonElement>> AllSamples = new(() =>
@@ -30,20 +29,7 @@ public sealed class IndependentReading
 
     private static JsonElement Run(IReadOnlyList<string> paths)
     {
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(ScriptPath);
-        foreach (var path in paths) psi.ArgumentList.Add(path);
-        var what = paths.Count == 1 ? paths[0] : $"{paths.Count} files";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(true);
-            throw new TimeoutException($"read_dose.py did not finish on {what}");
-        }
-        if (process.ExitCode != 0) throw new InvalidOperationException($"read_dose.py failed on {what}: {stderr.Result}");
-        using var document = JsonDocument.Parse(stdout.Result);
+        using var document = JsonDocument.Parse(ExternalTool.Python("read_dose.py", [.. paths]));
         return document.RootElement.Clone();
     }
 

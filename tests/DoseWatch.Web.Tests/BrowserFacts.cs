@@ -16,17 +16,27 @@ public sealed class BrowserFacts(SharedApp shared)
     public static string ScreenshotDirectory =>
         Directory.CreateDirectory(Path.Combine(SharedSamples.RepositoryRoot, "TestResults", "screenshots")).FullName;
 
-    [Fact]
-    public async Task Overview_becomes_interactive_and_switches_tabs_on_the_server()
+    /// <summary>Opens <paramref name="path"/> in a fresh headless Chromium and waits for the Blazor circuit.</summary>
+    private Task<(IPlaywright, IBrowser, IPage, List<string> ConsoleErrors)> OpenAsync(string path) => OpenAsync(shared.App, path);
+
+    public static async Task<(IPlaywright, IBrowser, IPage, List<string> ConsoleErrors)> OpenAsync(DoseWatchApp app, string path)
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         var consoleErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
-
-        await page.GotoAsync(new Uri(shared.App.BaseAddress, "/").ToString());
+        await page.GotoAsync(new Uri(app.BaseAddress, path).ToString());
         await page.WaitForSelectorAsync("[data-circuit=live]", new() { Timeout = 15000 });
+        return (playwright, browser, page, consoleErrors);
+    }
+
+    [Fact]
+    public async Task Overview_becomes_interactive_and_switches_tabs_on_the_server()
+    {
+        var (playwright, browser, page, consoleErrors) = await OpenAsync("/");
+        using var _ = playwright;
+        await using var __ = browser;
 
         Assert.Equal(shared.AeTitle, await page.InnerTextAsync("[data-field=ae-title]"));
         await page.ClickAsync("button.tab:has-text('Test from a workstation')");
@@ -46,6 +56,30 @@ public sealed class BrowserFacts(SharedApp shared)
             }
             """);
         Assert.Equal(1, boxes);
+        Assert.Empty(consoleErrors);
+    }
+
+    [Fact]
+    public async Task Inbox_shows_a_quarantined_instance_with_its_reason_and_retries_it()
+    {
+        var uid = $"2.25.{Random.Shared.NextInt64(1, long.MaxValue)}";
+        const string reason = "Unsupported SR template: browser test";
+        shared.Extraction.Script(uid, () => DoseWatch.Core.Abstractions.ExtractionOutcome.Rejected(reason));
+        await Jobs.InboxSeam.StoreAsync(shared, uid);
+        await Jobs.InboxSeam.WaitForStatusAsync(shared.App, uid, "quarantined");
+        var (playwright, browser, page, consoleErrors) = await OpenAsync("/inbox");
+        using var _ = playwright;
+        await using var __ = browser;
+
+        await page.ClickAsync("button.tab[data-filter=quarantined]");
+        var row = page.Locator("tr", new() { HasText = uid });
+        await row.WaitForAsync(new() { Timeout = 5000 });
+        Assert.Contains(reason, await row.InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "inbox-quarantined.png"), FullPage = true });
+
+        await row.Locator("button:has-text('Retry')").ClickAsync();
+        await page.WaitForSelectorAsync("p.notice:has-text('queued for extraction again')", new() { Timeout = 5000 });
+        await Jobs.InboxSeam.WaitForStatusAsync(shared.App, uid, "extracted");
         Assert.Empty(consoleErrors);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DoseWatch.Web.Tests;
@@ -14,7 +15,8 @@ namespace DoseWatch.Web.Tests;
 /// Content root is the repository root, as for <c>dotnet run --project src/DoseWatch.Web</c>, so the root
 /// appsettings.json is read; <paramref name="settings"/> override it like environment variables would.
 /// </summary>
-public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("dosewatch-web-");
 
@@ -22,9 +24,9 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<DoseWatchApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<DoseWatchApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var app = new DoseWatchApp(settings);
+        var app = new DoseWatchApp(settings, services);
         try
         {
             app.UseKestrel(0);
@@ -39,6 +41,14 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
             await app.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A free loopback TCP port (for settings that must name a real port, such as <c>Dicom:Port</c>).</summary>
+    public static int FreeTcpPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -64,7 +74,11 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
         builder.UseEnvironment("Production");
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("DoseWatch:DataDirectory", DataDirectory);
+        // Tests never listen beyond loopback, and use a free port rather than 11112.
+        builder.UseSetting("Dicom:BindAddress", "127.0.0.1");
+        builder.UseSetting("Dicom:Port", "0");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+        if (services is not null) builder.ConfigureTestServices(services);
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using DoseWatch.Core.Abstractions;
 using DoseWatch.Tests;
+using DoseWatch.Web.Tests.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DoseWatch.Web.Tests;
 
@@ -9,7 +12,10 @@ public sealed class SharedApp : IAsyncLifetime
     /// <summary>Values the tests configure and then expect to see; random so a stale default cannot pass.</summary>
     public string AeTitle { get; } = $"DW{Random.Shared.Next(100000, 999999)}";
 
-    public int DicomPort { get; } = Random.Shared.Next(20000, 60000);
+    public int DicomPort { get; } = DoseWatchApp.FreeTcpPort();
+
+    /// <summary>Stands in for the dose extractor, which is another module's (see Jobs/InboxFacts).</summary>
+    public ScriptedDoseExtraction Extraction { get; } = new();
 
     public DoseWatchApp App { get; private set; } = null!;
 
@@ -17,7 +23,8 @@ public sealed class SharedApp : IAsyncLifetime
     {
         ["Dicom:AeTitle"] = AeTitle,
         ["Dicom:Port"] = DicomPort.ToString(),
-    });
+        ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.200",
+    }, services => services.AddSingleton<IDoseExtraction>(Extraction));
 
     public async Task DisposeAsync() => await App.DisposeAsync();
 }
@@ -50,10 +57,14 @@ public sealed class HostingFacts(SharedApp shared)
     }
 
     [Fact]
-    public void Database_and_job_store_live_in_the_configured_data_directory()
+    public async Task Database_job_store_and_data_protection_keys_live_in_the_configured_data_directory()
     {
+        using var client = shared.App.CreateHttpClient();
+        await client.GetStringAsync("/"); // a page with a form needs the antiforgery key
+
         Assert.True(File.Exists(Path.Combine(shared.App.DataDirectory, "dosewatch.db")));
         Assert.True(File.Exists(Path.Combine(shared.App.DataDirectory, "hangfire.db")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(shared.App.DataDirectory, "keys"), "key-*.xml"));
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var bin = FindBinDirectory()
             ?? throw new InvalidOperationException("PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql; scripts/install-test-deps.sh does it).");
+        RemoveAbandonedClusters();
         var root = Directory.CreateTempSubdirectory("dosewatch-pg-").FullName;
         var port = FreeTcpPort();
         var server = new PostgresServer(bin, root, port);
@@ -82,16 +83,24 @@ public sealed class PostgresServer : IAsyncDisposable
     private void Stop()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
-        try
+        // Stopped and deleted by a detached shell: at process exit the test host may be ended before a delete finishes.
+        var data = Path.Combine(_root, "data");
+        var script = $"'{Path.Combine(_bin, "pg_ctl")}' -D '{data}' -m immediate -w stop >/dev/null 2>&1; rm -rf '{_root}'";
+        var info = IsRoot ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", "sh", "-c", script]) : new ProcessStartInfo("sh", ["-c", script]);
+        info.UseShellExecute = false;
+        using var process = Process.Start(info);
+        process?.WaitForExit(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Clusters of earlier test runs whose process was killed: no running server, older than ten minutes.</summary>
+    private static void RemoveAbandonedClusters()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "dosewatch-pg-*"))
         {
-            if (Directory.Exists(Path.Combine(_root, "data", "global")))
-                RunPgAsync("pg_ctl", ["-D", Path.Combine(_root, "data"), "-m", "immediate", "-w", "stop"]).GetAwaiter().GetResult();
+            var old = Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddMinutes(-10);
+            if (!old || File.Exists(Path.Combine(dir, "data", "postmaster.pid"))) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
-        catch (InvalidOperationException)
-        {
-            // Already stopped (or never started): the folder is removed below either way.
-        }
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     private static bool IsRoot => Environment.UserName == "root";
@@ -124,17 +133,19 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 }
 
-/// <summary>xunit fixture: one PostgreSQL server per test class (or collection), stopped when it is done.</summary>
+/// <summary>
+/// xunit fixture giving access to one PostgreSQL server shared by every test class of the test process (started on
+/// first use, stopped when the process exits): a cluster costs a second or more to start on a loaded machine. Tests
+/// isolate themselves with <see cref="PostgresServer.CreateDatabaseAsync"/>.
+/// </summary>
 public sealed class PostgresServerFixture : IAsyncLifetime
 {
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(PostgresServer.StartAsync);
     private PostgresServer? _server;
 
     public PostgresServer Server => _server ?? throw new InvalidOperationException("PostgreSQL fixture not started");
 
-    public async Task InitializeAsync() => _server = await PostgresServer.StartAsync();
+    public async Task InitializeAsync() => _server = await Shared.Value;
 
-    public async Task DisposeAsync()
-    {
-        if (_server is not null) await _server.DisposeAsync();
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 }

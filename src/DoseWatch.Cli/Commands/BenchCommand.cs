@@ -15,18 +15,22 @@ public static class BenchCommand
     {
         if (args.Length == 0 || args[0] != "parse")
         {
-            error.WriteLine("usage: dosewatch bench parse [--stop-before-pixels] [--seconds N] FILE...");
+            error.WriteLine("usage: dosewatch bench parse [--stop-before-pixels] [--seconds N] [--table LABEL] [--in-memory] FILE...");
             return 2;
         }
         var stop = false;
         var seconds = 5.0;
+        string? tableLabel = null;
+        var inMemory = false;
         var files = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--stop-before-pixels": stop = true; break;
+                case "--in-memory": inMemory = true; break; // parser alone: no open/read system calls
                 case "--seconds" when i + 1 < args.Length: seconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--table" when i + 1 < args.Length: tableLabel = args[++i]; break;
                 default: files.Add(args[i]); break;
             }
         }
@@ -38,16 +42,29 @@ public static class BenchCommand
         var options = new DicomReadOptions { StopBeforePixelData = stop };
         var elements = 0L;
         foreach (var f in files) elements += CountElements(DicomReader.ReadFile(f, options).DataSet); // warm-up and sanity
+        var contents = inMemory ? files.Select(File.ReadAllBytes).ToArray() : [];
         var parsed = 0L;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
+        var bestPass = TimeSpan.MaxValue;
         while (clock.Elapsed.TotalSeconds < seconds)
         {
-            foreach (var f in files) DicomReader.ReadFile(f, options);
+            var passStart = clock.Elapsed;
+            if (inMemory)
+                foreach (var bytes in contents) DicomReader.Read(new MemoryStream(bytes, writable: false), options);
+            else
+                foreach (var f in files) DicomReader.ReadFile(f, options);
             parsed += files.Count;
+            // On a shared machine the fastest pass is the least disturbed one: reported beside the averages.
+            if (clock.Elapsed - passStart < bestPass) bestPass = clock.Elapsed - passStart;
         }
+        var bestRate = files.Count / bestPass.TotalSeconds;
         var rate = parsed / clock.Elapsed.TotalSeconds;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dosewatch: {parsed} files in {clock.Elapsed.TotalSeconds:F2} s = {rate:F0} files/s ({files.Count} distinct files, {elements} elements per pass)"));
+        var cpuRate = parsed / (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        output.WriteLine(tableLabel is not null
+            ? string.Create(CultureInfo.InvariantCulture, $"| {tableLabel,-42} | {rate,9:F0} | {cpuRate,9:F0} | {bestRate,9:F0} |")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"dosewatch: {parsed} files in {clock.Elapsed.TotalSeconds:F2} s = {rate:F0} files/s, {cpuRate:F0} files per CPU second, {bestRate:F0} files/s in the fastest pass ({files.Count} distinct files, {elements} elements per pass)"));
         return 0;
     }
 

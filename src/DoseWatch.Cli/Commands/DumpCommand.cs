@@ -89,7 +89,7 @@ public static class DumpCommand
                 case DicomFragments f:
                     Line(depth, e.Tag, e.VR.Name, $"(PixelSequence #={f.Fragments.Count + 1})", "u/l", 1, Keyword(e.Tag));
                     foreach (var fragment in f.Fragments.Prepend(f.OffsetTable))
-                        Line(depth + 1, DicomTag.Item, e.VR.Name, Truncate(Hex(fragment.Span, 1)), fragment.Length.ToString(CultureInfo.InvariantCulture), 1, "Item");
+                        Line(depth + 1, DicomTag.Item, "pi", fragment.IsEmpty ? "(no value available)" : Truncate(Hex(fragment.Span, 1)), fragment.Length.ToString(CultureInfo.InvariantCulture), 1, "Item");
                     Line(depth, DicomTag.SequenceDelimitationItem, "na", "(SequenceDelimitationItem)", "0", 0, "SequenceDelimitationItem");
                     return;
             }
@@ -101,7 +101,9 @@ public static class DumpCommand
             }
             if (e.Value.IsEmpty)
             {
-                Line(depth, e.Tag, e.VR.Name, "(no value available)", length, 0, Keyword(e.Tag));
+                // dcmdump counts an empty OB/OW/UN/... as one (empty) value, an empty string or number as none.
+                var emptyVM = e.VR == DicomVR.UN || e.VR.Name[0] == 'O' || !e.VR.IsKnown ? 1 : 0;
+                Line(depth, e.Tag, e.VR.Name, "(no value available)", length, emptyVM, Keyword(e.Tag));
                 return;
             }
             var (text, vm) = Format(e);
@@ -117,7 +119,8 @@ public static class DumpCommand
             output.WriteLine($"{left.PadRight(2 * depth + ValueColumn + 12)} # {length,3}, {vm} {keyword}");
         }
 
-        private static string Keyword(DicomTag tag) => DicomDictionary.KeywordOf(tag);
+        // dcmdump's wording for tags no dictionary names.
+        private static string Keyword(DicomTag tag) => DicomDictionary.Lookup(tag)?.Keyword ?? "Unknown Tag & Data";
     }
 
     /// <summary>The value as dcmdump shows it: strings in brackets (padding stripped), numbers joined by '\', bytes in hex.</summary>
@@ -127,19 +130,21 @@ public static class DumpCommand
         var vr = e.VR;
         if (vr.IsString)
         {
-            var s = Encoding.Latin1.GetString(v).TrimEnd(' ', '\0');
+            // Like dcmdump: trailing NUL padding (UI) is not shown, a trailing space is.
+            var s = Encoding.Latin1.GetString(v).TrimEnd('\0');
             return ($"[{s}]", s.Length == 0 ? 0 : s.Count(c => c == '\\') + 1);
         }
         if (vr == DicomVR.OB || vr == DicomVR.UN || !vr.IsKnown) return (Hex(v, 1), 1);
         if (vr == DicomVR.OW) return (Hex(v, 2), 1);
-        if (vr == DicomVR.OF || vr == DicomVR.OD || vr == DicomVR.OL || vr == DicomVR.OV) return (Hex(v, vr.UnitSize), 1);
+        if (vr == DicomVR.OL || vr == DicomVR.OV) return (Hex(v, vr.UnitSize), 1);
         var unit = vr == DicomVR.AT ? 4 : vr.UnitSize; // an AT value is a (group, element) pair
+        var asNumber = vr == DicomVR.OF ? "FL" : vr == DicomVR.OD ? "FD" : vr.Name; // dcmdump prints OF/OD as numbers
         var count = v.Length / unit;
         var parts = new string[count];
         for (var i = 0; i < count; i++)
         {
             var u = v.Slice(i * unit, unit);
-            parts[i] = vr.Name switch
+            parts[i] = asNumber switch
             {
                 "US" => BinaryPrimitives.ReadUInt16LittleEndian(u).ToString(CultureInfo.InvariantCulture),
                 "SS" => BinaryPrimitives.ReadInt16LittleEndian(u).ToString(CultureInfo.InvariantCulture),

@@ -17,10 +17,23 @@ public sealed partial class DicomDataSet
         get
         {
             for (var ds = this; ds is not null; ds = ds.Parent)
-                if (ds.TryGet(DicomTag.SpecificCharacterSet, out var e) && !e.IsValueSkipped)
-                    return SpecificCharacterSet.Parse(Encoding.ASCII.GetString(e.Value.Span));
+                if (ds.OwnCharacterSet() is { } own) return own;
             return SpecificCharacterSet.Default;
         }
+    }
+
+    private sealed record CharacterSetCache(DicomElement Source, SpecificCharacterSet Parsed);
+
+    // Parsed once per (0008,0005) element instance: replacing the element (Set) makes the cache stale by identity.
+    private CharacterSetCache? _characterSetCache;
+
+    private SpecificCharacterSet? OwnCharacterSet()
+    {
+        if (!TryGet(DicomTag.SpecificCharacterSet, out var e) || e.IsValueSkipped) return null;
+        var cache = _characterSetCache;
+        if (cache is null || !ReferenceEquals(cache.Source, e))
+            _characterSetCache = cache = new CharacterSetCache(e, SpecificCharacterSet.Parse(Encoding.ASCII.GetString(e.Value.Span)));
+        return cache.Parsed;
     }
 
     /// <summary>
@@ -115,6 +128,9 @@ public sealed partial class DicomDataSet
 
     /// <summary>Value <paramref name="index"/> as an integer: IS/DS via <see cref="NumberString.ParseInteger"/> (fractions rounded half away from zero), binary VRs converted the same way.</summary>
     public long? GetInteger(DicomTag tag, int index = 0) => At(GetIntegers(tag), index);
+
+    /// <summary>As <see cref="GetInteger"/>, null when the value does not fit an int.</summary>
+    public int? GetInt32(DicomTag tag, int index = 0) => GetInteger(tag, index) is { } v && v is >= int.MinValue and <= int.MaxValue ? (int)v : null;
 
     public long?[] GetIntegers(DicomTag tag)
     {

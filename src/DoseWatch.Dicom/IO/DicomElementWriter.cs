@@ -41,12 +41,13 @@ internal sealed class DicomElementWriter
         }
         if (e.IsValueSkipped)
             throw new InvalidOperationException($"{e.Tag} was skipped when read (value not in memory) and cannot be written");
-        var vr = _enc.ExplicitVR && !e.VR.IsKnown ? DicomVR.UN : e.VR;
         var value = e.Value.Span;
         var padded = value.Length % 2 == 1;
         var length = value.Length + (padded ? 1 : 0);
-        if (_enc.ExplicitVR && !vr.HasLongExplicitLength && length > 0xFFFF)
-            throw new InvalidOperationException($"{e.Tag} {vr}: {length} bytes do not fit the 16-bit length of an explicit {vr} element");
+        var vr = e.VR;
+        // An unknown VR, or a value too long for a 16-bit explicit length (possible when it came from Implicit VR),
+        // can only be written losslessly as UN (PS3.5 §6.2.2): its bytes are kept, and UN is never byte-swapped.
+        if (_enc.ExplicitVR && (!vr.IsKnown || (!vr.HasLongExplicitLength && length > 0xFFFF))) vr = DicomVR.UN;
         WriteHeader(e.Tag, vr, (uint)length);
         if (_enc.BigEndian && vr.UnitSize > 1)
         {
@@ -63,18 +64,17 @@ internal sealed class DicomElementWriter
 
     private void WriteSequence(DicomSequence sq)
     {
-        // A sequence read from a UN element stays UN: its content is Implicit VR Little Endian (PS3.5 §6.2.2).
-        var isUn = sq.VR == DicomVR.UN;
-        WriteHeader(sq.Tag, isUn ? DicomVR.UN : DicomVR.SQ, DicomElementHeader.UndefinedLength);
-        var inner = isUn && _enc != DicomEncoding.ImplicitLittle ? new DicomElementWriter(_out, DicomEncoding.ImplicitLittle) : this;
+        // Always SQ, even for a sequence that was read from a UN element (PS3.5 §6.2.2): its items are then encoded
+        // in this writer's syntax, as DCMTK and pydicom also re-encode them. Keeping UN would force Implicit VR LE
+        // content into an Explicit or Big Endian file, which some readers get wrong.
+        WriteHeader(sq.Tag, DicomVR.SQ, DicomElementHeader.UndefinedLength);
         foreach (var item in sq.Items)
         {
-            inner.WriteHeader(DicomTag.Item, default, DicomElementHeader.UndefinedLength);
-            inner.WriteElements(item);
-            inner.WriteHeader(DicomTag.ItemDelimitationItem, default, 0);
+            WriteHeader(DicomTag.Item, default, DicomElementHeader.UndefinedLength);
+            WriteElements(item);
+            WriteHeader(DicomTag.ItemDelimitationItem, default, 0);
         }
-        inner.WriteHeader(DicomTag.SequenceDelimitationItem, default, 0);
-        if (!ReferenceEquals(inner, this)) inner.Flush();
+        WriteHeader(DicomTag.SequenceDelimitationItem, default, 0);
     }
 
     private void WriteFragments(DicomFragments f)

@@ -31,10 +31,20 @@ public readonly struct DicomVR : IEquatable<DicomVR>
     public byte Second => (byte)_code;
     public string Name => new([(char)First, (char)Second]);
 
-    public bool IsKnown => Properties.ContainsKey(_code);
+    public bool IsKnown => Index is { } i && Table[i].Known;
+
+    // The reader asks for these on every element: a flat table indexed by the two letters avoids a hash lookup.
+    private int? Index
+    {
+        get
+        {
+            int a = First - 'A', b = Second - 'A';
+            return a is >= 0 and < 26 && b is >= 0 and < 26 ? a * 26 + b : null;
+        }
+    }
 
     private (VRKind Kind, int UnitSize, bool LongLength, byte Pad) Info =>
-        Properties.TryGetValue(_code, out var p) ? p : (VRKind.Bytes, 1, true, (byte)0);
+        Index is { } i && Table[i].Known ? Table[i].Info : (VRKind.Bytes, 1, true, (byte)0);
 
     public VRKind Kind => Info.Kind;
 
@@ -85,4 +95,15 @@ public readonly struct DicomVR : IEquatable<DicomVR>
         [UR._code] = (VRKind.AsciiText, 1, true, 0x20), [US._code] = (VRKind.Binary, 2, false, 0),
         [UT._code] = (VRKind.CharsetText, 1, true, 0x20), [UV._code] = (VRKind.Binary, 8, true, 0),
     };
+
+    // Declared after Properties: static fields initialise in text order.
+    private static readonly ((VRKind, int, bool, byte) Info, bool Known)[] Table = BuildTable();
+
+    private static ((VRKind, int, bool, byte), bool)[] BuildTable()
+    {
+        var table = new ((VRKind, int, bool, byte), bool)[26 * 26];
+        foreach (var (code, info) in Properties)
+            table[((code >> 8) - 'A') * 26 + ((code & 0xFF) - 'A')] = (info, true);
+        return table;
+    }
 }

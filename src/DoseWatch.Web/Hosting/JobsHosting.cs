@@ -15,7 +15,7 @@ public static class JobsHosting
     {
         var services = builder.Services;
         services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
-            .Validate(o => o.WorkerCount is > 0 and <= 256, "DoseWatch:Jobs:WorkerCount must be between 1 and 256.")
+            .Validate(o => o.WorkerCount is >= 0 and <= 256, "DoseWatch:Jobs:WorkerCount must be between 0 and 256.")
             .Validate(o => o.QueuePollInterval > TimeSpan.Zero, "DoseWatch:Jobs:QueuePollInterval must be positive.")
             .ValidateOnStart();
 
@@ -36,12 +36,14 @@ public static class JobsHosting
                     Path.Combine(sp.GetRequiredService<DataDirectory>().Path, SqliteJobStoreFileName),
                     new SQLiteStorageOptions { QueuePollInterval = poll });
         });
-        services.AddHangfireServer((sp, server) =>
-        {
-            var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
-            server.WorkerCount = jobs.WorkerCount;
-            server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
-        });
+        if (builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>()?.WorkerCount != 0)
+            services.AddHangfireServer((sp, server) =>
+            {
+                var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+                server.WorkerCount = jobs.WorkerCount;
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        services.AddDoseWatchInbox();
         return builder;
     }
 }

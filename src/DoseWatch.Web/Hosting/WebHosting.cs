@@ -1,6 +1,11 @@
+using DoseWatch.Web.Alerts;
+using DoseWatch.Web.Api;
 using DoseWatch.Web.Components;
 using DoseWatch.Web.Health;
 using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace DoseWatch.Web.Hosting;
 
@@ -15,6 +20,11 @@ public static class WebHosting
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddSingleton(sp => DicomListenerInfo.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddDoseWatchHealthChecks();
+        // Keys in the data directory: forms and circuits survive a restart, and nodes sharing the folder share keys.
+        builder.Services.AddDataProtection().SetApplicationName("DoseWatch");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((options, data, logs) =>
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.Subdirectory("keys")), logs));
+        builder.Services.AddOpenApi();
         return builder;
     }
 
@@ -22,7 +32,9 @@ public static class WebHosting
     {
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Browsers get the Not found page; API clients keep their own status codes and problem details.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+            branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseAntiforgery();
         return app;
     }
@@ -31,6 +43,10 @@ public static class WebHosting
     {
         app.MapStaticAssets();
         app.MapDoseWatchHealth("/health");
+        app.MapOpenApi();
+        app.MapInstancesApi();
+        app.MapStudiesApi();
+        app.MapAlertsApi();
         // Local requests only (Hangfire's default filter) until users and roles exist.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/" });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -50,8 +50,8 @@ def converted(elem):
         return show(value)
     if isinstance(value, int) and elem.VR in ("UL", "US", "SL", "SS"):
         return show(struct.pack({"UL": "<I", "US": "<H", "SL": "<i", "SS": "<h"}[elem.VR], value))
-    if value is None:
-        return ""
+    if value is None or value == "" or value == b"":
+        return ""  # empty, whether pydicom converted it or not
     if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
         value = "\\".join(str(v) for v in value)
     return "text:" + str(value).rstrip(" \0")

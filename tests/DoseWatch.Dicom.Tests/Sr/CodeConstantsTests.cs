@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using DoseWatch.Dicom.Sr.Codes;
+using DoseWatch.Tests;
 
 namespace DoseWatch.Dicom.Tests.Sr;
 
@@ -34,7 +35,7 @@ public class CodeConstantsTests
             concepts = constants.Select(c => new[] { c.Code.CodingSchemeDesignator, c.Code.CodeValue }),
             legacy = Array.Empty<string>(),
         });
-        var meanings = PythonReference.Run("Sr/codes_check.py", [], request).GetProperty("concepts");
+        var meanings = PythonReference.Run("Sr/codes_check.py", [request]).GetProperty("concepts");
         var problems = new List<string>();
         foreach (var (name, code) in constants)
         {
@@ -47,11 +48,31 @@ public class CodeConstantsTests
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
+    /// <summary>Constants deliberately not taken from the dose reference, with the reason.</summary>
+    private static readonly Dictionary<string, string> NotInReference = new()
+    {
+        ["80248007"] = "left breast: laterality value of TID 10005 modifiers, from pydicom's CID 244/6022 only",
+        ["73056007"] = "right breast: as above",
+        ["7771000"] = "left: laterality value (CID 244), from pydicom only",
+        ["24028007"] = "right: as above",
+    };
+
+    [SamplesFact]
+    public void Every_constant_comes_from_the_dose_reference()
+    {
+        var reference = File.ReadAllText(Path.Combine(SharedSamples.SharedDirectory, "reference", "dicom-dose-reference.md"));
+        var missing = Holders.SelectMany(Constants)
+            .Where(c => !NotInReference.ContainsKey(c.Code.CodeValue))
+            .Where(c => !System.Text.RegularExpressions.Regex.IsMatch(reference, $@"(?<![0-9A-Za-z]){System.Text.RegularExpressions.Regex.Escape(c.Code.CodeValue)}(?![0-9A-Za-z])"))
+            .Select(c => $"{c.Name} {c.Code}").ToList();
+        Assert.True(missing.Count == 0, "not in ../shared/reference/dicom-dose-reference.md: " + string.Join(", ", missing));
+    }
+
     [Fact]
     public void Every_legacy_snomed_row_is_the_standards_mapping()
     {
         var request = JsonSerializer.Serialize(new { concepts = Array.Empty<string[]>(), legacy = LegacySnomedIds.All.Keys });
-        var legacy = PythonReference.Run("Sr/codes_check.py", [], request).GetProperty("legacy");
+        var legacy = PythonReference.Run("Sr/codes_check.py", [request]).GetProperty("legacy");
         foreach (var (srt, sct) in LegacySnomedIds.All)
             Assert.True(legacy.GetProperty(srt).GetString() == sct, $"SRT {srt}: table says {sct}, PS3.16 (pydicom) says {legacy.GetProperty(srt)}");
     }

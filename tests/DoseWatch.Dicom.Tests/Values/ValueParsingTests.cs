@@ -68,8 +68,19 @@ public class ValueParsingTests
     [InlineData("120.0", 120L)]    // decimals in IS
     [InlineData("12.5", 13L)]      // fractional IS rounds half away from zero
     [InlineData("-12.5", -13L)]
-    public void Integer_strings_parse_leniently(string text, long expected) =>
+    public void Integer_strings_parse_leniently(string text, long expected)
+    {
         Assert.Equal(expected, One(Exposure, DicomVR.IS, text).GetInteger(Exposure));
+        Assert.Equal((int)expected, One(Exposure, DicomVR.IS, text).GetInt32(Exposure));
+    }
+
+    [Fact]
+    public void Integers_beyond_int_range_are_null_as_int32_but_kept_as_int64()
+    {
+        var ds = One(Exposure, DicomVR.IS, "3000000000");
+        Assert.Equal(3_000_000_000L, ds.GetInteger(Exposure));
+        Assert.Null(ds.GetInt32(Exposure));
+    }
 
     [Theory]
     [InlineData("20190102", 2019, 1, 2)]

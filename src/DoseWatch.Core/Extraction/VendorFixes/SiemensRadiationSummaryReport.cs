@@ -8,7 +8,7 @@ namespace DoseWatch.Core.Extraction.VendorFixes;
 /// <summary>
 /// Siemens ARCADIS "Radiation Summary Report" (RF-ESR-Siemens-Varic): an Enhanced SR whose root is the private
 /// (C-10, 99SMS_RADSUM) container, with study totals only: number of exposures (C-200), cumulative fluoro time (C-202),
-/// cumulative DAP (C-204, unit "Gy.cm^2") and cumulative air kerma (C-210, sent without a unit and so not stored).
+/// cumulative DAP (C-204, unit "Gy.cm^2") and cumulative air kerma (C-210, sent with neither value nor unit: stays null).
 /// No irradiation events: the totals are kept as the object's accumulated dose.
 /// </summary>
 public static class SiemensRadiationSummaryReport

@@ -1,0 +1,60 @@
+using DoseWatch.Core.Domain;
+
+namespace DoseWatch.Core.Analysis;
+
+/// <summary>
+/// What an alert shows beside the value: the protocol, named facts (expected set, median, MAD, score, reason for
+/// proceeding...) and the distribution the value was judged against, for the chart with this study marked.
+/// </summary>
+public sealed record AlertEvidence(
+    string? StandardProtocol,
+    string? RawProtocol,
+    IReadOnlyDictionary<string, string> Facts,
+    IReadOnlyList<double> Distribution)
+{
+    public static AlertEvidence Of(ProtocolResolution? protocol, params (string Name, string Value)[] facts) =>
+        new(protocol?.Standard?.Name, protocol?.RawName, facts.ToDictionary(f => f.Name, f => f.Value), []);
+
+    public AlertEvidence WithDistribution(IReadOnlyList<double> values) => this with { Distribution = values };
+}
+
+/// <summary>
+/// One finding of one rule on one study (and event, for per-event checks; null for per-study ones). The triple (study,
+/// event, rule) is its identity: evaluating the same study again gives the same triple, which storage keeps once.
+/// <see cref="Value"/> and <see cref="Threshold"/> are in <see cref="Unit"/>; either is null where the check has no number
+/// (an unknown protocol name; a kVp outside a set).
+/// </summary>
+public sealed record AlertCandidate(
+    string StudyInstanceUid,
+    string? EventUid,
+    Rule Rule,
+    string Quantity,
+    double? Value,
+    double? Threshold,
+    string Unit,
+    string Message,
+    AlertEvidence Evidence)
+{
+    public RuleType Type => Rule.Type;
+}
+
+/// <summary>
+/// Everything the evaluator needs about one study, gathered by the caller (the job reads it from SQL). History lists
+/// hold earlier studies only, never the study being evaluated.
+/// </summary>
+public sealed record StudyAnalysisInput(
+    Study Study,
+    IReadOnlyList<IrradiationEvent> Events,
+    ProtocolCatalogue Catalogue)
+{
+    /// <summary>Stored (learned or edited) references; a missing one is learned from <see cref="DeviceHistory"/>.</summary>
+    public IReadOnlyList<ProtocolReference> References { get; init; } = [];
+
+    /// <summary>Earlier studies of the same device and modality, any protocol (the evaluator maps them itself).</summary>
+    public IReadOnlyList<HistoricalStudy> DeviceHistory { get; init; } = [];
+
+    /// <summary>Earlier studies of the same patient, for cumulative dose.</summary>
+    public IReadOnlyList<HistoricalStudy> PatientHistory { get; init; } = [];
+
+    public IReadOnlyList<NationalDrlTable> NationalDrls { get; init; } = [NationalDrlTable.UnitedKingdom2022];
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using DoseWatch.Core.Domain;
+
+namespace DoseWatch.Core.Analysis;
+
+/// <summary>Evaluates every enabled rule whose scope matches a study; pure: the same input gives the same candidates.</summary>
+public static class AlertEvaluator
+{
+    /// <param name="invalidRule">
+    /// Told about a rule whose parameters cannot be used (a typo in the UI); the other rules are still evaluated.
+    /// Without it the <see cref="FormatException"/> propagates.
+    /// </param>
+    public static IReadOnlyList<AlertCandidate> Evaluate(IEnumerable<Rule> rules, StudyAnalysisInput input, Action<Rule, FormatException>? invalidRule = null)
+    {
+        var context = new AnalysisContext(input);
+        var candidates = new List<AlertCandidate>();
+        foreach (var rule in rules.Where(r => r.Enabled && r.Scope.Matches(input.Study)))
+        {
+            try
+            {
+                candidates.AddRange(EvaluateOne(rule, context));
+            }
+            catch (FormatException e) when (invalidRule is not null)
+            {
+                invalidRule(rule, e);
+            }
+        }
+        return candidates;
+    }
+
+    /// <summary>
+    /// References learned from <see cref="StudyAnalysisInput.DeviceHistory"/> for the standard protocols of the study's
+    /// events that have at least <paramref name="minimumStudies"/> earlier studies, chosen as the rules choose them (by
+    /// study protocol), so that a stored learned reference means what the rules would have learned themselves.
+    /// </summary>
+    public static IReadOnlyList<ProtocolReference> LearnReferences(StudyAnalysisInput input, int minimumStudies)
+    {
+        var context = new AnalysisContext(input);
+        return context.Events.Select(e => e.Protocol.Standard).OfType<StandardProtocol>().DistinctBy(s => s.Name)
+            .Select(s => (Protocol: s, Studies: context.HistoryStudies(s).ToList()))
+            .Where(x => x.Studies.Count >= minimumStudies)
+            .Select(x => ProtocolReferenceLearner.Learn(x.Protocol.Name, context.DeviceKey, x.Studies))
+            .ToList();
+    }
+
+    // Materialised so that a bad parameter surfaces here, inside the caller's error handling, not during enumeration later.
+    private static List<AlertCandidate> EvaluateOne(Rule rule, AnalysisContext context)
+    {
+        IEnumerable<AlertCandidate> found = rule.Type switch
+        {
+            RuleType.ProtocolDeviation => ProtocolDeviationRules.Evaluate(rule, context),
+            RuleType.DoseOutlier => DoseOutlierRule.Evaluate(rule, context),
+            RuleType.NotificationValue => NotificationValueRules.Evaluate(rule, context),
+            RuleType.DrlExceeded => DrlRules.Evaluate(rule, context),
+            RuleType.CumulativeDose => CumulativeDoseRule.Evaluate(rule, context),
+            RuleType.DoseCheck => DoseCheckRule.Evaluate(rule, context),
+            _ => [],
+        };
+        return found.ToList();
+    }
+}
+
+/// <summary>The input with protocol resolutions and per-protocol history worked out once for all rules.</summary>
+internal sealed class AnalysisContext
+{
+    private readonly Dictionary<string, ProtocolReference?> _references = new(StringComparer.OrdinalIgnoreCase);
+
+    public AnalysisContext(StudyAnalysisInput input)
+    {
+        Input = input;
+        DeviceKey = input.Study.Device.Key;
+        Events = input.Events.Where(DoseEvents.IsDiagnostic).Select(e => (e, Resolve(e, input.Study.StudyDescription))).ToList();
+        StudyProtocol = StudyResolution(input.Study.StudyDescription, input.Events);
+        History = input.DeviceHistory.Where(h => h.StudyInstanceUid != input.Study.StudyInstanceUid).ToList();
+    }
+
+    public StudyAnalysisInput Input { get; }
+    public Study Study => Input.Study;
+    public string DeviceKey { get; }
+    public IReadOnlyList<(IrradiationEvent Event, ProtocolResolution Protocol)> Events { get; }
+    public ProtocolResolution StudyProtocol { get; }
+    public IReadOnlyList<HistoricalStudy> History { get; }
+
+    public ProtocolResolution Resolve(IrradiationEvent ev, string? studyDescription) =>
+        Input.Catalogue.Resolve(DeviceKey, ev.Protocol, studyDescription);
+
+    /// <summary>The study's protocol: the first event whose name maps, else the first event's unmapped name.</summary>
+    public ProtocolResolution StudyResolution(string? studyDescription, IEnumerable<IrradiationEvent> events)
+    {
+        var resolutions = events.Where(DoseEvents.IsDiagnostic).Select(e => Resolve(e, studyDescription)).ToList();
+        return resolutions.FirstOrDefault(r => r.IsMapped) ?? resolutions.FirstOrDefault()
+            ?? Input.Catalogue.Resolve(DeviceKey, null, studyDescription);
+    }
+
+    /// <summary>Earlier events of the same standard protocol on this device (diagnostic events only).</summary>
+    public IEnumerable<IrradiationEvent> HistoryEvents(StandardProtocol protocol) =>
+        History.SelectMany(h => h.Events.Where(DoseEvents.IsDiagnostic).Where(e => Same(Resolve(e, h.StudyDescription), protocol)));
+
+    /// <summary>Earlier studies whose study protocol is <paramref name="protocol"/>.</summary>
+    public IEnumerable<HistoricalStudy> HistoryStudies(StandardProtocol protocol) =>
+        History.Where(h => Same(StudyResolution(h.StudyDescription, h.Events), protocol));
+
+    /// <summary>The stored reference (device's own before the all-devices one), else one learned from enough history.</summary>
+    public ProtocolReference? Reference(StandardProtocol protocol, int minimumSampleSize)
+    {
+        if (_references.TryGetValue(protocol.Name, out var known)) return known;
+        var stored = Input.References.Where(r => string.Equals(r.StandardProtocol, protocol.Name, StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(r => r.DeviceKey == DeviceKey).FirstOrDefault(r => r.DeviceKey == DeviceKey || r.DeviceKey == "");
+        if (stored is null)
+        {
+            var studies = HistoryStudies(protocol).ToList();
+            stored = studies.Count >= minimumSampleSize ? ProtocolReferenceLearner.Learn(protocol.Name, DeviceKey, studies) : null;
+        }
+        return _references[protocol.Name] = stored;
+    }
+
+    private static bool Same(ProtocolResolution r, StandardProtocol protocol) =>
+        r.Standard is { } s && string.Equals(s.Name, protocol.Name, StringComparison.OrdinalIgnoreCase);
+
+    public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,36 @@
+namespace DoseWatch.Core.Analysis;
+
+/// <summary>
+/// The rules a new installation starts with (stored as data on first start, then edited in the UI). Thresholds are
+/// null where the reference table applies. DRL rules need a protocol-to-examination choice by a physicist, and local
+/// DRLs flag a quarter of studies by construction, so none is enabled by default.
+/// </summary>
+public static class DefaultRules
+{
+    private static Rule Make(string name, RuleType type, double? threshold, string? unit, string? modality, params (string Key, string Value)[] parameters) =>
+        new(0, name, type, new RuleScope(modality), threshold, unit, parameters.ToDictionary(p => p.Key, p => p.Value));
+
+    public static IReadOnlyList<Rule> All { get; } =
+    [
+        Make("Unknown protocol name", RuleType.ProtocolDeviation, null, null, null, (RuleParameters.Check, RuleParameters.CheckUnknownProtocol)),
+        Make("Protocol not approved for the device", RuleType.ProtocolDeviation, null, null, null, (RuleParameters.Check, RuleParameters.CheckUnapprovedProtocol)),
+        Make("Target region differs from the protocol", RuleType.ProtocolDeviation, null, null, null, (RuleParameters.Check, RuleParameters.CheckTargetRegion)),
+        Make("kVp outside the protocol's set", RuleType.ProtocolDeviation, null, "kV", null, (RuleParameters.Check, RuleParameters.CheckKvp)),
+        Make("Pitch outside the protocol's range", RuleType.ProtocolDeviation, null, "1", "CT", (RuleParameters.Check, RuleParameters.CheckPitch)),
+        Make("Collimation outside the protocol's range", RuleType.ProtocolDeviation, null, "mm", "CT", (RuleParameters.Check, RuleParameters.CheckCollimation)),
+        Make("Unusual number of events", RuleType.ProtocolDeviation, null, "{events}", null, (RuleParameters.Check, RuleParameters.CheckEventCount)),
+        Make("CTDIvol outlier", RuleType.DoseOutlier, 3.5, "1", "CT", (RuleParameters.Quantity, DoseQuantity.CtdiVol.Name)),
+        // Off by default: for one-scan studies it repeats the CTDIvol outlier; extra scans are the event-count check.
+        Make("DLP outlier", RuleType.DoseOutlier, 3.5, "1", "CT", (RuleParameters.Quantity, DoseQuantity.Dlp.Name)) with { Enabled = false },
+        Make("AAPM CT notification value", RuleType.NotificationValue, null, "mGy", "CT", (RuleParameters.Table, "aapm-ct")),
+        Make("Fluoroscopy substantial dose: Ka,r", RuleType.NotificationValue, null, "Gy", null, (RuleParameters.Table, "fluoro-srdl"), (RuleParameters.Quantity, DoseQuantity.DoseRp.Name)),
+        Make("Fluoroscopy substantial dose: DAP", RuleType.NotificationValue, null, "Gy.cm2", null, (RuleParameters.Table, "fluoro-srdl"), (RuleParameters.Quantity, DoseQuantity.Dap.Name)),
+        Make("Fluoroscopy substantial dose: time", RuleType.NotificationValue, null, "s", null, (RuleParameters.Table, "fluoro-srdl"), (RuleParameters.Quantity, DoseQuantity.FluoroTime.Name)),
+        Make("Cumulative Ka,r over 12 weeks", RuleType.CumulativeDose, null, "Gy", null, (RuleParameters.Quantity, DoseQuantity.DoseRp.Name), (RuleParameters.WindowDays, "84")),
+        Make("MR SAR above the IEC limit", RuleType.NotificationValue, null, "W/kg", "MR", (RuleParameters.Table, "mr-sar")),
+        Make("Ultrasound MI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-mi")),
+        Make("Ultrasound TI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-ti")),
+        Make("CT Dose Check exceeded", RuleType.DoseCheck, null, null, "CT", (RuleParameters.Part, "any")),
+        Make("Local DRL (75th percentile) DLP", RuleType.DrlExceeded, null, "mGy.cm", "CT", (RuleParameters.Source, "local"), (RuleParameters.Quantity, DoseQuantity.Dlp.Name)) with { Enabled = false },
+    ];
+}

@@ -1,0 +1,131 @@
+using DoseWatch.Core.Domain;
+using static DoseWatch.Core.Analysis.AnalysisContext;
+
+namespace DoseWatch.Core.Analysis;
+
+/// <summary>
+/// Fixed notification values from published guidance (ReferenceValues.cs): the rule's
+/// <c>table</c> parameter picks one; its threshold, when set, overrides the table's value. Limits are exceeded when
+/// strictly above; the fluoroscopy substantial dose levels are reached at or above (they are follow-up triggers).
+/// </summary>
+internal static class NotificationValueRules
+{
+    public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context) => rule.Parameter(RuleParameters.Table) switch
+    {
+        "aapm-ct" => AapmCt(rule, context),
+        "fluoro-srdl" => FluoroscopySrdl(rule, context),
+        "mr-sar" => PerEvent(rule, context, "sar", "W/kg", e => e.SarWPerKg,
+            e => MrSarLimits.LimitWPerKg(e.OperatingMode, e.SarDefinition),
+            e => $"IEC 60601-2-33 {e.OperatingMode ?? "IEC_NORMAL (assumed)"} {e.SarDefinition ?? "IEC_WHOLE_BODY"}"),
+        "us-mi" => PerEvent(rule, context, "mechanicalIndex", "1", e => e.MechanicalIndex,
+            e => UltrasoundOutputGuidance.MechanicalIndexLimit(UltrasoundOutputGuidance.InferApplication(e.Preset)),
+            e => $"MI guidance for {UltrasoundOutputGuidance.InferApplication(e.Preset)} application"),
+        "us-ti" => PerEvent(rule, context, "thermalIndex", "1", MaximumThermalIndex,
+            e => UltrasoundOutputGuidance.ThermalIndexLimit(UltrasoundOutputGuidance.InferApplication(e.Preset)),
+            e => $"TI guidance for {UltrasoundOutputGuidance.InferApplication(e.Preset)} application"),
+        var other => throw new FormatException($"Rule {rule.Id} '{rule.Name}': unknown notification table '{other}'."),
+    };
+
+    /// <summary>The largest of TIS, TIB and TIC: without the gestational age the stricter reading is the safe one.</summary>
+    private static double? MaximumThermalIndex(IrradiationEvent e) =>
+        new[] { e.ThermalIndexSoftTissue, e.ThermalIndexBone, e.ThermalIndexCranialBone }.Max();
+
+    private static IEnumerable<AlertCandidate> AapmCt(Rule rule, AnalysisContext context) =>
+        PerEvent(rule, context, "ctdivol", "mGy", e => e.CtdiVolMGy,
+            e => AapmCtNotificationValues.CtdiVolMGy.GetValueOrDefault(Examination(rule, context, e)),
+            e => $"AAPM CT notification value, {Examination(rule, context, e)}");
+
+    private static string Examination(Rule rule, AnalysisContext context, IrradiationEvent e) =>
+        rule.Parameter(RuleParameters.Examination) ?? AapmCtNotificationValues.InferExamination(e, context.Study.Patient.AgeYears);
+
+    private static IEnumerable<AlertCandidate> PerEvent(Rule rule, AnalysisContext context, string quantity, string unit,
+        Func<IrradiationEvent, double?> pick, Func<IrradiationEvent, double?> tableLimit, Func<IrradiationEvent, string> source)
+    {
+        foreach (var (ev, protocol) in context.Events)
+        {
+            if (!rule.Scope.MatchesProtocol(protocol.Standard) || pick(ev) is not { } value) continue;
+            if ((rule.Threshold ?? tableLimit(ev)) is not { } limit || value <= limit) continue;
+            yield return new AlertCandidate(context.Study.StudyInstanceUid, ev.EventUid, rule, quantity, value, limit, unit,
+                $"{quantity} {Number(value)} {unit} exceeds the {source(ev)} ({Number(limit)} {unit}).",
+                AlertEvidence.Of(protocol, ("reference", source(ev))));
+        }
+    }
+
+    private static IEnumerable<AlertCandidate> FluoroscopySrdl(Rule rule, AnalysisContext context)
+    {
+        var quantity = DoseQuantity.Parse(rule.Parameter(RuleParameters.Quantity), DoseQuantity.DoseRp);
+        if (!rule.Scope.MatchesProtocol(context.StudyProtocol.Standard) || quantity.StudyValue(context.Input.Events) is not { } value) yield break;
+        if ((rule.Threshold ?? SubstantialDoseLevel(quantity)) is not { } level || value < level) yield break;
+        yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, quantity.Name, value, level, quantity.Unit,
+            $"{quantity.Name} {Number(value)} {quantity.Unit} reached the substantial radiation dose level ({Number(level)} {quantity.Unit}): patient follow-up.",
+            AlertEvidence.Of(context.StudyProtocol, ("reference", "SIR/NCRP 168 substantial radiation dose level")));
+    }
+
+    internal static double? SubstantialDoseLevel(DoseQuantity quantity) =>
+        quantity == DoseQuantity.DoseRp ? FluoroscopySubstantialDoseLevels.DoseRpGy
+        : quantity == DoseQuantity.Dap ? FluoroscopySubstantialDoseLevels.DapGyCm2
+        : quantity == DoseQuantity.FluoroTime ? FluoroscopySubstantialDoseLevels.FluoroTimeS
+        : null;
+}
+
+/// <summary>
+/// Cumulative dose per patient: the study's value plus the patient's earlier studies dated within the window before
+/// it (default 84 days = 12 weeks), at or above the threshold (default: the substantial dose level of the quantity).
+/// Raised only when an earlier study contributes: a single study at the level is the notification-value rule's.
+/// </summary>
+internal static class CumulativeDoseRule
+{
+    public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context)
+    {
+        var quantity = DoseQuantity.Parse(rule.Parameter(RuleParameters.Quantity), DoseQuantity.DoseRp);
+        var window = rule.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays);
+        if (context.Study.StudyDate is not { } date || quantity.StudyValue(context.Input.Events) is not { } value) yield break;
+        if ((rule.Threshold ?? NotificationValueRules.SubstantialDoseLevel(quantity)) is not { } level) yield break;
+        var earlier = context.Input.PatientHistory
+            .Where(h => h.StudyInstanceUid != context.Study.StudyInstanceUid && h.StudyDate is { } d && d <= date && d > date.AddDays(-window))
+            .Select(h => (h.StudyInstanceUid, Value: quantity.StudyValue(h.Events)))
+            .Where(h => h.Value is not null).ToList();
+        if (earlier.Count == 0) yield break;
+        var total = value + earlier.Sum(h => h.Value!.Value);
+        if (total < level) yield break;
+        yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, quantity.Name, total, level, quantity.Unit,
+            $"Cumulative {quantity.Name} {Number(total)} {quantity.Unit} over {window} days ({earlier.Count + 1} studies) reached {Number(level)} {quantity.Unit}.",
+            AlertEvidence.Of(context.StudyProtocol, ("windowDays", window.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("thisStudy", Number(value)), ("earlierStudies", string.Join("; ", earlier.Select(e => $"{e.StudyInstanceUid}={Number(e.Value!.Value)}")))));
+    }
+}
+
+/// <summary>
+/// The scanner's own CT Dose Check (TID 10015) was exceeded: a notification (113908) or alert (113900) whose forward
+/// estimate is above its configured value, or for which the operator recorded a reason for proceeding.
+/// </summary>
+internal static class DoseCheckRule
+{
+    public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context)
+    {
+        var part = rule.Parameter(RuleParameters.Part) ?? "any";
+        foreach (var (ev, protocol) in context.Events)
+        {
+            if (ev.DoseCheck is not { } check || !rule.Scope.MatchesProtocol(protocol.Standard)) continue;
+            var found = new List<(string Part, string Quantity, double? Value, double? Threshold, string Unit, string? Reason, string? By)>();
+            if (part is "any" or "alert" && check.Alert is { } a)
+            {
+                found.Add(("alert", "ctdivol", a.AccumulatedCtdiVolForwardEstimateMGy, a.CtdiVolAlertValueMGy, "mGy", a.ReasonForProceeding, a.AuthorizedBy));
+                found.Add(("alert", "dlp", a.AccumulatedDlpForwardEstimateMGyCm, a.DlpAlertValueMGyCm, "mGy.cm", a.ReasonForProceeding, a.AuthorizedBy));
+            }
+            if (part is "any" or "notification" && check.Notification is { } n)
+            {
+                found.Add(("notification", "ctdivol", n.CtdiVolForwardEstimateMGy, n.CtdiVolNotificationValueMGy, "mGy", n.ReasonForProceeding, n.AuthorizedBy));
+                found.Add(("notification", "dlp", n.DlpForwardEstimateMGyCm, n.DlpNotificationValueMGyCm, "mGy.cm", n.ReasonForProceeding, n.AuthorizedBy));
+            }
+            var exceeded = found.FirstOrDefault(f => f.Value is { } v && f.Threshold is { } t && v > t);
+            if (exceeded.Part is null) exceeded = found.FirstOrDefault(f => !string.IsNullOrWhiteSpace(f.Reason));
+            if (exceeded.Part is null) continue;
+            yield return new AlertCandidate(context.Study.StudyInstanceUid, ev.EventUid, rule, exceeded.Quantity, exceeded.Value, exceeded.Threshold, exceeded.Unit,
+                $"CT Dose Check {exceeded.Part} exceeded ({exceeded.Quantity} forward estimate {Show(exceeded.Value)} vs {Show(exceeded.Threshold)} {exceeded.Unit}); reason for proceeding: {exceeded.Reason ?? "not recorded"}.",
+                AlertEvidence.Of(protocol, ("part", exceeded.Part), ("reasonForProceeding", exceeded.Reason ?? ""), ("authorizedBy", exceeded.By ?? "")));
+        }
+    }
+
+    private static string Show(double? v) => v is { } x ? Number(x) : "?";
+}

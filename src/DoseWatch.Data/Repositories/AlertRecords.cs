@@ -1,0 +1,44 @@
+namespace DoseWatch.Data.Repositories;
+
+/// <summary>Alert lifecycle: new → acknowledged → resolved (or new → resolved); nothing is deleted.</summary>
+public static class AlertStatuses
+{
+    public const string New = "new";
+    public const string Acknowledged = "acknowledged";
+    public const string Resolved = "resolved";
+    public static readonly IReadOnlyList<string> All = [New, Acknowledged, Resolved];
+}
+
+/// <summary>A stored alert. <see cref="EventUid"/> is null for study-level findings; <see cref="EvidenceJson"/> is the serialised AlertEvidence.</summary>
+public sealed record StoredAlert(
+    long Id, string StudyInstanceUid, string? EventUid, long RuleId, string RuleName, string Type, string Quantity,
+    double? Value, double? Threshold, string Unit, string Message, string EvidenceJson, string? StandardProtocol, string DeviceKey, string? Modality,
+    string Status, string? Assignee, string? Comment, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? ResolvedAt);
+
+/// <summary>Filters of GET /api/v1/alerts; <see cref="From"/> is inclusive on the creation time.</summary>
+public sealed record AlertQuery(string? Status = null, string? Type = null, DateTimeOffset? From = null, string? StudyInstanceUid = null, int Page = 1, int PageSize = 50);
+
+public sealed record AlertPage(IReadOnlyList<StoredAlert> Items, long Total, int Page, int PageSize);
+
+/// <summary>One step of an alert's history: raised, acknowledged, resolved, assigned.</summary>
+public sealed record AlertLifecycleEvent(long Id, long AlertId, DateTimeOffset At, string Actor, string Action, string Status, string? Comment);
+
+/// <summary>What a lifecycle request did.</summary>
+public enum AlertTransition { Done, NotFound, NotAllowed }
+
+/// <summary>
+/// Who is told about which alerts: channel "email" (target an address) or "webhook" (target a URL); a null filter
+/// matches everything. <see cref="DigestMinutes"/> &gt; 0 holds e-mails that long so a burst becomes one message.
+/// </summary>
+public sealed record AlertSubscription(long Id, string Channel, string Target, long? RuleId = null, string? DeviceKey = null, string? Modality = null,
+    string? Type = null, int DigestMinutes = 0, bool Enabled = true);
+
+public static class DeliveryStatuses
+{
+    public const string Pending = "pending";
+    public const string Sent = "sent";
+    public const string Failed = "failed";
+}
+
+public sealed record AlertDelivery(long Id, long AlertId, long SubscriptionId, string Channel, string Target, string Status, int Attempts,
+    string? LastError, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);

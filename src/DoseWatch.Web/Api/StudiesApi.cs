@@ -1,0 +1,129 @@
+using DoseWatch.Core.Domain;
+using DoseWatch.Data;
+using DoseWatch.Data.Repositories;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DoseWatch.Web.Api;
+
+/// <summary>
+/// GET /api/v1/studies (filtered, paged) and GET /api/v1/studies/{studyInstanceUid} (study, device, totals, events).
+/// Registered with one line, <c>app.MapStudiesApi();</c>; the repository is stateless and built per request.
+/// </summary>
+public static class StudiesApi
+{
+    public static IEndpointRouteBuilder MapStudiesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/studies").WithTags("Studies");
+        group.MapGet("/", ListStudies).WithName("ListStudies").WithSummary("Studies with dose totals, filtered and paged (newest first).");
+        group.MapGet("/{studyInstanceUid}", GetStudy).WithName("GetStudy").WithSummary("One study with device, totals and irradiation events.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<StudyListResponse>, ValidationProblem>> ListStudies(
+        IDbConnectionFactory connections,
+        string? modality, DateOnly? from, DateOnly? to, string? device, string? protocol, int? page, int? pageSize,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page is < 1) errors["page"] = ["page starts at 1"];
+        if (pageSize is < 1 or > DoseRecordRepository.MaximumPageSize) errors["pageSize"] = [$"pageSize must be between 1 and {DoseRecordRepository.MaximumPageSize}"];
+        if (from is { } f && to is { } t && f > t) errors["from"] = ["from is after to"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var result = await new DoseRecordRepository(connections).ListStudiesAsync(
+            new StudyQuery(modality, from, to, device, protocol, page ?? 1, pageSize ?? 50), cancellationToken);
+        return TypedResults.Ok(new StudyListResponse(result.Items.Select(s => ToResponse(s.Study, s.DeviceId, s.Totals)).ToList(), result.Page, result.PageSize, result.Total));
+    }
+
+    public static async Task<Results<Ok<StudyDetailResponse>, NotFound>> GetStudy(
+        IDbConnectionFactory connections, string studyInstanceUid, CancellationToken cancellationToken)
+    {
+        var record = await new DoseRecordRepository(connections).GetStudyAsync(studyInstanceUid, cancellationToken);
+        if (record is null) return TypedResults.NotFound();
+        var study = ToResponse(record.Study, record.DeviceId, record.Totals);
+        return TypedResults.Ok(new StudyDetailResponse
+        {
+            StudyInstanceUid = study.StudyInstanceUid,
+            AccessionNumber = study.AccessionNumber,
+            StudyDate = study.StudyDate,
+            Modality = study.Modality,
+            StudyDescription = study.StudyDescription,
+            Device = study.Device,
+            PatientAge = study.PatientAge,
+            PatientSex = study.PatientSex,
+            PatientWeightKg = study.PatientWeightKg,
+            PatientHeightM = study.PatientHeightM,
+            Totals = study.Totals,
+            Events = record.Events.Select(ToResponse).ToList(),
+        });
+    }
+
+    private static StudyResponse ToResponse(Study s, long? deviceId, StudyTotals t) => new()
+    {
+        StudyInstanceUid = s.StudyInstanceUid,
+        AccessionNumber = s.AccessionNumber,
+        StudyDate = s.StudyDate,
+        Modality = s.Modality,
+        StudyDescription = s.StudyDescription,
+        Device = new DeviceResponse(s.Device.Manufacturer, s.Device.Model, s.Device.StationName, s.Device.SerialNumber, s.Device.DeviceObserverUid, deviceId),
+        PatientAge = s.Patient.Age,
+        PatientSex = s.Patient.Sex,
+        PatientWeightKg = s.Patient.WeightKg,
+        PatientHeightM = s.Patient.HeightM,
+        Totals = new TotalsResponse(t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy),
+    };
+
+    private static EventResponse ToResponse(StoredEvent stored)
+    {
+        var e = stored.Event;
+        var ssde = e.Estimates.FirstOrDefault(x => x.Quantity == "SSDE");
+        var effective = e.Estimates.FirstOrDefault(x => x.Quantity == "EffectiveDose");
+        return new EventResponse
+        {
+            IrradiationEventUid = e.EventUid,
+            EventKeyKind = e.EventKeyKind,
+            Source = e.Source.ToString(),
+            CountedInTotals = stored.CountedInTotals,
+            StartedAt = e.StartedAt,
+            Protocol = e.Protocol,
+            TargetRegion = Code(e.TargetRegion),
+            AcquisitionType = Code(e.AcquisitionType),
+            CtdiVolMGy = e.CtdiVolMGy,
+            Phantom = e.Phantom?.ToString(),
+            DlpMGyCm = e.DlpMGyCm,
+            SsdeMGy = e.SsdeMGy,
+            SsdeEstimateMGy = ssde?.Value,
+            SsdeEstimateMethod = ssde?.Method,
+            EffectiveDoseEstimateMSv = effective?.Value,
+            EffectiveDoseEstimateMethod = effective?.Method,
+            WaterEquivalentDiameterMm = e.WaterEquivalentDiameterMm,
+            Kvp = e.Kvp,
+            TubeCurrentMA = e.TubeCurrentMA,
+            XRaySources = e.XRaySources.Select(x => new XRaySourceResponse(x.Identification, x.Kvp, x.TubeCurrentMA)).ToList(),
+            ExposureTimeS = e.ExposureTimeS,
+            PitchFactor = e.PitchFactor,
+            ScanLengthMm = e.ScanLengthMm,
+            DapGyCm2 = e.DapGyCm2,
+            DoseRpGy = e.DoseRpGy,
+            AgdMGy = e.AgdMGy,
+            Laterality = e.Laterality,
+            SarWPerKg = e.SarWPerKg,
+            SarDefinition = e.SarDefinition,
+            DbdtTPerS = e.DbdtTPerS,
+            B1rmsUT = e.B1rmsUT,
+            OperatingMode = e.OperatingMode,
+            MechanicalIndex = e.MechanicalIndex,
+            ThermalIndexSoftTissue = e.ThermalIndexSoftTissue,
+            ThermalIndexBone = e.ThermalIndexBone,
+            ThermalIndexCranialBone = e.ThermalIndexCranialBone,
+            AdministeredActivityMBq = e.AdministeredActivityMBq,
+            RadiopharmaceuticalAgent = e.RadiopharmaceuticalAgent,
+            DoseCheck = e.DoseCheck is { } c
+                ? new DoseCheckResponse(c.Alert?.CtdiVolAlertValueMGy, c.Alert?.DlpAlertValueMGyCm, c.Notification?.CtdiVolNotificationValueMGy,
+                    c.Notification?.DlpNotificationValueMGyCm, c.Alert?.ReasonForProceeding ?? c.Notification?.ReasonForProceeding)
+                : null,
+        };
+    }
+
+    private static CodeResponse? Code(ConceptCode? c) => c is null ? null : new CodeResponse(c.Value, c.Scheme, c.Meaning);
+}

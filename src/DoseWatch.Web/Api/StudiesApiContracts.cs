@@ -1,0 +1,108 @@
+using System.Text.Json.Serialization;
+
+namespace DoseWatch.Web.Api;
+
+// JSON contracts of /api/v1/studies (issue #4). Names are fixed by attribute, not by a naming policy, because
+// clients and dashboards depend on them; every dose value is in the unit its name carries and is null when absent.
+
+public sealed record DeviceResponse(
+    [property: JsonPropertyName("manufacturer")] string? Manufacturer,
+    [property: JsonPropertyName("model")] string? Model,
+    [property: JsonPropertyName("stationName")] string? StationName,
+    [property: JsonPropertyName("serialNumber")] string? SerialNumber,
+    [property: JsonPropertyName("deviceObserverUid")] string? DeviceObserverUid,
+    [property: JsonPropertyName("deviceId")] long? DeviceId);
+
+public sealed record TotalsResponse(
+    [property: JsonPropertyName("eventCount")] int EventCount,
+    [property: JsonPropertyName("dlpTotalMGyCm")] double? DlpTotalMGyCm,
+    [property: JsonPropertyName("dapTotalGyCm2")] double? DapTotalGyCm2,
+    [property: JsonPropertyName("doseRpTotalGy")] double? DoseRpTotalGy,
+    [property: JsonPropertyName("fluoroTimeTotalS")] double? FluoroTimeTotalS,
+    [property: JsonPropertyName("agdTotalMGy")] double? AgdTotalMGy);
+
+public sealed record CodeResponse(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("scheme")] string Scheme,
+    [property: JsonPropertyName("meaning")] string? Meaning);
+
+public sealed record EventResponse
+{
+    [JsonPropertyName("irradiationEventUid")] public required string IrradiationEventUid { get; init; }
+    [JsonPropertyName("eventKeyKind")] public required string EventKeyKind { get; init; }
+    [JsonPropertyName("source")] public required string Source { get; init; }
+    [JsonPropertyName("countedInTotals")] public bool CountedInTotals { get; init; }
+    [JsonPropertyName("startedAt")] public DateTimeOffset? StartedAt { get; init; }
+    [JsonPropertyName("protocol")] public string? Protocol { get; init; }
+    [JsonPropertyName("targetRegion")] public CodeResponse? TargetRegion { get; init; }
+    [JsonPropertyName("acquisitionType")] public CodeResponse? AcquisitionType { get; init; }
+    [JsonPropertyName("ctdiVolMGy")] public double? CtdiVolMGy { get; init; }
+    [JsonPropertyName("phantom")] public string? Phantom { get; init; }
+    [JsonPropertyName("dlpMGyCm")] public double? DlpMGyCm { get; init; }
+    [JsonPropertyName("ssdeMGy")] public double? SsdeMGy { get; init; }
+    [JsonPropertyName("ssdeEstimateMGy")] public double? SsdeEstimateMGy { get; init; }
+    [JsonPropertyName("ssdeEstimateMethod")] public string? SsdeEstimateMethod { get; init; }
+    [JsonPropertyName("effectiveDoseEstimateMSv")] public double? EffectiveDoseEstimateMSv { get; init; }
+    [JsonPropertyName("effectiveDoseEstimateMethod")] public string? EffectiveDoseEstimateMethod { get; init; }
+    [JsonPropertyName("waterEquivalentDiameterMm")] public double? WaterEquivalentDiameterMm { get; init; }
+    [JsonPropertyName("kvp")] public double? Kvp { get; init; }
+    [JsonPropertyName("tubeCurrentMA")] public double? TubeCurrentMA { get; init; }
+    [JsonPropertyName("xRaySources")] public IReadOnlyList<XRaySourceResponse> XRaySources { get; init; } = [];
+    [JsonPropertyName("exposureTimeS")] public double? ExposureTimeS { get; init; }
+    [JsonPropertyName("pitchFactor")] public double? PitchFactor { get; init; }
+    [JsonPropertyName("scanLengthMm")] public double? ScanLengthMm { get; init; }
+    [JsonPropertyName("dapGyCm2")] public double? DapGyCm2 { get; init; }
+    [JsonPropertyName("doseRpGy")] public double? DoseRpGy { get; init; }
+    [JsonPropertyName("agdMGy")] public double? AgdMGy { get; init; }
+    [JsonPropertyName("laterality")] public string? Laterality { get; init; }
+    [JsonPropertyName("sarWPerKg")] public double? SarWPerKg { get; init; }
+    [JsonPropertyName("sarDefinition")] public string? SarDefinition { get; init; }
+    [JsonPropertyName("dbdtTPerS")] public double? DbdtTPerS { get; init; }
+    [JsonPropertyName("b1rmsUT")] public double? B1rmsUT { get; init; }
+    [JsonPropertyName("operatingMode")] public string? OperatingMode { get; init; }
+    [JsonPropertyName("mechanicalIndex")] public double? MechanicalIndex { get; init; }
+    [JsonPropertyName("thermalIndexSoftTissue")] public double? ThermalIndexSoftTissue { get; init; }
+    [JsonPropertyName("thermalIndexBone")] public double? ThermalIndexBone { get; init; }
+    [JsonPropertyName("thermalIndexCranialBone")] public double? ThermalIndexCranialBone { get; init; }
+    [JsonPropertyName("administeredActivityMBq")] public double? AdministeredActivityMBq { get; init; }
+    [JsonPropertyName("radiopharmaceuticalAgent")] public string? RadiopharmaceuticalAgent { get; init; }
+    [JsonPropertyName("doseCheck")] public DoseCheckResponse? DoseCheck { get; init; }
+}
+
+public sealed record XRaySourceResponse(
+    [property: JsonPropertyName("identification")] string? Identification,
+    [property: JsonPropertyName("kvp")] double? Kvp,
+    [property: JsonPropertyName("tubeCurrentMA")] double? TubeCurrentMA);
+
+public sealed record DoseCheckResponse(
+    [property: JsonPropertyName("ctdiVolAlertValueMGy")] double? CtdiVolAlertValueMGy,
+    [property: JsonPropertyName("dlpAlertValueMGyCm")] double? DlpAlertValueMGyCm,
+    [property: JsonPropertyName("ctdiVolNotificationValueMGy")] double? CtdiVolNotificationValueMGy,
+    [property: JsonPropertyName("dlpNotificationValueMGyCm")] double? DlpNotificationValueMGyCm,
+    [property: JsonPropertyName("reasonForProceeding")] string? ReasonForProceeding);
+
+public record StudyResponse
+{
+    [JsonPropertyName("studyInstanceUid")] public required string StudyInstanceUid { get; init; }
+    [JsonPropertyName("accessionNumber")] public string? AccessionNumber { get; init; }
+    [JsonPropertyName("studyDate")] public DateOnly? StudyDate { get; init; }
+    [JsonPropertyName("modality")] public string? Modality { get; init; }
+    [JsonPropertyName("studyDescription")] public string? StudyDescription { get; init; }
+    [JsonPropertyName("device")] public required DeviceResponse Device { get; init; }
+    [JsonPropertyName("patientAge")] public string? PatientAge { get; init; }
+    [JsonPropertyName("patientSex")] public string? PatientSex { get; init; }
+    [JsonPropertyName("patientWeightKg")] public double? PatientWeightKg { get; init; }
+    [JsonPropertyName("patientHeightM")] public double? PatientHeightM { get; init; }
+    [JsonPropertyName("totals")] public required TotalsResponse Totals { get; init; }
+}
+
+public sealed record StudyDetailResponse : StudyResponse
+{
+    [JsonPropertyName("events")] public required IReadOnlyList<EventResponse> Events { get; init; }
+}
+
+public sealed record StudyListResponse(
+    [property: JsonPropertyName("items")] IReadOnlyList<StudyResponse> Items,
+    [property: JsonPropertyName("page")] int Page,
+    [property: JsonPropertyName("pageSize")] int PageSize,
+    [property: JsonPropertyName("total")] long Total);

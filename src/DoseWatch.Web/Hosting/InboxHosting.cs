@@ -1,0 +1,44 @@
+using DoseWatch.Data.Repositories;
+using DoseWatch.Web.Dicom;
+using DoseWatch.Web.Jobs;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace DoseWatch.Web.Hosting;
+
+public static class InboxHosting
+{
+    /// <summary>
+    /// The durable inbox: the Store SCP's received-instance seam writes rows and enqueues extraction jobs, a recurring
+    /// sweep catches what a crash left behind, and failures go to quarantine. The dose extractor
+    /// (<see cref="Core.Abstractions.IDoseExtraction"/>) reads each file and stores its dose records.
+    /// </summary>
+    public static IServiceCollection AddDoseWatchInbox(this IServiceCollection services)
+    {
+        services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section)
+            .Validate(o => o.StaleAfter >= TimeSpan.FromSeconds(10), "DoseWatch:Inbox:StaleAfter must be at least 10 seconds.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<InstanceRepository>();
+        services.AddSingleton<Quarantine>();
+        services.AddSingleton<InstanceRetry>();
+        // Before AddDicomStoreScp, whose default sink is registered with TryAdd.
+        services.AddSingleton<IInstanceReceivedSink, InboxIntake>();
+        services.TryAddSingleton<Core.Abstractions.IDoseExtraction, DoseExtractionPipeline>();
+        services.AddTransient<ExtractInstanceJob>();
+        services.AddTransient<InboxSweepJob>();
+        services.AddHostedService<RecurringJobRegistration>();
+        return services;
+    }
+
+    private sealed class RecurringJobRegistration(IRecurringJobManager recurringJobs) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            recurringJobs.AddOrUpdate<InboxSweepJob>(InboxSweepJob.RecurringJobId, job => job.Run(CancellationToken.None), Cron.Minutely());
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,48 @@
+using DoseWatch.Core.Abstractions;
+using DoseWatch.Core.Domain;
+using DoseWatch.Core.Extraction;
+using DoseWatch.Data;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Dicom;
+
+namespace DoseWatch.Web.Jobs;
+
+/// <summary>
+/// The extraction step behind <see cref="ExtractInstanceJob"/>: read the received file's header, run the extractor chosen by
+/// SOP class and template, record the device and store the dose records. Every step is idempotent, so a rerun after a crash
+/// or a retry leaves the same rows.
+/// </summary>
+public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, TimeProvider clock) : IDoseExtraction
+{
+    // Headers and SR content are all a dose monitor needs: pixel data are skipped, never loaded.
+    private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
+
+    public async Task<ExtractionOutcome> ExtractAsync(InstanceToExtract instance, CancellationToken cancellationToken)
+    {
+        DicomFile file;
+        try
+        {
+            file = DicomReader.ReadFile(instance.Path, HeaderOnly);
+        }
+        catch (DicomFormatException e)
+        {
+            return ExtractionOutcome.Rejected($"Not a readable DICOM object: {e.Message}");
+        }
+
+        var result = DoseExtractor.Extract(file);
+        // Set aside with its reason on the inbox row only: a text report must not create a study in the dose records.
+        if (result.Kind == ExtractionKind.NotADoseObject)
+            return ExtractionOutcome.NotDoseObject(result.NotADoseObjectReason ?? "Not a dose object");
+        if (result.Study is null)
+            return ExtractionOutcome.Rejected("The object has no Study Instance UID: its dose values cannot be attributed to a study");
+
+        var deviceId = await RecordDeviceAsync(instance.CallingAeTitle, result.Study.Device, cancellationToken);
+        var saved = await new DoseRecordRepository(connections, clock).SaveAsync(result, deviceId, cancellationToken);
+        var warnings = result.Warnings.Count == 0 ? "" : $"; {result.Warnings.Count} warning(s): " + string.Join("; ", result.Warnings.Take(3).Select(w => $"{w.Where}: {w.Message}"));
+        return ExtractionOutcome.Extracted($"{result.Events.Count} event(s): {saved.EventsInserted} new, {saved.EventsMerged} merged{warnings}");
+    }
+
+    private Task<long> RecordDeviceAsync(string callingAeTitle, DeviceIdentity device, CancellationToken cancellationToken) =>
+        devices.RecordSeenAsync(callingAeTitle, device.StationName ?? "", device.Manufacturer ?? "", device.Model ?? "",
+            device.SerialNumber ?? "", clock.GetUtcNow(), cancellationToken);
+}

@@ -1,0 +1,28 @@
+using DoseWatch.Data.Repositories;
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+namespace DoseWatch.Web.Jobs;
+
+/// <summary>
+/// Every minute: instances received but never picked up (the app stopped between the inbox row and the job) or claimed
+/// by a worker that died are enqueued again. Extraction jobs are safe to rerun, so a late duplicate does no harm.
+/// </summary>
+public sealed class InboxSweepJob(InstanceRepository inbox, IBackgroundJobClient jobs, IOptions<InboxOptions> options, TimeProvider clock,
+    ILogger<InboxSweepJob> logger)
+{
+    public const string RecurringJobId = "inbox-sweep";
+    private const int BatchSize = 1000;
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task<int> Run(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var stale = await inbox.TakeStaleAsync(now - options.Value.StaleAfter, now, BatchSize, cancellationToken);
+        foreach (var id in stale) jobs.Enqueue<ExtractInstanceJob>(job => job.Run(id, CancellationToken.None));
+        if (stale.Count > 0)
+            logger.LogWarning("Inbox sweep re-enqueued {Count} instance(s) left pending: {Ids}", stale.Count, string.Join(", ", stale.Take(20)));
+        return stale.Count;
+    }
+}

@@ -1,0 +1,119 @@
+using Dapper;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Tests;
+
+namespace DoseWatch.Data.Tests.Repositories;
+
+public abstract class InstanceRepositoryFacts(ITestDatabases databases) : MigratedDatabaseFacts(databases)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+
+    private InstanceRepository _inbox => new(Factory);
+
+    private static NewInstance Instance(string uid, DateTimeOffset at, string path = "/inbox/a.dcm") =>
+        new("1.2.840.10008.5.1.4.1.1.88.67", uid, "1.2.3.study", "CT_SCANNER", "127.0.0.1:40000", 1234, path, at);
+
+    [Fact]
+    public async Task A_new_instance_is_received_with_every_field_kept()
+    {
+        var id = await _inbox.AddOrReplaceAsync(Instance("1.2.3.1", T0));
+
+        var row = await _inbox.GetAsync(id);
+
+        Assert.Equal(new InstanceRecord(id, "1.2.840.10008.5.1.4.1.1.88.67", "1.2.3.1", "1.2.3.study", "CT_SCANNER", "127.0.0.1:40000", 1234,
+            "/inbox/a.dcm", T0, InstanceStatus.Received, null, 0, T0), row);
+    }
+
+    [Fact]
+    public async Task The_same_sop_instance_twice_is_one_row_that_starts_over()
+    {
+        var id = await _inbox.AddOrReplaceAsync(Instance("1.2.3.1", T0));
+        Assert.True(await _inbox.TryClaimAsync(id, T0.AddSeconds(1), T0));
+        await _inbox.SetStatusAsync(id, InstanceStatus.Quarantined, "bad", T0.AddSeconds(2));
+
+        var again = await _inbox.AddOrReplaceAsync(Instance("1.2.3.1", T0.AddMinutes(5), "/inbox/b.dcm"));
+
+        Assert.Equal(id, again);
+        var row = (await _inbox.GetAsync(id))!;
+        Assert.Equal((InstanceStatus.Received, 0, "/inbox/b.dcm", (string?)null), (row.Status, row.Attempts, row.Path, row.StatusReason));
+        Assert.Equal(1, await _inbox.CountAsync([]));
+    }
+
+    [Fact]
+    public async Task Only_one_worker_can_claim_until_the_claim_goes_stale()
+    {
+        var id = await _inbox.AddOrReplaceAsync(Instance("1.2.3.1", T0));
+
+        Assert.True(await _inbox.TryClaimAsync(id, T0.AddSeconds(1), staleBefore: T0));
+        Assert.False(await _inbox.TryClaimAsync(id, T0.AddSeconds(2), staleBefore: T0));
+        Assert.True(await _inbox.TryClaimAsync(id, T0.AddMinutes(10), staleBefore: T0.AddMinutes(5)));
+        await _inbox.SetStatusAsync(id, InstanceStatus.Extracted, null, T0.AddMinutes(11));
+        Assert.False(await _inbox.TryClaimAsync(id, T0.AddHours(1), staleBefore: T0.AddHours(1)));
+        Assert.Equal(2, (await _inbox.GetAsync(id))!.Attempts);
+    }
+
+    [Fact]
+    public async Task Listing_filters_by_status_newest_first_and_pages()
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++) ids.Add(await _inbox.AddOrReplaceAsync(Instance($"1.2.3.{i}", T0.AddMinutes(i))));
+        await _inbox.SetStatusAsync(ids[1], InstanceStatus.Failed, "disk", T0.AddHours(1));
+        await _inbox.SetStatusAsync(ids[3], InstanceStatus.Quarantined, "unreadable", T0.AddHours(1), "/q/3.dcm");
+
+        var problems = await _inbox.ListAsync([InstanceStatus.Failed, InstanceStatus.Quarantined], 0, 10);
+        var page2 = await _inbox.ListAsync([], 2, 2);
+
+        Assert.Equal([ids[3], ids[1]], problems.Select(r => r.Id));
+        Assert.Equal(("unreadable", "/q/3.dcm"), (problems[0].StatusReason, problems[0].Path));
+        Assert.Equal([ids[2], ids[1]], page2.Select(r => r.Id));
+        Assert.Equal(2, await _inbox.CountAsync([InstanceStatus.Failed, InstanceStatus.Quarantined]));
+    }
+
+    [Fact]
+    public async Task Stale_received_and_extracting_rows_are_taken_once_per_sweep()
+    {
+        var fresh = await _inbox.AddOrReplaceAsync(Instance("1.2.3.fresh", T0.AddMinutes(9)));
+        var lost = await _inbox.AddOrReplaceAsync(Instance("1.2.3.lost", T0));
+        var crashed = await _inbox.AddOrReplaceAsync(Instance("1.2.3.crashed", T0));
+        await _inbox.TryClaimAsync(crashed, T0.AddMinutes(1), T0);
+        var done = await _inbox.AddOrReplaceAsync(Instance("1.2.3.done", T0));
+        await _inbox.SetStatusAsync(done, InstanceStatus.Extracted, null, T0);
+
+        var first = await _inbox.TakeStaleAsync(staleBefore: T0.AddMinutes(5), now: T0.AddMinutes(10), limit: 100);
+        var second = await _inbox.TakeStaleAsync(staleBefore: T0.AddMinutes(5), now: T0.AddMinutes(10), limit: 100);
+
+        Assert.Equal([lost, crashed], first);
+        Assert.Empty(second);
+        Assert.DoesNotContain(fresh, first);
+    }
+
+    [Fact]
+    public async Task Requeue_is_refused_while_an_instance_is_in_flight()
+    {
+        var id = await _inbox.AddOrReplaceAsync(Instance("1.2.3.1", T0));
+
+        Assert.False(await _inbox.TryRequeueAsync(id, "/inbox/a.dcm", T0.AddMinutes(1)));
+        await _inbox.TryClaimAsync(id, T0.AddSeconds(1), T0);
+        Assert.False(await _inbox.TryRequeueAsync(id, "/inbox/a.dcm", T0.AddMinutes(1)));
+        await _inbox.SetStatusAsync(id, InstanceStatus.Quarantined, "bad", T0.AddMinutes(2), "/q/a.dcm");
+        Assert.True(await _inbox.TryRequeueAsync(id, "/inbox/a.dcm", T0.AddMinutes(3)));
+
+        var row = (await _inbox.GetAsync(id))!;
+        Assert.Equal((InstanceStatus.Received, 0, "/inbox/a.dcm"), (row.Status, row.Attempts, row.Path));
+    }
+
+    [Fact]
+    public async Task The_database_refuses_an_unknown_status()
+    {
+        var id = await _inbox.AddOrReplaceAsync(Instance("1.2.3.1", T0));
+        await using var connection = await Factory.OpenAsync();
+
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
+            connection.ExecuteAsync("UPDATE instances SET status = 'lost' WHERE id = @id", new { id }));
+    }
+}
+
+public sealed class SqliteInstanceRepositoryFacts() : InstanceRepositoryFacts(new SqliteTestDatabases());
+
+public sealed class PostgreSqlInstanceRepositoryFacts(PostgresServerFixture postgres)
+    : InstanceRepositoryFacts(new PostgreSqlTestDatabases(postgres.Server)), IClassFixture<PostgresServerFixture>;

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DoseWatch.Core.Domain;
+using DoseWatch.Core.Extraction;
+using DoseWatch.Data;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Dicom;
+using DoseWatch.Tests;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DoseWatch.Web.Tests.Api;
+
+/// <summary>
+/// The studies API over HTTP on the running app: real samples are extracted and saved to the app's database, then read
+/// back as JSON with exactly the field names of issue #4. Values are compared with the extraction of the same file
+/// (itself compared with pydicom in Core.Tests); a quantity the study does not have must be JSON null, never 0.
+/// </summary>
+[Collection(nameof(DoseApp))]
+public sealed class StudiesApiFacts(DoseApp shared)
+{
+    private static readonly string[] StudyFields = ["studyInstanceUid", "accessionNumber", "studyDate", "modality", "studyDescription", "device", "totals", "patientAge", "patientSex", "patientWeightKg", "patientHeightM"];
+    private static readonly string[] DeviceFields = ["manufacturer", "model", "stationName", "serialNumber"];
+    private static readonly string[] TotalsFields = ["eventCount", "dlpTotalMGyCm", "dapTotalGyCm2", "doseRpTotalGy", "fluoroTimeTotalS", "agdTotalMGy"];
+    private static readonly string[] EventFields =
+    [
+        "irradiationEventUid", "protocol", "targetRegion", "ctdiVolMGy", "phantom", "dlpMGyCm", "ssdeMGy", "kvp", "tubeCurrentMA", "exposureTimeS",
+        "pitchFactor", "scanLengthMm", "dapGyCm2", "doseRpGy", "agdMGy", "sarWPerKg", "dbdtTPerS", "mechanicalIndex", "thermalIndexSoftTissue",
+        "thermalIndexBone", "thermalIndexCranialBone", "administeredActivityMBq",
+    ];
+
+    private async Task<ExtractionResult> SaveAsync(string sample)
+    {
+        var result = DoseExtractor.Extract(DicomReader.ReadFile(SharedSamples.Path_(sample)));
+        await new DoseRecordRepository(shared.App.Services.GetRequiredService<IDbConnectionFactory>()).SaveAsync(result);
+        return result;
+    }
+
+    private static double? Number(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : e.GetProperty(name).GetDouble();
+
+    // Sums may be taken in another order than the database's: compare to a relative 1e-12.
+    private static void Close(double? expected, double? actual)
+    {
+        Assert.Equal(expected is null, actual is null);
+        if (expected is { } x) Assert.True(Math.Abs(x - actual!.Value) <= 1e-12 * Math.Max(1, Math.Abs(x)), $"expected {x}, API has {actual}");
+    }
+
+    private static double? Sum(IEnumerable<double?> values) => values.Aggregate((double?)null, (s, v) => v is { } x ? (s ?? 0) + x : s);
+
+    [SamplesTheory]
+    [InlineData("openrem/CT-RDSR-Toshiba_DoseCheck.dcm")]
+    [InlineData("openrem/RF-RDSR-Siemens-Zee.dcm")]
+    [InlineData("openrem/MG-RDSR-Hologic_2D.dcm")]
+    [InlineData("openrem/NM-RRDSR-Siemens.dcm")]
+    public async Task A_saved_study_is_served_with_the_issue_field_names_and_its_values(string sample)
+    {
+        var result = await SaveAsync(sample);
+        using var client = shared.App.CreateHttpClient();
+
+        var json = await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{result.Study!.StudyInstanceUid}");
+
+        Assert.All(StudyFields, f => Assert.True(json.TryGetProperty(f, out _), $"study field {f}"));
+        Assert.All(DeviceFields, f => Assert.True(json.GetProperty("device").TryGetProperty(f, out _), $"device field {f}"));
+        Assert.All(TotalsFields, f => Assert.True(json.GetProperty("totals").TryGetProperty(f, out _), $"totals field {f}"));
+        Assert.Equal(result.Study.StudyInstanceUid, json.GetProperty("studyInstanceUid").GetString());
+        Assert.Equal(result.Study.Device.Manufacturer, json.GetProperty("device").GetProperty("manufacturer").GetString());
+        Assert.Equal(result.Study.Modality, json.GetProperty("modality").GetString());
+
+        var totals = json.GetProperty("totals");
+        Assert.Equal(result.Events.Count, totals.GetProperty("eventCount").GetInt32());
+        Close(Sum(result.Events.Select(e => e.DlpMGyCm)), Number(totals, "dlpTotalMGyCm"));
+        Close(Sum(result.Events.Select(e => e.DapGyCm2)), Number(totals, "dapTotalGyCm2"));
+        Close(Sum(result.Events.Select(e => e.DoseRpGy)), Number(totals, "doseRpTotalGy"));
+        Close(Sum(result.Events.Select(e => e.AgdMGy)), Number(totals, "agdTotalMGy"));
+
+        var events = json.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(result.Events.Count, events.Count);
+        foreach (var ev in result.Events)
+        {
+            var e = Assert.Single(events, x => x.GetProperty("irradiationEventUid").GetString() == ev.EventUid);
+            Assert.All(EventFields, f => Assert.True(e.TryGetProperty(f, out _), $"event field {f}"));
+            Assert.Equal(ev.CtdiVolMGy, Number(e, "ctdiVolMGy"));
+            Assert.Equal(ev.DlpMGyCm, Number(e, "dlpMGyCm"));
+            Assert.Equal(ev.DapGyCm2, Number(e, "dapGyCm2"));
+            Assert.Equal(ev.DoseRpGy, Number(e, "doseRpGy"));
+            Assert.Equal(ev.AgdMGy, Number(e, "agdMGy"));
+            Assert.Equal(ev.Kvp, Number(e, "kvp"));
+            Assert.Equal(ev.AdministeredActivityMBq, Number(e, "administeredActivityMBq"));
+            Assert.Equal(ev.Protocol, e.GetProperty("protocol").GetString());
+            Assert.Equal(ev.Phantom?.ToString(), e.GetProperty("phantom").GetString());
+            Assert.Equal(JsonValueKind.Null, e.GetProperty("sarWPerKg").ValueKind); // no MR value in an X-ray/NM study
+        }
+    }
+
+    [SamplesFact]
+    public async Task The_list_filters_by_modality_and_an_unknown_study_is_404()
+    {
+        var ct = await SaveAsync("openrem/CT-RDSR-Siemens-Multi-3.dcm");
+        using var client = shared.App.CreateHttpClient();
+
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/studies?modality=CT&pageSize=500");
+        using var missing = await client.GetAsync("/api/v1/studies/1.2.3.4.5.6.7.8.9.0");
+        using var badPage = await client.GetAsync("/api/v1/studies?pageSize=0");
+
+        var items = list.GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(items, s => s.GetProperty("studyInstanceUid").GetString() == ct.Study!.StudyInstanceUid);
+        Assert.All(items, s => Assert.Equal("CT", s.GetProperty("modality").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
+    }
+}
