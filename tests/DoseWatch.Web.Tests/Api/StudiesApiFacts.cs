@@ -16,16 +16,9 @@ namespace DoseWatch.Web.Tests.Api;
 /// back as JSON with exactly the field names of issue #4. Values are compared with the extraction of the same file
 /// (itself compared with pydicom in Core.Tests); a quantity the study does not have must be JSON null, never 0.
 /// </summary>
-// Its own app: the studies saved here would otherwise end the shared app's empty state, which other facts check.
-public sealed class StudiesApiFacts(StudiesApiFacts.StudiesApp shared) : IClassFixture<StudiesApiFacts.StudiesApp>
+[Collection(nameof(DoseApp))]
+public sealed class StudiesApiFacts(DoseApp shared)
 {
-    public sealed class StudiesApp : IAsyncLifetime
-    {
-        public DoseWatchApp App { get; private set; } = null!;
-        public async Task InitializeAsync() => App = await DoseWatchApp.StartAsync();
-        public async Task DisposeAsync() => await App.DisposeAsync();
-    }
-
     private static readonly string[] StudyFields = ["studyInstanceUid", "accessionNumber", "studyDate", "modality", "studyDescription", "device", "totals", "patientAge", "patientSex", "patientWeightKg", "patientHeightM"];
     private static readonly string[] DeviceFields = ["manufacturer", "model", "stationName", "serialNumber"];
     private static readonly string[] TotalsFields = ["eventCount", "dlpTotalMGyCm", "dapTotalGyCm2", "doseRpTotalGy", "fluoroTimeTotalS", "agdTotalMGy"];
