@@ -24,6 +24,7 @@ public static class InboxHosting
         services.AddSingleton<InstanceRetry>();
         // Before AddDicomStoreScp, whose default sink is registered with TryAdd.
         services.AddSingleton<IInstanceReceivedSink, InboxIntake>();
+        // One extractor: the inbox job's pipeline (a non-dose object is set aside on its inbox row and creates no study).
         services.TryAddSingleton<Core.Abstractions.IDoseExtraction, DoseExtractionPipeline>();
         services.AddTransient<ExtractInstanceJob>();
         services.AddTransient<InboxSweepJob>();
