@@ -10,7 +10,19 @@ internal static class EchoCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = new NetworkArguments(args);
+        try
+        {
+            return await RunAsync(new NetworkArguments(args));
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"{e.Message}\nusage: {Usage}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunAsync(NetworkArguments a)
+    {
         if (a.Positional.Count != 2) { Console.Error.WriteLine("usage: " + Usage); return 2; }
         var rq = AssociationNegotiation.BuildRequest(a.Get("--aet", "DOSEWATCH_SCU"), a.Get("--aec", "ANY-SCP"),
             [(SopClassUids.Verification, [Dicom.DicomTransferSyntax.ImplicitVRLittleEndian.Uid])], 128 * 1024);

@@ -12,7 +12,19 @@ internal static class SendCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = new NetworkArguments(args);
+        try
+        {
+            return await RunAsync(new NetworkArguments(args));
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"{e.Message}\nusage: {Usage}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunAsync(NetworkArguments a)
+    {
         if (a.Positional.Count < 3) { Console.Error.WriteLine("usage: " + Usage); return 2; }
         var files = ExpandPaths(a.Positional.Skip(2)).ToList();
         try
