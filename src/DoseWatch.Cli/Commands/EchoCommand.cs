@@ -8,18 +8,7 @@ internal static class EchoCommand
 {
     public const string Usage = "dosewatch echo HOST PORT [--aet CALLING_AE] [--aec CALLED_AE]";
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        try
-        {
-            return await RunAsync(new NetworkArguments(args));
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"{e.Message}\nusage: {Usage}");
-            return 2;
-        }
-    }
+    public static Task<int> RunAsync(string[] args) => NetworkArguments.RunAsync(args, Usage, RunAsync);
 
     private static async Task<int> RunAsync(NetworkArguments a)
     {
