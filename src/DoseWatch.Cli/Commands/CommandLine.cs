@@ -19,6 +19,20 @@ internal sealed class NetworkArguments
 
     public List<string> Positional { get; } = [];
 
+    /// <summary>Parses <paramref name="args"/> and runs <paramref name="command"/>; a malformed argument prints it with the usage (exit 2).</summary>
+    public static async Task<int> RunAsync(string[] args, string usage, Func<NetworkArguments, Task<int>> command, params string[] flags)
+    {
+        try
+        {
+            return await command(new NetworkArguments(args, flags));
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"{e.Message}\nusage: {usage}");
+            return 2;
+        }
+    }
+
     public string Get(string name, string fallback) => _options.GetValueOrDefault(name, fallback);
 
     public bool Has(string name) => _options.ContainsKey(name);

@@ -8,9 +8,10 @@ internal static class EchoCommand
 {
     public const string Usage = "dosewatch echo HOST PORT [--aet CALLING_AE] [--aec CALLED_AE]";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => NetworkArguments.RunAsync(args, Usage, RunAsync);
+
+    private static async Task<int> RunAsync(NetworkArguments a)
     {
-        var a = new NetworkArguments(args);
         if (a.Positional.Count != 2) { Console.Error.WriteLine("usage: " + Usage); return 2; }
         var rq = AssociationNegotiation.BuildRequest(a.Get("--aet", "DOSEWATCH_SCU"), a.Get("--aec", "ANY-SCP"),
             [(SopClassUids.Verification, [Dicom.DicomTransferSyntax.ImplicitVRLittleEndian.Uid])], 128 * 1024);

@@ -16,9 +16,14 @@ internal static class ListenCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var a = new NetworkArguments(args, "--no-fsync");
-        if (a.Positional.Count != 1 || !a.Has("--dir")) { Console.Error.WriteLine("usage: " + Usage); return 2; }
-        var port = int.Parse(a.Positional[0], System.Globalization.CultureInfo.InvariantCulture);
+        NetworkArguments a;
+        try { a = new NetworkArguments(args, "--no-fsync"); }
+        catch (ArgumentException e) { Console.Error.WriteLine($"{e.Message}\nusage: {Usage}"); return 2; }
+        if (a.Positional.Count != 1 || !a.Has("--dir") || !int.TryParse(a.Positional[0], out var port) || port is < 0 or > 65535)
+        {
+            Console.Error.WriteLine("usage: " + Usage);
+            return 2;
+        }
         var store = new DirectoryStore(a.Get("--dir", "."), fsync: !a.Has("--no-fsync"));
         var policy = new AcceptorPolicy { AeTitle = a.Get("--aet", "DOSEWATCH") };
         var ul = new UpperLayerOptions

@@ -10,9 +10,10 @@ internal static class SendCommand
 {
     public const string Usage = "dosewatch send HOST PORT FILES|FOLDERS [--aet CALLING_AE] [--aec CALLED_AE]";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => NetworkArguments.RunAsync(args, Usage, RunAsync);
+
+    private static async Task<int> RunAsync(NetworkArguments a)
     {
-        var a = new NetworkArguments(args);
         if (a.Positional.Count < 3) { Console.Error.WriteLine("usage: " + Usage); return 2; }
         var files = ExpandPaths(a.Positional.Skip(2)).ToList();
         try

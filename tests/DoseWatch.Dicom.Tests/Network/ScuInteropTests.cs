@@ -10,31 +10,15 @@ public class ScuInteropTests
     private static readonly string[] Samples = ["openrem/CT-RDSR-GEPixelMed.dcm", "openrem/NM-PetIm-GE.dcm", "openrem/RF-No-kVp-and-others.dcm", "dcm4che/report_dfl.dcm"];
 
     [SamplesFact]
-    public async Task EchoAndStoreToDcmtkStorescp()
+    public async Task StoreToDcmtkStorescp()
     {
         using var temp = new TempDirectory();
-        var port = PeerProcess.FreePort();
-        var outDir = Directory.CreateDirectory(temp.File("out")).FullName;
-        // +xa: accept every transfer syntax DCMTK knows (deflated too); +B: write the data set bytes as received; -uf: name files by SOP Instance UID.
-        using var storescp = PeerProcess.Start("storescp", ["+xa", "-aet", "STORESCP", "-od", outDir, "-uf", "+B", port.ToString()]);
-        try
-        {
-            await PeerProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(10));
-            var files = Samples.Select(SharedSamples.Path_).ToList();
-            var results = await FileSender.SendAsync("127.0.0.1", port, "DOSEWATCH", "STORESCP", files);
-            Assert.All(results, r => Assert.True(r.Succeeded, $"{r.Path}: {r.Status} {r.Error}"));
-            foreach (var source in files)
-            {
-                var uid = await DicomContent.SopInstanceUidAsync(source);
-                var received = Directory.GetFiles(outDir).Single(f => Path.GetFileName(f).Contains(uid));
-                Assert.Equal(await DicomContent.DumpAsync(source), await DicomContent.DumpAsync(received));
-            }
-        }
-        finally
-        {
-            storescp.Kill();
-            await storescp.WaitForExitAsync();
-        }
+        // +xa: accept every transfer syntax DCMTK knows (deflated too); +B: write the data set bytes as received.
+        await using var storescp = await StorescpProcess.StartAsync(Directory.CreateDirectory(temp.File("out")).FullName, "+xa", "+B");
+        var files = Samples.Select(SharedSamples.Path_).ToList();
+        var results = await FileSender.SendAsync("127.0.0.1", storescp.Port, "DOSEWATCH", StorescpProcess.AeTitle, files);
+        Assert.All(results, r => Assert.True(r.Succeeded, $"{r.Path}: {r.Status} {r.Error}"));
+        await storescp.AssertReceivedAsync(files);
     }
 
     [SamplesFact]
