@@ -59,8 +59,8 @@ public sealed class AlertsApiFacts(AlertsAppFixture fixture)
         Assert.Equal(threshold, alert.GetProperty("threshold").GetDouble(), 9);
         Assert.Equal(ordinary.Order(), alert.GetProperty("evidence").GetProperty("distribution").EnumerateArray().Select(v => v.GetDouble()));
 
-        var mail = await fixture.Smtp.WaitForMessageAsync(TimeSpan.FromSeconds(20));
-        Assert.Contains("2.25.1001.99", mail.Subject);
+        var mail = await fixture.Smtp.WaitForMessageAsync(TimeSpan.FromSeconds(20), m => (m.Subject ?? "").Contains("2.25.1001.99"));
+        Assert.Contains("qa@hospital.example", mail.To.Mailboxes.Select(m => m.Address));
         var hooks = await fixture.Webhook.WaitForAsync(1, TimeSpan.FromSeconds(20));
         Assert.Contains(hooks, h => h.GetProperty("id").GetInt64() == alert.GetProperty("id").GetInt64());
 

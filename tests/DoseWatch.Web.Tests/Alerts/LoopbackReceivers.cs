@@ -54,15 +54,16 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
         return result;
     }
 
-    public async Task<MimeMessage> WaitForMessageAsync(TimeSpan timeout)
+    /// <summary>The first message received (now or within <paramref name="timeout"/>) that <paramref name="match"/> accepts.</summary>
+    public async Task<MimeMessage> WaitForMessageAsync(TimeSpan timeout, Func<MimeMessage, bool>? match = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (Messages.TryDequeue(out var m)) return m;
+            if (Messages.FirstOrDefault(match ?? (_ => true)) is { } m) return m;
             await Task.Delay(50);
         }
-        throw new TimeoutException($"No e-mail arrived within {timeout}.");
+        throw new TimeoutException($"No matching e-mail arrived within {timeout}.");
     }
 
     public async ValueTask DisposeAsync()
