@@ -334,9 +334,32 @@ internal sealed class DicomParser
             if (!_r.Skip(h.Length)) throw Truncated(h, h.Tag);
             return DicomElement.Skipped(h.Tag, h.VR, h.Length, SourceOffset(valueOffset));
         }
-        var value = ReadBytes(h, h.Tag);
-        if (enc.BigEndian) SwapToLittleEndian(value, h.VR.UnitSize);
+        Memory<byte> value = h.Length <= SlabValueLimit ? ReadIntoSlab(h) : ReadBytes(h, h.Tag);
+        if (enc.BigEndian) SwapToLittleEndian(value.Span, h.VR.UnitSize);
         return new DicomElement(h.Tag, h.VR, value) { SourceOffset = SourceOffset(valueOffset) };
+    }
+
+    // Most values in an SR are a few bytes (codes, UIDs, numbers): carving them out of a shared 16 KiB slab instead of
+    // one array each halves the allocations per element. A slab lives as long as any element that points into it.
+    private const int SlabSize = 16 * 1024;
+    private const int SlabValueLimit = 256;
+    private byte[] _slab = [];
+    private int _slabUsed;
+
+    private Memory<byte> ReadIntoSlab(DicomElementHeader h)
+    {
+        var length = (int)h.Length;
+        if (!_r.Ensure(length)) throw Truncated(h, h.Tag);
+        if (_slab.Length - _slabUsed < length)
+        {
+            _slab = new byte[SlabSize];
+            _slabUsed = 0;
+        }
+        var value = _slab.AsMemory(_slabUsed, length);
+        _r.Span[..length].CopyTo(value.Span);
+        _r.Advance(length);
+        _slabUsed += length;
+        return value;
     }
 
     private byte[] ReadBytes(DicomElementHeader h, DicomTag tag)
