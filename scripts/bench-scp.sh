@@ -4,6 +4,8 @@
 #   Loads: 1,000 RDSRs (copies of a shared sample with new SOP Instance UIDs) and 1,000 CT images of ~525 kB
 #          (pydicom: CT_small.dcm resized to 512x512x16 bit), over one association, then 8 associations at once.
 #   Usage: bash scripts/bench-scp.sh [REPEATS]   (default 3; the median of the repeats is reported)
+#   Receivers: dosewatch listen (fsync of each file and of the inbox directory before Success), the same with
+#   --no-fsync, DCMTK storescp (default: parse and write, no fsync) and storescp syncing each file; --fork for 8.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEATS=${1:-3}
@@ -52,7 +54,9 @@ run_one() {
     dosewatch)         $DOSEWATCH listen "$port" --dir "$out" --aet STORESCP >/dev/null & ;;
     dosewatch-nofsync) $DOSEWATCH listen "$port" --dir "$out" --aet STORESCP --no-fsync >/dev/null & ;;
     storescp)          storescp $([ "$mode" = 8 ] && echo --fork) -od "$out" "$port" & ;;
-    storescp-fsync)    storescp $([ "$mode" = 8 ] && echo --fork) --fsync -od "$out" "$port" & ;;
+    # DCMTK 3.6.7's storescp has no --fsync: each received file is synced by a synchronous exec-on-reception
+    # command instead (coreutils sync FILE = fsync), which also costs a process start per instance.
+    storescp-fsync)    storescp $([ "$mode" = 8 ] && echo --fork) -xcr "sync #p/#f" -xs -od "$out" "$port" & ;;
   esac
   pid=$!
   wait_port "$port"

@@ -51,6 +51,9 @@ internal sealed class DicomParser
             ts = DetectBareEncoding();
         }
         var dataSet = ReadDataSet(ts);
+        // Nothing at all is not an empty DICOM object but a wrong or empty file: say so rather than return nothing.
+        if (meta.Count == 0 && dataSet.Count == 0 && !StoppedBeforePixelData)
+            throw new DicomFormatException("no DICOM content: the stream is empty", _r.Position);
         return new DicomFile(meta, dataSet, ts);
     }
 

@@ -26,7 +26,6 @@ public static class DataHosting
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<DeviceRepository>();
         services.AddSingleton<OverviewRepository>();
-        services.AddSingleton<DoseWatch.Core.Abstractions.IDoseExtraction, DoseWatch.Data.Extraction.DoseRecordExtraction>();
         // Registered before the job server and the Store SCP, so both start on a migrated schema.
         services.AddHostedService<MigrateOnStartup>();
         return builder;

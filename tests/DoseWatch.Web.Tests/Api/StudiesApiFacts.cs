@@ -108,4 +108,18 @@ public sealed class StudiesApiFacts(DoseApp shared)
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_studies_api_with_its_field_names()
+    {
+        using var client = shared.App.CreateHttpClient();
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/studies", out var list));
+        Assert.True(paths.TryGetProperty("/api/v1/studies/{studyInstanceUid}", out _));
+        var parameters = list.GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["modality", "from", "to", "device", "protocol", "page", "pageSize"], parameters);
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas").GetRawText();
+        Assert.All(TotalsFields.Concat(EventFields), f => Assert.Contains($"\"{f}\"", schemas));
+    }
 }
