@@ -87,11 +87,17 @@ public sealed class RuleRepository(IDbConnectionFactory connections, TimeProvide
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        // Several nodes may start together on one PostgreSQL database: only one of them may see the table empty.
+        if (connections.Provider == DatabaseProvider.PostgreSql)
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = SeedLockKey }, tx, cancellationToken: cancellationToken));
         if (await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM rules", transaction: tx, cancellationToken: cancellationToken)) > 0) return 0;
         foreach (var rule in defaults) await InsertAsync(connection, tx, rule, "system", cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return defaults.Count;
     }
+
+    // Arbitrary, distinct from the migration runner's lock.
+    private const long SeedLockKey = 0x446f736552756c65; // "DoseRule"
 
     private static Task AuditAsync(DbConnection connection, DbTransaction tx, long ruleId, DateTimeOffset at, string by, string change, Rule? before, Rule after, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition("""

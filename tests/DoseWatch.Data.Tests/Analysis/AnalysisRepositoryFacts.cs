@@ -60,6 +60,15 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
     }
 
     [Fact]
+    public async Task Nodes_seeding_together_store_the_default_rules_once()
+    {
+        var factory = await NewDatabaseAsync();
+        var added = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => new RuleRepository(factory, _clock).SeedAsync(DefaultRules.All))));
+        Assert.Equal([0, 0, 0, DefaultRules.All.Count], added.Order());
+        Assert.Equal(DefaultRules.All.Count, (await new RuleRepository(factory, _clock).ListAsync()).Count);
+    }
+
+    [Fact]
     public async Task Protocol_catalogue_review_queue_and_references_round_trip()
     {
         var protocols = new ProtocolRepository(await NewDatabaseAsync(), _clock);
