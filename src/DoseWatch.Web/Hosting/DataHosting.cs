@@ -26,6 +26,7 @@ public static class DataHosting
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<DeviceRepository>();
         services.AddSingleton<OverviewRepository>();
+        services.AddSingleton<DashboardRepository>();
         // Registered before the job server and the Store SCP, so both start on a migrated schema.
         services.AddHostedService<MigrateOnStartup>();
         return builder;

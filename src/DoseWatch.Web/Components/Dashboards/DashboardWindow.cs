@@ -1,0 +1,43 @@
+using DoseWatch.Data.Repositories;
+
+namespace DoseWatch.Web.Components.Dashboards;
+
+/// <summary>
+/// The day the dashboards' windows end on: today, unless nothing arrived in the last 30 days; then the latest study
+/// day, flagged as stale, so that an archive (or a dead feed) still shows its data, and says so.
+/// </summary>
+public sealed record DashboardWindow(DateOnly AnchorDay, DateOnly Today, bool IsStale)
+{
+    public static async Task<DashboardWindow> ResolveAsync(DashboardRepository dashboards, TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var latest = await dashboards.LatestStudyDayAsync(cancellationToken);
+        return latest is { } day && day < today.AddDays(-29) ? new DashboardWindow(day, today, true) : new DashboardWindow(today, today, false);
+    }
+}
+
+/// <summary>Quantiles by linear interpolation between order statistics (the default of R, NumPy and Excel's PERCENTILE.INC).</summary>
+public static class Quantiles
+{
+    public static double? Of(IReadOnlyList<double> values, double probability)
+    {
+        if (values.Count == 0) return null;
+        var sorted = values.Order().ToArray();
+        var position = probability * (sorted.Length - 1);
+        var below = (int)Math.Floor(position);
+        var above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+    }
+}
+
+/// <summary>Numbers for people: three significant figures, thousands separated.</summary>
+public static class DoseFormat
+{
+    public static string Value(double? value) => value switch
+    {
+        null => "–",
+        { } v when Math.Abs(v) >= 100 => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+        { } v when Math.Abs(v) >= 10 => v.ToString("N1", System.Globalization.CultureInfo.InvariantCulture),
+        { } v => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
