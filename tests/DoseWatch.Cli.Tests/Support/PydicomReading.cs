@@ -50,6 +50,7 @@ internal static class PydicomReading
             _ when unit == canonicalUnit => 1.0,
             ("Gy.m2", "Gy.cm2") => 1e4,
             ("ms", "s") => 1e-3,
+            ("Gym2", "Gy.cm2") => 1e4, // Siemens' non-UCUM spelling of Gy.m2
             _ => throw new Xunit.Sdk.XunitException($"{code}: unit {unit}, no conversion to {canonicalUnit} known to the test"),
         };
         return values[0] * factor;
