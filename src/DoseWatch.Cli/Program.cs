@@ -10,6 +10,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "listen" => await ListenCommand.RunAsync(args[1..]),
     "import" => await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "demo" => await DemoCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "bench-extract" => await ExtractBenchCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
 };
@@ -26,6 +27,7 @@ static int Usage(string? error = null)
           {ListenCommand.Usage}
           {ImportCommand.Usage}
           {DemoCommand.Usage}
+          {ExtractBenchCommand.Usage}
         """);
     return error is null ? 0 : 2;
 }
