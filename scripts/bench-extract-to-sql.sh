@@ -3,7 +3,7 @@
 #  1. throughput in-process: read (pixels skipped) + extract + save to SQLite, RDSRs and images, beside pydicom reading
 #     the same files (dcmread + full SR walk) in the same run;
 #  2. C-STORE-to-queryable latency: RDSRs sent one by one with storescu to the running app, API polled.
-# Usage: bash scripts/bench-extract.sh [RDSR_COUNT (default 500)] [LATENCY_COUNT (default 200)]
+# Usage: bash scripts/bench-extract-to-sql.sh [RDSR_COUNT (default 500)] [LATENCY_COUNT (default 200)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RDSRS=${1:-500}
@@ -22,10 +22,10 @@ IMAGES=$(ls $SAMPLES/{CT-SC,DX-Im,MG-Im,NM-NmIm,NM-PetIm,PX-Im}*.dcm)
 echo "images: $(echo "$IMAGES" | wc -l) real image files from $SAMPLES, 20 passes"
 
 echo "--- throughput, RDSRs (demo-generated)"
-echo "DoseWatch: $($CLI bench-extract "$WORK"/rdsr/*.dcm)"
+echo "DoseWatch: $($CLI bench-extract-sql "$WORK"/rdsr/*.dcm)"
 echo "pydicom:   $(/usr/bin/python3 scripts/bench_pydicom_sr_walk.py "$WORK"/rdsr/*.dcm)"
 echo "--- throughput, images (headers)"
-echo "DoseWatch: $($CLI bench-extract --passes 20 $IMAGES)"
+echo "DoseWatch: $($CLI bench-extract-sql --passes 20 $IMAGES)"
 echo "pydicom:   $(/usr/bin/python3 scripts/bench_pydicom_sr_walk.py --passes 20 $IMAGES)"
 
 echo "--- C-STORE to queryable, $LATENCY RDSRs one by one (storescu → SCP → inbox → Hangfire job → SQLite → API), shipped settings (job queue poll 1 s)"

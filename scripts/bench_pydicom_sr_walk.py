@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference for scripts/bench-extract.sh: pydicom 2.3.1 reads each file (pixels skipped) and walks the whole SR
+"""Reference for scripts/bench-extract-to-sql.sh: pydicom 2.3.1 reads each file (pixels skipped) and walks the whole SR
 content tree, touching every concept name, numeric value, unit and code, as an extractor must. Prints files/s."""
 import sys
 import time

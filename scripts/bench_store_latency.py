@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""C-STORE-to-queryable latency for scripts/bench-extract.sh: each RDSR is sent alone with DCMTK storescu to the
+"""C-STORE-to-queryable latency for scripts/bench-extract-to-sql.sh: each RDSR is sent alone with DCMTK storescu to the
 running DoseWatch, then the REST API is polled every 5 ms until the study shows all its events. Prints median and p99."""
 import json
 import os

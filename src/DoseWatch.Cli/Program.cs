@@ -5,12 +5,13 @@ return args.Length == 0 ? Usage() : args[0] switch
 {
     "dump" => DumpCommand.Run(args[1..], Console.Out, Console.Error),
     "bench" => BenchCommand.Run(args[1..], Console.Out, Console.Error),
+    "bench-extract" => ExtractBenchCommand.Run(args[1..], Console.Out, Console.Error),
     "send" => await SendCommand.RunAsync(args[1..]),
     "echo" => await EchoCommand.RunAsync(args[1..]),
     "listen" => await ListenCommand.RunAsync(args[1..]),
     "import" => await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "demo" => await DemoCommand.RunAsync(args[1..], Console.Out, Console.Error),
-    "bench-extract" => await ExtractBenchCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "bench-extract-sql" => await ExtractToSqlBenchCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
 };
@@ -22,12 +23,13 @@ static int Usage(string? error = null)
         usage: dosewatch <command> [options]
           dump FILE [--stop-before-pixels] [--long]   print a DICOM file like dcmdump
           bench parse [--stop-before-pixels] [--seconds N] FILE...   files/s parsing the given files in-process
+          bench-extract [--seconds N] FILE...   files/s reading headers and extracting dose values
           {SendCommand.Usage}
           {EchoCommand.Usage}
           {ListenCommand.Usage}
           {ImportCommand.Usage}
           {DemoCommand.Usage}
-          {ExtractBenchCommand.Usage}
+          {ExtractToSqlBenchCommand.Usage}
         """);
     return error is null ? 0 : 2;
 }

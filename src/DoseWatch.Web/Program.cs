@@ -1,3 +1,4 @@
+using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
@@ -5,6 +6,7 @@ var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 builder.AddDoseWatchData();
 builder.AddDoseWatchJobs();
 builder.AddDoseWatchWeb();
+builder.AddDoseWatchAlerts();
 builder.Services.AddDicomStoreScp(builder.Configuration);
 
 var app = builder.Build();

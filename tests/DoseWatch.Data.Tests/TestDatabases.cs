@@ -46,3 +46,17 @@ public sealed class PostgreSqlTestDatabases(PostgresServer server) : ITestDataba
         foreach (var f in _factories) await f.DisposeAsync();
     }
 }
+
+/// <summary>Base of repository facts: each test gets a fresh database on the subclass's provider, migrated to the latest version.</summary>
+public abstract class MigratedDatabaseFacts(ITestDatabases databases) : IAsyncLifetime
+{
+    protected IDbConnectionFactory Factory { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Factory = await databases.NewDatabaseAsync();
+        await new global::DoseWatch.Data.Migrations.MigrationRunner(Factory, global::DoseWatch.Data.Migrations.MigrationCatalog.Embedded(databases.Provider)).MigrateAsync();
+    }
+
+    public async Task DisposeAsync() => await databases.DisposeAsync();
+}

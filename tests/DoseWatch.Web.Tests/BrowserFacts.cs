@@ -17,14 +17,16 @@ public sealed class BrowserFacts(SharedApp shared)
         Directory.CreateDirectory(Path.Combine(SharedSamples.RepositoryRoot, "TestResults", "screenshots")).FullName;
 
     /// <summary>Opens <paramref name="path"/> in a fresh headless Chromium and waits for the Blazor circuit.</summary>
-    private async Task<(IPlaywright, IBrowser, IPage, List<string> ConsoleErrors)> OpenAsync(string path)
+    private Task<(IPlaywright, IBrowser, IPage, List<string> ConsoleErrors)> OpenAsync(string path) => OpenAsync(shared.App, path);
+
+    public static async Task<(IPlaywright, IBrowser, IPage, List<string> ConsoleErrors)> OpenAsync(DoseWatchApp app, string path)
     {
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         var consoleErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
-        await page.GotoAsync(new Uri(shared.App.BaseAddress, path).ToString());
+        await page.GotoAsync(new Uri(app.BaseAddress, path).ToString());
         await page.WaitForSelectorAsync("[data-circuit=live]", new() { Timeout = 15000 });
         return (playwright, browser, page, consoleErrors);
     }

@@ -57,10 +57,14 @@ public sealed class HostingFacts(SharedApp shared)
     }
 
     [Fact]
-    public void Database_and_job_store_live_in_the_configured_data_directory()
+    public async Task Database_job_store_and_data_protection_keys_live_in_the_configured_data_directory()
     {
+        using var client = shared.App.CreateHttpClient();
+        await client.GetStringAsync("/"); // a page with a form needs the antiforgery key
+
         Assert.True(File.Exists(Path.Combine(shared.App.DataDirectory, "dosewatch.db")));
         Assert.True(File.Exists(Path.Combine(shared.App.DataDirectory, "hangfire.db")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(shared.App.DataDirectory, "keys"), "key-*.xml"));
     }
 
     [Fact]

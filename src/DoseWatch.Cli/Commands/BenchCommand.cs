@@ -44,22 +44,29 @@ public static class BenchCommand
         foreach (var f in files) elements += CountElements(DicomReader.ReadFile(f, options).DataSet); // warm-up and sanity
         var contents = inMemory ? files.Select(File.ReadAllBytes).ToArray() : [];
         var parsed = 0L;
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
+        var bestPass = TimeSpan.MaxValue;
         while (clock.Elapsed.TotalSeconds < seconds)
         {
+            var passStart = clock.Elapsed;
             if (inMemory)
                 foreach (var bytes in contents) DicomReader.Read(new MemoryStream(bytes, writable: false), options);
             else
                 foreach (var f in files) DicomReader.ReadFile(f, options);
             parsed += files.Count;
+            // On a shared machine the fastest pass is the least disturbed one: reported beside the averages.
+            if (clock.Elapsed - passStart < bestPass) bestPass = clock.Elapsed - passStart;
         }
+        var bestRate = files.Count / bestPass.TotalSeconds;
+        var allocatedPerFile = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / Math.Max(1, parsed);
         var rate = parsed / clock.Elapsed.TotalSeconds;
         var cpuRate = parsed / (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         output.WriteLine(tableLabel is not null
-            ? string.Create(CultureInfo.InvariantCulture, $"| {tableLabel,-42} | {rate,9:F0} | {cpuRate,9:F0} |")
+            ? string.Create(CultureInfo.InvariantCulture, $"| {tableLabel,-42} | {rate,9:F0} | {cpuRate,9:F0} | {bestRate,9:F0} |")
             : string.Create(CultureInfo.InvariantCulture,
-                $"dosewatch: {parsed} files in {clock.Elapsed.TotalSeconds:F2} s = {rate:F0} files/s, {cpuRate:F0} files per CPU second ({files.Count} distinct files, {elements} elements per pass)"));
+                $"dosewatch: {parsed} files in {clock.Elapsed.TotalSeconds:F2} s = {rate:F0} files/s, {cpuRate:F0} files per CPU second, {bestRate:F0} files/s in the fastest pass, {allocatedPerFile:N0} bytes allocated per file ({files.Count} distinct files, {elements} elements per pass)"));
         return 0;
     }
 

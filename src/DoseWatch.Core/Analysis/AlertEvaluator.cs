@@ -6,24 +6,57 @@ namespace DoseWatch.Core.Analysis;
 /// <summary>Evaluates every enabled rule whose scope matches a study; pure: the same input gives the same candidates.</summary>
 public static class AlertEvaluator
 {
-    public static IReadOnlyList<AlertCandidate> Evaluate(IEnumerable<Rule> rules, StudyAnalysisInput input)
+    /// <param name="invalidRule">
+    /// Told about a rule whose parameters cannot be used (a typo in the UI); the other rules are still evaluated.
+    /// Without it the <see cref="FormatException"/> propagates.
+    /// </param>
+    public static IReadOnlyList<AlertCandidate> Evaluate(IEnumerable<Rule> rules, StudyAnalysisInput input, Action<Rule, FormatException>? invalidRule = null)
     {
         var context = new AnalysisContext(input);
         var candidates = new List<AlertCandidate>();
         foreach (var rule in rules.Where(r => r.Enabled && r.Scope.Matches(input.Study)))
         {
-            candidates.AddRange(rule.Type switch
+            try
             {
-                RuleType.ProtocolDeviation => ProtocolDeviationRules.Evaluate(rule, context),
-                RuleType.DoseOutlier => DoseOutlierRule.Evaluate(rule, context),
-                RuleType.NotificationValue => NotificationValueRules.Evaluate(rule, context),
-                RuleType.DrlExceeded => DrlRules.Evaluate(rule, context),
-                RuleType.CumulativeDose => CumulativeDoseRule.Evaluate(rule, context),
-                RuleType.DoseCheck => DoseCheckRule.Evaluate(rule, context),
-                _ => [],
-            });
+                candidates.AddRange(EvaluateOne(rule, context));
+            }
+            catch (FormatException e) when (invalidRule is not null)
+            {
+                invalidRule(rule, e);
+            }
         }
         return candidates;
+    }
+
+    /// <summary>
+    /// References learned from <see cref="StudyAnalysisInput.DeviceHistory"/> for the standard protocols of the study's
+    /// events that have at least <paramref name="minimumStudies"/> earlier studies, chosen as the rules choose them (by
+    /// study protocol), so that a stored learned reference means what the rules would have learned themselves.
+    /// </summary>
+    public static IReadOnlyList<ProtocolReference> LearnReferences(StudyAnalysisInput input, int minimumStudies)
+    {
+        var context = new AnalysisContext(input);
+        return context.Events.Select(e => e.Protocol.Standard).OfType<StandardProtocol>().DistinctBy(s => s.Name)
+            .Select(s => (Protocol: s, Studies: context.HistoryStudies(s).ToList()))
+            .Where(x => x.Studies.Count >= minimumStudies)
+            .Select(x => ProtocolReferenceLearner.Learn(x.Protocol.Name, context.DeviceKey, x.Studies))
+            .ToList();
+    }
+
+    // Materialised so that a bad parameter surfaces here, inside the caller's error handling, not during enumeration later.
+    private static List<AlertCandidate> EvaluateOne(Rule rule, AnalysisContext context)
+    {
+        IEnumerable<AlertCandidate> found = rule.Type switch
+        {
+            RuleType.ProtocolDeviation => ProtocolDeviationRules.Evaluate(rule, context),
+            RuleType.DoseOutlier => DoseOutlierRule.Evaluate(rule, context),
+            RuleType.NotificationValue => NotificationValueRules.Evaluate(rule, context),
+            RuleType.DrlExceeded => DrlRules.Evaluate(rule, context),
+            RuleType.CumulativeDose => CumulativeDoseRule.Evaluate(rule, context),
+            RuleType.DoseCheck => DoseCheckRule.Evaluate(rule, context),
+            _ => [],
+        };
+        return found.ToList();
     }
 }
 

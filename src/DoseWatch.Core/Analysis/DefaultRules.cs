@@ -20,7 +20,8 @@ public static class DefaultRules
         Make("Collimation outside the protocol's range", RuleType.ProtocolDeviation, null, "mm", "CT", (RuleParameters.Check, RuleParameters.CheckCollimation)),
         Make("Unusual number of events", RuleType.ProtocolDeviation, null, "{events}", null, (RuleParameters.Check, RuleParameters.CheckEventCount)),
         Make("CTDIvol outlier", RuleType.DoseOutlier, 3.5, "1", "CT", (RuleParameters.Quantity, DoseQuantity.CtdiVol.Name)),
-        Make("DLP outlier", RuleType.DoseOutlier, 3.5, "1", "CT", (RuleParameters.Quantity, DoseQuantity.Dlp.Name)),
+        // Off by default: for one-scan studies it repeats the CTDIvol outlier; extra scans are the event-count check.
+        Make("DLP outlier", RuleType.DoseOutlier, 3.5, "1", "CT", (RuleParameters.Quantity, DoseQuantity.Dlp.Name)) with { Enabled = false },
         Make("AAPM CT notification value", RuleType.NotificationValue, null, "mGy", "CT", (RuleParameters.Table, "aapm-ct")),
         Make("Fluoroscopy substantial dose: Ka,r", RuleType.NotificationValue, null, "Gy", null, (RuleParameters.Table, "fluoro-srdl"), (RuleParameters.Quantity, DoseQuantity.DoseRp.Name)),
         Make("Fluoroscopy substantial dose: DAP", RuleType.NotificationValue, null, "Gy.cm2", null, (RuleParameters.Table, "fluoro-srdl"), (RuleParameters.Quantity, DoseQuantity.Dap.Name)),

@@ -58,6 +58,9 @@ internal static class DoseTags
     public static readonly DicomTag OperatingModeType = new(0x0018, 0x9177);
     public static readonly DicomTag OperatingMode = new(0x0018, 0x9178);
     public static readonly DicomTag SpecificAbsorptionRateDefinition = new(0x0018, 0x9179);
+    public static readonly DicomTag SpecificAbsorptionRateValue = new(0x0018, 0x9181);
+    public static readonly DicomTag GradientOutputType = new(0x0018, 0x9180);
+    public static readonly DicomTag GradientOutput = new(0x0018, 0x9182);
     public static readonly DicomTag AcquisitionType = new(0x0018, 0x9302);
     public static readonly DicomTag SingleCollimationWidth = new(0x0018, 0x9306);
     public static readonly DicomTag TotalCollimationWidth = new(0x0018, 0x9307);

@@ -97,12 +97,13 @@ public sealed partial class DoseRecordRepository
         var studyUid = result.Study?.StudyInstanceUid;
         var known = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM dose_source_objects WHERE sop_instance_uid = @Sop", new { Sop = result.Instance.SopInstanceUid }, tx, cancellationToken: cancellationToken)) > 0;
-        if (result.Study is { } study)
+        // An object set aside as not a dose object is remembered (same instance again: one row) but creates no study.
+        if (result.Study is { } study && result.Kind == ExtractionKind.DoseObject)
             await connection.ExecuteAsync(new CommandDefinition(UpsertStudySql, StudyParameters(study, deviceId, now), tx, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(UpsertSourceSql, SourceParameters(result, now), tx, cancellationToken: cancellationToken));
 
         int inserted = 0, merged = 0;
-        if (studyUid is not null)
+        if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
             foreach (var ev in result.Events)
             {
                 var existingRank = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(

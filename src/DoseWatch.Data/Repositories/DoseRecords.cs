@@ -12,7 +12,10 @@ namespace DoseWatch.Data.Repositories;
 /// the same exposures, and the dose report is the complete record. MR and US records never overlap with X-ray.</item>
 /// <item>Each total is the sum of the counted events' values; null when no counted event has the quantity, in which case
 /// the largest value reported as accumulated by one of the study's objects is used (e.g. a vendor summary without events).</item>
-/// <item>fluoroTimeTotalS sums the irradiation duration of fluoroscopy events (SCT 44491008).</item>
+/// <item>fluoroTimeTotalS is the device's own Total Fluoro Time (113730), the largest reported by the study's objects
+/// (cumulative reports repeat and extend it); only when no object reports one is it the sum of the irradiation
+/// durations of fluoroscopy events (SCT 44491008). Event durations are not summed first: vendors fill them
+/// inconsistently (Siemens Artis zee leaves them out, Canon Alphenix's sum to ~100× the reported total).</item>
 /// </list>
 /// </summary>
 public sealed record StudyTotals(
@@ -68,7 +71,7 @@ internal static class StudyTotalsRule
             Sum(e => e.DlpMGyCm, a => a.DlpTotalMGyCm),
             Sum(e => e.DapGyCm2, a => a.DapTotalGyCm2),
             Sum(e => e.DoseRpGy, a => a.DoseRpTotalGy),
-            Sum(e => e.AcquisitionType?.Value == "44491008" ? e.IrradiationDurationS : null, a => a.FluoroTimeTotalS),
+            reported.Select(a => a.FluoroTimeTotalS).Where(v => v is not null).Max() ?? Sum(e => e.AcquisitionType?.Value == "44491008" ? e.IrradiationDurationS : null, _ => null),
             Sum(e => e.AgdMGy, a => a.AgdTotalMGy));
     }
 }

@@ -2,19 +2,23 @@ using Dapper;
 
 namespace DoseWatch.Data.Repositories;
 
-/// <summary>What the Overview page needs to decide between the empty state and the dashboard.</summary>
-public sealed record OverviewCounts(long Studies, long Devices);
+/// <summary>What the Overview page shows before the dashboards: how much dose data there is, and whether the inbox needs attention.</summary>
+public sealed record OverviewCounts(long Studies, long IrradiationEvents, long Devices, long PendingInstances, long FailedInstances,
+    long QuarantinedInstances);
 
 public sealed class OverviewRepository(IDbConnectionFactory connections)
 {
     public async Task<OverviewCounts> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var devices = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM devices", cancellationToken: cancellationToken));
-        // The studies table arrives with the extraction migrations; until then there are no studies by definition.
-        var studies = await connection.TableExistsAsync("studies", cancellationToken)
-            ? await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM studies", cancellationToken: cancellationToken))
-            : 0;
-        return new OverviewCounts(studies, devices);
+        return await connection.QuerySingleAsync<OverviewCounts>(new CommandDefinition("""
+            SELECT
+                (SELECT count(*) FROM studies) AS Studies,
+                (SELECT count(*) FROM irradiation_events) AS IrradiationEvents,
+                (SELECT count(*) FROM devices) AS Devices,
+                (SELECT count(*) FROM instances WHERE status IN ('received', 'extracting')) AS PendingInstances,
+                (SELECT count(*) FROM instances WHERE status = 'failed') AS FailedInstances,
+                (SELECT count(*) FROM instances WHERE status = 'quarantined') AS QuarantinedInstances
+            """, cancellationToken: cancellationToken));
     }
 }

@@ -15,6 +15,12 @@ public sealed class DicomFormatException : Exception
     }
 
     public long Offset { get; }
+
+    /// <summary>
+    /// The top-level elements read before the fault (complete elements only), so a truncated or damaged file still
+    /// yields what it holds, as dcmdump shows it. Null when the fault is not in a data set read by <see cref="DicomReader"/>.
+    /// </summary>
+    public DicomDataSet? PartialDataSet { get; internal set; }
     public DicomTag? Tag { get; }
     public string Reason { get; }
 

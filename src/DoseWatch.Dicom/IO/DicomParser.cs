@@ -51,6 +51,9 @@ internal sealed class DicomParser
             ts = DetectBareEncoding();
         }
         var dataSet = ReadDataSet(ts);
+        // Nothing at all is not an empty DICOM object but a wrong or empty file: say so rather than return nothing.
+        if (meta.Count == 0 && dataSet.Count == 0 && !StoppedBeforePixelData)
+            throw new DicomFormatException("no DICOM content: the stream is empty", _r.Position);
         return new DicomFile(meta, dataSet, ts);
     }
 
@@ -81,7 +84,15 @@ internal sealed class DicomParser
     private DicomDataSet ReadTopLevel(DicomTransferSyntax ts)
     {
         var dataSet = new DicomDataSet();
-        ReadElements(dataSet, DicomEncoding.Of(ts), end: -1, inUndefinedItem: false, topLevel: true);
+        try
+        {
+            ReadElements(dataSet, DicomEncoding.Of(ts), end: -1, inUndefinedItem: false, topLevel: true);
+        }
+        catch (DicomFormatException ex)
+        {
+            ex.PartialDataSet ??= dataSet; // lose nothing: the complete elements before the fault
+            throw;
+        }
         return dataSet;
     }
 
@@ -97,8 +108,9 @@ internal sealed class DicomParser
     }
 
     /// <summary>
-    /// Some writers label an Implicit VR data set as Explicit (or the reverse). Like dcmtk and pydicom, trust what the
-    /// first element header looks like over the label: a real VR there means explicit, anything else implicit.
+    /// Some writers label an Implicit VR data set as Explicit (or the reverse). Like pydicom (by default) and DCMTK (with
+    /// -vr, --assume-implicit), trust what the first element header looks like over the label: a real VR there means
+    /// explicit, anything else implicit. Refusing the file would lose a dose report over a labelling slip.
     /// </summary>
     private DicomTransferSyntax CorrectMislabelledEncoding(DicomTransferSyntax declared)
     {
@@ -143,8 +155,8 @@ internal sealed class DicomParser
         byte a = _r[4], b = _r[5];
         if (!IsUpperLetter(a) || !IsUpperLetter(b))
         {
-            // Not a VR at all: an implicit-VR element inside an explicit data set (seen from buggy writers). dcmtk reads
-            // such an element as implicit; doing the same keeps the rest of the data set readable.
+            // Not a VR at all: an implicit-VR element inside an explicit data set (seen from buggy writers). DCMTK's
+            // --assume-implicit reads such an element as implicit; doing the same keeps the rest of the data set readable.
             var length = _r.UInt32(4, be);
             _r.Advance(8);
             return new DicomElementHeader(tag, DicomDictionary.VROf(tag), length, offset);

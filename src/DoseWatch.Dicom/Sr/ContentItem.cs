@@ -38,6 +38,12 @@ public sealed class ContentItem
     /// <summary>Concept Name Code Sequence (0040,A043); null when absent (allowed for some CONTAINERs and by-reference items).</summary>
     public CodedConcept? ConceptName { get; }
 
+    /// <summary>Observation DateTime (0040,A032), when the item carries one.</summary>
+    public DicomDateTime? ObservationDateTime => DataSet.GetDateTime(SrTags.ObservationDateTime);
+
+    /// <summary>CONTAINER: Continuity Of Content (0040,A050), SEPARATE or CONTINUOUS.</summary>
+    public string? ContinuityOfContent => DataSet.GetString(SrTags.ContinuityOfContent);
+
     /// <summary>The children (Content Sequence (0040,A730)) in document order.</summary>
     public IReadOnlyList<ContentItem> Content => _content.Value;
 

@@ -1,7 +1,11 @@
+using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Api;
 using DoseWatch.Web.Components;
 using DoseWatch.Web.Health;
 using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace DoseWatch.Web.Hosting;
 
@@ -16,6 +20,10 @@ public static class WebHosting
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddSingleton(sp => DicomListenerInfo.From(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddDoseWatchHealthChecks();
+        // Keys in the data directory: forms and circuits survive a restart, and nodes sharing the folder share keys.
+        builder.Services.AddDataProtection().SetApplicationName("DoseWatch");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((options, data, logs) =>
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.Subdirectory("keys")), logs));
         builder.Services.AddOpenApi();
         return builder;
     }
@@ -38,6 +46,7 @@ public static class WebHosting
         app.MapOpenApi();
         app.MapInstancesApi();
         app.MapStudiesApi();
+        app.MapAlertsApi();
         // Local requests only (Hangfire's default filter) until users and roles exist.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/" });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -90,3 +90,18 @@ public sealed class ProtocolDeviationRuleFacts
         Assert.Single(AlertEvaluator.Evaluate([Check(RuleParameters.CheckUnknownProtocol) with { Scope = new RuleScope("CT", Scanner.Key) }], input));
     }
 }
+
+public sealed class InvalidRuleFacts
+{
+    [Fact]
+    public void A_rule_with_unusable_parameters_is_reported_and_the_others_still_run()
+    {
+        var input = new StudyAnalysisInput(AnalysisFixtures.Study("1.2.3"), [AnalysisFixtures.CtEvent("e1", protocol: "Brand new")], AnalysisFixtures.ChestCatalogue());
+        var broken = AnalysisFixtures.Rule(RuleType.ProtocolDeviation, null, null, (RuleParameters.Check, "spelling-mistake"));
+        var good = AnalysisFixtures.Rule(RuleType.ProtocolDeviation, null, null, (RuleParameters.Check, RuleParameters.CheckUnknownProtocol));
+        var problems = new List<(Rule, FormatException)>();
+        Assert.Single(AlertEvaluator.Evaluate([broken, good], input, (r, e) => problems.Add((r, e))));
+        Assert.Same(broken, Assert.Single(problems).Item1);
+        Assert.Throws<FormatException>(() => AlertEvaluator.Evaluate([broken], input));
+    }
+}

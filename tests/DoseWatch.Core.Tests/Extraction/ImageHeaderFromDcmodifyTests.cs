@@ -93,4 +93,31 @@ public sealed class ImageHeaderFromDcmodifyTests : IDisposable
         Assert.Contains(ev.Estimates, e => e.Quantity == "SSDE" && e.Method.Contains("AAPM Report 220"));
         Assert.Null(ev.DlpMGyCm); // not in CT image headers: null, not 0
     }
+
+    [Fact]
+    public void Enhanced_mr_and_ct_values_are_found_in_their_functional_groups()
+    {
+        var mr = Dcmtk.Modified(PydicomTestFile("MR_small.dcm"), _directory.FullName, "emr.dcm",
+            "-m", "(0008,0016)=1.2.840.10008.5.1.4.1.1.4.1",
+            "-i", "(5200,9229)[0].(0018,9112)[0].(0018,9239)[0].(0018,9179)=IEC_HEAD",
+            "-i", "(5200,9229)[0].(0018,9112)[0].(0018,9239)[0].(0018,9181)=2.4",
+            "-i", "(5200,9229)[0].(0018,9112)[0].(0018,9180)=DB_DT",
+            "-i", "(5200,9229)[0].(0018,9112)[0].(0018,9182)=55.5");
+        var ct = Dcmtk.Modified(PydicomTestFile("CT_small.dcm"), _directory.FullName, "ect.dcm",
+            "-m", "(0008,0016)=1.2.840.10008.5.1.4.1.1.2.1",
+            "-i", "(5200,9229)[0].(0018,9321)[0].(0018,9345)=7.5",
+            "-i", "(5200,9229)[0].(0018,9321)[0].(0018,9346)[0].(0008,0100)=113690",
+            "-i", "(5200,9229)[0].(0018,9321)[0].(0018,9346)[0].(0008,0102)=DCM",
+            "-i", "(5200,9229)[0].(0018,9308)[0].(0018,9311)=0.984");
+
+        var mrEvent = SingleEvent(mr);
+        var ctEvent = SingleEvent(ct);
+
+        Assert.Equal(Dcmtk.Number(mr, "0018,9181"), mrEvent.SarWPerKg);
+        Assert.Equal(Dcmtk.Value(mr, "0018,9179"), mrEvent.SarDefinition);
+        Assert.Equal(Dcmtk.Number(mr, "0018,9182"), mrEvent.DbdtTPerS);
+        Assert.Equal(Dcmtk.Number(ct, "0018,9345"), ctEvent.CtdiVolMGy);
+        Assert.Equal(CtdiPhantom.Head16, ctEvent.Phantom);
+        Assert.Equal(Dcmtk.Number(ct, "0018,9311"), ctEvent.PitchFactor);
+    }
 }

@@ -163,6 +163,8 @@ public abstract class DoseRecordRepositoryFacts(ITestDatabases databases) : IAsy
         var rf = Assert.Single(all.Items, s => s.Study.StudyInstanceUid == zee.StudyInstanceUid);
         Assert.Equal(Sum(results[2].Events.Select(e => e.DapGyCm2))!.Value, rf.Totals.DapTotalGyCm2!.Value, 9);
         Assert.Null(rf.Totals.DlpTotalMGyCm);
+        Assert.NotNull(results[2].Accumulated.FluoroTimeTotalS);
+        Assert.Equal(results[2].Accumulated.FluoroTimeTotalS, rf.Totals.FluoroTimeTotalS); // the device's Total Fluoro Time
     }
 }
 

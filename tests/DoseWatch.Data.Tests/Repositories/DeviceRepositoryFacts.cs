@@ -1,21 +1,14 @@
-using DoseWatch.Data.Migrations;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Tests;
 
 namespace DoseWatch.Data.Tests.Repositories;
 
-public abstract class DeviceRepositoryFacts(ITestDatabases databases) : IAsyncLifetime
+public abstract class DeviceRepositoryFacts(ITestDatabases databases) : MigratedDatabaseFacts(databases)
 {
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await databases.DisposeAsync();
-
     [Fact]
     public async Task The_same_identity_is_one_device_whose_last_seen_only_moves_forward()
     {
-        var factory = await databases.NewDatabaseAsync();
-        await new MigrationRunner(factory, MigrationCatalog.Embedded(databases.Provider)).MigrateAsync();
-        var devices = new DeviceRepository(factory);
+        var devices = new DeviceRepository(Factory);
         var t0 = new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
 
         var first = await devices.RecordSeenAsync("CT1", "CTROOM1", "GE", "Revolution", "123", t0);

@@ -1,24 +1,14 @@
 using Dapper;
-using DoseWatch.Data.Migrations;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Tests;
 
 namespace DoseWatch.Data.Tests.Repositories;
 
-public abstract class InstanceRepositoryFacts(ITestDatabases databases) : IAsyncLifetime
+public abstract class InstanceRepositoryFacts(ITestDatabases databases) : MigratedDatabaseFacts(databases)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
-    private InstanceRepository _inbox = null!;
-    private IDbConnectionFactory _factory = null!;
 
-    public async Task InitializeAsync()
-    {
-        _factory = await databases.NewDatabaseAsync();
-        await new MigrationRunner(_factory, MigrationCatalog.Embedded(databases.Provider)).MigrateAsync();
-        _inbox = new InstanceRepository(_factory);
-    }
-
-    public async Task DisposeAsync() => await databases.DisposeAsync();
+    private InstanceRepository _inbox => new(Factory);
 
     private static NewInstance Instance(string uid, DateTimeOffset at, string path = "/inbox/a.dcm") =>
         new("1.2.840.10008.5.1.4.1.1.88.67", uid, "1.2.3.study", "CT_SCANNER", "127.0.0.1:40000", 1234, path, at);
@@ -116,7 +106,7 @@ public abstract class InstanceRepositoryFacts(ITestDatabases databases) : IAsync
     public async Task The_database_refuses_an_unknown_status()
     {
         var id = await _inbox.AddOrReplaceAsync(Instance("1.2.3.1", T0));
-        await using var connection = await _factory.OpenAsync();
+        await using var connection = await Factory.OpenAsync();
 
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
             connection.ExecuteAsync("UPDATE instances SET status = 'lost' WHERE id = @id", new { id }));

@@ -71,6 +71,13 @@ public class ConformanceTests
         {
             var ex = Assert.Throws<DicomFormatException>(() => DicomReader.ReadFile(path));
             Assert.True(ex.Offset >= 0, reason);
+            // What came before the fault is kept, and equals pydicom's reading of those elements.
+            if (ex.PartialDataSet is { Count: > 0 } partial && pydicom.TryGetProperty("dataset", out var theirs))
+            {
+                var prefix = JsonDocument.Parse(JsonSerializer.Serialize(theirs.EnumerateArray().Take(partial.Count))).RootElement;
+                var partialDiffs = DicomTreeComparer.Compare(prefix, partial);
+                Assert.True(partialDiffs.Count == 0, $"elements before the fault differ:\n{string.Join('\n', partialDiffs)}");
+            }
             var dcmdump = ExternalTool.Run("dcmdump", ["-q", path]);
             Assert.True(dcmdump.ExitCode != 0, $"dcmdump reads {file}, we refuse it: {ex.Message} (listed because: {reason})");
             return;

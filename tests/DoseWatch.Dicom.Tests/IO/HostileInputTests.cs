@@ -82,6 +82,15 @@ public class HostileInputTests
         Assert.Equal(16, ex.Offset); // sequence header 8 + item header 8
     }
 
+    [Fact]
+    public void An_empty_stream_is_an_error_not_an_empty_object()
+    {
+        var ex = Assert.Throws<DicomFormatException>(() => DicomReader.Read(new MemoryStream()));
+        Assert.Equal(0, ex.Offset);
+        // A data set read without a file wrapper may legitimately be empty (e.g. a command with no fields yet).
+        Assert.Equal(0, DicomReader.ReadDataSet(new MemoryStream(), DicomTransferSyntax.ImplicitVRLittleEndian).Count);
+    }
+
     private static void Write(Stream s, Span<byte> h, ushort group, ushort element, uint length)
     {
         BinaryPrimitives.WriteUInt16LittleEndian(h, group);

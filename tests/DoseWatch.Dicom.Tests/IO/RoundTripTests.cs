@@ -5,8 +5,8 @@ using DoseWatch.Tests;
 namespace DoseWatch.Dicom.Tests.IO;
 
 /// <summary>
-/// Every shared sample and a set of pydicom test files is written by us in Explicit VR LE, Implicit VR LE and
-/// Explicit VR BE, then checked by independent readers:
+/// Every shared sample and a set of pydicom test files is written by us in Explicit VR LE, Implicit VR LE,
+/// Explicit VR BE and Deflated Explicit VR LE, then checked by independent readers:
 /// (1) DCMTK's dcmconv re-encodes the original into the same syntax and dcmdump prints the same data set for both
 ///     (after removing what legitimately differs: sequence/item length style, delimiter lines, group lengths);
 /// (2) pydicom reads the same tree and bytes from our file as from the original;
@@ -17,7 +17,7 @@ public abstract class RoundTripTests(string syntax)
     private static readonly WrittenFiles written = new();
     private const string PydicomTestFiles = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
 
-    private static readonly string[] Syntaxes = ["ExplicitLE", "ImplicitLE", "ExplicitBE"];
+    private static readonly string[] Syntaxes = ["ExplicitLE", "ImplicitLE", "ExplicitBE", "Deflated"];
 
     /// <summary>Native-syntax pydicom files covering every reader path (encapsulated ones cannot move to a native syntax).</summary>
     private static readonly string[] PydicomFiles =
@@ -50,6 +50,7 @@ public abstract class RoundTripTests(string syntax)
         "ExplicitLE" => (DicomTransferSyntax.ExplicitVRLittleEndian, "+te"),
         "ImplicitLE" => (DicomTransferSyntax.ImplicitVRLittleEndian, "+ti"),
         "ExplicitBE" => (DicomTransferSyntax.ExplicitVRBigEndian, "+tb"),
+        "Deflated" => (DicomTransferSyntax.DeflatedExplicitVRLittleEndian, "+td"),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -126,6 +127,9 @@ public abstract class RoundTripTests(string syntax)
         // (3) dciodvfy: nothing new compared with the original or with DCMTK's re-encoding into the same syntax (which
         // legitimately changes what dciodvfy sees, e.g. it cannot read Deflate, and in Implicit VR it applies its own
         // private dictionary's VRs).
+        // dciodvfy cannot inflate Deflated files (it parses the compressed bytes as elements), so its output there is
+        // noise; the same content is checked in the three other syntaxes.
+        if (syntax == "Deflated") return;
         var after = DciodvfyErrors(ours);
         var added = after.Except(written.OriginalDciodvfyErrors(original)).ToList();
         if (added.Count > 0) added = added.Except(DciodvfyErrors(theirs)).ToList();
@@ -228,3 +232,5 @@ public sealed class RoundTripExplicitLittleEndianTests() : RoundTripTests("Expli
 public sealed class RoundTripImplicitLittleEndianTests() : RoundTripTests("ImplicitLE");
 
 public sealed class RoundTripExplicitBigEndianTests() : RoundTripTests("ExplicitBE");
+
+public sealed class RoundTripDeflatedTests() : RoundTripTests("Deflated");

@@ -103,4 +103,24 @@ public class StreamingTests
         Assert.False(file.DataSet.Contains(DicomTag.PixelData));
         Assert.Equal("CT", file.DataSet.GetString(DicomTag.Modality));
     }
+
+    [Fact]
+    public void Encapsulated_pixel_data_streams_its_fragments_to_the_sink_or_is_skipped()
+    {
+        var path = Path.Combine(PydicomTestFiles, "JPEG2000.dcm");
+        var full = DicomReader.ReadFile(path);
+        var fragments = Assert.IsType<DicomFragments>(full.DataSet.Get(DicomTag.PixelData));
+        var expected = fragments.Fragments.SelectMany(f => f.ToArray()).ToArray();
+
+        var sink = new MemoryStream();
+        var streamed = DicomReader.Read(new TrickleStream(File.OpenRead(path), 100), new DicomReadOptions { PixelDataSink = sink });
+        Assert.Equal(expected, sink.ToArray());
+        Assert.True(streamed.DataSet.Get(DicomTag.PixelData)!.IsValueSkipped);
+
+        var skipped = DicomReader.ReadFile(path, new DicomReadOptions { LargeValueThreshold = 16 });
+        var pixel = skipped.DataSet.Get(DicomTag.PixelData)!;
+        Assert.True(pixel.IsValueSkipped);
+        // Length of the whole encapsulated value: every item header (8 bytes) and value, delimiter excluded.
+        Assert.Equal(8 + fragments.OffsetTable.Length + fragments.Fragments.Sum(f => 8 + f.Length), pixel.Length);
+    }
 }

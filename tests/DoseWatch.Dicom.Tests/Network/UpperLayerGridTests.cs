@@ -14,7 +14,9 @@ namespace DoseWatch.Dicom.Tests.Network;
 /// </summary>
 public abstract class UpperLayerGridTests
 {
-    private static readonly TimeSpan Artim = TimeSpan.FromMilliseconds(250);
+    // Long enough that a loaded CI machine reaches the state under test before ARTIM expires.
+    private static readonly TimeSpan Artim = TimeSpan.FromMilliseconds(1000);
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
 
     /// <summary>What an action looks like from outside (PS3.8 Tables 9-6 to 9-9).</summary>
     public enum Seen
@@ -157,7 +159,7 @@ public abstract class UpperLayerGridTests
         var buffer = new byte[1024];
         while (true)
         {
-            using var quiet = new CancellationTokenSource(Artim * 3);
+            using var quiet = new CancellationTokenSource(Quiet);
             try
             {
                 var n = await peer.ReadAsync(buffer, quiet.Token);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using DoseWatch.Dicom.Sr.Codes;
+using DoseWatch.Tests;
 
 namespace DoseWatch.Dicom.Tests.Sr;
 
@@ -45,6 +46,26 @@ public class CodeConstantsTests
                 problems.Add($"{name} {code}: PS3.16 meaning is '{found.GetString()}'");
         }
         Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    /// <summary>Constants deliberately not taken from the dose reference, with the reason.</summary>
+    private static readonly Dictionary<string, string> NotInReference = new()
+    {
+        ["80248007"] = "left breast: laterality value of TID 10005 modifiers, from pydicom's CID 244/6022 only",
+        ["73056007"] = "right breast: as above",
+        ["7771000"] = "left: laterality value (CID 244), from pydicom only",
+        ["24028007"] = "right: as above",
+    };
+
+    [SamplesFact]
+    public void Every_constant_comes_from_the_dose_reference()
+    {
+        var reference = File.ReadAllText(Path.Combine(SharedSamples.SharedDirectory, "reference", "dicom-dose-reference.md"));
+        var missing = Holders.SelectMany(Constants)
+            .Where(c => !NotInReference.ContainsKey(c.Code.CodeValue))
+            .Where(c => !System.Text.RegularExpressions.Regex.IsMatch(reference, $@"(?<![0-9A-Za-z]){System.Text.RegularExpressions.Regex.Escape(c.Code.CodeValue)}(?![0-9A-Za-z])"))
+            .Select(c => $"{c.Name} {c.Code}").ToList();
+        Assert.True(missing.Count == 0, "not in ../shared/reference/dicom-dose-reference.md: " + string.Join(", ", missing));
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public class ContentTreeTests
                 ByReference("INFERRED FROM", 1, 5, 3),
             ]),
         ]);
+        root.Set(Text(SrTags.ObservationDateTime, DicomVR.DT, "20190102150000"));
+        root.Set(Text(SrTags.ContinuityOfContent, DicomVR.CS, "SEPARATE"));
         root.Set(new DicomSequence(SrTags.ContentTemplateSequence,
             [new DicomDataSet([Text(SrTags.MappingResource, DicomVR.CS, "DCMR"), Text(SrTags.TemplateIdentifier, DicomVR.CS, "10011")])]));
         return root;
@@ -66,6 +68,8 @@ public class ContentTreeTests
         Assert.Equal("DCMR", doc.MappingResource);
         Assert.Equal(SrValueType.Container, doc.Root.ValueType);
         Assert.Equal(RelationshipType.None, doc.Root.RelationshipType);
+        Assert.Equal(new DateTime(2019, 1, 2, 15, 0, 0), doc.Root.ObservationDateTime!.Value.DateTime);
+        Assert.Equal("SEPARATE", doc.Root.ContinuityOfContent);
     }
 
     [Fact]

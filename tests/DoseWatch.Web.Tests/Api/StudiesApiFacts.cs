@@ -16,16 +16,9 @@ namespace DoseWatch.Web.Tests.Api;
 /// back as JSON with exactly the field names of issue #4. Values are compared with the extraction of the same file
 /// (itself compared with pydicom in Core.Tests); a quantity the study does not have must be JSON null, never 0.
 /// </summary>
-// Its own app: the studies saved here would otherwise end the shared app's empty state, which other facts check.
-public sealed class StudiesApiFacts(StudiesApiFacts.StudiesApp shared) : IClassFixture<StudiesApiFacts.StudiesApp>
+[Collection(nameof(DoseApp))]
+public sealed class StudiesApiFacts(DoseApp shared)
 {
-    public sealed class StudiesApp : IAsyncLifetime
-    {
-        public DoseWatchApp App { get; private set; } = null!;
-        public async Task InitializeAsync() => App = await DoseWatchApp.StartAsync();
-        public async Task DisposeAsync() => await App.DisposeAsync();
-    }
-
     private static readonly string[] StudyFields = ["studyInstanceUid", "accessionNumber", "studyDate", "modality", "studyDescription", "device", "totals", "patientAge", "patientSex", "patientWeightKg", "patientHeightM"];
     private static readonly string[] DeviceFields = ["manufacturer", "model", "stationName", "serialNumber"];
     private static readonly string[] TotalsFields = ["eventCount", "dlpTotalMGyCm", "dapTotalGyCm2", "doseRpTotalGy", "fluoroTimeTotalS", "agdTotalMGy"];
@@ -114,5 +107,19 @@ public sealed class StudiesApiFacts(StudiesApiFacts.StudiesApp shared) : IClassF
         Assert.All(items, s => Assert.Equal("CT", s.GetProperty("modality").GetString()));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_studies_api_with_its_field_names()
+    {
+        using var client = shared.App.CreateHttpClient();
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/studies", out var list));
+        Assert.True(paths.TryGetProperty("/api/v1/studies/{studyInstanceUid}", out _));
+        var parameters = list.GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["modality", "from", "to", "device", "protocol", "page", "pageSize"], parameters);
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas").GetRawText();
+        Assert.All(TotalsFields.Concat(EventFields), f => Assert.Contains($"\"{f}\"", schemas));
     }
 }

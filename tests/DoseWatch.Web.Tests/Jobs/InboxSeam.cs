@@ -15,12 +15,15 @@ internal static class InboxSeam
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>What the Store SCP does after a durable store: a file in the inbox, then the received-instance seam.</summary>
-    public static async Task<string> StoreAsync(SharedApp shared, string uid)
+    public static Task<string> StoreAsync(SharedApp shared, string uid) => StoreAsync(shared.App, shared.AeTitle, uid);
+
+    public static async Task<string> StoreAsync(DoseWatchApp app, string calledAeTitle, string uid)
     {
-        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(shared.App.DataDirectory, "inbox")).FullName, $"{uid}.dcm");
+        var dataDirectory = app.Services.GetRequiredService<Hosting.DataDirectory>().Path;
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(dataDirectory, "inbox")).FullName, $"{uid}.dcm");
         await File.WriteAllBytesAsync(path, new byte[300]);
-        var sink = shared.App.Services.GetRequiredService<IInstanceReceivedSink>();
-        var parties = new AssociationParties("SEAM_SCU", shared.AeTitle, new IPEndPoint(IPAddress.Loopback, 40404), CallerVerdict.UnknownAccepted);
+        var sink = app.Services.GetRequiredService<IInstanceReceivedSink>();
+        var parties = new AssociationParties("SEAM_SCU", calledAeTitle, new IPEndPoint(IPAddress.Loopback, 40404), CallerVerdict.UnknownAccepted);
         await sink.OnInstanceStoredAsync(new StoredInstance(path, RdsrSopClass, uid, "1.2.840.10008.1.2.1", 300, false, parties), CancellationToken.None);
         return path;
     }

@@ -21,9 +21,11 @@ public static class MrImageHeaderExtractor
             Source = DoseSourceKind.MrImageHeader,
             Protocol = HeaderValues.Text(ds, DoseTags.ProtocolName) ?? HeaderValues.Text(ds, DoseTags.SeriesDescription),
             StartedAt = CtImageHeaderExtractor.AcquisitionStart(ds),
-            SarWPerKg = context.Convert(HeaderSearch.Number(ds, DoseTags.Sar), "W/kg", CanonicalUnits.WattPerKilogram, "SAR (0018,1316)"),
+            // Enhanced MR keeps SAR in the Specific Absorption Rate Sequence (0018,9239) of its functional groups instead.
+            SarWPerKg = context.Convert(HeaderSearch.Number(ds, DoseTags.Sar), "W/kg", CanonicalUnits.WattPerKilogram, "SAR (0018,1316)")
+                ?? context.Convert(HeaderSearch.Number(ds, DoseTags.SpecificAbsorptionRateValue), "W/kg", CanonicalUnits.WattPerKilogram, "Specific Absorption Rate Value (0018,9181)"),
             SarDefinition = HeaderSearch.Text(ds, DoseTags.SpecificAbsorptionRateDefinition) ?? (ds.Contains(DoseTags.Sar) ? "IEC_WHOLE_BODY" : null),
-            DbdtTPerS = context.Convert(HeaderSearch.Number(ds, DoseTags.DbDt), "T/s", CanonicalUnits.TeslaPerSecond, "dB/dt (0018,1318)"),
+            DbdtTPerS = context.Convert(HeaderSearch.Number(ds, DoseTags.DbDt) ?? GradientOutputAsDbdt(ds), "T/s", CanonicalUnits.TeslaPerSecond, "dB/dt (0018,1318)/(0018,9182)"),
             B1rmsUT = context.Convert(HeaderSearch.Number(ds, DoseTags.B1rms), "uT", CanonicalUnits.MicroTesla, "B1rms (0018,1320)"),
             FieldStrengthT = context.Convert(HeaderSearch.Number(ds, DoseTags.MagneticFieldStrength), "T", CanonicalUnits.Tesla, "Magnetic Field Strength (0018,0087)"),
             OperatingMode = OperatingModes(ds),
@@ -32,6 +34,12 @@ public static class MrImageHeaderExtractor
             context.Warn("MR safety attributes", "no SAR, dB/dt or B1rms in this image");
         return new ExtractionResult(ExtractionKind.DoseObject, StudyReader.Instance(ds), study, [ev], AccumulatedDose.None, context.Warnings, context.AppliedFixes);
     }
+
+    /// <summary>Gradient Output (0018,9182) is dB/dt in T/s only when its Gradient Output Type (0018,9180) is DB_DT (else V/m or % of the PNS threshold).</summary>
+    private static double? GradientOutputAsDbdt(DicomDataSet ds) =>
+        HeaderSearch.Holder(ds, DoseTags.GradientOutput) is { } holder && HeaderValues.Text(holder, DoseTags.GradientOutputType) == "DB_DT"
+            ? HeaderValues.Number(holder, DoseTags.GradientOutput)
+            : null;
 
     /// <summary>"RF:IEC_NORMAL; GRADIENT:IEC_FIRST_LEVEL" from the Operating Mode Sequence, or the single Operating Mode.</summary>
     private static string? OperatingModes(DicomDataSet ds)

@@ -38,16 +38,33 @@ public sealed class SrItem
     public SrItem? Child(CodedConcept code) => Children.FirstOrDefault(c => c.Is(code));
 
     /// <summary>All descendants (depth first, document order) with this concept.</summary>
-    public IEnumerable<SrItem> Descendants(CodedConcept code)
-    {
-        foreach (var child in Children)
-        {
-            if (child.Is(code)) yield return child;
-            foreach (var d in child.Descendants(code)) yield return d;
-        }
-    }
+    public IReadOnlyList<SrItem> Descendants(CodedConcept code) => Index.TryGetValue(code, out var list) ? list : [];
 
-    public SrItem? Descendant(CodedConcept code) => Descendants(code).FirstOrDefault();
+    public SrItem? Descendant(CodedConcept code) => Index.TryGetValue(code, out var list) ? list[0] : null;
+
+    // Extractors look up dozens of concepts below each event: one depth-first pass per item builds the lookup
+    // (concept → descendants in document order) the first time it is asked, instead of one walk per lookup.
+    private Dictionary<CodedConcept, List<SrItem>> Index => _index ??= BuildIndex();
+    private Dictionary<CodedConcept, List<SrItem>>? _index;
+
+    private Dictionary<CodedConcept, List<SrItem>> BuildIndex()
+    {
+        var index = new Dictionary<CodedConcept, List<SrItem>>();
+        void Add(SrItem item)
+        {
+            foreach (var child in item.Children)
+            {
+                if (child.Concept is { } concept)
+                {
+                    if (!index.TryGetValue(concept, out var list)) index[concept] = list = [];
+                    list.Add(child);
+                }
+                Add(child);
+            }
+        }
+        Add(this);
+        return index;
+    }
 
     /// <summary>CODE value (Concept Code Sequence) in its domain (SCT) form.</summary>
     public ConceptCode? CodeValueItem => Item.GetCodedConcept(SrTags.ConceptCodeSequence) is { } c ? DoseCodes.ToDomain(c) : null;

@@ -34,9 +34,9 @@ public sealed record AcceptorPolicy
     public string ImplementationVersionName { get; init; } = Implementation.VersionName;
 }
 
-/// <summary>DoseWatch's implementation identity (PS3.7 D.3.3.2), under a UUID-derived root (PS3.5 B.2).</summary>
+/// <summary>DoseWatch's implementation identity (PS3.7 D.3.3.2): the same as in the files it writes.</summary>
 public static class Implementation
 {
-    public const string ClassUid = "2.25.274764828155760417137009893592129026441";
-    public const string VersionName = "DOSEWATCH_1";
+    public const string ClassUid = DicomFileMeta.ImplementationClassUid;
+    public const string VersionName = DicomFileMeta.ImplementationVersionName;
 }

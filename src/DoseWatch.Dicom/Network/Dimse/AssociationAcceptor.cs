@@ -39,6 +39,13 @@ public sealed class AssociationAcceptor
             record.Outcome = record.Outcome == AssociationOutcome.NoAssociation ? AssociationOutcome.NoAssociation : AssociationOutcome.TransportClosed;
             record.Detail ??= e.Message;
         }
+        catch (Exception e)
+        {
+            // A fault on our side (e.g. the inbox not writable): abort this association, keep serving the others.
+            record.Outcome = AssociationOutcome.Aborted;
+            record.Detail = $"{e.GetType().Name}: {e.Message}";
+            try { await ul.AbortAsync().ConfigureAwait(false); } catch (Exception) { /* the transport is closed on dispose */ }
+        }
         finally
         {
             await session.DiscardPendingAsync().ConfigureAwait(false);

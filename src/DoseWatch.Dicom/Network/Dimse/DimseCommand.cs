@@ -67,52 +67,27 @@ public sealed class DimseCommand
         .SetUInt16(CommandTags.CommandDataSetType, CommandTags.NoDataSet)
         .SetUInt16(CommandTags.Status, status.Code));
 
-    /// <summary>Encodes as Implicit VR Little Endian with a correct Command Group Length first.</summary>
+    /// <summary>Encodes as Implicit VR Little Endian (the codec's writer) with a correct Command Group Length first.</summary>
     public byte[] Encode()
     {
-        var body = Elements.Where(e => e.Tag.Group == 0 && e.Tag.Element != 0).ToList();
-        var length = body.Sum(e => 8 + e.Value.Length);
-        var buffer = new byte[12 + length];
-        var span = buffer.AsSpan();
-        WriteHeader(span, CommandTags.CommandGroupLength, 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)length);
-        var pos = 12;
-        foreach (var e in body)
-        {
-            WriteHeader(span[pos..], e.Tag, e.Value.Length);
-            e.Value.Span.CopyTo(span[(pos + 8)..]);
-            pos += 8 + e.Value.Length;
-        }
+        var body = DicomWriter.Encode(new DicomDataSet(Elements.Where(e => e.Tag.Group == 0 && e.Tag.Element != 0)), DicomTransferSyntax.ImplicitVRLittleEndian);
+        var buffer = new byte[12 + body.Length];
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer, 0x0000);
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(2), 0x0000);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(4), 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(8), (uint)body.Length);
+        body.CopyTo(buffer, 12);
         return buffer;
     }
 
-    private static void WriteHeader(Span<byte> span, DicomTag tag, int length)
-    {
-        BinaryPrimitives.WriteUInt16LittleEndian(span, tag.Group);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], tag.Element);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], (uint)length);
-    }
-
-    /// <summary>Decodes an Implicit VR LE command set; anything that is not a well-formed group 0000 is a <see cref="DicomFormatException"/>.</summary>
+    /// <summary>Decodes an Implicit VR LE command set with the codec's reader; anything else than group 0000 is a <see cref="DicomFormatException"/>.</summary>
     public static DimseCommand Decode(ReadOnlySpan<byte> bytes)
     {
-        var ds = new DicomDataSet();
-        var pos = 0;
-        while (pos < bytes.Length)
-        {
-            if (bytes.Length - pos < 8) throw Error("truncated element header", pos);
-            var tag = new DicomTag(BinaryPrimitives.ReadUInt16LittleEndian(bytes[pos..]), BinaryPrimitives.ReadUInt16LittleEndian(bytes[(pos + 2)..]));
-            var length = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(pos + 4)..]);
-            if (tag.Group != 0) throw Error("element outside group 0000", pos, tag);
-            if (length > (uint)(bytes.Length - pos - 8)) throw Error($"length {length} runs past the end ({bytes.Length - pos - 8} bytes left)", pos, tag);
-            ds.Set(new DicomElement(tag, CommandTags.VROf(tag), bytes.Slice(pos + 8, (int)length).ToArray()));
-            pos += 8 + (int)length;
-        }
-        if (!ds.Contains(CommandTags.CommandField)) throw Error("no Command Field (0000,0100)", pos);
+        var ds = DicomReader.ReadDataSet(new MemoryStream(bytes.ToArray(), writable: false), DicomTransferSyntax.ImplicitVRLittleEndian);
+        if (ds.FirstOrDefault(e => e.Tag.Group != 0) is { } stray) throw new DicomFormatException("Invalid DIMSE command set: element outside group 0000", 0, stray.Tag);
+        if (!ds.Contains(CommandTags.CommandField)) throw new DicomFormatException("Invalid DIMSE command set: no Command Field (0000,0100)", bytes.Length);
         return new DimseCommand(ds);
     }
-
-    private static DicomFormatException Error(string what, long offset, DicomTag? tag = null) => new($"Invalid DIMSE command set: {what}", offset, tag);
 
     public override string ToString()
     {

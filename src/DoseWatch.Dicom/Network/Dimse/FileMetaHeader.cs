@@ -61,53 +61,12 @@ public sealed record FileMetaHeader(string SopClassUid, string SopInstanceUid, s
         return values;
     }
 
-    /// <summary>Writes preamble, DICM and the meta group for a received data set (PS3.10 Table 7.1-1).</summary>
+    /// <summary>Preamble, DICM and the meta group for a received data set (PS3.10 Table 7.1-1), from the codec's meta helper.</summary>
     public static byte[] Encode(string sopClassUid, string sopInstanceUid, string transferSyntaxUid, string sourceAeTitle)
     {
-        var elements = new List<byte[]>
-        {
-            Element(DicomTag.FileMetaInformationVersion, "OB", [0, 1]),
-            Element(DicomTag.MediaStorageSopClassUid, "UI", Text(sopClassUid, 0)),
-            Element(DicomTag.MediaStorageSopInstanceUid, "UI", Text(sopInstanceUid, 0)),
-            Element(DicomTag.TransferSyntaxUid, "UI", Text(transferSyntaxUid, 0)),
-            Element(DicomTag.ImplementationClassUid, "UI", Text(Acse.Implementation.ClassUid, 0)),
-            Element(DicomTag.ImplementationVersionName, "SH", Text(Acse.Implementation.VersionName, (byte)' ')),
-        };
-        if (!string.IsNullOrWhiteSpace(sourceAeTitle)) elements.Add(Element(DicomTag.SourceApplicationEntityTitle, "AE", Text(sourceAeTitle.Trim(), (byte)' ')));
-        var groupLength = elements.Sum(e => e.Length);
-        var output = new byte[PreambleLength + 4 + 12 + groupLength];
-        "DICM"u8.CopyTo(output.AsSpan(PreambleLength));
-        Element(DicomTag.FileMetaInformationGroupLength, "UL", BitConverter.GetBytes((uint)groupLength)).CopyTo(output, PreambleLength + 4);
-        var pos = PreambleLength + 16;
-        foreach (var e in elements)
-        {
-            e.CopyTo(output, pos);
-            pos += e.Length;
-        }
-        return output;
-    }
-
-    private static byte[] Text(string value, byte pad)
-    {
-        var bytes = Encoding.ASCII.GetBytes(value);
-        if (bytes.Length % 2 == 0) return bytes;
-        Array.Resize(ref bytes, bytes.Length + 1);
-        bytes[^1] = pad;
-        return bytes;
-    }
-
-    private static byte[] Element(DicomTag tag, string vr, byte[] value)
-    {
-        var longLength = vr == "OB";
-        var header = longLength ? 12 : 8;
-        var e = new byte[header + value.Length];
-        BinaryPrimitives.WriteUInt16LittleEndian(e, tag.Group);
-        BinaryPrimitives.WriteUInt16LittleEndian(e.AsSpan(2), tag.Element);
-        e[4] = (byte)vr[0];
-        e[5] = (byte)vr[1];
-        if (longLength) BinaryPrimitives.WriteUInt32LittleEndian(e.AsSpan(8), (uint)value.Length);
-        else BinaryPrimitives.WriteUInt16LittleEndian(e.AsSpan(6), (ushort)value.Length);
-        value.CopyTo(e, header);
-        return e;
+        using var buffer = new MemoryStream(256);
+        DicomWriter.WriteFileMetaInformation(buffer,
+            DicomFileMeta.Create(sopClassUid, sopInstanceUid, DicomTransferSyntax.FromUid(transferSyntaxUid), string.IsNullOrWhiteSpace(sourceAeTitle) ? null : sourceAeTitle.Trim()));
+        return buffer.ToArray();
     }
 }

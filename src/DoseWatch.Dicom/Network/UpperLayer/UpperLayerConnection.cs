@@ -68,7 +68,7 @@ public sealed class UpperLayerConnection : IAsyncDisposable
                 _machine.Fire(UlEvent.Evt1);  // AE-1: the caller opened the transport already
                 _machine.Fire(UlEvent.Evt2);  // AE-2
                 break;
-            case AAssociateAc ac:
+            case AAssociateAc:
                 _machine.Fire(UlEvent.Evt7);
                 break;
             case AAssociateRj:

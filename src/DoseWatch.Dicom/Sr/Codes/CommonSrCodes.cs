@@ -31,6 +31,9 @@ public static class CommonSrCodes
     public static readonly CodedConcept StudyInstanceUid = Dcm("110180", "Study Instance UID");
     public static readonly CodedConcept SeriesInstanceUid = Dcm("112002", "Series Instance UID");
     public static readonly CodedConcept IrradiationEventUid = Dcm("113769", "Irradiation Event UID");
+
+    /// <summary>The retired code older devices send for the same meaning as <see cref="IrradiationEventUid"/>.</summary>
+    public static readonly CodedConcept IrradiationEventUidRetired = Dcm("113853", "Irradiation Event UID");
     public static readonly CodedConcept DateTimeStarted = Dcm("111526", "DateTime Started");
     public static readonly CodedConcept Comment = Dcm("121106", "Comment");
     public static readonly CodedConcept AcquisitionProtocol = Dcm("125203", "Acquisition Protocol");

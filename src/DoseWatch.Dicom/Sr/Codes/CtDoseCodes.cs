@@ -48,6 +48,10 @@ public static class CtDoseCodes
     public static readonly CodedConcept IecBodyDosimetryPhantom = Dcm("113691", "IEC Body Dosimetry Phantom");
     public static readonly CodedConcept Dlp = Dcm("113838", "DLP");
     public static readonly CodedConcept SizeSpecificDoseEstimation = Dcm("113930", "Size Specific Dose Estimation");
+    public static readonly CodedConcept MeasuredLateralDimension = Dcm("113931", "Measured Lateral Dimension");
+    public static readonly CodedConcept MeasuredApDimension = Dcm("113932", "Measured AP Dimension");
+    public static readonly CodedConcept DerivedEffectiveDiameter = Dcm("113933", "Derived Effective Diameter");
+    public static readonly CodedConcept WaterEquivalentDiameter = Dcm("113980", "Water Equivalent Diameter");
 
     // TID 10015 CT Dose Check Details
     public static readonly CodedConcept DoseCheckAlertDetails = Dcm("113900", "Dose Check Alert Details");

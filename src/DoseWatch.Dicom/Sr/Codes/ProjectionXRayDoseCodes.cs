@@ -27,6 +27,10 @@ public static class ProjectionXRayDoseCodes
     public static readonly CodedConcept ReferencePointDefinition = Dcm("113780", "Reference Point Definition");
     public static readonly CodedConcept AccumulatedAverageGlandularDose = Dcm("111637", "Accumulated Average Glandular Dose (mammo)");
     public static readonly CodedConcept Laterality = Sct("272741003", "Laterality");
+    public static readonly CodedConcept LeftBreast = Sct("80248007", "Left breast");
+    public static readonly CodedConcept RightBreast = Sct("73056007", "Right breast");
+    public static readonly CodedConcept Left = Sct("7771000", "Left");
+    public static readonly CodedConcept Right = Sct("24028007", "Right");
 
     // TID 10003 irradiation event
     public static readonly CodedConcept IrradiationEventXRayData = Dcm("113706", "Irradiation Event X-Ray Data");
@@ -38,6 +42,8 @@ public static class ProjectionXRayDoseCodes
     public static readonly CodedConcept EntranceExposureAtRp = Dcm("111636", "Entrance Exposure at RP");
     public static readonly CodedConcept AverageGlandularDose = Dcm("111631", "Average Glandular Dose");
     public static readonly CodedConcept HalfValueLayer = Dcm("111634", "Half Value Layer");
+    /// <summary>The retired code older devices send for Exposure Time (now 113824, <see cref="CtDoseCodes.ExposureTime"/>).</summary>
+    public static readonly CodedConcept ExposureTimeRetired = Dcm("113735", "Exposure Time");
     public static readonly CodedConcept ExposureIndex = Dcm("113845", "Exposure Index");
     public static readonly CodedConcept TargetExposureIndex = Dcm("113846", "Target Exposure Index");
     public static readonly CodedConcept DeviationIndex = Dcm("113847", "Deviation Index");

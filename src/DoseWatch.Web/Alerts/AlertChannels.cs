@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace DoseWatch.Web.Alerts;
+
+/// <summary>Sends alerts to one target; throws when the target did not accept them (the caller retries).</summary>
+public interface IAlertChannel
+{
+    string Name { get; }
+
+    Task SendAsync(string target, IReadOnlyList<AlertDto> alerts, CancellationToken cancellationToken);
+}
+
+/// <summary>E-mail over SMTP (MailKit): one message per target and batch, a digest when the batch has several alerts.</summary>
+public sealed class EmailAlertChannel(IOptions<AlertsOptions> options) : IAlertChannel
+{
+    public string Name => "email";
+
+    public async Task SendAsync(string target, IReadOnlyList<AlertDto> alerts, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(settings.Smtp.Host)) throw new InvalidOperationException("SMTP is not configured (DoseWatch:Alerts:Smtp:Host).");
+        using var client = new SmtpClient();
+        await client.ConnectAsync(settings.Smtp.Host, settings.Smtp.Port, Enum.Parse<SecureSocketOptions>(settings.Smtp.Security, ignoreCase: true), cancellationToken);
+        if (!string.IsNullOrEmpty(settings.Smtp.UserName))
+            await client.AuthenticateAsync(settings.Smtp.UserName, settings.Smtp.Password ?? "", cancellationToken);
+        await client.SendAsync(Message(settings, target, alerts), cancellationToken);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+    }
+
+    public static MimeMessage Message(AlertsOptions settings, string target, IReadOnlyList<AlertDto> alerts)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(settings.Smtp.From));
+        message.To.Add(MailboxAddress.Parse(target));
+        message.Subject = alerts.Count == 1
+            ? $"[DoseWatch] {alerts[0].Type}: {alerts[0].Rule.Name} (study {alerts[0].StudyInstanceUid})"
+            : $"[DoseWatch] {alerts.Count} new alerts";
+        var body = new StringBuilder();
+        foreach (var a in alerts)
+        {
+            body.AppendLine(CultureInfo.InvariantCulture, $"{a.Type} — {a.Rule.Name}");
+            body.AppendLine(CultureInfo.InvariantCulture, $"  Study {a.StudyInstanceUid}{(a.EventUid is null ? "" : $", event {a.EventUid}")}");
+            body.AppendLine(CultureInfo.InvariantCulture, $"  {a.Message}");
+            if (a.Value is { } v)
+                body.AppendLine(CultureInfo.InvariantCulture, $"  Value {v:G6} {a.Unit}{(a.Threshold is { } t ? FormattableString.Invariant($" against threshold {t:G6} {a.Unit}") : "")}");
+            if (settings.PublicBaseUrl is { Length: > 0 } baseUrl)
+                body.AppendLine(CultureInfo.InvariantCulture, $"  {baseUrl.TrimEnd('/')}/alerts/{a.Id}");
+            body.AppendLine();
+        }
+        message.Body = new TextPart("plain") { Text = body.ToString() };
+        return message;
+    }
+}
+
+/// <summary>Webhook: one JSON POST per alert (the <see cref="AlertDto"/> of the API); any non-2xx answer is a failure.</summary>
+public sealed class WebhookAlertChannel(IHttpClientFactory clients) : IAlertChannel
+{
+    public const string HttpClientName = "DoseWatch.Webhooks";
+
+    public string Name => "webhook";
+
+    public async Task SendAsync(string target, IReadOnlyList<AlertDto> alerts, CancellationToken cancellationToken)
+    {
+        var client = clients.CreateClient(HttpClientName);
+        foreach (var alert in alerts)
+        {
+            using var response = await client.PostAsJsonAsync(target, alert, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+                throw new HttpRequestException($"Webhook {target} answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
+        }
+    }
+}

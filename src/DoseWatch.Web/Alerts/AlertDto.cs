@@ -1,0 +1,32 @@
+using System.Text.Json;
+using DoseWatch.Core.Analysis;
+using DoseWatch.Data.Repositories;
+
+namespace DoseWatch.Web.Alerts;
+
+public sealed record AlertRuleDto(long Id, string Name);
+
+/// <summary>An alert as the API and the webhook show it: study, event, rule, value against threshold, unit, evidence.</summary>
+public sealed record AlertDto(
+    long Id, string Type, string Status, string StudyInstanceUid, string? EventUid, AlertRuleDto Rule, string Quantity,
+    double? Value, double? Threshold, string Unit, string Message, string? StandardProtocol, string DeviceKey, string? Modality,
+    string? Assignee, string? Comment, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? ResolvedAt,
+    AlertEvidence? Evidence)
+{
+    public static AlertDto From(StoredAlert a) => new(a.Id, a.Type, a.Status, a.StudyInstanceUid, a.EventUid, new AlertRuleDto(a.RuleId, a.RuleName),
+        a.Quantity, a.Value, a.Threshold, a.Unit, a.Message, a.StandardProtocol, a.DeviceKey, a.Modality, a.Assignee, a.Comment,
+        a.CreatedAt, a.UpdatedAt, a.AcknowledgedAt, a.ResolvedAt, JsonSerializer.Deserialize<AlertEvidence>(a.EvidenceJson));
+}
+
+public sealed record AlertPageDto(IReadOnlyList<AlertDto> Items, long Total, int Page, int PageSize);
+
+public sealed record AlertDeliveryDto(long Id, string Channel, string Target, string Status, int Attempts, string? LastError, DateTimeOffset NextAttemptAt, DateTimeOffset? SentAt)
+{
+    public static AlertDeliveryDto From(AlertDelivery d) => new(d.Id, d.Channel, d.Target, d.Status, d.Attempts, d.LastError, d.NextAttemptAt, d.SentAt);
+}
+
+/// <summary>One alert with everything kept about it: lifecycle history and deliveries.</summary>
+public sealed record AlertDetailDto(AlertDto Alert, IReadOnlyList<AlertLifecycleEvent> History, IReadOnlyList<AlertDeliveryDto> Deliveries);
+
+/// <summary>Body of acknowledge and resolve: who (until users exist, #7, the caller names itself) and why.</summary>
+public sealed record AlertActionRequest(string? Comment, string? User);

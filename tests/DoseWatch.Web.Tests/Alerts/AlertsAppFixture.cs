@@ -1,0 +1,86 @@
+using DoseWatch.Core.Abstractions;
+using DoseWatch.Core.Analysis;
+using DoseWatch.Core.Domain;
+using DoseWatch.Data;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Web.Alerts;
+using DoseWatch.Web.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DoseWatch.Web.Tests.Alerts;
+
+/// <summary>The running app with a real SMTP server and a webhook receiver on loopback, subscribed to every alert.</summary>
+public sealed class AlertsAppFixture : IAsyncLifetime
+{
+    public LoopbackSmtpServer Smtp { get; private set; } = null!;
+    public WebhookReceiver Webhook { get; private set; } = null!;
+    public DoseWatchApp App { get; private set; } = null!;
+    public int DicomPort { get; } = DoseWatchApp.FreeTcpPort();
+    public const string AeTitle = "DW_ALERTS";
+
+    public async Task InitializeAsync()
+    {
+        Smtp = await LoopbackSmtpServer.StartAsync();
+        Webhook = await WebhookReceiver.StartAsync();
+        App = await DoseWatchApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Dicom:AeTitle"] = AeTitle,
+            ["Dicom:Port"] = DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DoseWatch:Alerts:Smtp:Host"] = "127.0.0.1",
+            ["DoseWatch:Alerts:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DoseWatch:Alerts:Smtp:Security"] = "None",
+            ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.2",
+        }, services =>
+        {
+            // Until the extraction job itself queues the analysis (the lead's wiring), do it right after extraction here.
+            services.AddSingleton<DoseExtractionPipeline>();
+            services.AddSingleton<IDoseExtraction>(sp => new AnalyseAfterExtraction(sp.GetRequiredService<DoseExtractionPipeline>(), sp.GetRequiredService<StudyAnalysisQueue>()));
+        });
+        var alerts = Service<AlertRepository>();
+        await alerts.AddSubscriptionAsync(new AlertSubscription(0, "email", "qa@hospital.example", Type: "dose-outlier"));
+        await alerts.AddSubscriptionAsync(new AlertSubscription(0, "webhook", new Uri(Webhook.BaseAddress, "/hook").ToString(), Type: "dose-outlier"));
+    }
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public async Task SaveStudyAsync(DeviceIdentity device, string studyUid, string protocol, double ctdiVol, double kvp)
+    {
+        IrradiationEvent ev = new()
+        {
+            EventUid = studyUid + ".1", Source = DoseSourceKind.CtRdsr, Protocol = protocol, CtdiVolMGy = ctdiVol, DlpMGyCm = ctdiVol * 30,
+            Phantom = CtdiPhantom.Body32, Kvp = kvp, XRaySources = [new XRaySourceParameters("A", kvp, 200, null, null)],
+            AcquisitionType = new ConceptCode("116152004", "SCT"), TargetRegion = new ConceptCode("51185008", "SCT", "Chest"), PitchFactor = 1, NominalTotalCollimationMm = 40,
+        };
+        var study = new Study(studyUid, null, new DateOnly(2026, 2, 1), null, "CT", "CT CHEST", PatientCharacteristics.Unknown, device);
+        await new DoseRecordRepository(Service<IDbConnectionFactory>()).SaveAsync(new ExtractionResult(ExtractionKind.DoseObject,
+            new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", studyUid + ".9", null, "CT"), study, [ev], AccumulatedDose.None, [], []));
+    }
+
+    public async Task MapAsync(string rawName, string standard)
+    {
+        var protocols = Service<ProtocolRepository>();
+        await protocols.SaveStandardProtocolAsync(new StandardProtocol(standard, "CT", new HashSet<string>()));
+        await protocols.MapAsync(rawName, ProtocolNameSource.AcquisitionProtocol, "", standard, "test");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Smtp.DisposeAsync();
+        await Webhook.DisposeAsync();
+    }
+}
+
+/// <summary>Extraction followed by the analysis of the study, as the pipeline does once wired.</summary>
+public sealed class AnalyseAfterExtraction(IDoseExtraction inner, StudyAnalysisQueue analysis) : IDoseExtraction
+{
+    public async Task<ExtractionOutcome> ExtractAsync(InstanceToExtract instance, CancellationToken cancellationToken)
+    {
+        var outcome = await inner.ExtractAsync(instance, cancellationToken);
+        if (outcome.Status == ExtractionStatus.Extracted) analysis.Enqueue(instance.StudyInstanceUid);
+        return outcome;
+    }
+}
+
+[CollectionDefinition(nameof(AlertsAppFixture))]
+public sealed class AlertsAppCollection : ICollectionFixture<AlertsAppFixture>;
