@@ -9,6 +9,9 @@ return args.Length == 0 ? Usage() : args[0] switch
     "send" => await SendCommand.RunAsync(args[1..]),
     "echo" => await EchoCommand.RunAsync(args[1..]),
     "listen" => await ListenCommand.RunAsync(args[1..]),
+    "import" => await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "demo" => await DemoCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "bench-extract-sql" => await ExtractToSqlBenchCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
 };
@@ -24,6 +27,9 @@ static int Usage(string? error = null)
           {SendCommand.Usage}
           {EchoCommand.Usage}
           {ListenCommand.Usage}
+          {ImportCommand.Usage}
+          {DemoCommand.Usage}
+          {ExtractToSqlBenchCommand.Usage}
         """);
     return error is null ? 0 : 2;
 }

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Net.Sockets;
+using DoseWatch.Cli.Demo;
+using DoseWatch.Dicom;
+using DoseWatch.Dicom.Network.Dimse;
+
+namespace DoseWatch.Cli.Commands;
+
+/// <summary>
+/// <c>dosewatch demo --studies N</c>: a synthetic dose history written as real X-Ray Radiation Dose SRs and C-STOREd to
+/// the running DoseWatch in batches (so a million events never sit on disk at once). With --out the files are only
+/// written to that folder, unless --send is also given. Prints the anomalies it planted, one line each.
+/// </summary>
+internal static class DemoCommand
+{
+    public const string Usage = "demo --studies N [--seed S] [--end YYYY-MM-DD] [--out DIR [--send]] " + StoreTarget.Usage;
+    private const int BatchSize = 200;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        NetworkArguments a;
+        StoreTarget target;
+        int count, seed;
+        DateTime end;
+        try
+        {
+            a = new NetworkArguments(args, "--send");
+            target = StoreTarget.From(a, "DOSEWATCH_DEMO");
+            count = PositiveInt(a.Get("--studies", ""), "--studies");
+            seed = int.Parse(a.Get("--seed", "1"), CultureInfo.InvariantCulture);
+            end = a.Has("--end") ? DateTime.ParseExact(a.Get("--end", ""), "yyyy-MM-dd", CultureInfo.InvariantCulture) : DateTime.UtcNow.Date;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            error.WriteLine($"demo: {e.Message}\nusage: dosewatch {Usage}");
+            return 2;
+        }
+        var outDir = a.Has("--out") ? a.Get("--out", "") : null;
+        var send = outDir is null || a.Has("--send");
+        var studies = new DemoHistory(seed, end).Generate(count);
+        foreach (var s in studies.Where(s => s.Anomaly != DemoAnomaly.None))
+            output.WriteLine($"anomaly {s.Anomaly}: study {s.StudyUid} {s.Protocol.Name} on {s.Device.StationName} at {s.PerformedAt:yyyy-MM-dd HH:mm}");
+
+        var directory = outDir ?? Directory.CreateTempSubdirectory("dosewatch-demo-").FullName;
+        Directory.CreateDirectory(directory);
+        var total = new SendTally();
+        try
+        {
+            foreach (var batch in studies.Chunk(BatchSize))
+            {
+                var files = batch.Select(s => Write(s, directory)).ToList();
+                if (!send) continue;
+                total.Add(await target.SendAsync(files, error));
+                if (outDir is null) files.ForEach(File.Delete);
+            }
+        }
+        catch (Exception e) when (e is AssociationFailedException or IOException or SocketException)
+        {
+            error.WriteLine($"demo: cannot send to {target.CalledAe} at {target.Host}:{target.Port}: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            if (outDir is null) Directory.Delete(directory, recursive: true);
+        }
+        var events = studies.Sum(s => s.Events.Count);
+        var mix = string.Join(", ", studies.GroupBy(s => s.Device.Modality).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"));
+        output.WriteLine($"demo: {studies.Count} studies ({mix}), {events} irradiation events, " +
+            (send ? $"sent to {target.CalledAe} at {target.Host}:{target.Port}: {total}" : $"written to {directory}"));
+        return total.Failed == 0 ? 0 : 1;
+    }
+
+    private static string Write(DemoStudy study, string directory)
+    {
+        var path = Path.Combine(directory, $"{study.PerformedAt:yyyyMMddHHmmss}_{study.SopInstanceUid[5..17]}.dcm");
+        DicomWriter.WriteFile(path, RadiationDoseSrWriter.Write(study));
+        return path;
+    }
+
+    private static int PositiveInt(string text, string name) =>
+        int.TryParse(text, out var n) && n > 0 ? n : throw new ArgumentException($"{name} needs a positive number, got '{text}'");
+}

@@ -1,0 +1,130 @@
+using System.Numerics;
+using DoseWatch.Dicom;
+
+namespace DoseWatch.Cli.Demo;
+
+/// <summary>What makes a demo study stand out, so a new user sees the alerts and deviation views at work.</summary>
+internal enum DemoAnomaly { None, DoseOutlier, ChangedKvp, UnapprovedProtocolName, WrongTargetRegion }
+
+internal sealed record DemoPatient(string Id, string Name, DateOnly BirthDate, char Sex, double WeightKg, double HeightM);
+
+/// <summary>One irradiation event as written to the RDSR. Doses in the units the templates prescribe (mGy, mGy·cm, Gy·m², Gy).</summary>
+internal sealed record DemoEvent(string Uid, DateTime Started, string Protocol, CodedConcept TargetRegion, double Kvp, double TubeCurrentMA)
+{
+    public bool IsLocalizer { get; init; }
+    public bool IsFluoroscopy { get; init; }
+    public double? CtdiVolMGy { get; init; }
+    public double? DlpMGyCm { get; init; }
+    public double? ScanLengthMm { get; init; }
+    public double? PitchFactor { get; init; }
+    public double? ExposureTimeS { get; init; }
+    public bool HeadPhantom { get; init; }
+    public double? WaterEquivalentDiameterMm { get; init; }
+    public double? SsdeMGy { get; init; }
+    public double? DapGyM2 { get; init; }
+    public double? DoseRpGy { get; init; }
+    public double? AgdMGy { get; init; }
+    public double? EntranceExposureMGy { get; init; }
+    public double? CompressionThicknessMm { get; init; }
+    public CodedConcept? Laterality { get; init; }
+    public double? PulseRatePerS { get; init; }
+}
+
+internal sealed record DemoStudy(string StudyUid, string SeriesUid, string SopInstanceUid, string AccessionNumber, DateTime PerformedAt,
+    DemoPatient Patient, DemoDevice Device, DemoProtocol Protocol, IReadOnlyList<DemoEvent> Events, DemoAnomaly Anomaly)
+{
+    public int AgeYears => PerformedAt.Year - Patient.BirthDate.Year - (DateOnly.FromDateTime(PerformedAt) < Patient.BirthDate.AddYears(PerformedAt.Year - Patient.BirthDate.Year) ? 1 : 0);
+}
+
+/// <summary>
+/// A reproducible synthetic history: for a given seed and end date, the same studies, patients and UIDs. Dates spread
+/// over the last ~6 months, fewer at weekends and at night; some patients come back (cumulative dose); about one study
+/// in twenty is an outlier or a deviation, and any history of ten or more studies has at least one of each.
+/// </summary>
+internal sealed class DemoHistory(int seed, DateTime end)
+{
+    private const int HistoryDays = 182;
+    private readonly Random _random = new(seed);
+
+    public IReadOnlyList<DemoStudy> Generate(int count)
+    {
+        var patients = new List<DemoPatient>();
+        var studies = new List<DemoStudy>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var anomaly = AnomalyFor(i, count);
+            var modality = anomaly == DemoAnomaly.None ? Pick(DemoCatalogue.ModalityMix, m => m.Weight).Modality : DemoModality.Ct;
+            var protocols = DemoCatalogue.Protocols.Where(p => p.Modality == modality).ToList();
+            // Anomalies sit on the busiest protocol, where the history gives them something to stand out against.
+            var protocol = anomaly == DemoAnomaly.None ? Pick(protocols, p => p.Weight) : protocols[0];
+            var device = Pick(DemoCatalogue.Devices.Where(d => d.Modality == modality).ToList(), _ => 1);
+            var patient = PatientFor(patients, modality);
+            var performedAt = PerformedAt(modality);
+            var events = new DemoEventFactory(_random, NewUid).EventsFor(protocol, performedAt, anomaly);
+            studies.Add(new DemoStudy(NewUid(), NewUid(), NewUid(), $"DW{performedAt:yyMMdd}{i:D5}", performedAt, patient, device, protocol, events, anomaly));
+        }
+        return studies.OrderBy(s => s.PerformedAt).ToList();
+    }
+
+    private DemoAnomaly AnomalyFor(int index, int count)
+    {
+        // Fixed positions guarantee each kind once in a history of ten or more; the rest is chance.
+        if (count >= 10)
+        {
+            if (index == count / 3) return DemoAnomaly.DoseOutlier;
+            if (index == count / 2) return DemoAnomaly.ChangedKvp;
+            if (index == 2 * count / 3) return DemoAnomaly.UnapprovedProtocolName;
+            if (index == 5 * count / 6) return DemoAnomaly.WrongTargetRegion;
+        }
+        return _random.NextDouble() < 0.02 ? (DemoAnomaly)_random.Next(1, 5) : DemoAnomaly.None;
+    }
+
+    private DemoPatient PatientFor(List<DemoPatient> known, DemoModality modality)
+    {
+        // One study in five is a returning patient: cumulative dose needs them.
+        var returning = known.Where(p => modality != DemoModality.Mammography || p.Sex == 'F').ToList();
+        if (returning.Count > 0 && _random.NextDouble() < 0.2) return returning[_random.Next(returning.Count)];
+        var sex = modality == DemoModality.Mammography || _random.NextDouble() < 0.5 ? 'F' : 'M';
+        var age = modality == DemoModality.Mammography ? _random.Next(45, 75) : (int)Math.Clamp(Normal(58, 18), 18, 95);
+        var height = Math.Round(Math.Clamp(Normal(sex == 'F' ? 1.64 : 1.77, 0.07), 1.45, 2.05), 2);
+        var weight = Math.Round(Math.Clamp(Normal(24.5, 4.5), 16, 45) * height * height, 1);
+        var birth = DateOnly.FromDateTime(end).AddYears(-age).AddDays(-_random.Next(0, 365));
+        var number = known.Count + 1;
+        var patient = new DemoPatient($"DEMO{seed:D4}-{number:D5}", $"Demo^Patient {number:D5}", birth, sex, weight, height);
+        known.Add(patient);
+        return patient;
+    }
+
+    private DateTime PerformedAt(DemoModality modality)
+    {
+        while (true)
+        {
+            var day = end.Date.AddDays(-_random.Next(1, HistoryDays));
+            var weekendShare = day.DayOfWeek switch { DayOfWeek.Saturday => 0.3, DayOfWeek.Sunday => 0.15, _ => 1.0 };
+            if (_random.NextDouble() > weekendShare) continue;
+            // Working hours peak mid-morning; CT also scans emergencies through the night.
+            var night = modality == DemoModality.Ct && _random.NextDouble() < 0.12;
+            var hour = night ? _random.Next(0, 24) : (int)Math.Clamp(Normal(11.5, 2.6), 7, 19);
+            return day.AddHours(hour).AddMinutes(_random.Next(60)).AddSeconds(_random.Next(60));
+        }
+    }
+
+    private T Pick<T>(IReadOnlyList<T> items, Func<T, double> weight)
+    {
+        var x = _random.NextDouble() * items.Sum(weight);
+        foreach (var item in items)
+            if ((x -= weight(item)) < 0) return item;
+        return items[^1];
+    }
+
+    private double Normal(double mean, double sd) => mean + sd * DemoEventFactory.StandardNormal(_random);
+
+    /// <summary>A UUID-derived UID (PS3.5 §B.2) from the seeded generator, so a seed reproduces its UIDs.</summary>
+    private string NewUid()
+    {
+        Span<byte> bytes = stackalloc byte[17];
+        _random.NextBytes(bytes[..16]);
+        bytes[16] = 0;
+        return "2.25." + new BigInteger(bytes, isUnsigned: true);
+    }
+}
