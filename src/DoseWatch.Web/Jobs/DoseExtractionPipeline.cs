@@ -4,15 +4,16 @@ using DoseWatch.Core.Extraction;
 using DoseWatch.Data;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Dicom;
+using DoseWatch.Web.Alerts;
 
 namespace DoseWatch.Web.Jobs;
 
 /// <summary>
 /// The extraction step behind <see cref="ExtractInstanceJob"/>: read the received file's header, run the extractor chosen by
 /// SOP class and template, record the device and store the dose records. Every step is idempotent, so a rerun after a crash
-/// or a retry leaves the same rows.
+/// or a retry leaves the same rows. The study's analysis (deviations, outliers, alerts) is queued once its records are saved.
 /// </summary>
-public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, TimeProvider clock) : IDoseExtraction
+public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, TimeProvider clock) : IDoseExtraction
 {
     // Headers and SR content are all a dose monitor needs: pixel data are skipped, never loaded.
     private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
@@ -38,6 +39,8 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
 
         var deviceId = await RecordDeviceAsync(instance.CallingAeTitle, result.Study.Device, cancellationToken);
         var saved = await new DoseRecordRepository(connections, clock).SaveAsync(result, deviceId, cancellationToken);
+        // Deviations and outliers are evaluated right after the records exist (the analysis job is idempotent per study).
+        analysis.Enqueue(result.Study.StudyInstanceUid);
         var warnings = result.Warnings.Count == 0 ? "" : $"; {result.Warnings.Count} warning(s): " + string.Join("; ", result.Warnings.Take(3).Select(w => $"{w.Where}: {w.Message}"));
         return ExtractionOutcome.Extracted($"{result.Events.Count} event(s): {saved.EventsInserted} new, {saved.EventsMerged} merged{warnings}");
     }

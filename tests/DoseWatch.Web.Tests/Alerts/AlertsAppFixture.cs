@@ -30,11 +30,6 @@ public sealed class AlertsAppFixture : IAsyncLifetime
             ["DoseWatch:Alerts:Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DoseWatch:Alerts:Smtp:Security"] = "None",
             ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.2",
-        }, services =>
-        {
-            // Until the extraction job itself queues the analysis (the lead's wiring), do it right after extraction here.
-            services.AddSingleton<DoseExtractionPipeline>();
-            services.AddSingleton<IDoseExtraction>(sp => new AnalyseAfterExtraction(sp.GetRequiredService<DoseExtractionPipeline>(), sp.GetRequiredService<StudyAnalysisQueue>()));
         });
         var alerts = Service<AlertRepository>();
         await alerts.AddSubscriptionAsync(new AlertSubscription(0, "email", "qa@hospital.example", Type: "dose-outlier"));
@@ -68,17 +63,6 @@ public sealed class AlertsAppFixture : IAsyncLifetime
         await App.DisposeAsync();
         await Smtp.DisposeAsync();
         await Webhook.DisposeAsync();
-    }
-}
-
-/// <summary>Extraction followed by the analysis of the study, as the pipeline does once wired.</summary>
-public sealed class AnalyseAfterExtraction(IDoseExtraction inner, StudyAnalysisQueue analysis) : IDoseExtraction
-{
-    public async Task<ExtractionOutcome> ExtractAsync(InstanceToExtract instance, CancellationToken cancellationToken)
-    {
-        var outcome = await inner.ExtractAsync(instance, cancellationToken);
-        if (outcome.Status == ExtractionStatus.Extracted) analysis.Enqueue(instance.StudyInstanceUid);
-        return outcome;
     }
 }
 
