@@ -1,4 +1,5 @@
 using DoseWatch.Core.Privacy;
+using DoseWatch.Web.Privacy;
 using Microsoft.Extensions.Options;
 
 namespace DoseWatch.Web.Hosting;
@@ -14,6 +15,7 @@ public static class PrivacyHosting
         services.AddSingleton(sp => new PatientPseudonym(PseudonymKey.Resolve(
             sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.PseudonymKey, sp.GetRequiredService<DataDirectory>().Path)));
         services.AddSingleton(sp => new PatientIdentification(sp.GetRequiredService<PatientPseudonym>(), sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.Mode));
+        services.AddSingleton<PatientIdentityDisclosure>();
         return services;
     }
 }
