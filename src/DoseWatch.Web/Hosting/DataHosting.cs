@@ -31,6 +31,7 @@ public static class DataHosting
         services.AddSingleton<DashboardRepository>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<AuditLog>());
+        services.AddDoseWatchPrivacy();
         // Registered before the job server and the Store SCP, so both start on a migrated schema.
         services.AddHostedService<MigrateOnStartup>();
         return builder;
