@@ -20,18 +20,11 @@ public static class StudiesApi
     }
 
     public static async Task<Results<Ok<StudyListResponse>, ValidationProblem>> ListStudies(
-        IDbConnectionFactory connections,
-        string? modality, DateOnly? from, DateOnly? to, string? device, string? protocol, int? page, int? pageSize,
-        CancellationToken cancellationToken)
+        IDbConnectionFactory connections, [AsParameters] StudyFilter filter, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (page is < 1) errors["page"] = ["page starts at 1"];
-        if (pageSize is < 1 or > DoseRecordRepository.MaximumPageSize) errors["pageSize"] = [$"pageSize must be between 1 and {DoseRecordRepository.MaximumPageSize}"];
-        if (from is { } f && to is { } t && f > t) errors["from"] = ["from is after to"];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-
-        var result = await new DoseRecordRepository(connections).ListStudiesAsync(
-            new StudyQuery(modality, from, to, device, protocol, page ?? 1, pageSize ?? 50), cancellationToken);
+        var (query, errors) = filter.Validate();
+        if (query is null) return TypedResults.ValidationProblem(errors);
+        var result = await new DoseRecordRepository(connections).ListStudiesAsync(query, cancellationToken);
         return TypedResults.Ok(new StudyListResponse(result.Items.Select(s => ToResponse(s.Study, s.DeviceId, s.Totals)).ToList(), result.Page, result.PageSize, result.Total));
     }
 
@@ -58,7 +51,7 @@ public static class StudiesApi
         });
     }
 
-    private static StudyResponse ToResponse(Study s, long? deviceId, StudyTotals t) => new()
+    internal static StudyResponse ToResponse(Study s, long? deviceId, StudyTotals t) => new()
     {
         StudyInstanceUid = s.StudyInstanceUid,
         AccessionNumber = s.AccessionNumber,
@@ -73,7 +66,7 @@ public static class StudiesApi
         Totals = new TotalsResponse(t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy),
     };
 
-    private static EventResponse ToResponse(StoredEvent stored)
+    internal static EventResponse ToResponse(StoredEvent stored)
     {
         var e = stored.Event;
         var ssde = e.Estimates.FirstOrDefault(x => x.Quantity == "SSDE");

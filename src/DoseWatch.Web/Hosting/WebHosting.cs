@@ -46,6 +46,7 @@ public static class WebHosting
         app.MapOpenApi();
         app.MapInstancesApi();
         app.MapStudiesApi();
+        app.MapStudiesExportApi();
         app.MapAlertsApi();
         // Local requests only (Hangfire's default filter) until users and roles exist.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/" });
