@@ -27,6 +27,7 @@ public static class DataHosting
         services.AddSingleton<DeviceRepository>();
         services.AddSingleton<OverviewRepository>();
         services.AddSingleton<DashboardRepository>();
+        services.AddSingleton<ModalityDashboardRepository>();
         // Registered before the job server and the Store SCP, so both start on a migrated schema.
         services.AddHostedService<MigrateOnStartup>();
         return builder;
