@@ -11,7 +11,7 @@ public static class AlertsApi
 
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1/alerts").WithTags("Alerts");
+        var api = endpoints.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireAuthorization(Access.AccessPolicies.Alerts);
         api.MapGet("/", ListAsync).WithName("ListAlerts")
             .WithSummary("Alerts, newest first")
             .WithDescription("status: new, acknowledged or resolved; type: protocol-deviation, dose-outlier, notification-value, drl-exceeded, cumulative-dose or dose-check; from: ISO 8601 time, alerts raised at or after it.");

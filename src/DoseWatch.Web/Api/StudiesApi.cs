@@ -13,7 +13,7 @@ public static class StudiesApi
 {
     public static IEndpointRouteBuilder MapStudiesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/studies").WithTags("Studies");
+        var group = app.MapGroup("/api/v1/studies").WithTags("Studies").RequireAuthorization(Access.AccessPolicies.Dashboards);
         group.MapGet("/", ListStudies).WithName("ListStudies").WithSummary("Studies with dose totals, filtered and paged (newest first).");
         group.MapGet("/{studyInstanceUid}", GetStudy).WithName("GetStudy").WithSummary("One study with device, totals and irradiation events.");
         return app;
