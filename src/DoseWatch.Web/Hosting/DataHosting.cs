@@ -29,6 +29,7 @@ public static class DataHosting
         services.AddSingleton<DeviceRepository>();
         services.AddSingleton<OverviewRepository>();
         services.AddSingleton<DashboardRepository>();
+        services.AddSingleton<ModalityDashboardRepository>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<AuditLog>());
         services.AddDoseWatchPrivacy();
