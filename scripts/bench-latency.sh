@@ -8,7 +8,7 @@
 # Usage: bash scripts/bench-latency.sh [--quick]   (N = 300, --quick 120)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=300; [ "${1:-}" = --quick ] && N=120
+N=300; [ "${1:-}" = --quick ] && N=120; N=${BENCH_LATENCY_N:-$N}
 export TCP_NODELAY=1
 WORK=$(mktemp -d /tmp/dw-bench-latency.XXXXXX)
 . scripts/bench_lib.sh
@@ -35,5 +35,7 @@ report("C-STORE to queryable", db.execute("""SELECT i.received_at, d.extracted_a
     JOIN dose_source_objects d ON d.sop_instance_uid = i.sop_instance_uid WHERE i.status = 'extracted'"""))
 report("C-STORE to alert (first alert of the study)", db.execute("""SELECT i.received_at, min(a.created_at) FROM alerts a
     JOIN instances i ON i.study_instance_uid = a.study_instance_uid GROUP BY a.study_instance_uid, i.received_at"""))
-print(f"instances extracted: {db.execute(\"SELECT count(*) FROM instances WHERE status = 'extracted'\").fetchone()[0]}, alerts: {db.execute('SELECT count(*) FROM alerts').fetchone()[0]}")
+extracted = db.execute("SELECT count(*) FROM instances WHERE status = 'extracted'").fetchone()[0]
+alerts = db.execute("SELECT count(*) FROM alerts").fetchone()[0]
+print(f"\ninstances extracted: {extracted}, alerts raised: {alerts}")
 PY

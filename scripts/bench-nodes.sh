@@ -7,7 +7,7 @@
 # Usage: bash scripts/bench-nodes.sh [--quick]   (N = 600, --quick 200)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=600; [ "${1:-}" = --quick ] && N=200
+N=600; [ "${1:-}" = --quick ] && N=200; N=${BENCH_NODES_N:-$N}
 export TCP_NODELAY=1
 WORK=$(mktemp -d /tmp/dw-bench-nodes.XXXXXX)
 . scripts/bench_lib.sh
