@@ -72,10 +72,12 @@ public sealed class Deidentifier
     }
 
     /// <summary>A de-identified copy of <paramref name="file"/> (the input is not changed).</summary>
-    public DicomFile Deidentify(DicomFile file)
+    /// <param name="patientKey">Who the patient is, when the caller knows better than the object (e.g. a stored pseudonym
+    /// where the objects' IDs were not kept); by default <see cref="PatientKey"/> of the object.</param>
+    public DicomFile Deidentify(DicomFile file, string? patientKey = null)
     {
         var source = file.DataSet;
-        var patientKey = PatientKey(source);
+        patientKey ??= PatientKey(source);
         var shift = DateShiftDays(patientKey);
         var output = Process(source, shift, parent: null);
         var pseudonym = PatientPseudonym(patientKey);
