@@ -1,4 +1,3 @@
-using System.Globalization;
 using DoseWatch.Core.Access;
 using DoseWatch.Data.Audit;
 using DoseWatch.Tests;
@@ -15,20 +14,7 @@ public sealed class PrivacyBrowserFacts(DoseApp dose)
 {
     private const string Sample = "openrem/CT-RDSR-Toshiba_DoseCheck.dcm";
 
-    private async Task<string> SendAsync()
-    {
-        var file = SharedSamples.Path_(Sample);
-        var studyUid = await Dcmtk.ReadUidAsync(file, "0020,000d");
-        await Dcmtk.RunAsync("storescu", "-aec", dose.AeTitle, "127.0.0.1", dose.DicomPort.ToString(CultureInfo.InvariantCulture), file);
-        using var client = dose.App.CreateHttpClient(Roles.Viewer);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await client.GetAsync($"/api/v1/studies/{studyUid}")).IsSuccessStatusCode)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{studyUid} not stored");
-            await Task.Delay(100);
-        }
-        return studyUid;
-    }
+    private Task<string> SendAsync() => StoredSample.SendAsync(dose, Sample);
 
     private async Task<int> PageViewsAsync(string studyUid) =>
         (await dose.App.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: PatientIdentityDisclosure.ViewAction, PageSize: 500)))
