@@ -12,7 +12,7 @@ namespace DoseWatch.Web.Tests.Privacy;
 [Collection(nameof(DoseApp))]
 public sealed class PrivacyBrowserFacts(DoseApp dose)
 {
-    private const string Sample = "openrem/CT-RDSR-Toshiba_DoseCheck.dcm";
+    private const string Sample = "openrem/CT-RDSR-ToshibaPixelMed.dcm";
 
     private Task<string> SendAsync() => StoredSample.SendAsync(dose, Sample);
 
