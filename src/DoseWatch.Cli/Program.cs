@@ -12,6 +12,8 @@ return args.Length == 0 ? Usage() : args[0] switch
     "import" => await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "demo" => await DemoCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "bench-extract-sql" => await ExtractToSqlBenchCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "users" => await AccountCommands.UsersAsync(args[1..], Console.In, Console.Out, Console.Error),
+    "apikey" => await AccountCommands.ApiKeyAsync(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
 };
@@ -30,6 +32,8 @@ static int Usage(string? error = null)
           {ImportCommand.Usage}
           {DemoCommand.Usage}
           {ExtractToSqlBenchCommand.Usage}
+          {AccountCommands.UsersUsage}
+          {AccountCommands.ApiKeyUsage}
         """);
     return error is null ? 0 : 2;
 }
