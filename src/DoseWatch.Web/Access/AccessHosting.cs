@@ -41,6 +41,7 @@ public static class AccessHosting
         AccessPolicies.Configure(services.AddAuthorizationBuilder());
         services.AddCascadingAuthenticationState();
         services.AddHostedService<ProvisionAccountsOnStartup>();
+        builder.AddDoseWatchTransportSecurity();
         return builder;
     }
 

@@ -31,6 +31,7 @@ public static class WebHosting
 
     public static WebApplication UseDoseWatchWeb(this WebApplication app)
     {
+        app.UseDoseWatchTransportSecurity();
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         // Browsers get the Not found page; API clients keep their own status codes and problem details.
