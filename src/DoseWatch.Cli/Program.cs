@@ -14,6 +14,8 @@ return args.Length == 0 ? Usage() : args[0] switch
     "bench-extract-sql" => await ExtractToSqlBenchCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "users" => await AccountCommands.UsersAsync(args[1..], Console.In, Console.Out, Console.Error),
     "apikey" => await AccountCommands.ApiKeyAsync(args[1..], Console.Out, Console.Error),
+    "audit" => await AuditCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "bench-dashboards" => await DashboardBenchCommand.RunAsync(args[1..], Console.Out),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
 };
@@ -34,6 +36,8 @@ static int Usage(string? error = null)
           {ExtractToSqlBenchCommand.Usage}
           {AccountCommands.UsersUsage}
           {AccountCommands.ApiKeyUsage}
+          {AuditCommand.Usage}
+          {DashboardBenchCommand.Usage}
         """);
     return error is null ? 0 : 2;
 }
