@@ -45,6 +45,17 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["GET,POST /devices"] = Administration,
         ["GET,POST /inbox"] = Clinical,
         ["GET,POST /admin/users"] = Administration,
+        ["GET,POST /audit"] = Administration,
+        ["GET,POST /alerts/{Id:long}"] = Alerts,
+        ["GET,POST /studies"] = Dashboards,
+        ["GET,POST /studies/{StudyInstanceUid}"] = Dashboards,
+        ["GET,POST /fluoroscopy"] = Dashboards,
+        ["GET,POST /radiography"] = Dashboards,
+        ["GET,POST /mammography"] = Dashboards,
+        ["GET,POST /nuclear"] = Dashboards,
+        ["GET,POST /mr"] = Dashboards,
+        ["GET,POST /ultrasound"] = Dashboards,
+        ["GET,POST /protocols"] = Dashboards,
         ["GET,POST /signin"] = Access.Public,
         ["GET,POST /access-denied"] = Access.Public,
         ["GET,POST /Error"] = Access.Public,
@@ -63,10 +74,13 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["POST /api/v1/instances/{id:long}/retry"] = Clinical,
         ["GET /api/v1/studies/"] = Dashboards,
         ["GET /api/v1/studies/{studyInstanceUid}"] = Dashboards,
+        ["GET /api/v1/studies/export"] = Clinical,
+        ["GET /api/v1/dashboards/ct/events.csv"] = Clinical,
         ["GET /api/v1/alerts/"] = Alerts,
         ["GET /api/v1/alerts/{id:long}"] = Alerts,
         ["POST /api/v1/alerts/{id:long}/acknowledge"] = Alerts,
         ["POST /api/v1/alerts/{id:long}/resolve"] = Alerts,
+        ["POST /api/v1/alerts/{id:long}/assign"] = Alerts,
         // Blazor's circuit hub and script bootstrap: the circuit needs the signed-in user.
         ["* /_blazor"] = Access.AnyUser,
         ["* /_blazor/negotiate"] = Access.AnyUser,
@@ -99,6 +113,13 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         {
             if (data.Policy is { } policy) { roles.IntersectWith(AccessPolicies.RolesOf[policy]); names.Add(policy); }
             if (data.Roles is { } list) { roles.IntersectWith(list.Split(',', StringSplitOptions.TrimEntries)); names.Add(list); }
+        }
+        // Inline policies (RequireAuthorization(policy => ...)) carry their role requirements directly.
+        foreach (var requirement in endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>().SelectMany(p => p.Requirements)
+                     .OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>())
+        {
+            roles.IntersectWith(requirement.AllowedRoles);
+            names.Add(string.Join(",", requirement.AllowedRoles));
         }
         return new Access(names.Count == 0 ? Access.AnyUser.Name : string.Join("+", names), roles);
     }
@@ -194,7 +215,8 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
             {
                 "id" => "987654321",
                 "documentName" => "v1",
-                "studyInstanceUid" => "2.25.1",
+                "studyInstanceUid" or "StudyInstanceUid" => "2.25.1",
+                "Id" => "987654321",
                 "path" when pattern.RawText!.Contains(":file", StringComparison.Ordinal) => "no-such-file.txt",
                 _ => "",
             };
