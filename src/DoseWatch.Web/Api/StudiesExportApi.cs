@@ -18,10 +18,10 @@ public static class StudiesExportApi
     {
         app.MapGet("/api/v1/studies/export", ExportStudies).WithTags("Studies").WithName("ExportStudies")
             .WithSummary("The filtered study list as CSV or XLSX (OpenREM-like: one row per study, events across).")
-            .RequireRolesOnceSignInExists(app, Roles.Physicist, Roles.Administrator);
+            .RequireAuthorization(Access.AccessPolicies.Clinical);
         app.MapGet("/api/v1/dashboards/ct/events.csv", ExportCtEvents).WithTags("Dashboards").WithName("ExportCtChartEvents")
             .WithSummary("The CT page's chart points: one row per CT event with CTDIvol or DLP, with its study.")
-            .RequireRolesOnceSignInExists(app, Roles.Physicist, Roles.Administrator);
+            .RequireAuthorization(Access.AccessPolicies.Clinical);
         return app;
     }
 
@@ -84,13 +84,6 @@ internal static class RoleRequirements
     /// and a role requirement would turn every request into a 500 (nothing to challenge with); once a scheme is
     /// registered the requirement is always attached, so the roles are enforced and the route-table matrix sees them.
     /// </summary>
-    public static TBuilder RequireRolesOnceSignInExists<TBuilder>(this TBuilder builder, IEndpointRouteBuilder app, params string[] roles)
-        where TBuilder : IEndpointConventionBuilder
-    {
-        var schemes = app.ServiceProvider.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>();
-        var signInExists = schemes is not null && schemes.GetAllSchemesAsync().GetAwaiter().GetResult().Any();
-        return signInExists ? builder.RequireAuthorization(policy => policy.RequireRole(roles)) : builder;
-    }
 }
 
 /// <summary>The CT page's chart limits, shared by the page and its data export so that both show the same points.</summary>

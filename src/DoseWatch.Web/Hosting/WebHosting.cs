@@ -32,11 +32,15 @@ public static class WebHosting
 
     public static WebApplication UseDoseWatchWeb(this WebApplication app)
     {
+        app.UseDoseWatchTransportSecurity();
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         // Browsers get the Not found page; API clients keep their own status codes and problem details.
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Routing after the status code pages, so a re-executed request (/not-found, /Error) is routed again and
+        // authorized as that page (public) rather than as "no endpoint" (the authenticated-only fallback policy).
+        app.UseRouting();
         app.UseDoseWatchAccess();
         app.UseAntiforgery();
         return app;

@@ -54,7 +54,9 @@ public sealed class AlertsBrowserFacts(AlertsAppFixture fixture, ITestOutputHelp
         var detail = await client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts/{id}");
         Assert.Equal(("resolved", "Mapped to Chest CT by the physicist"),
             (detail.GetProperty("alert").GetProperty("status").GetString(), detail.GetProperty("alert").GetProperty("comment").GetString()));
-        Assert.Equal([("raised", "system"), ("acknowledged", "web"), ("resolved", "web")],
+        // The actor is the signed-in user the browser funnel signed in as.
+        var user = TestAccounts.UserName(DoseWatch.Core.Access.Roles.Administrator);
+        Assert.Equal([("raised", "system"), ("acknowledged", user), ("resolved", user)],
             detail.GetProperty("history").EnumerateArray().Select(h => (h.GetProperty("action").GetString(), h.GetProperty("actor").GetString())));
         Assert.Empty(consoleErrors);
     }
