@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using DoseWatch.Core.Access;
 using DoseWatch.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -13,7 +14,9 @@ namespace DoseWatch.Web.Tests;
 /// <summary>
 /// The real app on a loopback Kestrel port, with its own temporary data directory (SQLite database, Hangfire store).
 /// Content root is the repository root, as for <c>dotnet run --project src/DoseWatch.Web</c>, so the root
-/// appsettings.json is read; <paramref name="settings"/> override it like environment variables would.
+/// appsettings.json is read; <paramref name="settings"/> override it like environment variables would. The database is
+/// SQLite in the data directory unless <see cref="TestDatabaseEngine"/> selects PostgreSQL (then each app gets a fresh
+/// database on the shared test server) or the settings name a provider themselves.
 /// </summary>
 public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
@@ -26,7 +29,7 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
 
     public static async Task<DoseWatchApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var app = new DoseWatchApp(settings, services);
+        var app = new DoseWatchApp(await WithSelectedDatabaseAsync(settings), services);
         try
         {
             app.UseKestrel(0);
@@ -34,6 +37,7 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             app.BaseAddress = new Uri(addresses.First().Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
             await app.WaitUntilHealthyAsync();
+            await TestAccounts.AddUsersAsync(app.Services);
             return app;
         }
         catch
@@ -41,6 +45,14 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
             await app.DisposeAsync();
             throw;
         }
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string?>?> WithSelectedDatabaseAsync(IReadOnlyDictionary<string, string?>? settings)
+    {
+        if (!TestDatabaseEngine.IsPostgres || settings?.ContainsKey("DoseWatch:Database:Provider") == true) return settings;
+        var selected = await SelectedDatabase.SettingsAsync();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) selected[key] = value;
+        return selected;
     }
 
     /// <summary>A free loopback TCP port (for settings that must name a real port, such as <c>Dicom:Port</c>).</summary>
@@ -51,7 +63,20 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>
+    /// A client of the app that authenticates as <paramref name="role"/> with an API key provisioned from settings
+    /// (<see cref="TestAccounts"/>); <c>null</c> for an anonymous client.
+    /// </summary>
+    public HttpClient CreateHttpClient(string? role = Roles.Administrator)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (role is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", TestAccounts.ApiKey(role));
+        return client;
+    }
+
+    /// <summary>An anonymous client that keeps cookies and does not follow redirects, as a browser's form posts would see them.</summary>
+    public HttpClient CreateCookieClient(System.Net.CookieContainer cookies) =>
+        new(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Hangfire announces its server a moment after start-up; /health is 503 until then.</summary>
     public async Task<JsonElement> WaitUntilHealthyAsync()
@@ -77,6 +102,7 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
         // Tests never listen beyond loopback, and use a free port rather than 11112.
         builder.UseSetting("Dicom:BindAddress", "127.0.0.1");
         builder.UseSetting("Dicom:Port", "0");
+        foreach (var (key, value) in TestAccounts.ApiKeySettings()) builder.UseSetting(key, value);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
         if (services is not null) builder.ConfigureTestServices(services);
     }
@@ -85,6 +111,8 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        // Hangfire's PostgreSQL storage keeps its own pool per connection string; idle connections of a finished app go now.
+        if (TestDatabaseEngine.IsPostgres) Npgsql.NpgsqlConnection.ClearAllPools();
         try { _dataDirectory.Delete(recursive: true); } catch (IOException) { }
     }
 }

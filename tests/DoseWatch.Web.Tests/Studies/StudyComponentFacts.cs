@@ -112,7 +112,7 @@ public sealed class StudyComponentFacts : IDisposable
             Alert(3, "drl-exceeded", AlertStatuses.Resolved, "resolved long ago"),
         };
 
-        var marker = _context.Render<AlertMarker>(p => p.Add(m => m.Alerts, alerts)).Find("a.alert-marker");
+        var marker = _context.Render<DoseWatch.Web.Components.Pages.Studies.AlertMarker>(p => p.Add(m => m.Alerts, alerts)).Find("a.alert-marker");
 
         Assert.Equal("2", marker.GetAttribute("data-open-alerts"));
         Assert.Equal("alerts#alert-7", marker.GetAttribute("href"));
@@ -120,6 +120,6 @@ public sealed class StudyComponentFacts : IDisposable
         Assert.Contains(alerts[0].Message, marker.GetAttribute("title"));
         Assert.Contains(alerts[1].Message, marker.GetAttribute("title"));
         Assert.DoesNotContain(alerts[2].Message, marker.GetAttribute("title"));
-        Assert.Empty(_context.Render<AlertMarker>(p => p.Add(m => m.Alerts, [alerts[2]])).FindAll("a"));
+        Assert.Empty(_context.Render<DoseWatch.Web.Components.Pages.Studies.AlertMarker>(p => p.Add(m => m.Alerts, [alerts[2]])).FindAll("a"));
     }
 }
