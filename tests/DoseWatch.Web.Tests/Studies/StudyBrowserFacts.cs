@@ -51,7 +51,7 @@ public sealed partial class StudyBrowserFacts(DemoApp demo)
         var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(demo.App, "/studies");
         using var _ = playwright;
         await using var __ = browser;
-        Assert.Equal(demo.Scalar("SELECT COUNT(*) FROM studies").ToString("N0", CultureInfo.InvariantCulture), await CountAsync(page, "80"));
+        Assert.Equal(demo.Scalar("SELECT COUNT(*) FROM studies").ToString("N0", CultureInfo.InvariantCulture), await CountAsync(page, DemoApp.Studies.ToString()));
         await ScreenshotAsync(page, "studies.png");
 
         // The form: modality and sex, applied, end up in the address and in the count.
@@ -181,6 +181,7 @@ public sealed partial class StudyBrowserFacts(DemoApp demo)
                 var totals = s.GetProperty("totals");
                 Assert.Equal(s.GetProperty("studyInstanceUid").GetString(), csv[i + 1][Column("Study instance UID")]);
                 Assert.Equal(s.GetProperty("studyInstanceUid").GetString(), xlsx[i + 1][Column("Study instance UID")].GetString());
+                Assert.Equal(s.GetProperty("patient").GetProperty("pseudonym").GetString(), csv[i + 1][Column("Patient pseudonym")]);
                 Assert.Equal(totals.GetProperty("eventCount").GetInt32(), int.Parse(csv[i + 1][Column("No. events")], CultureInfo.InvariantCulture));
                 Assert.Equal(totals.GetProperty("eventCount").GetInt32(), xlsx[i + 1][Column("No. events")].GetInt32());
                 Assert.Equal(totals.GetProperty("dlpTotalMGyCm").GetDouble(), double.Parse(csv[i + 1][Column("DLP total (mGy.cm)")], CultureInfo.InvariantCulture));
@@ -194,6 +195,33 @@ public sealed partial class StudyBrowserFacts(DemoApp demo)
             File.Delete(xlsxPath);
         }
         Assert.Empty(consoleErrors);
+    }
+
+    [Fact]
+    public async Task Exports_are_for_physicists_and_the_study_page_shows_identity_only_to_roles_that_may_see_it()
+    {
+        using var viewer = demo.App.CreateHttpClient(DoseWatch.Core.Access.Roles.Viewer);
+        using var physicist = demo.App.CreateHttpClient(DoseWatch.Core.Access.Roles.Physicist);
+        using var refused = await viewer.GetAsync("/api/v1/studies/export?format=csv");
+        using var allowed = await physicist.GetAsync("/api/v1/studies/export?format=xlsx&modality=MG");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, allowed.StatusCode);
+
+        var uid = demo.Text("SELECT study_instance_uid FROM studies WHERE patient_name IS NOT NULL ORDER BY study_instance_uid LIMIT 1")!;
+        var name = demo.Text("SELECT patient_name FROM studies WHERE study_instance_uid = @u", ("@u", uid))!;
+        var pseudonym = demo.Text("SELECT patient_pseudonym FROM studies WHERE study_instance_uid = @u", ("@u", uid))!;
+        foreach (var (role, seesIdentity) in new[] { (DoseWatch.Core.Access.Roles.Viewer, false), (DoseWatch.Core.Access.Roles.Physicist, true) })
+        {
+            var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(demo.App, "/studies/" + uid, role);
+            using var _ = playwright;
+            await using var __ = browser;
+            await page.WaitForSelectorAsync("[data-field=uid]", new() { Timeout = 10000 });
+            var header = await page.InnerTextAsync("[data-section=study]");
+            Assert.Equal(seesIdentity, header.Contains(name, StringComparison.Ordinal));
+            Assert.Equal(!seesIdentity, await page.Locator("[data-field=patient-pseudonym]").CountAsync() == 1);
+            if (!seesIdentity) Assert.Equal(pseudonym, await page.InnerTextAsync("[data-field=patient-pseudonym]"));
+            Assert.Empty(consoleErrors);
+        }
     }
 
     [Fact]
