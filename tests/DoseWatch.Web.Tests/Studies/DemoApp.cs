@@ -53,6 +53,8 @@ public sealed class DemoApp : IAsyncLifetime
         {
             // Hangfire's dispatcher reports the host's stop as a cancellation when a job (alert digests, sweeps) was
             // still waiting; the app is stopped either way, and nothing of this test depends on it.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(App.DataDirectory, recursive: true); } catch (IOException) { }
         }
     }
 
