@@ -165,7 +165,8 @@ public abstract class ModalityDashboardRepositoryFacts(ITestDatabases databases)
         var perDevice = mr.Where(r => r.Events[0].Protocol == "ep2d_diff").GroupBy(r => r.Study!.Device.Key)
             .ToDictionary(g => g.Key, g => g.Select(r => r.Events[0].SarWPerKg!.Value).ToList());
         SameBoxes(perDevice, devices);
-        Assert.All(devices, d => Assert.StartsWith("MR_", d.Label));
+        // Labelled by station name.
+        Assert.Equal(devices.Select(d => mr.First(r => r.Study!.Device.Key == d.Key).Study!.Device.StationName), devices.Select(d => d.Label));
 
         // Scatter against weight: only studies with a weight, most recent first, capped.
         var scatter = await repository.ScatterAsync(ModalityQuantities.Sar, ModalityQuantities.PatientWeight, From, Anchor, limit: 10);
