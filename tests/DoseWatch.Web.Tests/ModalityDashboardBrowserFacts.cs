@@ -132,21 +132,26 @@ public sealed class ModalityDashboardBrowserFacts(ModalityDemoApp demo) : IClass
             Math.Min(rows.Count(r => r[2] is not null), MaximumPoints), cells, rows.Where(r => (string)r[0]! == top).Select(r => (string)r[3]!).Distinct().Count());
     }
 
+    private string From => demo.Today.AddDays(-(Period - 1)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     private static async Task ScreenshotAsync(IPage page, string name) =>
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, name), FullPage = true });
 
     private static Task<int> CountAsync(IPage page, string selector) => page.Locator(selector).CountAsync();
 
-    private async Task CheckPageAsync(string path, string slug, Expected expected, Func<IPage, Task>? more = null)
+    private async Task CheckPageAsync(string path, string slug, Expected expected, Func<IPage, Task>? more = null, bool boxes = true)
     {
         var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(demo.App, path);
         using var _ = playwright;
         await using var __ = browser;
-        foreach (var chart in new[] { "boxes", "trend", "scatter", "devices", "workload" })
+        foreach (var chart in new[] { "trend", "scatter", "devices", "workload" }.Concat(boxes ? ["boxes"] : []))
             await page.WaitForSelectorAsync($"#{slug}-{chart} svg.main-svg", new() { Timeout = 15000 });
 
-        Assert.Equal(expected.Boxes, await CountAsync(page, $"#{slug}-boxes g.trace.boxes"));
-        Assert.Equal(expected.Boxes, await CountAsync(page, "[data-section=group-table] tbody tr"));
+        if (boxes)
+        {
+            Assert.Equal(expected.Boxes, await CountAsync(page, $"#{slug}-boxes g.trace.boxes"));
+            Assert.Equal(expected.Boxes, await CountAsync(page, "[data-section=group-table] tbody tr"));
+        }
         Assert.Equal(expected.TrendPoints, await CountAsync(page, $"#{slug}-trend g.trace.scatter path.point"));
         Assert.Equal(expected.ScatterPoints, await CountAsync(page, $"#{slug}-scatter g.trace.scatter path.point"));
         Assert.Equal(expected.WorkloadCells, await CountAsync(page, $"#{slug}-workload g.trace.scatter path.point"));
@@ -204,5 +209,49 @@ public sealed class ModalityDashboardBrowserFacts(ModalityDemoApp demo) : IClass
         await CheckPageAsync("/mammography", "mammography", await ExpectedAsync("'MG'", "e.agd_mgy", "COALESCE(e.protocol, '(no protocol)')"));
         await CheckPageAsync("/nuclear", "nuclear", await ExpectedAsync("'NM', 'PT'", "e.administered_activity_mbq",
             "COALESCE(e.radiopharmaceutical_agent, e.radionuclide_meaning, '(no protocol)')"));
+    }
+
+    [SamplesFact]
+    public async Task Fluoroscopy_ct_and_protocols_pages_draw_their_expected_charts()
+    {
+        // Fluoroscopy per study: the device's DAP total (largest over the study's dose objects), per procedure.
+        var objects = await RowsAsync($"""
+            SELECT s.study_instance_uid, s.study_description, o.dap_total_gy_cm2, s.study_date, s.patient_weight_kg, s.device_key
+            FROM studies s JOIN dose_source_objects o ON o.study_instance_uid = s.study_instance_uid
+            WHERE s.modality IN ('RF', 'XA') AND s.study_date >= '{From}'
+            """);
+        var studies = objects.Where(r => r[2] is not null).GroupBy(r => (string)r[0]!).Select(g => g.First()).ToList();
+        Assert.NotEmpty(studies);
+        var procedures = studies.GroupBy(r => (string?)r[1] ?? "(no protocol)").OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var modalities = "'RF', 'XA'";
+        var cells = (await RowsAsync($"SELECT study_date, study_time FROM studies WHERE modality IN ({modalities}) AND study_date >= '{From}' AND study_time IS NOT NULL"))
+            .Select(r => (DateOnly.ParseExact((string)r[0]!, "yyyy-MM-dd", CultureInfo.InvariantCulture).DayOfWeek, ((string)r[1]!)[..2])).Distinct().Count();
+        await CheckPageAsync("/fluoroscopy", "fluoroscopy", new Expected(Math.Min(procedures.Count, MaximumGroups), studies.Select(r => (string)r[3]!).Distinct().Count(),
+            studies.Count(r => r[4] is not null), cells, procedures[0].Select(r => (string)r[5]!).Distinct().Count()));
+
+        // CT: the trend, scatter, devices and workload sections under the page's own CTDIvol/DLP boxes.
+        await CheckPageAsync("/ct", "ct", await ExpectedAsync("'CT'", "(CASE WHEN e.acquisition_type_code = '113805' THEN NULL ELSE e.ctdivol_mgy END)", "COALESCE(e.protocol, '(no protocol)')"), boxes: false);
+
+        // Protocols: one row per modality, raw name and device; a row's history draws one point per day with values.
+        var uses = await RowsAsync($"""
+            SELECT DISTINCT s.modality, COALESCE(e.protocol, '(no protocol)'), s.device_key FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
+            WHERE s.study_date >= '{From}'
+            """);
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(demo.App, "/protocols");
+        using var _ = playwright;
+        await using var __ = browser;
+        await page.WaitForSelectorAsync("[data-section=standard] tbody tr", new() { Timeout = 15000 });
+        Assert.Equal(uses.Count, await CountAsync(page, "[data-section=standard] tbody tr"));
+        var row = page.Locator("[data-section=standard] tbody tr[data-modality=MR]").First;
+        var raw = await row.GetAttributeAsync("data-raw");
+        await row.Locator("button[data-action=history]").ClickAsync();
+        await page.WaitForSelectorAsync("#protocol-trend svg.main-svg", new() { Timeout = 15000 });
+        var days = await RowsAsync($"""
+            SELECT DISTINCT s.study_date FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
+            WHERE s.modality = 'MR' AND e.protocol = '{raw!.Replace("'", "''")}' AND e.sar_w_per_kg IS NOT NULL AND s.study_date >= '{From}'
+            """);
+        Assert.Equal(days.Count, await CountAsync(page, "#protocol-trend g.trace.scatter path.point"));
+        await ScreenshotAsync(page, "protocols.png");
+        Assert.Empty(consoleErrors);
     }
 }
