@@ -254,4 +254,27 @@ public sealed class ModalityDashboardBrowserFacts(ModalityDemoApp demo) : IClass
         await ScreenshotAsync(page, "protocols.png");
         Assert.Empty(consoleErrors);
     }
+
+    [SamplesFact]
+    public async Task Every_role_opens_the_modality_pages_and_an_anonymous_visitor_does_not()
+    {
+        string[] paths = ["/ct", "/fluoroscopy", "/radiography", "/mammography", "/nuclear", "/mr", "/ultrasound", "/protocols"];
+        foreach (var role in DoseWatch.Core.Access.Roles.All)
+        {
+            using var client = demo.App.CreateHttpClient(role);
+            foreach (var path in paths)
+            {
+                using var response = await client.GetAsync(path);
+                Assert.True(response.IsSuccessStatusCode, $"{role} {path}: {(int)response.StatusCode}");
+                Assert.Contains("<h1>", await response.Content.ReadAsStringAsync());
+            }
+        }
+        using var anonymous = demo.App.CreateHttpClient(role: null);
+        foreach (var path in paths)
+        {
+            using var response = await anonymous.GetAsync(path);
+            Assert.False(response.IsSuccessStatusCode && !response.RequestMessage!.RequestUri!.AbsolutePath.StartsWith("/signin", StringComparison.Ordinal),
+                $"anonymous {path}: {(int)response.StatusCode} at {response.RequestMessage!.RequestUri}");
+        }
+    }
 }
