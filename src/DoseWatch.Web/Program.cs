@@ -1,9 +1,11 @@
+using DoseWatch.Web.Access;
 using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 
 builder.AddDoseWatchData();
+builder.AddDoseWatchAccess();
 builder.AddDoseWatchJobs();
 builder.AddDoseWatchWeb();
 builder.AddDoseWatchAlerts();

@@ -1,3 +1,4 @@
+using DoseWatch.Core.Access;
 using DoseWatch.Tests;
 using Microsoft.Playwright;
 
@@ -19,16 +20,32 @@ public sealed class BrowserFacts(SharedApp shared)
     /// <summary>Opens <paramref name="path"/> in a fresh headless Chromium and waits for the Blazor circuit.</summary>
     private Task<(IPlaywright, IBrowser, IPage, List<string> ConsoleErrors)> OpenAsync(string path) => OpenAsync(shared.App, path);
 
-    public static async Task<(IPlaywright, IBrowser, IPage, List<string> ConsoleErrors)> OpenAsync(DoseWatchApp app, string path)
+    /// <summary>
+    /// Signs in as <paramref name="role"/>'s test user through the real sign-in page (null: stays anonymous), then opens
+    /// <paramref name="path"/> and waits for the Blazor circuit.
+    /// </summary>
+    public static async Task<(IPlaywright, IBrowser, IPage, List<string> ConsoleErrors)> OpenAsync(DoseWatchApp app, string path, string? role = Roles.Administrator)
     {
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         var consoleErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text); };
+        if (role is not null) await SignInAsync(app, page, TestAccounts.UserName(role), TestAccounts.Password);
         await page.GotoAsync(new Uri(app.BaseAddress, path).ToString());
         await page.WaitForSelectorAsync("[data-circuit=live]", new() { Timeout = 15000 });
         return (playwright, browser, page, consoleErrors);
+    }
+
+    /// <summary>Fills and submits the sign-in form; returns once the browser has left the sign-in page.</summary>
+    internal static async Task SignInAsync(DoseWatchApp app, IPage page, string userName, string password, string? code = null)
+    {
+        await page.GotoAsync(new Uri(app.BaseAddress, "/signin").ToString());
+        await page.FillAsync("input[name=UserName]", userName);
+        await page.FillAsync("input[name=Password]", password);
+        if (code is not null) await page.FillAsync("input[name=Code]", code);
+        await page.ClickAsync("form.signin-form button[type=submit]");
+        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/signin", StringComparison.Ordinal), new() { Timeout = 15000 });
     }
 
     [Fact]

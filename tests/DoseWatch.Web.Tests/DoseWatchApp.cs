@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using DoseWatch.Core.Access;
 using DoseWatch.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -36,6 +37,7 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             app.BaseAddress = new Uri(addresses.First().Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
             await app.WaitUntilHealthyAsync();
+            await TestAccounts.AddUsersAsync(app.Services);
             return app;
         }
         catch
@@ -61,7 +63,20 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>
+    /// A client of the app that authenticates as <paramref name="role"/> with an API key provisioned from settings
+    /// (<see cref="TestAccounts"/>); <c>null</c> for an anonymous client.
+    /// </summary>
+    public HttpClient CreateHttpClient(string? role = Roles.Administrator)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (role is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", TestAccounts.ApiKey(role));
+        return client;
+    }
+
+    /// <summary>An anonymous client that keeps cookies and does not follow redirects, as a browser's form posts would see them.</summary>
+    public HttpClient CreateCookieClient(System.Net.CookieContainer cookies) =>
+        new(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>Hangfire announces its server a moment after start-up; /health is 503 until then.</summary>
     public async Task<JsonElement> WaitUntilHealthyAsync()
@@ -87,6 +102,7 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
         // Tests never listen beyond loopback, and use a free port rather than 11112.
         builder.UseSetting("Dicom:BindAddress", "127.0.0.1");
         builder.UseSetting("Dicom:Port", "0");
+        foreach (var (key, value) in TestAccounts.ApiKeySettings()) builder.UseSetting(key, value);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
         if (services is not null) builder.ConfigureTestServices(services);
     }

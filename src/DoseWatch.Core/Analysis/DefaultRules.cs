@@ -27,6 +27,8 @@ public static class DefaultRules
         Make("Fluoroscopy substantial dose: DAP", RuleType.NotificationValue, null, "Gy.cm2", null, (RuleParameters.Table, "fluoro-srdl"), (RuleParameters.Quantity, DoseQuantity.Dap.Name)),
         Make("Fluoroscopy substantial dose: time", RuleType.NotificationValue, null, "s", null, (RuleParameters.Table, "fluoro-srdl"), (RuleParameters.Quantity, DoseQuantity.FluoroTime.Name)),
         Make("Cumulative Ka,r over 12 weeks", RuleType.CumulativeDose, null, "Gy", null, (RuleParameters.Quantity, DoseQuantity.DoseRp.Name), (RuleParameters.WindowDays, "84")),
+        Make("Cumulative DAP over 12 weeks", RuleType.CumulativeDose, null, "Gy.cm2", null, (RuleParameters.Quantity, DoseQuantity.Dap.Name), (RuleParameters.WindowDays, "84")),
+        Make("Cumulative fluoroscopy time over 12 weeks", RuleType.CumulativeDose, null, "s", null, (RuleParameters.Quantity, DoseQuantity.FluoroTime.Name), (RuleParameters.WindowDays, "84")),
         Make("MR SAR above the IEC limit", RuleType.NotificationValue, null, "W/kg", "MR", (RuleParameters.Table, "mr-sar")),
         Make("Ultrasound MI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-mi")),
         Make("Ultrasound TI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-ti")),

@@ -70,8 +70,12 @@ internal static class NotificationValueRules
 
 /// <summary>
 /// Cumulative dose per patient: the study's value plus the patient's earlier studies dated within the window before
-/// it (default 84 days = 12 weeks), at or above the threshold (default: the substantial dose level of the quantity).
-/// Raised only when an earlier study contributes: a single study at the level is the notification-value rule's.
+/// it (default 84 days = 12 weeks). Raised on the study that makes the sum cross the threshold (default: the
+/// substantial dose level of the quantity): the earlier studies alone stay below it, with this one the sum reaches it.
+/// A patient already above the level is not alerted again by every further study of the window (the crossing alert is
+/// the follow-up trigger), and a single study at the level with no earlier study is the notification-value rule's.
+/// History is judged by study date: a study that arrives after a later-dated one is counted for studies analysed
+/// after it, not retroactively.
 /// </summary>
 internal static class CumulativeDoseRule
 {
@@ -81,18 +85,31 @@ internal static class CumulativeDoseRule
         var window = rule.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays);
         if (context.Study.StudyDate is not { } date || quantity.StudyValue(context.Input.Events) is not { } value) yield break;
         if ((rule.Threshold ?? NotificationValueRules.SubstantialDoseLevel(quantity)) is not { } level) yield break;
-        var earlier = context.Input.PatientHistory
-            .Where(h => h.StudyInstanceUid != context.Study.StudyInstanceUid && h.StudyDate is { } d && d <= date && d > date.AddDays(-window))
+        var earlier = CumulativeDose.EarlierInWindow(context.Input.PatientHistory, context.Study.StudyInstanceUid, date, window)
             .Select(h => (h.StudyInstanceUid, Value: quantity.StudyValue(h.Events)))
             .Where(h => h.Value is not null).ToList();
         if (earlier.Count == 0) yield break;
-        var total = value + earlier.Sum(h => h.Value!.Value);
-        if (total < level) yield break;
+        var before = earlier.Sum(h => h.Value!.Value);
+        var total = value + before;
+        if (total < level || before >= level) yield break;
         yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, quantity.Name, total, level, quantity.Unit,
-            $"Cumulative {quantity.Name} {Number(total)} {quantity.Unit} over {window} days ({earlier.Count + 1} studies) reached {Number(level)} {quantity.Unit}.",
+            $"Cumulative {quantity.Name} {Number(total)} {quantity.Unit} over {window} days ({earlier.Count + 1} studies of this patient) reached the level {Number(level)} {quantity.Unit}: patient follow-up.",
             AlertEvidence.Of(context.StudyProtocol, ("windowDays", window.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("thisStudy", Number(value)), ("earlierStudies", string.Join("; ", earlier.Select(e => $"{e.StudyInstanceUid}={Number(e.Value!.Value)}")))));
+                ("thisStudy", Number(value)), ("earlierTotal", Number(before)),
+                ("earlierStudies", string.Join("; ", earlier.Select(e => $"{e.StudyInstanceUid}={Number(e.Value!.Value)}"))))
+                .WithDistribution([.. earlier.Select(e => e.Value!.Value), value]));
     }
+}
+
+/// <summary>Which of a patient's studies count towards a cumulative dose.</summary>
+public static class CumulativeDose
+{
+    /// <summary>
+    /// Studies other than <paramref name="studyInstanceUid"/> dated in (date − window days, date]: 84 days before
+    /// 2026-03-01 is 2025-12-07, which is outside; 2025-12-08 and the same day are inside.
+    /// </summary>
+    public static IEnumerable<HistoricalStudy> EarlierInWindow(IEnumerable<HistoricalStudy> patientHistory, string studyInstanceUid, DateOnly date, int windowDays) =>
+        patientHistory.Where(h => h.StudyInstanceUid != studyInstanceUid && h.StudyDate is { } d && d <= date && d > date.AddDays(-windowDays));
 }
 
 /// <summary>

@@ -13,10 +13,15 @@ public static class AlertStatuses
 public sealed record StoredAlert(
     long Id, string StudyInstanceUid, string? EventUid, long RuleId, string RuleName, string Type, string Quantity,
     double? Value, double? Threshold, string Unit, string Message, string EvidenceJson, string? StandardProtocol, string DeviceKey, string? Modality,
-    string Status, string? Assignee, string? Comment, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? ResolvedAt);
+    string Status, string? Assignee, string? Comment, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? ResolvedAt)
+{
+    public DateTimeOffset? AssignedAt { get; init; }
+    public string? AssignedBy { get; init; }
+}
 
 /// <summary>Filters of GET /api/v1/alerts; <see cref="From"/> is inclusive on the creation time.</summary>
-public sealed record AlertQuery(string? Status = null, string? Type = null, DateTimeOffset? From = null, string? StudyInstanceUid = null, int Page = 1, int PageSize = 50);
+public sealed record AlertQuery(string? Status = null, string? Type = null, DateTimeOffset? From = null, string? StudyInstanceUid = null, int Page = 1, int PageSize = 50,
+    string? Assignee = null);
 
 public sealed record AlertPage(IReadOnlyList<StoredAlert> Items, long Total, int Page, int PageSize);
 
@@ -41,4 +46,14 @@ public static class DeliveryStatuses
 }
 
 public sealed record AlertDelivery(long Id, long AlertId, long SubscriptionId, string Channel, string Target, string Status, int Attempts,
-    string? LastError, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
+    string? LastError, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset? SentAt)
+{
+    /// <summary>Sent as the webhook's Idempotency-Key header: the same on every attempt of this delivery.</summary>
+    public string IdempotencyKey { get; init; } = "";
+
+    /// <summary>HTTP status of the answer that accepted a webhook delivery.</summary>
+    public int? AcceptedStatus { get; init; }
+}
+
+/// <summary>An open (new or acknowledged) alert as a dashboard marks its study or event: link, colour by type, reason on hover.</summary>
+public sealed record AlertMarker(long AlertId, string StudyInstanceUid, string? EventUid, string Type, string RuleName, string Message, string Status);

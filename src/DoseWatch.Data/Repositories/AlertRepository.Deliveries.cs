@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using DoseWatch.Core.Analysis;
+using DoseWatch.Core.Delivery;
 using DoseWatch.Core.Domain;
 
 namespace DoseWatch.Data.Repositories;
@@ -31,10 +32,38 @@ public sealed partial class AlertRepository
             """, new { RuleId = c.Rule.Id, DeviceKey = study.Device.Key, Modality = study.Modality ?? "", Type = c.Type.ToWire() }, tx, cancellationToken: ct));
         foreach (var s in subscriptions)
             await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO alert_deliveries (alert_id, subscription_id, channel, target, status, attempts, next_attempt_at, created_at)
-                VALUES (@alertId, @Id, @Channel, @Target, 'pending', 0, @due, @now)
+                INSERT INTO alert_deliveries (alert_id, subscription_id, channel, target, status, attempts, next_attempt_at, created_at, idempotency_key)
+                VALUES (@alertId, @Id, @Channel, @Target, 'pending', 0, @due, @now, @key)
                 ON CONFLICT (alert_id, subscription_id) DO NOTHING
-                """, new { alertId, s.Id, s.Channel, s.Target, due = now.AddMinutes(s.DigestMinutes), now }, tx, cancellationToken: ct));
+                """, new { alertId, s.Id, s.Channel, s.Target, due = now.AddMinutes(s.DigestMinutes), now, key = IdempotencyKey(alertId, s.Id) }, tx, cancellationToken: ct));
+    }
+
+    /// <summary>The key of the delivery of one alert to one subscription: the same on every attempt (migrations/0008).</summary>
+    public static string IdempotencyKey(long alertId, long subscriptionId) =>
+        FormattableString.Invariant($"dosewatch-alert-{alertId}-{subscriptionId}");
+
+    /// <summary>
+    /// Pending e-mails to one address with what flood control needs: creation, next attempt, and whether the
+    /// subscription holds them for its own digest window.
+    /// </summary>
+    public async Task<IReadOnlyList<PendingMail>> PendingMailsToAsync(string target, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PendingMailRow>(new CommandDefinition("""
+            SELECT d.id AS DeliveryId, d.alert_id AS AlertId, d.created_at AS CreatedAt, d.next_attempt_at AS DueAt, s.digest_minutes AS DigestMinutes
+            FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
+            WHERE d.status = 'pending' AND d.channel = 'email' AND d.target = @target ORDER BY d.id
+            """, new { target }, cancellationToken: cancellationToken));
+        return rows.Select(r => new PendingMail(r.DeliveryId, r.AlertId, r.CreatedAt, r.DueAt, r.DigestMinutes > 0)).ToList();
+    }
+
+    /// <summary>How many alerts went to <paramref name="target"/> by <paramref name="channel"/> after <paramref name="since"/>.</summary>
+    public async Task<int> SentToSinceAsync(string channel, string target, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (int)await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM alert_deliveries WHERE channel = @channel AND target = @target AND status = 'sent' AND sent_at > @since",
+            new { channel, target, since }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Pending deliveries whose next attempt is due, oldest first.</summary>
@@ -56,20 +85,23 @@ public sealed partial class AlertRepository
         await using var connection = await connections.OpenAsync(ct);
         var rows = await connection.QueryAsync<DeliveryRow>(new CommandDefinition($"""
             SELECT id AS Id, alert_id AS AlertId, subscription_id AS SubscriptionId, channel AS Channel, target AS Target, status AS Status,
-                attempts AS Attempts, last_error AS LastError, next_attempt_at AS NextAttemptAt, created_at AS CreatedAt, sent_at AS SentAt
+                attempts AS Attempts, last_error AS LastError, next_attempt_at AS NextAttemptAt, created_at AS CreatedAt, sent_at AS SentAt,
+                idempotency_key AS IdempotencyKey, accepted_status AS AcceptedStatus
             FROM alert_deliveries WHERE {condition}
             """, parameters, cancellationToken: ct));
         return rows.Select(r => r.ToDelivery()).ToList();
     }
 
-    public async Task MarkSentAsync(IReadOnlyCollection<long> deliveryIds, CancellationToken cancellationToken = default)
+    /// <summary>Records that the target accepted the deliveries (<paramref name="acceptedStatus"/>: the HTTP status of a webhook's answer).</summary>
+    public async Task MarkSentAsync(IReadOnlyCollection<long> deliveryIds, int? acceptedStatus = null, CancellationToken cancellationToken = default)
     {
         var now = _clock.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
         foreach (var id in deliveryIds)
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE alert_deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = @now WHERE id = @id AND status = 'pending'",
-                new { id, now }, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE alert_deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = @now, accepted_status = @acceptedStatus
+                WHERE id = @id AND status = 'pending'
+                """, new { id, now, acceptedStatus }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Records a failed attempt: retried at <paramref name="nextAttemptAt"/>, or failed for good when it is null.</summary>
@@ -106,7 +138,22 @@ public sealed partial class AlertRepository
         public DateTimeOffset NextAttemptAt { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset? SentAt { get; init; }
+        public string? IdempotencyKey { get; init; }
+        public long? AcceptedStatus { get; init; }
 
-        public AlertDelivery ToDelivery() => new(Id, AlertId, SubscriptionId, Channel, Target, Status, (int)Attempts, LastError, NextAttemptAt, CreatedAt, SentAt);
+        public AlertDelivery ToDelivery() => new(Id, AlertId, SubscriptionId, Channel, Target, Status, (int)Attempts, LastError, NextAttemptAt, CreatedAt, SentAt)
+        {
+            IdempotencyKey = IdempotencyKey ?? AlertRepository.IdempotencyKey(AlertId, SubscriptionId),
+            AcceptedStatus = AcceptedStatus is { } a ? (int)a : null,
+        };
+    }
+
+    private sealed class PendingMailRow
+    {
+        public long DeliveryId { get; init; }
+        public long AlertId { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset DueAt { get; init; }
+        public long DigestMinutes { get; init; }
     }
 }

@@ -19,7 +19,8 @@ public sealed partial class AlertRepository(IDbConnectionFactory connections, Ti
         id AS Id, study_instance_uid AS StudyInstanceUid, event_uid AS EventUid, rule_id AS RuleId, rule_name AS RuleName, type AS Type,
         quantity AS Quantity, value AS Value, threshold AS Threshold, unit AS Unit, message AS Message, evidence AS EvidenceJson,
         standard_protocol AS StandardProtocol, device_key AS DeviceKey, modality AS Modality, status AS Status, assignee AS Assignee,
-        comment AS Comment, created_at AS CreatedAt, updated_at AS UpdatedAt, acknowledged_at AS AcknowledgedAt, resolved_at AS ResolvedAt
+        comment AS Comment, created_at AS CreatedAt, updated_at AS UpdatedAt, acknowledged_at AS AcknowledgedAt, resolved_at AS ResolvedAt,
+        assigned_at AS AssignedAt, assigned_by AS AssignedBy
         """;
 
     /// <summary>Stores the candidates not stored before; returns the new alerts' ids (empty when all existed).</summary>
@@ -68,6 +69,7 @@ public sealed partial class AlertRepository(IDbConnectionFactory connections, Ti
         if (query.Type is { } type) { where.Add("type = @type"); p.Add("type", type); }
         if (query.From is { } from) { where.Add("created_at >= @from"); p.Add("from", from); }
         if (query.StudyInstanceUid is { } study) { where.Add("study_instance_uid = @study"); p.Add("study", study); }
+        if (query.Assignee is { } assignee) { where.Add("assignee = @assignee"); p.Add("assignee", assignee); }
         var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
         var page = Math.Max(1, query.Page);
         var size = Math.Clamp(query.PageSize, 1, 500);
@@ -86,6 +88,7 @@ public sealed partial class AlertRepository(IDbConnectionFactory connections, Ti
     public Task<AlertTransition> ResolveAsync(long id, string actor, string? comment, CancellationToken cancellationToken = default) =>
         TransitionAsync(id, actor, comment, AlertStatuses.Resolved, [AlertStatuses.New, AlertStatuses.Acknowledged], "resolved_at", cancellationToken);
 
+    /// <summary>Assigns the alert to a user (null: unassigns); kept in its history as "assigned" with the assignee as comment.</summary>
     public async Task<AlertTransition> AssignAsync(long id, string actor, string? assignee, CancellationToken cancellationToken = default)
     {
         var now = _clock.GetUtcNow();
@@ -93,10 +96,37 @@ public sealed partial class AlertRepository(IDbConnectionFactory connections, Ti
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         var status = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition("SELECT status FROM alerts WHERE id = @id", new { id }, tx, cancellationToken: cancellationToken));
         if (status is null) return AlertTransition.NotFound;
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE alerts SET assignee = @assignee, updated_at = @now WHERE id = @id", new { id, assignee, now }, tx, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE alerts SET assignee = @assignee, assigned_at = @now, assigned_by = @actor, updated_at = @now WHERE id = @id",
+            new { id, assignee, now, actor }, tx, cancellationToken: cancellationToken));
         await AddLifecycleAsync(connection, tx, id, now, actor, "assigned", status, assignee, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return AlertTransition.Done;
+    }
+
+    /// <summary>
+    /// Open (new or acknowledged) alerts of the given studies, for the markers on dashboards: one query per 500 UIDs,
+    /// newest first within a study. Studies without an open alert are absent from the result.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<AlertMarker>>> OpenAlertsForStudiesAsync(IEnumerable<string> studyInstanceUids,
+        CancellationToken cancellationToken = default)
+    {
+        var found = new List<AlertMarker>();
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        foreach (var chunk in studyInstanceUids.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            // "(@u0, @u1, ...)": Npgsql would bind a list as one array parameter, which IN does not accept.
+            var p = new DynamicParameters();
+            for (var i = 0; i < chunk.Length; i++) p.Add(FormattableString.Invariant($"u{i}"), chunk[i]);
+            var inList = string.Join(", ", chunk.Select((_, i) => FormattableString.Invariant($"@u{i}")));
+            var rows = await connection.QueryAsync<MarkerRow>(new CommandDefinition($"""
+                SELECT id AS AlertId, study_instance_uid AS StudyInstanceUid, event_uid AS EventUid, type AS Type, rule_name AS RuleName, message AS Message, status AS Status
+                FROM alerts WHERE study_instance_uid IN ({inList}) AND status IN ('new', 'acknowledged') ORDER BY created_at DESC, id DESC
+                """, p, cancellationToken: cancellationToken));
+            found.AddRange(rows.Select(r => new AlertMarker(r.AlertId, r.StudyInstanceUid, r.EventUid == "" ? null : r.EventUid, r.Type, r.RuleName, r.Message, r.Status)));
+        }
+        return found.GroupBy(m => m.StudyInstanceUid, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<AlertMarker>)g.ToList(), StringComparer.Ordinal);
     }
 
     private async Task<AlertTransition> TransitionAsync(long id, string actor, string? comment, string to, string[] from, string stampColumn, CancellationToken ct)
@@ -157,9 +187,23 @@ public sealed partial class AlertRepository(IDbConnectionFactory connections, Ti
         public DateTimeOffset UpdatedAt { get; init; }
         public DateTimeOffset? AcknowledgedAt { get; init; }
         public DateTimeOffset? ResolvedAt { get; init; }
+        public DateTimeOffset? AssignedAt { get; init; }
+        public string? AssignedBy { get; init; }
 
         public StoredAlert ToAlert() => new(Id, StudyInstanceUid, EventUid == "" ? null : EventUid, RuleId, RuleName, Type, Quantity, Value, Threshold, Unit,
-            Message, EvidenceJson, StandardProtocol, DeviceKey, Modality, Status, Assignee, Comment, CreatedAt, UpdatedAt, AcknowledgedAt, ResolvedAt);
+            Message, EvidenceJson, StandardProtocol, DeviceKey, Modality, Status, Assignee, Comment, CreatedAt, UpdatedAt, AcknowledgedAt, ResolvedAt)
+        { AssignedAt = AssignedAt, AssignedBy = AssignedBy };
+    }
+
+    private sealed class MarkerRow
+    {
+        public long AlertId { get; init; }
+        public string StudyInstanceUid { get; init; } = "";
+        public string EventUid { get; init; } = "";
+        public string Type { get; init; } = "";
+        public string RuleName { get; init; } = "";
+        public string Message { get; init; } = "";
+        public string Status { get; init; } = "";
     }
 
     private sealed class LifecycleRow

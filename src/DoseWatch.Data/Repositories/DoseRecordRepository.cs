@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using DoseWatch.Core.Domain;
+using DoseWatch.Core.Privacy;
 
 namespace DoseWatch.Data.Repositories;
 
@@ -41,9 +42,11 @@ public sealed partial class DoseRecordRepository
     private const string UpsertStudySql = """
         INSERT INTO studies (study_instance_uid, accession_number, study_date, study_time, modality, study_description,
             patient_age, patient_age_years, patient_sex, patient_weight_kg, patient_height_m, device_id,
-            manufacturer, model, station_name, serial_number, device_observer_uid, device_key, updated_at)
+            manufacturer, model, station_name, serial_number, device_observer_uid, device_key, updated_at,
+            patient_name, patient_id, issuer_of_patient_id, patient_birth_date, patient_pseudonym)
         VALUES (@Uid, @Accession, @Date, @Time, @Modality, @Description, @Age, @AgeYears, @Sex, @WeightKg, @HeightM, @DeviceId,
-            @Manufacturer, @Model, @Station, @Serial, @ObserverUid, @DeviceKey, @Now)
+            @Manufacturer, @Model, @Station, @Serial, @ObserverUid, @DeviceKey, @Now,
+            @PatientName, @PatientId, @IssuerOfPatientId, @PatientBirthDate, @PatientPseudonym)
         ON CONFLICT (study_instance_uid) DO UPDATE SET
             accession_number = COALESCE(studies.accession_number, excluded.accession_number),
             study_date = COALESCE(studies.study_date, excluded.study_date),
@@ -62,6 +65,11 @@ public sealed partial class DoseRecordRepository
             serial_number = COALESCE(studies.serial_number, excluded.serial_number),
             device_observer_uid = COALESCE(studies.device_observer_uid, excluded.device_observer_uid),
             device_key = CASE WHEN studies.device_key = '' THEN excluded.device_key ELSE studies.device_key END,
+            patient_name = COALESCE(studies.patient_name, excluded.patient_name),
+            patient_id = COALESCE(studies.patient_id, excluded.patient_id),
+            issuer_of_patient_id = COALESCE(studies.issuer_of_patient_id, excluded.issuer_of_patient_id),
+            patient_birth_date = COALESCE(studies.patient_birth_date, excluded.patient_birth_date),
+            patient_pseudonym = COALESCE(studies.patient_pseudonym, excluded.patient_pseudonym),
             updated_at = excluded.updated_at
         """;
 
@@ -89,7 +97,12 @@ public sealed partial class DoseRecordRepository
         """;
 
     /// <summary>Stores one extraction result. Safe to re-run (Hangfire retries): the same result twice leaves the same rows.</summary>
-    public async Task<DoseRecordSaveOutcome> SaveAsync(ExtractionResult result, long? deviceId = null, CancellationToken cancellationToken = default)
+    public Task<DoseRecordSaveOutcome> SaveAsync(ExtractionResult result, long? deviceId = null, CancellationToken cancellationToken = default) =>
+        SaveAsync(result, deviceId, PatientIdentity.Unknown, cancellationToken);
+
+    /// <summary>As above, with the patient's identity as the privacy mode allows it to be stored (pseudonym only, in
+    /// pseudonymous mode). The first object of a study to carry a value sets it, as for the other study attributes.</summary>
+    public async Task<DoseRecordSaveOutcome> SaveAsync(ExtractionResult result, long? deviceId, PatientIdentity patient, CancellationToken cancellationToken = default)
     {
         var now = _clock.GetUtcNow();
         await using var connection = await _open(cancellationToken);
@@ -99,7 +112,7 @@ public sealed partial class DoseRecordRepository
             "SELECT COUNT(*) FROM dose_source_objects WHERE sop_instance_uid = @Sop", new { Sop = result.Instance.SopInstanceUid }, tx, cancellationToken: cancellationToken)) > 0;
         // An object set aside as not a dose object is remembered (same instance again: one row) but creates no study.
         if (result.Study is { } study && result.Kind == ExtractionKind.DoseObject)
-            await connection.ExecuteAsync(new CommandDefinition(UpsertStudySql, StudyParameters(study, deviceId, now), tx, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(UpsertStudySql, StudyParameters(study, deviceId, patient, now), tx, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(UpsertSourceSql, SourceParameters(result, now), tx, cancellationToken: cancellationToken));
 
         int inserted = 0, merged = 0;
@@ -158,8 +171,13 @@ public sealed partial class DoseRecordRepository
 
     private static int? Flag(bool? b) => b is null ? null : b.Value ? 1 : 0;
 
-    private static object StudyParameters(Study s, long? deviceId, DateTimeOffset now) => new
+    private static object StudyParameters(Study s, long? deviceId, PatientIdentity patient, DateTimeOffset now) => new
     {
+        PatientName = patient.Name,
+        PatientId = patient.Id,
+        IssuerOfPatientId = patient.IssuerOfId,
+        PatientBirthDate = patient.BirthDate,
+        PatientPseudonym = patient.Pseudonym,
         Uid = s.StudyInstanceUid,
         Accession = s.AccessionNumber,
         Date = s.StudyDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

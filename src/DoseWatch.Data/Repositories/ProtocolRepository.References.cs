@@ -112,7 +112,27 @@ public sealed partial class ProtocolRepository
             WHERE device_key = @deviceKey AND study_instance_uid <> @excludedStudy {(modality is null ? "" : "AND modality = @modality")}
             ORDER BY study_date DESC, study_time DESC, study_instance_uid LIMIT @maximumStudies
             """;
-        var p = new { deviceKey, excludedStudy, modality, maximumStudies };
+        return await HistoryAsync(studies, new { deviceKey, excludedStudy, modality, maximumStudies }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The other studies of the same patient (same studies.patient_pseudonym, migrations/0006) dated from
+    /// <paramref name="from"/> to <paramref name="to"/> (inclusive), with their events as <see cref="DeviceHistoryAsync"/>
+    /// loads them. A study without a pseudonym has no patient history.
+    /// </summary>
+    public async Task<IReadOnlyList<HistoricalStudy>> PatientHistoryAsync(string studyInstanceUid, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        const string studies = """
+            SELECT s.study_instance_uid FROM studies s
+            WHERE s.patient_pseudonym = (SELECT p.patient_pseudonym FROM studies p WHERE p.study_instance_uid = @studyInstanceUid)
+              AND s.study_instance_uid <> @studyInstanceUid AND s.study_date >= @from AND s.study_date <= @to
+            """;
+        return await HistoryAsync(studies, new { studyInstanceUid, from = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+            cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<HistoricalStudy>> HistoryAsync(string studies, object p, CancellationToken cancellationToken)
+    {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var header = await RowsAsync(connection, $"SELECT study_instance_uid, study_date, study_description FROM studies WHERE study_instance_uid IN ({studies})", p, cancellationToken);
         var events = await RowsAsync(connection, $"SELECT * FROM irradiation_events WHERE study_instance_uid IN ({studies}) ORDER BY study_instance_uid, started_at, event_uid", p, cancellationToken);

@@ -82,18 +82,35 @@ public sealed class RuleRepository(IDbConnectionFactory connections, TimeProvide
         return rows.Select(r => new RuleChange(r.Id, r.RuleId, r.ChangedAt, r.ChangedBy, r.Change, r.BeforeJson, r.AfterJson)).ToList();
     }
 
-    /// <summary>Stores <paramref name="defaults"/> when the table is empty (first start); returns how many were added.</summary>
+    /// <summary>
+    /// Stores each default rule not stored before, keyed by its name (rules.seed_key): a first start stores them all, a
+    /// release with a new default adds just that one, and editing or renaming a stored default never brings it back.
+    /// Returns how many were added.
+    /// </summary>
     public async Task<int> SeedAsync(IReadOnlyList<Rule> defaults, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        // Several nodes may start together on one PostgreSQL database: only one of them may see the table empty.
+        // Several nodes may start together on one PostgreSQL database: they seed one after the other.
         if (connections.Provider == DatabaseProvider.PostgreSql)
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = SeedLockKey }, tx, cancellationToken: cancellationToken));
-        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM rules", transaction: tx, cancellationToken: cancellationToken)) > 0) return 0;
-        foreach (var rule in defaults) await InsertAsync(connection, tx, rule, "system", cancellationToken);
+        var added = 0;
+        foreach (var rule in defaults)
+        {
+            // The INSERT is the first statement, so on SQLite the transaction takes the write lock before it reads anything.
+            var now = _clock.GetUtcNow();
+            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
+                INSERT INTO rules (name, type, modality, device_key, standard_protocol, threshold, unit, parameters, enabled, created_at, updated_at, seed_key)
+                VALUES (@Name, @Type, @Modality, @DeviceKey, @StandardProtocol, @Threshold, @Unit, @Parameters, @Enabled, @now, @now, @Name)
+                ON CONFLICT (seed_key) DO NOTHING
+                RETURNING id
+                """, Bind(rule, now), tx, cancellationToken: cancellationToken));
+            if (id is not { } ruleId) continue;
+            await AuditAsync(connection, tx, ruleId, now, "system", "created", null, rule with { Id = ruleId }, cancellationToken);
+            added++;
+        }
         await tx.CommitAsync(cancellationToken);
-        return defaults.Count;
+        return added;
     }
 
     // Arbitrary, distinct from the migration runner's lock.

@@ -8,12 +8,18 @@ using MimeKit;
 
 namespace DoseWatch.Web.Alerts;
 
-/// <summary>Sends alerts to one target; throws when the target did not accept them (the caller retries).</summary>
+/// <summary>
+/// Sends one message (one alert, or an e-mail digest of several) to one target; throws when the target did not accept
+/// it (the caller retries). <paramref name="IdempotencyKey"/> is the same on every attempt of the same delivery.
+/// </summary>
+public sealed record AlertMessage(string Target, IReadOnlyList<AlertDto> Alerts, string IdempotencyKey);
+
 public interface IAlertChannel
 {
     string Name { get; }
 
-    Task SendAsync(string target, IReadOnlyList<AlertDto> alerts, CancellationToken cancellationToken);
+    /// <returns>The status of the accepting answer where the protocol has one (HTTP), else null.</returns>
+    Task<int?> SendAsync(AlertMessage message, CancellationToken cancellationToken);
 }
 
 /// <summary>E-mail over SMTP (MailKit): one message per target and batch, a digest when the batch has several alerts.</summary>
@@ -21,7 +27,7 @@ public sealed class EmailAlertChannel(IOptions<AlertsOptions> options) : IAlertC
 {
     public string Name => "email";
 
-    public async Task SendAsync(string target, IReadOnlyList<AlertDto> alerts, CancellationToken cancellationToken)
+    public async Task<int?> SendAsync(AlertMessage message, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (string.IsNullOrWhiteSpace(settings.Smtp.Host)) throw new InvalidOperationException("SMTP is not configured (DoseWatch:Alerts:Smtp:Host).");
@@ -29,8 +35,12 @@ public sealed class EmailAlertChannel(IOptions<AlertsOptions> options) : IAlertC
         await client.ConnectAsync(settings.Smtp.Host, settings.Smtp.Port, Enum.Parse<SecureSocketOptions>(settings.Smtp.Security, ignoreCase: true), cancellationToken);
         if (!string.IsNullOrEmpty(settings.Smtp.UserName))
             await client.AuthenticateAsync(settings.Smtp.UserName, settings.Smtp.Password ?? "", cancellationToken);
-        await client.SendAsync(Message(settings, target, alerts), cancellationToken);
+        var mail = Message(settings, message.Target, message.Alerts);
+        // The same Message-Id on a retry lets a mail system drop a copy whose first delivery did get through.
+        mail.MessageId = $"{message.IdempotencyKey}@dosewatch";
+        await client.SendAsync(mail, cancellationToken);
         await client.DisconnectAsync(quit: true, cancellationToken);
+        return null;
     }
 
     public static MimeMessage Message(AlertsOptions settings, string target, IReadOnlyList<AlertDto> alerts)
@@ -40,7 +50,7 @@ public sealed class EmailAlertChannel(IOptions<AlertsOptions> options) : IAlertC
         message.To.Add(MailboxAddress.Parse(target));
         message.Subject = alerts.Count == 1
             ? $"[DoseWatch] {alerts[0].Type}: {alerts[0].Rule.Name} (study {alerts[0].StudyInstanceUid})"
-            : $"[DoseWatch] {alerts.Count} new alerts";
+            : $"[DoseWatch] Digest: {alerts.Count} new alerts";
         var body = new StringBuilder();
         foreach (var a in alerts)
         {
@@ -58,21 +68,26 @@ public sealed class EmailAlertChannel(IOptions<AlertsOptions> options) : IAlertC
     }
 }
 
-/// <summary>Webhook: one JSON POST per alert (the <see cref="AlertDto"/> of the API); any non-2xx answer is a failure.</summary>
+/// <summary>
+/// Webhook: one JSON POST per alert (the <see cref="AlertDto"/> of the API) with an <c>Idempotency-Key</c> header that
+/// is the same on every retry of the delivery; any non-2xx answer is a failure.
+/// </summary>
 public sealed class WebhookAlertChannel(IHttpClientFactory clients) : IAlertChannel
 {
     public const string HttpClientName = "DoseWatch.Webhooks";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     public string Name => "webhook";
 
-    public async Task SendAsync(string target, IReadOnlyList<AlertDto> alerts, CancellationToken cancellationToken)
+    public async Task<int?> SendAsync(AlertMessage message, CancellationToken cancellationToken)
     {
+        if (message.Alerts.Count != 1) throw new ArgumentException("A webhook delivery carries exactly one alert.", nameof(message));
         var client = clients.CreateClient(HttpClientName);
-        foreach (var alert in alerts)
-        {
-            using var response = await client.PostAsJsonAsync(target, alert, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-                throw new HttpRequestException($"Webhook {target} answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
-        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, message.Target) { Content = JsonContent.Create(message.Alerts[0]) };
+        request.Headers.Add(IdempotencyKeyHeader, message.IdempotencyKey);
+        using var response = await client.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"Webhook {message.Target} answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
+        return (int)response.StatusCode;
     }
 }

@@ -13,9 +13,13 @@ public sealed record AlertDto(
     string? Assignee, string? Comment, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? AcknowledgedAt, DateTimeOffset? ResolvedAt,
     AlertEvidence? Evidence)
 {
+    public DateTimeOffset? AssignedAt { get; init; }
+    public string? AssignedBy { get; init; }
+
     public static AlertDto From(StoredAlert a) => new(a.Id, a.Type, a.Status, a.StudyInstanceUid, a.EventUid, new AlertRuleDto(a.RuleId, a.RuleName),
         a.Quantity, a.Value, a.Threshold, a.Unit, a.Message, a.StandardProtocol, a.DeviceKey, a.Modality, a.Assignee, a.Comment,
-        a.CreatedAt, a.UpdatedAt, a.AcknowledgedAt, a.ResolvedAt, JsonSerializer.Deserialize<AlertEvidence>(a.EvidenceJson));
+        a.CreatedAt, a.UpdatedAt, a.AcknowledgedAt, a.ResolvedAt, JsonSerializer.Deserialize<AlertEvidence>(a.EvidenceJson))
+    { AssignedAt = a.AssignedAt, AssignedBy = a.AssignedBy };
 }
 
 public sealed record AlertPageDto(IReadOnlyList<AlertDto> Items, long Total, int Page, int PageSize);
@@ -30,3 +34,6 @@ public sealed record AlertDetailDto(AlertDto Alert, IReadOnlyList<AlertLifecycle
 
 /// <summary>Body of acknowledge and resolve: who (until users exist, #7, the caller names itself) and why.</summary>
 public sealed record AlertActionRequest(string? Comment, string? User);
+
+/// <summary>Body of assign: the user name to assign to (null or empty unassigns).</summary>
+public sealed record AlertAssignRequest(string? Assignee, string? User = null);

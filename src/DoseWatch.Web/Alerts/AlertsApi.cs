@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using DoseWatch.Core.Analysis;
 using DoseWatch.Data.Repositories;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,19 +12,21 @@ public static class AlertsApi
 
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1/alerts").WithTags("Alerts");
+        var api = endpoints.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireAuthorization(Access.AccessPolicies.Alerts);
         api.MapGet("/", ListAsync).WithName("ListAlerts")
             .WithSummary("Alerts, newest first")
             .WithDescription("status: new, acknowledged or resolved; type: protocol-deviation, dose-outlier, notification-value, drl-exceeded, cumulative-dose or dose-check; from: ISO 8601 time, alerts raised at or after it.");
         api.MapGet("/{id:long}", GetAsync).WithName("GetAlert").WithSummary("One alert with its lifecycle history and deliveries");
         api.MapPost("/{id:long}/acknowledge", AcknowledgeAsync).WithName("AcknowledgeAlert");
         api.MapPost("/{id:long}/resolve", ResolveAsync).WithName("ResolveAlert").WithSummary("Resolve with a comment (required)");
+        api.MapPost("/{id:long}/assign", AssignAsync).WithName("AssignAlert")
+            .WithSummary("Assign to a user (assignee null or empty: unassign)");
         return endpoints;
     }
 
     public static async Task<Results<Ok<AlertPageDto>, ValidationProblem>> ListAsync(AlertRepository alerts,
         string? status = null, string? type = null, string? from = null, string? study = null, int page = 1, int pageSize = 50,
-        CancellationToken cancellationToken = default)
+        string? assignee = null, CancellationToken cancellationToken = default)
     {
         var errors = new Dictionary<string, string[]>();
         if (status is not null && !AlertStatuses.All.Contains(status)) errors["status"] = [$"Unknown status '{status}'. Use {string.Join(", ", AlertStatuses.All)}."];
@@ -39,7 +42,7 @@ public static class AlertsApi
         if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var result = await alerts.ListAsync(new AlertQuery(status, type?.ToLowerInvariant(), fromTime, study, page, pageSize), cancellationToken);
+        var result = await alerts.ListAsync(new AlertQuery(status, type?.ToLowerInvariant(), fromTime, study, page, pageSize, assignee), cancellationToken);
         return TypedResults.Ok(new AlertPageDto(result.Items.Select(AlertDto.From).ToList(), result.Total, result.Page, result.PageSize));
     }
 
@@ -50,25 +53,36 @@ public static class AlertsApi
             : TypedResults.NotFound();
 
     public static Task<Results<Ok<AlertDto>, NotFound, Conflict<ProblemDetails>, ValidationProblem>> AcknowledgeAsync(long id,
-        [FromBody] AlertActionRequest? request, AlertRepository alerts, AlertFeed feed, CancellationToken cancellationToken) =>
-        ChangeAsync(id, alerts, feed, (actor, ct) => alerts.AcknowledgeAsync(id, actor, request?.Comment, ct), request, requireComment: false, cancellationToken);
+        [FromBody] AlertActionRequest? request, AlertActions actions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ChangeAsync(id, actions, (actor, ct) => actions.AcknowledgeAsync(id, actor, request?.Comment, ct), Actor(user, request?.User), requireComment: false,
+            request?.Comment, cancellationToken);
 
     public static Task<Results<Ok<AlertDto>, NotFound, Conflict<ProblemDetails>, ValidationProblem>> ResolveAsync(long id,
-        [FromBody] AlertActionRequest? request, AlertRepository alerts, AlertFeed feed, CancellationToken cancellationToken) =>
-        ChangeAsync(id, alerts, feed, (actor, ct) => alerts.ResolveAsync(id, actor, request?.Comment, ct), request, requireComment: true, cancellationToken);
+        [FromBody] AlertActionRequest? request, AlertActions actions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ChangeAsync(id, actions, (actor, ct) => actions.ResolveAsync(id, actor, request?.Comment, ct), Actor(user, request?.User), requireComment: true,
+            request?.Comment, cancellationToken);
 
-    private static async Task<Results<Ok<AlertDto>, NotFound, Conflict<ProblemDetails>, ValidationProblem>> ChangeAsync(long id, AlertRepository alerts,
-        AlertFeed feed, Func<string, CancellationToken, Task<AlertTransition>> change, AlertActionRequest? request, bool requireComment, CancellationToken ct)
+    public static Task<Results<Ok<AlertDto>, NotFound, Conflict<ProblemDetails>, ValidationProblem>> AssignAsync(long id,
+        [FromBody] AlertAssignRequest? request, AlertActions actions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        ChangeAsync(id, actions, (actor, ct) => actions.AssignAsync(id, actor, request?.Assignee, ct), Actor(user, request?.User), requireComment: false,
+            null, cancellationToken);
+
+    /// <summary>The signed-in user; before sign-in exists (#7) the caller may name itself; else "api".</summary>
+    private static string Actor(ClaimsPrincipal user, string? named) =>
+        user.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name
+        : string.IsNullOrWhiteSpace(named) ? "api" : named.Trim();
+
+    private static async Task<Results<Ok<AlertDto>, NotFound, Conflict<ProblemDetails>, ValidationProblem>> ChangeAsync(long id, AlertActions actions,
+        Func<string, CancellationToken, Task<AlertTransition>> change, string actor, bool requireComment, string? comment, CancellationToken ct)
     {
-        if (requireComment && string.IsNullOrWhiteSpace(request?.Comment))
+        if (requireComment && string.IsNullOrWhiteSpace(comment))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["comment"] = ["A comment is required to resolve an alert."] });
-        var actor = string.IsNullOrWhiteSpace(request?.User) ? "api" : request.User.Trim();
         switch (await change(actor, ct))
         {
             case AlertTransition.NotFound:
                 return TypedResults.NotFound();
             case AlertTransition.NotAllowed:
-                var current = await alerts.GetAsync(id, ct);
+                var current = await actions.Alerts.GetAsync(id, ct);
                 return TypedResults.Conflict(new ProblemDetails
                 {
                     Title = "The alert cannot make that step",
@@ -76,8 +90,7 @@ public static class AlertsApi
                     Status = StatusCodes.Status409Conflict,
                 });
             default:
-                feed.Publish([id]);
-                return TypedResults.Ok(AlertDto.From((await alerts.GetAsync(id, ct))!));
+                return TypedResults.Ok(AlertDto.From((await actions.Alerts.GetAsync(id, ct))!));
         }
     }
 }

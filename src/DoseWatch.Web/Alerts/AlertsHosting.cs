@@ -21,12 +21,15 @@ public static class AlertsHosting
             .Validate(o => o.MaxDeliveryAttempts >= 1, "DoseWatch:Alerts:MaxDeliveryAttempts must be at least 1.")
             .Validate(o => o.RetryBackoff > TimeSpan.Zero, "DoseWatch:Alerts:RetryBackoff must be positive.")
             .Validate(o => o.HistoryStudies >= 1, "DoseWatch:Alerts:HistoryStudies must be at least 1.")
+            .Validate(o => o.Digest.MaxAlerts >= 1 && o.Digest.Window > TimeSpan.Zero, "DoseWatch:Alerts:Digest needs MaxAlerts >= 1 and a positive Window.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new RuleRepository(sp.GetRequiredService<IDbConnectionFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ProtocolRepository(sp.GetRequiredService<IDbConnectionFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AlertRepository(sp.GetRequiredService<IDbConnectionFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new RecentStudyRepository(sp.GetRequiredService<IDbConnectionFactory>()));
         services.AddSingleton<AlertFeed>();
+        services.AddSingleton<AlertActions>();
         services.AddSingleton<StudyAnalysisQueue>();
         services.AddTransient<AnalyzeStudyJob>();
         services.AddTransient<DeliverAlertsJob>();

@@ -1,3 +1,5 @@
+using DoseWatch.Core.Delivery;
+
 namespace DoseWatch.Web.Alerts;
 
 /// <summary>DoseWatch:Alerts settings: analysis history, delivery retries, SMTP and webhook.</summary>
@@ -23,6 +25,18 @@ public sealed class AlertsOptions
     public SmtpOptions Smtp { get; set; } = new();
 
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>E-mail flood control: more than MaxAlerts alerts in Window to one address become one digest.</summary>
+    public DigestOptions Digest { get; set; } = new();
+}
+
+public sealed class DigestOptions
+{
+    public int MaxAlerts { get; set; } = DigestSettings.Default.MaxAlerts;
+
+    public TimeSpan Window { get; set; } = DigestSettings.Default.Window;
+
+    public DigestSettings ToSettings() => new(MaxAlerts, Window);
 }
 
 public sealed class SmtpOptions

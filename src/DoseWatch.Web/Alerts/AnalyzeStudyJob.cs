@@ -43,20 +43,31 @@ public sealed class AnalyzeStudyJob(
         var settings = options.Value;
         var catalogue = await protocols.LoadCatalogueAsync(cancellationToken);
         var history = await protocols.DeviceHistoryAsync(study.Device.Key, study.Modality, studyInstanceUid, settings.HistoryStudies, cancellationToken);
+        // Read for every analysis: an edit in the rules page applies to the next study analysed.
+        var ruleSet = await rules.ListAsync(cancellationToken);
         var input = new StudyAnalysisInput(study, record.Events.Where(e => e.CountedInTotals).Select(e => e.Event).ToList(), catalogue)
         {
             References = await protocols.ListReferencesAsync(cancellationToken),
             DeviceHistory = history,
             NationalDrls = await protocols.NationalDrlTablesAsync([NationalDrlTable.UnitedKingdom2022], cancellationToken),
-            // Cumulative dose needs a patient identifier, which the dose records do not keep yet: no patient history.
+            PatientHistory = await PatientHistoryAsync(study, ruleSet, cancellationToken),
         };
-        var candidates = AlertEvaluator.Evaluate(await rules.ListAsync(cancellationToken), input,
+        var candidates = AlertEvaluator.Evaluate(ruleSet, input,
             (rule, e) => logger.LogError("Rule {RuleId} '{RuleName}' was skipped: {Problem}", rule.Id, rule.Name, e.Message));
         var created = await alerts.StoreAsync(study, candidates, cancellationToken);
         await RecordProtocolsAsync(input, settings, cancellationToken);
         logger.LogInformation("Study {StudyInstanceUid}: {Candidates} findings, {Created} new alerts", studyInstanceUid, candidates.Count, created.Count);
         feed.Publish(created);
         return created;
+    }
+
+    /// <summary>The patient's other studies within the longest window of the enabled cumulative-dose rules (none without a study date).</summary>
+    private async Task<IReadOnlyList<HistoricalStudy>> PatientHistoryAsync(Core.Domain.Study study, IReadOnlyList<Rule> ruleSet, CancellationToken ct)
+    {
+        var windows = ruleSet.Where(r => r.Enabled && r.Type == RuleType.CumulativeDose && r.Scope.Matches(study))
+            .Select(r => r.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays)).ToList();
+        if (study.StudyDate is not { } date || windows.Count == 0) return [];
+        return await protocols.PatientHistoryAsync(study.StudyInstanceUid, date.AddDays(1 - windows.Max()), date, ct);
     }
 
     private async Task RecordProtocolsAsync(StudyAnalysisInput input, AlertsOptions settings, CancellationToken ct)

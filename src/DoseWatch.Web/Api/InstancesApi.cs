@@ -27,7 +27,7 @@ public static class InstancesApi
 
     public static IEndpointRouteBuilder MapInstancesApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1/instances").WithTags("Instances");
+        var api = endpoints.MapGroup("/api/v1/instances").WithTags("Instances").RequireAuthorization(Access.AccessPolicies.Clinical);
         api.MapGet("/", ListAsync).WithName("ListInstances")
             .WithSummary("Received instances, newest first")
             .WithDescription("status: comma-separated statuses (received, extracting, extracted, not_dose, failed, quarantined) or 'inbox' (received and extracting); empty for all.");

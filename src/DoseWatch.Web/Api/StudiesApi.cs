@@ -1,45 +1,47 @@
+using System.Security.Claims;
 using DoseWatch.Core.Domain;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Data;
 using DoseWatch.Data.Repositories;
+using DoseWatch.Web.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DoseWatch.Web.Api;
 
 /// <summary>
 /// GET /api/v1/studies (filtered, paged) and GET /api/v1/studies/{studyInstanceUid} (study, device, totals, events).
+/// The patient is shown as <see cref="PatientIdentityDisclosure"/> decides for the caller (identity or pseudonym; audited).
 /// Registered with one line, <c>app.MapStudiesApi();</c>; the repository is stateless and built per request.
 /// </summary>
 public static class StudiesApi
 {
     public static IEndpointRouteBuilder MapStudiesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/studies").WithTags("Studies");
+        var group = app.MapGroup("/api/v1/studies").WithTags("Studies").RequireAuthorization(Access.AccessPolicies.Dashboards);
         group.MapGet("/", ListStudies).WithName("ListStudies").WithSummary("Studies with dose totals, filtered and paged (newest first).");
         group.MapGet("/{studyInstanceUid}", GetStudy).WithName("GetStudy").WithSummary("One study with device, totals and irradiation events.");
         return app;
     }
 
     public static async Task<Results<Ok<StudyListResponse>, ValidationProblem>> ListStudies(
-        IDbConnectionFactory connections,
-        string? modality, DateOnly? from, DateOnly? to, string? device, string? protocol, int? page, int? pageSize,
-        CancellationToken cancellationToken)
+        IDbConnectionFactory connections, PatientIdentityDisclosure patients, ClaimsPrincipal user,
+        [AsParameters] StudyFilter filter, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (page is < 1) errors["page"] = ["page starts at 1"];
-        if (pageSize is < 1 or > DoseRecordRepository.MaximumPageSize) errors["pageSize"] = [$"pageSize must be between 1 and {DoseRecordRepository.MaximumPageSize}"];
-        if (from is { } f && to is { } t && f > t) errors["from"] = ["from is after to"];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-
-        var result = await new DoseRecordRepository(connections).ListStudiesAsync(
-            new StudyQuery(modality, from, to, device, protocol, page ?? 1, pageSize ?? 50), cancellationToken);
-        return TypedResults.Ok(new StudyListResponse(result.Items.Select(s => ToResponse(s.Study, s.DeviceId, s.Totals)).ToList(), result.Page, result.PageSize, result.Total));
+        var (query, errors) = filter.Validate();
+        if (query is null) return TypedResults.ValidationProblem(errors);
+        var result = await new DoseRecordRepository(connections).ListStudiesAsync(query, cancellationToken);
+        var identities = await patients.ForStudiesAsync(user, result.Items.Select(s => s.Study.StudyInstanceUid).ToList(), "GET /api/v1/studies", cancellationToken);
+        return TypedResults.Ok(new StudyListResponse(
+            result.Items.Select(s => ToResponse(s.Study, s.DeviceId, s.Totals) with { Patient = Patient(identities, s.Study.StudyInstanceUid) }).ToList(),
+            result.Page, result.PageSize, result.Total));
     }
 
     public static async Task<Results<Ok<StudyDetailResponse>, NotFound>> GetStudy(
-        IDbConnectionFactory connections, string studyInstanceUid, CancellationToken cancellationToken)
+        IDbConnectionFactory connections, PatientIdentityDisclosure patients, ClaimsPrincipal user, string studyInstanceUid, CancellationToken cancellationToken)
     {
         var record = await new DoseRecordRepository(connections).GetStudyAsync(studyInstanceUid, cancellationToken);
         if (record is null) return TypedResults.NotFound();
+        var identities = await patients.ForStudiesAsync(user, [studyInstanceUid], $"GET /api/v1/studies/{studyInstanceUid}", cancellationToken);
         var study = ToResponse(record.Study, record.DeviceId, record.Totals);
         return TypedResults.Ok(new StudyDetailResponse
         {
@@ -49,6 +51,7 @@ public static class StudiesApi
             Modality = study.Modality,
             StudyDescription = study.StudyDescription,
             Device = study.Device,
+            Patient = Patient(identities, studyInstanceUid),
             PatientAge = study.PatientAge,
             PatientSex = study.PatientSex,
             PatientWeightKg = study.PatientWeightKg,
@@ -58,7 +61,10 @@ public static class StudiesApi
         });
     }
 
-    private static StudyResponse ToResponse(Study s, long? deviceId, StudyTotals t) => new()
+    private static PatientResponse? Patient(IReadOnlyDictionary<string, PatientIdentity> identities, string studyInstanceUid) =>
+        identities.TryGetValue(studyInstanceUid, out var p) ? new PatientResponse(p.Pseudonym, p.Name, p.Id, p.IssuerOfId, p.BirthDate) : null;
+
+    internal static StudyResponse ToResponse(Study s, long? deviceId, StudyTotals t) => new()
     {
         StudyInstanceUid = s.StudyInstanceUid,
         AccessionNumber = s.AccessionNumber,
@@ -73,7 +79,7 @@ public static class StudiesApi
         Totals = new TotalsResponse(t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy),
     };
 
-    private static EventResponse ToResponse(StoredEvent stored)
+    internal static EventResponse ToResponse(StoredEvent stored)
     {
         var e = stored.Event;
         var ssde = e.Estimates.FirstOrDefault(x => x.Quantity == "SSDE");

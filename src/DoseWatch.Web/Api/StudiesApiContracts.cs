@@ -89,12 +89,21 @@ public record StudyResponse
     [JsonPropertyName("modality")] public string? Modality { get; init; }
     [JsonPropertyName("studyDescription")] public string? StudyDescription { get; init; }
     [JsonPropertyName("device")] public required DeviceResponse Device { get; init; }
+    [JsonPropertyName("patient")] public PatientResponse? Patient { get; init; }
     [JsonPropertyName("patientAge")] public string? PatientAge { get; init; }
     [JsonPropertyName("patientSex")] public string? PatientSex { get; init; }
     [JsonPropertyName("patientWeightKg")] public double? PatientWeightKg { get; init; }
     [JsonPropertyName("patientHeightM")] public double? PatientHeightM { get; init; }
     [JsonPropertyName("totals")] public required TotalsResponse Totals { get; init; }
 }
+
+/// <summary>The pseudonym always; name, ID, issuer and birth date only for roles that see patient identity (absent otherwise).</summary>
+public sealed record PatientResponse(
+    [property: JsonPropertyName("pseudonym")] string? Pseudonym,
+    [property: JsonPropertyName("name"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name,
+    [property: JsonPropertyName("id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id,
+    [property: JsonPropertyName("issuerOfId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? IssuerOfId,
+    [property: JsonPropertyName("birthDate"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BirthDate);
 
 public sealed record StudyDetailResponse : StudyResponse
 {

@@ -1,4 +1,6 @@
+using DoseWatch.Core.Abstractions;
 using DoseWatch.Data;
+using DoseWatch.Data.Audit;
 using DoseWatch.Data.Migrations;
 using DoseWatch.Data.Repositories;
 using Microsoft.Extensions.Options;
@@ -27,6 +29,10 @@ public static class DataHosting
         services.AddSingleton<DeviceRepository>();
         services.AddSingleton<OverviewRepository>();
         services.AddSingleton<DashboardRepository>();
+        services.AddSingleton<ModalityDashboardRepository>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<AuditLog>());
+        services.AddDoseWatchPrivacy();
         // Registered before the job server and the Store SCP, so both start on a migrated schema.
         services.AddHostedService<MigrateOnStartup>();
         return builder;

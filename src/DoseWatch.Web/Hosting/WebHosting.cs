@@ -1,3 +1,4 @@
+using DoseWatch.Web.Access;
 using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Api;
 using DoseWatch.Web.Components;
@@ -35,20 +36,25 @@ public static class WebHosting
         // Browsers get the Not found page; API clients keep their own status codes and problem details.
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseDoseWatchAccess();
         app.UseAntiforgery();
         return app;
     }
 
     public static WebApplication MapDoseWatchEndpoints(this WebApplication app)
     {
-        app.MapStaticAssets();
-        app.MapDoseWatchHealth("/health");
-        app.MapOpenApi();
+        // Static files hold no data (scripts, styles, the sign-in page's assets): public.
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapDoseWatchHealth("/health").AllowAnonymous();
+        app.MapOpenApi().RequireAuthorization();
+        app.MapAccountEndpoints();
         app.MapInstancesApi();
         app.MapStudiesApi();
+        app.MapStudiesExportApi();
         app.MapAlertsApi();
-        // Local requests only (Hangfire's default filter) until users and roles exist.
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/" });
+        // Administrators only, twice: the endpoint policy (sign-in redirect) and Hangfire's own filter.
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/", Authorization = [new HangfireDashboardAccess()] })
+            .RequireAuthorization(AccessPolicies.Administration);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

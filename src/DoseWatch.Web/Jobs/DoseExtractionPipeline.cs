@@ -1,6 +1,7 @@
 using DoseWatch.Core.Abstractions;
 using DoseWatch.Core.Domain;
 using DoseWatch.Core.Extraction;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Data;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Dicom;
@@ -10,10 +11,11 @@ namespace DoseWatch.Web.Jobs;
 
 /// <summary>
 /// The extraction step behind <see cref="ExtractInstanceJob"/>: read the received file's header, run the extractor chosen by
-/// SOP class and template, record the device and store the dose records. Every step is idempotent, so a rerun after a crash
+/// SOP class and template, record the device and store the dose records with the patient's identity (or only its pseudonym, per
+/// <see cref="PrivacyMode"/>). Every step is idempotent, so a rerun after a crash
 /// or a retry leaves the same rows. The study's analysis (deviations, outliers, alerts) is queued once its records are saved.
 /// </summary>
-public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, TimeProvider clock) : IDoseExtraction
+public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, PatientIdentification patients, TimeProvider clock) : IDoseExtraction
 {
     // Headers and SR content are all a dose monitor needs: pixel data are skipped, never loaded.
     private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
@@ -38,7 +40,9 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
             return ExtractionOutcome.Rejected("The object has no Study Instance UID: its dose values cannot be attributed to a study");
 
         var deviceId = await RecordDeviceAsync(instance.CallingAeTitle, result.Study.Device, cancellationToken);
-        var saved = await new DoseRecordRepository(connections, clock).SaveAsync(result, deviceId, cancellationToken);
+        // Identity as the privacy mode allows it to be stored: in pseudonymous mode only the pseudonym reaches the database.
+        var patient = patients.Read(file.DataSet);
+        var saved = await new DoseRecordRepository(connections, clock).SaveAsync(result, deviceId, patient, cancellationToken);
         // Deviations and outliers are evaluated right after the records exist (the analysis job is idempotent per study).
         analysis.Enqueue(result.Study.StudyInstanceUid);
         var warnings = result.Warnings.Count == 0 ? "" : $"; {result.Warnings.Count} warning(s): " + string.Join("; ", result.Warnings.Take(3).Select(w => $"{w.Where}: {w.Message}"));

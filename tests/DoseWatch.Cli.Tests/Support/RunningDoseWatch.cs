@@ -20,7 +20,13 @@ public sealed class RunningDoseWatch : IAsyncLifetime
     public string AeTitle { get; } = $"DW{Random.Shared.Next(100000, 999999)}";
     public int DicomPort { get; } = FreeTcpPort();
     public int HttpPort { get; } = FreeTcpPort();
+    /// <summary>Authenticated as an administrator with <see cref="ApiKey"/>.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>An administrator key, provisioned through the app's configuration as an unattended install would.</summary>
+    public string ApiKey { get; } = $"dwk_clitests_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))}";
+
+    public string DataDirectory => _data.FullName;
 
     public async Task InitializeAsync()
     {
@@ -30,6 +36,8 @@ public sealed class RunningDoseWatch : IAsyncLifetime
         {
             $"--urls=http://127.0.0.1:{HttpPort}", $"--DoseWatch:DataDirectory={_data.FullName}", "--Dicom:BindAddress=127.0.0.1",
             $"--Dicom:Port={DicomPort}", $"--Dicom:AeTitle={AeTitle}", "--DoseWatch:Jobs:QueuePollInterval=00:00:00.200",
+            "--DoseWatch:Auth:ProvisionedApiKeys:0:Name=cli-tests", $"--DoseWatch:Auth:ProvisionedApiKeys:0:Key={ApiKey}",
+            "--DoseWatch:Auth:ProvisionedApiKeys:0:Role=Administrator",
         }) info.ArgumentList.Add(setting);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         _process = Process.Start(info)!;
@@ -38,6 +46,7 @@ public sealed class RunningDoseWatch : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        Client.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {

@@ -14,12 +14,6 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
 
     public async Task DisposeAsync() => await databases.DisposeAsync();
 
-    private sealed class StepClock(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private readonly StepClock _clock = new(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
 
     private async Task<IDbConnectionFactory> NewDatabaseAsync()

@@ -115,7 +115,7 @@ public sealed class AlertDeliveryFacts : IAsyncLifetime
 
         await Job().Run(CancellationToken.None);
         var mail = await _smtp.WaitForMessageAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal("[DoseWatch] 3 new alerts", mail.Subject);
+        Assert.Equal("[DoseWatch] Digest: 3 new alerts", mail.Subject);
         foreach (var id in ids) Assert.Contains((await _alerts.GetAsync(id))!.StudyInstanceUid, mail.TextBody);
         Assert.All(await _alerts.ListDeliveriesAsync(), d => Assert.Equal(DeliveryStatuses.Sent, d.Status));
         await Task.Delay(200);

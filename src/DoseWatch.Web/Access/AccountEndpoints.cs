@@ -1,0 +1,67 @@
+using DoseWatch.Core.Abstractions;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace DoseWatch.Web.Access;
+
+/// <summary>The sign-in form's target, sign-out and the single-sign-on start. Form posts carry Blazor's anti-forgery token.</summary>
+public static class AccountEndpoints
+{
+    public const string SignInPage = "/signin";
+    public const string AccessDeniedPage = "/access-denied";
+
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var account = endpoints.MapGroup("/account").ExcludeFromDescription();
+        account.MapPost("/signin", SignInAsync).AllowAnonymous();
+        account.MapPost("/signout", SignOutAsync).AllowAnonymous();
+        account.MapGet("/sso", SingleSignOn).AllowAnonymous();
+        return endpoints;
+    }
+
+    public sealed class SignInForm
+    {
+        public string? UserName { get; set; }
+        public string? Password { get; set; }
+        public string? Code { get; set; }
+        public string? ReturnUrl { get; set; }
+    }
+
+    private static async Task<IResult> SignInAsync([FromForm] SignInForm form, HttpContext context, LocalSignIn signIn, TimeProvider clock)
+    {
+        var returnUrl = LocalOnly(form.ReturnUrl);
+        var attempt = await signIn.AttemptAsync(form.UserName ?? "", form.Password ?? "", form.Code, context.RequestAborted);
+        if (attempt.Outcome != SignInOutcome.Succeeded)
+        {
+            var error = attempt.Outcome switch
+            {
+                SignInOutcome.LockedOut => "locked",
+                SignInOutcome.CodeRequired => "code",
+                _ => "failed",
+            };
+            return Results.LocalRedirect($"{SignInPage}?error={error}&user={Uri.EscapeDataString(form.UserName ?? "")}&ReturnUrl={Uri.EscapeDataString(returnUrl)}");
+        }
+        await context.SignInAsync(SignedInUser.CookieScheme, SignedInUser.Local(attempt.Account!, clock.GetUtcNow()));
+        return Results.LocalRedirect(returnUrl);
+    }
+
+    private static async Task<IResult> SignOutAsync([FromForm] string? returnUrl, HttpContext context, IAuditTrail audit)
+    {
+        if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(SignedInUser.MethodClaim)?.Value != "apikey")
+        {
+            await audit.AppendAsync(new AuditEvent(SignedInUser.Actor(context.User), "auth.sign-out"), context.RequestAborted);
+            await context.SignOutAsync(SignedInUser.CookieScheme);
+        }
+        return Results.LocalRedirect($"{SignInPage}?signedOut=1");
+    }
+
+    private static IResult SingleSignOn(string? returnUrl, IOptions<AuthOptions> options) =>
+        options.Value.OpenIdConnect.Enabled
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOnly(returnUrl) }, [AccessHosting.OpenIdConnectScheme])
+            : Results.NotFound();
+
+    /// <summary>Only paths of this site: an open redirect after sign-in would hand a phishing page a trusted link.</summary>
+    public static string LocalOnly(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : "/";
+}

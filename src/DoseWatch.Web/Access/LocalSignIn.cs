@@ -1,0 +1,71 @@
+using DoseWatch.Core.Abstractions;
+using DoseWatch.Core.Access;
+using DoseWatch.Data.Accounts;
+using Microsoft.Extensions.Options;
+
+namespace DoseWatch.Web.Access;
+
+public enum SignInOutcome { Succeeded, Failed, LockedOut, CodeRequired }
+
+public sealed record SignInAttempt(SignInOutcome Outcome, UserAccount? Account = null);
+
+/// <summary>
+/// Checks a local sign-in: password (Identity's hasher), then the TOTP code when the account has one. Wrong passwords and
+/// wrong codes count towards the lockout; a locked account is refused without looking at the password. Every outcome is
+/// audited. Unknown users cost a hash verification too, so the response time does not tell which names exist.
+/// </summary>
+public sealed class LocalSignIn(UserRepository users, IAuditTrail audit, IOptions<AuthOptions> options, TimeProvider clock)
+{
+    // A hash of a random password: verifying against it costs what a real verification costs.
+    private static readonly Lazy<string> DecoyHash = new(() => LocalPasswords.Hash("decoy", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
+
+    public async Task<SignInAttempt> AttemptAsync(string userName, string password, string? code, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var account = string.IsNullOrWhiteSpace(userName) ? null : await users.FindAsync(userName, cancellationToken);
+        if (account is not { HasPassword: true, Disabled: false })
+        {
+            LocalPasswords.Verify("decoy", DecoyHash.Value, password, out _);
+            await AuditAsync(userName, "auth.sign-in-failed", account is null ? "unknown user" : account.Disabled ? "account disabled" : "no local password", cancellationToken);
+            return new SignInAttempt(SignInOutcome.Failed);
+        }
+        if (account.IsLockedAt(now))
+        {
+            await AuditAsync(account.UserName, "auth.sign-in-refused", $"locked until {account.LockedUntil:O}", cancellationToken);
+            return new SignInAttempt(SignInOutcome.LockedOut, account);
+        }
+        if (!LocalPasswords.Verify(account.UserName, account.PasswordHash!, password, out var rehash))
+            return await FailAsync(account, "wrong password", now, cancellationToken);
+        if (rehash is not null) await users.SetPasswordHashAsync(account.Id, rehash, cancellationToken);
+
+        if (account.HasSecondFactor)
+        {
+            if (string.IsNullOrWhiteSpace(code)) return new SignInAttempt(SignInOutcome.CodeRequired, account);
+            var step = Totp.MatchingStep(account.TotpSecret!, code, now);
+            if (step is null) return await FailAsync(account, "wrong one-time code", now, cancellationToken);
+            if (!await users.ClaimTotpStepAsync(account.Id, step.Value, cancellationToken))
+                return await FailAsync(account, "one-time code already used", now, cancellationToken);
+        }
+
+        await users.RecordSuccessAsync(account.Id, now, cancellationToken);
+        await AuditAsync(account.UserName, "auth.sign-in", account.HasSecondFactor ? "password and one-time code" : "password", cancellationToken);
+        return new SignInAttempt(SignInOutcome.Succeeded, account);
+    }
+
+    private async Task<SignInAttempt> FailAsync(UserAccount account, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lockout = options.Value.Lockout;
+        var lockedNow = await users.RecordFailureAsync(account.Id, lockout.MaxFailedAttempts, now + lockout.Duration, cancellationToken);
+        await AuditAsync(account.UserName, "auth.sign-in-failed", reason, cancellationToken);
+        if (!lockedNow) return new SignInAttempt(SignInOutcome.Failed, account);
+        await AuditAsync(account.UserName, "auth.lockout", $"{lockout.MaxFailedAttempts} failed sign-ins; locked for {lockout.Duration}", cancellationToken);
+        return new SignInAttempt(SignInOutcome.LockedOut, account);
+    }
+
+    // The actor of a failed sign-in is the name as typed (it may not exist); it is also the target.
+    private Task AuditAsync(string userName, string action, string detail, CancellationToken cancellationToken)
+    {
+        var name = string.IsNullOrWhiteSpace(userName) ? "anonymous" : userName.Trim();
+        return audit.AppendAsync(new AuditEvent(name, action, name, detail), cancellationToken);
+    }
+}
