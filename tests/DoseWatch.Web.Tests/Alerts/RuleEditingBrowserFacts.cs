@@ -35,6 +35,19 @@ public sealed class RuleEditingBrowserFacts(AlertsAppFixture fixture)
         await fixture.SaveStudyAsync(Scanner, first, "Rules chest", ctdiVol, 120);
         Assert.DoesNotContain(await ListAsync(first), a => a.RuleId == aapm.Id);
 
+        try
+        {
+            await EditThresholdAsync(aapm, ctdiVol, edited);
+        }
+        finally
+        {
+            await rules.UpdateAsync(aapm, "test"); // the other tests of the collection see the default rules
+        }
+    }
+
+    private async Task EditThresholdAsync(Rule aapm, double ctdiVol, double edited)
+    {
+        var rules = fixture.Service<RuleRepository>();
         var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/rules", Roles.Physicist);
         using var _ = playwright;
         await using var __ = browser;
