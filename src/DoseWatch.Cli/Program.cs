@@ -13,6 +13,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "demo" => await DemoCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "bench-extract-sql" => await ExtractToSqlBenchCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "audit" => await AuditCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "bench-dashboards" => await DashboardBenchCommand.RunAsync(args[1..], Console.Out),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
 };
@@ -32,6 +33,7 @@ static int Usage(string? error = null)
           {DemoCommand.Usage}
           {ExtractToSqlBenchCommand.Usage}
           {AuditCommand.Usage}
+          {DashboardBenchCommand.Usage}
         """);
     return error is null ? 0 : 2;
 }

@@ -11,6 +11,32 @@ public interface ITestDatabases : IAsyncDisposable
     Task<IDbConnectionFactory> NewDatabaseAsync();
 }
 
+/// <summary>
+/// Repository facts either name both engines (an abstract class with a <c>Sqlite…</c> and a <c>PostgreSql…</c>
+/// subclass, run in every pass) or take <see cref="Selected"/>, which follows <see cref="TestDatabaseEngine"/>: SQLite in
+/// the first pass of scripts/test.sh, PostgreSQL in the second.
+/// </summary>
+public static class TestDatabases
+{
+    public static ITestDatabases Selected() => TestDatabaseEngine.IsPostgres ? new SelectedPostgreSqlTestDatabases() : new SqliteTestDatabases();
+
+    /// <summary>PostgreSQL on the process-wide shared server, for facts that are not given a class fixture.</summary>
+    private sealed class SelectedPostgreSqlTestDatabases : ITestDatabases
+    {
+        private PostgreSqlTestDatabases? _inner;
+
+        public DatabaseProvider Provider => DatabaseProvider.PostgreSql;
+
+        public async Task<IDbConnectionFactory> NewDatabaseAsync()
+        {
+            _inner ??= new PostgreSqlTestDatabases(await PostgresServerFixture.SharedServerAsync());
+            return await _inner.NewDatabaseAsync();
+        }
+
+        public ValueTask DisposeAsync() => _inner?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+}
+
 public sealed class SqliteTestDatabases : ITestDatabases
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("dosewatch-sqlite-");

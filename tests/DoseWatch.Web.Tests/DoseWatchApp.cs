@@ -14,7 +14,9 @@ namespace DoseWatch.Web.Tests;
 /// <summary>
 /// The real app on a loopback Kestrel port, with its own temporary data directory (SQLite database, Hangfire store).
 /// Content root is the repository root, as for <c>dotnet run --project src/DoseWatch.Web</c>, so the root
-/// appsettings.json is read; <paramref name="settings"/> override it like environment variables would.
+/// appsettings.json is read; <paramref name="settings"/> override it like environment variables would. The database is
+/// SQLite in the data directory unless <see cref="TestDatabaseEngine"/> selects PostgreSQL (then each app gets a fresh
+/// database on the shared test server) or the settings name a provider themselves.
 /// </summary>
 public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
@@ -27,7 +29,7 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
 
     public static async Task<DoseWatchApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var app = new DoseWatchApp(settings, services);
+        var app = new DoseWatchApp(await WithSelectedDatabaseAsync(settings), services);
         try
         {
             app.UseKestrel(0);
@@ -43,6 +45,14 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
             await app.DisposeAsync();
             throw;
         }
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string?>?> WithSelectedDatabaseAsync(IReadOnlyDictionary<string, string?>? settings)
+    {
+        if (!TestDatabaseEngine.IsPostgres || settings?.ContainsKey("DoseWatch:Database:Provider") == true) return settings;
+        var selected = await SelectedDatabase.SettingsAsync();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) selected[key] = value;
+        return selected;
     }
 
     /// <summary>A free loopback TCP port (for settings that must name a real port, such as <c>Dicom:Port</c>).</summary>
@@ -101,6 +111,8 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        // Hangfire's PostgreSQL storage keeps its own pool per connection string; idle connections of a finished app go now.
+        if (TestDatabaseEngine.IsPostgres) Npgsql.NpgsqlConnection.ClearAllPools();
         try { _dataDirectory.Delete(recursive: true); } catch (IOException) { }
     }
 }

@@ -51,8 +51,8 @@ public sealed class HostingFacts(SharedApp shared)
         var database = body.GetProperty("database");
         Assert.True(database.GetProperty("reachable").GetBoolean());
         Assert.Equal(LatestMigrationOnDisk(), database.GetProperty("migratedVersion").GetInt32());
-        Assert.Equal("Sqlite", database.GetProperty("provider").GetString());
-        Assert.Contains(shared.App.DataDirectory, database.GetProperty("location").GetString());
+        Assert.Equal(TestDatabaseEngine.ProviderSetting, database.GetProperty("provider").GetString());
+        if (!TestDatabaseEngine.IsPostgres) Assert.Contains(shared.App.DataDirectory, database.GetProperty("location").GetString());
         Assert.True(body.GetProperty("jobServer").GetProperty("aliveServers").GetInt32() >= 1);
     }
 
@@ -62,8 +62,9 @@ public sealed class HostingFacts(SharedApp shared)
         using var client = shared.App.CreateHttpClient();
         await client.GetStringAsync("/"); // a page with a form needs the antiforgery key
 
-        Assert.True(File.Exists(Path.Combine(shared.App.DataDirectory, "dosewatch.db")));
-        Assert.True(File.Exists(Path.Combine(shared.App.DataDirectory, "hangfire.db")));
+        // On PostgreSQL (DOSEWATCH_TEST_DATABASE=postgres) both stores are in the server, and no file is made for them.
+        Assert.Equal(!TestDatabaseEngine.IsPostgres, File.Exists(Path.Combine(shared.App.DataDirectory, "dosewatch.db")));
+        Assert.Equal(!TestDatabaseEngine.IsPostgres, File.Exists(Path.Combine(shared.App.DataDirectory, "hangfire.db")));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(shared.App.DataDirectory, "keys"), "key-*.xml"));
     }
 

@@ -27,8 +27,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public string Host => "127.0.0.1";
 
+    // Idle connections close within seconds: every test database has its own pool, and finished apps leave theirs behind.
     public string ConnectionString(string database = "postgres") =>
-        $"Host={Host};Port={Port};Username=postgres;Database={database};Pooling=true;Include Error Detail=true";
+        $"Host={Host};Port={Port};Username=postgres;Database={database};Pooling=true;Include Error Detail=true;Connection Idle Lifetime=5;Connection Pruning Interval=1";
 
     public static string? FindBinDirectory() =>
         Directory.Exists("/usr/lib/postgresql")
@@ -53,7 +54,7 @@ public sealed class PostgresServer : IAsyncDisposable
             var data = Path.Combine(root, "data");
             await server.RunPgAsync("initdb", ["-D", data, "-A", "trust", "-E", "UTF8", "--no-sync", "-U", "postgres"]);
             await server.RunPgAsync("pg_ctl", ["-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "30",
-                "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
                 "start"]);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
             return server;
@@ -144,6 +145,9 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     private PostgresServer? _server;
 
     public PostgresServer Server => _server ?? throw new InvalidOperationException("PostgreSQL fixture not started");
+
+    /// <summary>The process-wide server, for fixtures that are not xunit class fixtures (see <see cref="TestDatabaseEngine"/>).</summary>
+    public static Task<PostgresServer> SharedServerAsync() => Shared.Value;
 
     public async Task InitializeAsync() => _server = await Shared.Value;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using DoseWatch.Cli.Demo;
+using DoseWatch.Data;
 using DoseWatch.Dicom;
 using DoseWatch.Dicom.Network.Dimse;
 
@@ -13,7 +14,8 @@ namespace DoseWatch.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    public const string Usage = "demo --studies N [--seed S] [--end YYYY-MM-DD] [--out DIR [--send]] " + StoreTarget.Usage;
+    public const string Usage = "demo --studies N [--seed S] [--end YYYY-MM-DD] [--out DIR [--send]] " + StoreTarget.Usage +
+        "\n       demo --studies N --into sqlite:PATH|postgresql:CONNECTION_STRING [--events TARGET]   bulk mode for benchmarks (see DemoBulkLoad)";
     private const int BatchSize = 200;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -35,6 +37,7 @@ internal static class DemoCommand
             error.WriteLine($"demo: {e.Message}\nusage: dosewatch {Usage}");
             return 2;
         }
+        if (a.Has("--into")) return await BulkAsync(a, count, seed, end, output, error);
         var outDir = a.Has("--out") ? a.Get("--out", "") : null;
         var send = outDir is null || a.Has("--send");
         var studies = new DemoHistory(seed, end).Generate(count);
@@ -68,6 +71,32 @@ internal static class DemoCommand
         output.WriteLine($"demo: {studies.Count} studies ({mix}), {events} irradiation events, " +
             (send ? $"sent to {target.CalledAe} at {target.Host}:{target.Port}: {total}" : $"written to {directory}"));
         return total.Failed == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> BulkAsync(NetworkArguments a, int count, int seed, DateTime end, TextWriter output, TextWriter error)
+    {
+        IDbConnectionFactory database;
+        long target;
+        try
+        {
+            database = DemoBulkLoad.Open(a.Get("--into", ""));
+            target = long.Parse(a.Get("--events", "0"), CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            error.WriteLine($"demo: {e.Message}\nusage: dosewatch {Usage}");
+            return 2;
+        }
+        try
+        {
+            var (studies, events) = await DemoBulkLoad.LoadAsync(database, new DemoHistory(seed, end).Generate(count), target, output);
+            output.WriteLine($"demo: {studies} studies, {events} irradiation events in {database.Description}");
+            return 0;
+        }
+        finally
+        {
+            if (database is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        }
     }
 
     private static string Write(DemoStudy study, string directory)

@@ -7,7 +7,14 @@ public sealed record ModalityActivity(string Modality, long Studies7Days, long E
 /// CT dose values of one protocol: <see cref="EventCount"/> events in the window, of which the most recent (at most the
 /// limit asked for) are in the value lists. An event reports CTDIvol, DLP or both, so the two lists may differ in length.
 /// </summary>
-public sealed record CtProtocolDoses(string Protocol, long EventCount, IReadOnlyList<double> CtdiVolMGy, IReadOnlyList<double> DlpMGyCm);
+public sealed record CtProtocolDoses(string Protocol, long EventCount, IReadOnlyList<double> CtdiVolMGy, IReadOnlyList<double> DlpMGyCm)
+{
+    /// <summary>The study of each value in <see cref="CtdiVolMGy"/> (same order): a click on a point opens its study.</summary>
+    public IReadOnlyList<string> CtdiVolStudyUids { get; init; } = [];
+
+    /// <summary>The study of each value in <see cref="DlpMGyCm"/> (same order).</summary>
+    public IReadOnlyList<string> DlpStudyUids { get; init; } = [];
+}
 
 /// <summary>The quantity a modality's per-study dose trend is drawn in (the sum over the study's events).</summary>
 public sealed record StudyDoseQuantity(string Modality, string Column, string Label, string Unit);

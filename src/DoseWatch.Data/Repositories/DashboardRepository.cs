@@ -75,17 +75,24 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         for (var i = 0; i < counts.Count; i++) p.Add("p" + i.ToString(CultureInfo.InvariantCulture), counts[i].Protocol);
         var inList = "(" + string.Join(", ", counts.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))) + ")";
         var values = await connection.QueryAsync<ProtocolValueRow>(new CommandDefinition($"""
-            SELECT Protocol, CtdiVolMGy, DlpMGyCm FROM (
-                SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm,
+            SELECT Protocol, StudyInstanceUid, CtdiVolMGy, DlpMGyCm FROM (
+                SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.study_instance_uid AS StudyInstanceUid, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm,
                     ROW_NUMBER() OVER (PARTITION BY COALESCE(e.protocol, @NoProtocol)
                         ORDER BY s.study_date DESC, e.started_at DESC, e.study_instance_uid, e.event_uid) AS Recent
                 {ctEvents} AND COALESCE(e.protocol, @NoProtocol) IN {inList}
             ) ranked WHERE Recent <= @Values
             """, p, cancellationToken: cancellationToken));
         var byProtocol = values.ToLookup(v => v.Protocol, StringComparer.Ordinal);
-        return counts.Select(c => new CtProtocolDoses(c.Protocol, c.Events,
-            byProtocol[c.Protocol].Where(v => v.CtdiVolMGy is not null).Select(v => v.CtdiVolMGy!.Value).ToList(),
-            byProtocol[c.Protocol].Where(v => v.DlpMGyCm is not null).Select(v => v.DlpMGyCm!.Value).ToList())).ToList();
+        return counts.Select(c =>
+        {
+            var ctdi = byProtocol[c.Protocol].Where(v => v.CtdiVolMGy is not null).ToList();
+            var dlp = byProtocol[c.Protocol].Where(v => v.DlpMGyCm is not null).ToList();
+            return new CtProtocolDoses(c.Protocol, c.Events, ctdi.Select(v => v.CtdiVolMGy!.Value).ToList(), dlp.Select(v => v.DlpMGyCm!.Value).ToList())
+            {
+                CtdiVolStudyUids = ctdi.Select(v => v.StudyInstanceUid).ToList(),
+                DlpStudyUids = dlp.Select(v => v.StudyInstanceUid).ToList(),
+            };
+        }).ToList();
     }
 
     /// <summary>Per modality and day in [from, to], the median over studies of the study's summed dose quantity.</summary>
@@ -166,6 +173,7 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     private sealed class ProtocolValueRow
     {
         public string Protocol { get; set; } = "";
+        public string StudyInstanceUid { get; set; } = "";
         public double? CtdiVolMGy { get; set; }
         public double? DlpMGyCm { get; set; }
     }

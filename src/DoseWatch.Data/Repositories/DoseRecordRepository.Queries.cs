@@ -25,42 +25,14 @@ public sealed partial class DoseRecordRepository
     {
         var page = Math.Max(1, query.Page);
         var size = Math.Clamp(query.PageSize, 1, MaximumPageSize);
-        var where = new List<string>();
-        var p = new DynamicParameters();
-        if (!string.IsNullOrWhiteSpace(query.Modality))
-        {
-            where.Add("s.modality = @Modality");
-            p.Add("Modality", query.Modality.Trim().ToUpperInvariant());
-        }
-        if (query.From is { } from)
-        {
-            where.Add("s.study_date >= @From");
-            p.Add("From", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        }
-        if (query.To is { } to)
-        {
-            where.Add("s.study_date <= @To");
-            p.Add("To", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        }
-        if (!string.IsNullOrWhiteSpace(query.Device))
-        {
-            where.Add("(LOWER(s.station_name) LIKE @Device ESCAPE '\\' OR LOWER(s.model) LIKE @Device ESCAPE '\\' OR LOWER(s.manufacturer) LIKE @Device ESCAPE '\\' OR LOWER(s.serial_number) LIKE @Device ESCAPE '\\' OR s.device_key = @DeviceKey)");
-            p.Add("Device", Like(query.Device));
-            p.Add("DeviceKey", query.Device.Trim());
-        }
-        if (!string.IsNullOrWhiteSpace(query.Protocol))
-        {
-            where.Add("EXISTS (SELECT 1 FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid AND LOWER(e.protocol) LIKE @Protocol ESCAPE '\\')");
-            p.Add("Protocol", Like(query.Protocol));
-        }
-        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        var (filter, p) = StudyFilter(query);
         p.Add("Limit", size);
         p.Add("Offset", (long)(page - 1) * size);
 
         await using var connection = await _open(cancellationToken);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM studies s {filter}", p, cancellationToken: cancellationToken));
         var rows = await QueryRowsAsync(connection,
-            $"SELECT s.* FROM studies s {filter} ORDER BY s.study_date DESC, s.study_time DESC, s.study_instance_uid LIMIT @Limit OFFSET @Offset", p, cancellationToken);
+            $"SELECT s.* FROM studies s {filter} {StudyOrder(query)} LIMIT @Limit OFFSET @Offset", p, cancellationToken);
         var uids = rows.Select(r => DoseRecordColumns.Str(r, "study_instance_uid")!).ToList();
         var events = await EventsAsync(connection, uids, withDetails: false, cancellationToken);
         var reported = await ReportedAsync(connection, uids, cancellationToken);

@@ -40,7 +40,63 @@ public sealed record StudyQuery(
     string? Device = null,
     string? Protocol = null,
     int Page = 1,
-    int PageSize = 50);
+    int PageSize = 50)
+{
+    /// <summary>Studies with an event (or study description) mapped to this standard protocol (exact name, case-insensitive raw match).</summary>
+    public string? StandardProtocol { get; init; }
+
+    /// <summary>Patient sex as sent (M, F, O).</summary>
+    public string? Sex { get; init; }
+
+    /// <summary>Age band: at least this many years (inclusive)...</summary>
+    public double? AgeFromYears { get; init; }
+
+    /// <summary>...and younger than this many years (exclusive).</summary>
+    public double? AgeBelowYears { get; init; }
+
+    /// <summary>Range (inclusive) of the modality's headline study dose (<see cref="HeadlineDose"/>); needs <see cref="Modality"/>.</summary>
+    public double? DoseMin { get; init; }
+
+    public double? DoseMax { get; init; }
+
+    /// <summary>Only studies with an alert that is not resolved.</summary>
+    public bool OpenAlertsOnly { get; init; }
+
+    public StudySort Sort { get; init; } = StudySort.Date;
+
+    public bool Descending { get; init; } = true;
+}
+
+/// <summary>Server-side sort keys of the study list; ties are broken by date and then Study Instance UID so paging is stable.</summary>
+public enum StudySort { Date, Modality, Device, Age, Events, Dose }
+
+/// <summary>
+/// The quantity a study's dose is judged by in the browser's dose filter and sort: the sum over the study's events of
+/// <see cref="StudyDoseQuantity.Column"/> (DLP for CT, DAP for projection X-ray, AGD for MG, activity for NM/PT).
+/// </summary>
+public static class HeadlineDose
+{
+    public static StudyDoseQuantity? For(string? modality) =>
+        DashboardRepository.StudyDoseQuantities.FirstOrDefault(q => string.Equals(q.Modality, modality?.Trim(), StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>An object a study was extracted from; <see cref="Path"/> is the stored file (instances.path), null when not kept.</summary>
+public sealed record StudySourceObject(string SopInstanceUid, string SopClassUid, string? SeriesInstanceUid, string? Modality, string Kind,
+    string? NotADoseObjectReason, int EventCount, string Warnings, string AppliedFixes, DateTimeOffset? ExtractedAt, string? Path, string? CallingAeTitle);
+
+/// <summary>A device as the studies identify it; <see cref="Label"/> is what a person recognises it by.</summary>
+public sealed record DeviceChoice(string DeviceKey, string? Modality, string? Manufacturer, string? Model, string? StationName)
+{
+    public string Label => string.Join(" · ", new[] { StationName, Model, Manufacturer }.Where(x => !string.IsNullOrWhiteSpace(x)).DefaultIfEmpty(DeviceKey));
+}
+
+/// <summary>A study of a device with its headline dose (<see cref="HeadlineDose"/> of its modality), null when not reported.</summary>
+public sealed record DeviceStudyDose(string StudyInstanceUid, DateOnly Day, string? Modality, double? Dose);
+
+/// <summary>Studies per day of one device and its latest studies' doses.</summary>
+public sealed record DeviceHistory(IReadOnlyList<(DateOnly Day, long Studies)> StudiesPerDay, IReadOnlyList<DeviceStudyDose> Studies);
+
+public sealed record StudyFilterChoices(IReadOnlyList<string> Modalities, IReadOnlyList<DeviceChoice> Devices, IReadOnlyList<string> StandardProtocols);
 
 public sealed record StudyPage(IReadOnlyList<StudySummary> Items, int Page, int PageSize, long Total);
 

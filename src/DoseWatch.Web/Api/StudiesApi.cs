@@ -25,17 +25,11 @@ public static class StudiesApi
 
     public static async Task<Results<Ok<StudyListResponse>, ValidationProblem>> ListStudies(
         IDbConnectionFactory connections, PatientIdentityDisclosure patients, ClaimsPrincipal user,
-        string? modality, DateOnly? from, DateOnly? to, string? device, string? protocol, int? page, int? pageSize,
-        CancellationToken cancellationToken)
+        [AsParameters] StudyFilter filter, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (page is < 1) errors["page"] = ["page starts at 1"];
-        if (pageSize is < 1 or > DoseRecordRepository.MaximumPageSize) errors["pageSize"] = [$"pageSize must be between 1 and {DoseRecordRepository.MaximumPageSize}"];
-        if (from is { } f && to is { } t && f > t) errors["from"] = ["from is after to"];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-
-        var result = await new DoseRecordRepository(connections).ListStudiesAsync(
-            new StudyQuery(modality, from, to, device, protocol, page ?? 1, pageSize ?? 50), cancellationToken);
+        var (query, errors) = filter.Validate();
+        if (query is null) return TypedResults.ValidationProblem(errors);
+        var result = await new DoseRecordRepository(connections).ListStudiesAsync(query, cancellationToken);
         var identities = await patients.ForStudiesAsync(user, result.Items.Select(s => s.Study.StudyInstanceUid).ToList(), "GET /api/v1/studies", cancellationToken);
         return TypedResults.Ok(new StudyListResponse(
             result.Items.Select(s => ToResponse(s.Study, s.DeviceId, s.Totals) with { Patient = Patient(identities, s.Study.StudyInstanceUid) }).ToList(),
@@ -70,7 +64,7 @@ public static class StudiesApi
     private static PatientResponse? Patient(IReadOnlyDictionary<string, PatientIdentity> identities, string studyInstanceUid) =>
         identities.TryGetValue(studyInstanceUid, out var p) ? new PatientResponse(p.Pseudonym, p.Name, p.Id, p.IssuerOfId, p.BirthDate) : null;
 
-    private static StudyResponse ToResponse(Study s, long? deviceId, StudyTotals t) => new()
+    internal static StudyResponse ToResponse(Study s, long? deviceId, StudyTotals t) => new()
     {
         StudyInstanceUid = s.StudyInstanceUid,
         AccessionNumber = s.AccessionNumber,
@@ -85,7 +79,7 @@ public static class StudiesApi
         Totals = new TotalsResponse(t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy),
     };
 
-    private static EventResponse ToResponse(StoredEvent stored)
+    internal static EventResponse ToResponse(StoredEvent stored)
     {
         var e = stored.Event;
         var ssde = e.Estimates.FirstOrDefault(x => x.Quantity == "SSDE");

@@ -29,6 +29,7 @@ public static class DataHosting
         services.AddSingleton<DeviceRepository>();
         services.AddSingleton<OverviewRepository>();
         services.AddSingleton<DashboardRepository>();
+        services.AddSingleton<ModalityDashboardRepository>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<AuditLog>());
         services.AddDoseWatchPrivacy();
@@ -37,9 +38,23 @@ public static class DataHosting
         return builder;
     }
 
-    private sealed class MigrateOnStartup(MigrationRunner runner) : IHostedService
+    private sealed class MigrateOnStartup(MigrationRunner runner, DataDirectory data, IOptions<DoseWatchOptions> options,
+        IOptions<DatabaseOptions> database, ILogger<MigrateOnStartup> logger) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => runner.MigrateAsync(cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await runner.MigrateAsync(cancellationToken);
+            ReportStorage();
+        }
+
+        // Inbox rows keep absolute paths, so nodes sharing a database must see the shared folder at one and the same path.
+        private void ReportStorage()
+        {
+            logger.LogInformation("Data directory {DataDirectory}: received instances in {Inbox}", data.Path, Path.Combine(data.Path, "inbox"));
+            if (database.Value.Provider == DatabaseProvider.PostgreSql && !Path.IsPathRooted(options.Value.DataDirectory))
+                logger.LogWarning("{Key} is the relative path {Configured} on PostgreSQL: nodes sharing the database must mount one shared folder at the same absolute path (docs/deploy.md)",
+                    $"{DoseWatchOptions.Section}:DataDirectory", options.Value.DataDirectory);
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -50,6 +50,7 @@ public static class WebHosting
         app.MapAccountEndpoints();
         app.MapInstancesApi();
         app.MapStudiesApi();
+        app.MapStudiesExportApi();
         app.MapAlertsApi();
         // Administrators only, twice: the endpoint policy (sign-in redirect) and Hangfire's own filter.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/", Authorization = [new HangfireDashboardAccess()] })

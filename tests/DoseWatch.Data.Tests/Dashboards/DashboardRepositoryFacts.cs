@@ -1,7 +1,5 @@
 using DoseWatch.Core.Domain;
-using DoseWatch.Core.Extraction;
 using DoseWatch.Data.Repositories;
-using DoseWatch.Dicom;
 using DoseWatch.Tests;
 
 namespace DoseWatch.Data.Tests.Dashboards;
@@ -25,23 +23,7 @@ public abstract class DashboardRepositoryFacts(ITestDatabases databases) : Migra
         ("openrem/DX-RDSR-Canon_CXDI.dcm", 1), ("openrem/MG-RDSR-Hologic_2D.dcm", 1),
     ];
 
-    private async Task<List<ExtractionResult>> SaveAllAsync()
-    {
-        var repository = new DoseRecordRepository(Factory);
-        var saved = new List<ExtractionResult>();
-        for (var i = 0; i < Placements.Length; i++)
-        {
-            var original = DoseExtractor.Extract(DicomReader.ReadFile(SharedSamples.Path_(Placements[i].Sample)));
-            var result = original with
-            {
-                Instance = original.Instance with { SopInstanceUid = $"{original.Instance.SopInstanceUid}.{i}" },
-                Study = original.Study! with { StudyInstanceUid = $"{original.Study!.StudyInstanceUid}.{i}", StudyDate = Anchor.AddDays(-Placements[i].DaysBefore) },
-            };
-            await repository.SaveAsync(result);
-            saved.Add(result);
-        }
-        return saved;
-    }
+    private Task<List<ExtractionResult>> SaveAllAsync() => PlacedSamples.SaveAsync(Factory, Anchor, Placements);
 
     private static int EventCount(ExtractionResult r) => r.Events.Select(e => e.EventUid).Distinct().Count();
 

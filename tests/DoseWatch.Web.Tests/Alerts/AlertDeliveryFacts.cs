@@ -37,8 +37,7 @@ public sealed class AlertDeliveryFacts : IAsyncLifetime
         _smtp = await LoopbackSmtpServer.StartAsync();
         _webhook = await WebhookReceiver.StartAsync();
         _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
-        var database = new SqliteConnectionFactory(Path.Combine(_directory.FullName, "dosewatch.db"));
-        await new MigrationRunner(database, MigrationCatalog.Embedded(DatabaseProvider.Sqlite)).MigrateAsync();
+        var database = await SelectedDatabase.NewMigratedAsync(_directory.FullName);
         _alerts = new AlertRepository(database, _clock);
         _rule = await new RuleRepository(database, _clock).CreateAsync(DefaultRules.All.First(r => r.Type == RuleType.DoseOutlier), "test");
     }

@@ -59,8 +59,7 @@ public sealed class StoreScpHost : IAsyncDisposable
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddLogging();
-        var database = new SqliteConnectionFactory(data.File("dosewatch.db"));
-        await new MigrationRunner(database, MigrationCatalog.Embedded(DatabaseProvider.Sqlite)).MigrateAsync();
+        var database = await SelectedDatabase.NewMigratedAsync(data.Path);
         builder.Services.AddSingleton<IDbConnectionFactory>(database);
         builder.Services.AddSingleton<IInstanceReceivedSink, RecordingSink>();
         builder.Services.AddDicomStoreScp(builder.Configuration);

@@ -21,8 +21,11 @@ public sealed class CrashFacts
         try
         {
             var dicomPort = DoseWatchApp.FreeTcpPort();
+            // The database outlives the process: the same one for the killed node and the restarted app, on either engine.
+            var database = await SelectedDatabase.SettingsAsync();
             // WorkerCount=0: this node receives but runs no jobs, so the instance is certainly still waiting when it dies.
-            using (var node = StartAppProcess(dataDirectory.FullName, dicomPort, "--DoseWatch:Jobs:WorkerCount=0"))
+            using (var node = StartAppProcess(dataDirectory.FullName, dicomPort,
+                       ["--DoseWatch:Jobs:WorkerCount=0", .. database.Select(s => $"--{s.Key}={s.Value}")]))
             {
                 await WaitForPortAsync(dicomPort, node);
                 await Dcmtk.RunAsync("storescu", "-aec", "DOSEWATCH", "127.0.0.1", dicomPort.ToString(), sample);
@@ -31,7 +34,7 @@ public sealed class CrashFacts
             }
 
             var extraction = new ScriptedDoseExtraction();
-            await using var restarted = await DoseWatchApp.StartAsync(new Dictionary<string, string?>
+            await using var restarted = await DoseWatchApp.StartAsync(new Dictionary<string, string?>(database)
             {
                 ["DoseWatch:DataDirectory"] = dataDirectory.FullName,
                 ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.200",
@@ -50,7 +53,7 @@ public sealed class CrashFacts
     }
 
     /// <summary>The web app built beside the tests, as its own process (content root found from the checkout, like dotnet run).</summary>
-    private static Process StartAppProcess(string dataDirectory, int dicomPort, params string[] extra)
+    private static Process StartAppProcess(string dataDirectory, int dicomPort, IReadOnlyList<string> extra)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "DoseWatch.Web.dll"), "--urls", "http://127.0.0.1:0",

@@ -69,7 +69,7 @@ public sealed class PatientDisclosureFacts : IAsyncLifetime
     [MemberData(nameof(IdentityRoles))]
     public async Task Roles_that_see_identity_get_name_id_and_birth_date_and_each_request_is_audited_once(string role)
     {
-        var list = (Ok<StudyListResponse>)(await StudiesApi.ListStudies(_connections, _disclosure, As(role), null, null, null, null, null, null, null, default)).Result;
+        var list = (Ok<StudyListResponse>)(await StudiesApi.ListStudies(_connections, _disclosure, As(role), new StudyFilter(), default)).Result;
         var detail = (Ok<StudyDetailResponse>)(await StudiesApi.GetStudy(_connections, _disclosure, As(role), _studies[0].Uid, default)).Result;
 
         foreach (var (uid, patient) in _studies)
@@ -90,7 +90,7 @@ public sealed class PatientDisclosureFacts : IAsyncLifetime
     [MemberData(nameof(PseudonymRoles))]
     public async Task Everyone_else_gets_the_pseudonym_only_and_nothing_is_audited(string? role)
     {
-        var list = (Ok<StudyListResponse>)(await StudiesApi.ListStudies(_connections, _disclosure, As(role), null, null, null, null, null, null, null, default)).Result;
+        var list = (Ok<StudyListResponse>)(await StudiesApi.ListStudies(_connections, _disclosure, As(role), new StudyFilter(), default)).Result;
         var detail = (Ok<StudyDetailResponse>)(await StudiesApi.GetStudy(_connections, _disclosure, As(role), _studies[1].Uid, default)).Result;
 
         foreach (var (uid, patient) in _studies)

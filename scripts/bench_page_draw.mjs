@@ -1,0 +1,64 @@
+// Time until a dashboard page's charts are drawn, in Debian's headless Chromium over the DevTools protocol (Node's
+// experimental WebSocket; no npm package). Usage:
+//   node --experimental-websocket scripts/bench_page_draw.mjs BASE_URL RUNS
+// For each page: navigate, then poll every 20 ms until every chart of the page has an SVG with at least one trace.
+// Prints one Markdown row per page: first load, median and slowest of the following runs (ms).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [base, runsArg] = process.argv.slice(2);
+const runs = Number(runsArg ?? 3);
+const pages = [
+  { path: '/', charts: ['#trend-chart'] },
+  { path: '/ct', charts: ['#ctdivol-chart', '#dlp-chart'] },
+];
+
+const profile = mkdtempSync(join(tmpdir(), 'dw-bench-chromium-'));
+const chromium = spawn('/usr/bin/chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,800',
+  '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const browserUrl = await new Promise((resolve, reject) => {
+  let text = '';
+  chromium.stderr.on('data', d => { text += d; const m = text.match(/DevTools listening on (ws:\/\/\S+)/); if (m) resolve(m[1]); });
+  chromium.on('exit', code => reject(new Error(`chromium exited ${code}: ${text}`)));
+});
+const port = new URL(browserUrl).port;
+const target = await (await fetch(`http://127.0.0.1:${port}/json/new?about:blank`, { method: 'PUT' })).json();
+const ws = new WebSocket(target.webSocketDebuggerUrl);
+await new Promise(r => ws.addEventListener('open', r, { once: true }));
+let nextId = 1;
+const pending = new Map();
+ws.addEventListener('message', e => {
+  const m = JSON.parse(e.data);
+  if (m.id && pending.has(m.id)) { pending.get(m.id)(m); pending.delete(m.id); }
+});
+const send = (method, params = {}) => new Promise(resolve => { const id = nextId++; pending.set(id, resolve); ws.send(JSON.stringify({ id, method, params })); });
+
+async function drawnMs(page) {
+  const condition = page.charts.map(c => `!!document.querySelector('${c} svg.main-svg g.trace')`).join(' && ');
+  const started = performance.now();
+  await send('Page.navigate', { url: base + page.path });
+  while (performance.now() - started < 60000) {
+    const r = await send('Runtime.evaluate', { expression: condition, returnByValue: true });
+    if (r.result?.result?.value === true) return performance.now() - started;
+    await new Promise(r => setTimeout(r, 20));
+  }
+  throw new Error(`${page.path}: charts not drawn within 60 s`);
+}
+
+try {
+  await send('Page.enable');
+  for (const page of pages) {
+    const first = await drawnMs(page);
+    const times = [];
+    for (let i = 0; i < runs; i++) times.push(await drawnMs(page));
+    times.sort((a, b) => a - b);
+    console.log(`| ${page.path} (${page.charts.join(', ')}) | ${first.toFixed(0)} | ${times[Math.floor(times.length / 2)].toFixed(0)} | ${times.at(-1).toFixed(0)} |`);
+  }
+} finally {
+  ws.close();
+  chromium.kill();
+  rmSync(profile, { recursive: true, force: true });
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Globalization;
+using DoseWatch.Cli.Demo;
+using DoseWatch.Data.Repositories;
+
+namespace DoseWatch.Cli.Commands;
+
+/// <summary>
+/// <c>dosewatch bench-dashboards --db TARGET [--runs N]</c>: the server-side time of each query the Overview and CT pages
+/// run, with the windows the pages use (anchor = the latest study day), on an existing database (filled by
+/// <c>dosewatch demo --into</c>). The first run of each query warms caches and is not counted; the median and the
+/// slowest of the rest are printed as a Markdown table row per query. A benchmark, not a test (scripts/bench-dashboards.sh).
+/// </summary>
+internal static class DashboardBenchCommand
+{
+    public const string Usage = "bench-dashboards --db sqlite:PATH|postgresql:CONNECTION_STRING [--runs N]   dashboard query times (ms)";
+
+    public static Task<int> RunAsync(string[] args, TextWriter output) => NetworkArguments.RunAsync(args, "dosewatch " + Usage, async a =>
+    {
+        var runs = int.Parse(a.Get("--runs", "5"), CultureInfo.InvariantCulture);
+        if (runs < 1) throw new ArgumentException("--runs must be at least 1");
+        var database = DemoBulkLoad.Open(a.Get("--db", ""));
+        try
+        {
+            var dashboards = new DashboardRepository(database);
+            var overview = new OverviewRepository(database);
+            var anchor = await dashboards.LatestStudyDayAsync() ?? DateOnly.FromDateTime(DateTime.UtcNow);
+            var queries = new (string Name, Func<Task> Run)[]
+            {
+                ("OverviewRepository.CountAsync", () => overview.CountAsync()),
+                ("LatestStudyDayAsync", () => dashboards.LatestStudyDayAsync()),
+                ("ActivityAsync (7/30 days)", () => dashboards.ActivityAsync(anchor)),
+                ("SilentDevicesAsync", () => dashboards.SilentDevicesAsync(anchor)),
+                ("DailyMedianStudyDoseAsync (90 days)", () => dashboards.DailyMedianStudyDoseAsync(anchor.AddDays(-89), anchor)),
+                ("CtProtocolDosesAsync (365 days, 20 x 2000)", () => dashboards.CtProtocolDosesAsync(anchor.AddDays(-364), anchor, 20, 2000)),
+            };
+            foreach (var (name, run) in queries)
+            {
+                await run();
+                var times = new List<double>();
+                for (var i = 0; i < runs; i++)
+                {
+                    var clock = Stopwatch.StartNew();
+                    await run();
+                    times.Add(clock.Elapsed.TotalMilliseconds);
+                }
+                times.Sort();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {times[times.Count / 2]:0.0} | {times[^1]:0.0} |"));
+            }
+            return 0;
+        }
+        finally
+        {
+            if (database is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        }
+    });
+}

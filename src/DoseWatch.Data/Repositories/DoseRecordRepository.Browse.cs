@@ -1,0 +1,222 @@
+using System.Globalization;
+using Dapper;
+
+namespace DoseWatch.Data.Repositories;
+
+// The study browser's filters and sort keys as SQL over "studies s", shared by the list, its count and the exports so
+// that a filter means the same rows everywhere. Portable SQL (SQLite and PostgreSQL); user text only ever goes in as
+// parameters, sort keys only from the StudySort enum.
+public sealed partial class DoseRecordRepository
+{
+    /// <summary>The WHERE clause (empty or starting with WHERE) and its parameters for <paramref name="query"/>.</summary>
+    internal static (string Where, DynamicParameters Parameters) StudyFilter(StudyQuery query)
+    {
+        var where = new List<string>();
+        var p = new DynamicParameters();
+        if (!string.IsNullOrWhiteSpace(query.Modality))
+        {
+            where.Add("s.modality = @Modality");
+            p.Add("Modality", query.Modality.Trim().ToUpperInvariant());
+        }
+        if (query.From is { } from)
+        {
+            where.Add("s.study_date >= @From");
+            p.Add("From", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        if (query.To is { } to)
+        {
+            where.Add("s.study_date <= @To");
+            p.Add("To", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Device))
+        {
+            where.Add("(s.device_key = @DeviceKey OR LOWER(s.station_name) LIKE @Device ESCAPE '\\' OR LOWER(s.model) LIKE @Device ESCAPE '\\' OR LOWER(s.manufacturer) LIKE @Device ESCAPE '\\' OR LOWER(s.serial_number) LIKE @Device ESCAPE '\\')");
+            p.Add("Device", Like(query.Device));
+            p.Add("DeviceKey", query.Device.Trim());
+        }
+        if (!string.IsNullOrWhiteSpace(query.Protocol))
+        {
+            where.Add("EXISTS (SELECT 1 FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid AND LOWER(e.protocol) LIKE @Protocol ESCAPE '\\')");
+            p.Add("Protocol", Like(query.Protocol));
+        }
+        if (!string.IsNullOrWhiteSpace(query.StandardProtocol))
+        {
+            // A raw name maps per device ('' = every device) and per source: event protocols, or the study description.
+            where.Add("""
+                EXISTS (SELECT 1 FROM protocol_mappings m WHERE m.standard_protocol = @StandardProtocol
+                    AND (m.device_key = '' OR m.device_key = s.device_key)
+                    AND ((m.source = 'AcquisitionProtocol' AND EXISTS (SELECT 1 FROM irradiation_events e
+                            WHERE e.study_instance_uid = s.study_instance_uid AND LOWER(e.protocol) = LOWER(m.raw_name)))
+                        OR (m.source <> 'AcquisitionProtocol' AND LOWER(s.study_description) = LOWER(m.raw_name))))
+                """);
+            p.Add("StandardProtocol", query.StandardProtocol.Trim());
+        }
+        if (!string.IsNullOrWhiteSpace(query.Sex))
+        {
+            where.Add("s.patient_sex = @Sex");
+            p.Add("Sex", query.Sex.Trim().ToUpperInvariant());
+        }
+        if (query.AgeFromYears is { } ageFrom)
+        {
+            where.Add("s.patient_age_years >= @AgeFrom");
+            p.Add("AgeFrom", ageFrom);
+        }
+        if (query.AgeBelowYears is { } ageBelow)
+        {
+            where.Add("s.patient_age_years < @AgeBelow");
+            p.Add("AgeBelow", ageBelow);
+        }
+        if (query.DoseMin is not null || query.DoseMax is not null)
+        {
+            var dose = HeadlineDoseSql(query.Modality);
+            if (query.DoseMin is { } min) { where.Add($"{dose} >= @DoseMin"); p.Add("DoseMin", min); }
+            if (query.DoseMax is { } max) { where.Add($"{dose} <= @DoseMax"); p.Add("DoseMax", max); }
+        }
+        if (query.OpenAlertsOnly)
+            where.Add("EXISTS (SELECT 1 FROM alerts a WHERE a.study_instance_uid = s.study_instance_uid AND a.status <> 'resolved')");
+        return (where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where), p);
+    }
+
+    /// <summary>ORDER BY for the sort key; ties by date then UID so that pages never overlap.</summary>
+    internal static string StudyOrder(StudyQuery query)
+    {
+        var direction = query.Descending ? "DESC" : "ASC";
+        var tieBreak = $"s.study_date {direction}, s.study_time {direction}, s.study_instance_uid {direction}";
+        string? key = query.Sort switch
+        {
+            StudySort.Modality => "s.modality",
+            StudySort.Device => "COALESCE(s.station_name, s.model, s.manufacturer)",
+            StudySort.Age => "s.patient_age_years",
+            StudySort.Events => "(SELECT COUNT(*) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid)",
+            StudySort.Dose => HeadlineDoseSql(query.Modality),
+            _ => null,
+        };
+        // NULLs last in both directions and on both engines (SQLite sorts them first, PostgreSQL last, ascending).
+        return key is null ? $"ORDER BY {tieBreak}" : $"ORDER BY CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key} {direction}, {tieBreak}";
+    }
+
+    /// <summary>
+    /// The study's headline dose in SQL: the sum of the modality's quantity over the events of the study's best source
+    /// (dose reports outrank image headers, as in the totals rule). Without a modality, each study uses its own.
+    /// </summary>
+    internal static string HeadlineDoseSql(string? modality)
+    {
+        var column = HeadlineDose.For(modality) is { } q
+            ? "e." + q.Column
+            : "CASE s.modality " + string.Join(" ", DashboardRepository.StudyDoseQuantities.Select(x => $"WHEN '{x.Modality}' THEN e.{x.Column}")) + " END";
+        return $"""
+            (SELECT SUM({column}) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid
+                AND e.source_rank = (SELECT MAX(r.source_rank) FROM irradiation_events r WHERE r.study_instance_uid = s.study_instance_uid))
+            """;
+    }
+
+    /// <summary>
+    /// Every study matching <paramref name="query"/> (its page and page size ignored) in its sort order, with events,
+    /// read a page at a time; at most <paramref name="maximumStudies"/>.
+    /// </summary>
+    public async IAsyncEnumerable<StudyRecord> StreamStudiesAsync(StudyQuery query, int maximumStudies,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (filter, p) = StudyFilter(query);
+        var order = StudyOrder(query);
+        await using var connection = await _open(cancellationToken);
+        for (var offset = 0; offset < maximumStudies; offset += MaximumPageSize)
+        {
+            p.Add("Limit", Math.Min(MaximumPageSize, maximumStudies - offset));
+            p.Add("Offset", offset);
+            var rows = await QueryRowsAsync(connection, $"SELECT s.* FROM studies s {filter} {order} LIMIT @Limit OFFSET @Offset", p, cancellationToken);
+            if (rows.Count == 0) yield break;
+            var uids = rows.Select(r => DoseRecordColumns.Str(r, "study_instance_uid")!).ToList();
+            var events = await EventsAsync(connection, uids, withDetails: false, cancellationToken);
+            var reported = await ReportedAsync(connection, uids, cancellationToken);
+            foreach (var r in rows)
+            {
+                var uid = DoseRecordColumns.Str(r, "study_instance_uid")!;
+                var stored = StudyTotalsRule.MarkCounted(events.GetValueOrDefault(uid) ?? []);
+                yield return new StudyRecord(ReadStudy(r), DoseRecordColumns.Long(r, "device_id"),
+                    StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(uid) ?? []), stored);
+            }
+            if (rows.Count < MaximumPageSize) yield break;
+        }
+    }
+
+    /// <summary>The objects a study was extracted from, with the stored file each came in as (null once it is gone).</summary>
+    public async Task<IReadOnlyList<StudySourceObject>> SourceObjectsAsync(string studyInstanceUid, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _open(cancellationToken);
+        var rows = await QueryRowsAsync(connection, """
+            SELECT o.sop_instance_uid, o.sop_class_uid, o.series_instance_uid, o.modality, o.kind, o.not_a_dose_object_reason, o.event_count,
+                o.warnings, o.applied_fixes, o.extracted_at, i.path, i.calling_ae, i.received_at
+            FROM dose_source_objects o LEFT JOIN instances i ON i.sop_instance_uid = o.sop_instance_uid
+            WHERE o.study_instance_uid = @Uid ORDER BY o.extracted_at, o.sop_instance_uid
+            """, new { Uid = studyInstanceUid }, cancellationToken);
+        return rows.Select(r => new StudySourceObject(
+            DoseRecordColumns.Str(r, "sop_instance_uid")!, DoseRecordColumns.Str(r, "sop_class_uid")!, DoseRecordColumns.Str(r, "series_instance_uid"),
+            DoseRecordColumns.Str(r, "modality"), DoseRecordColumns.Str(r, "kind")!, DoseRecordColumns.Str(r, "not_a_dose_object_reason"),
+            (int)(DoseRecordColumns.Long(r, "event_count") ?? 0), DoseRecordColumns.Str(r, "warnings") ?? "", DoseRecordColumns.Str(r, "applied_fixes") ?? "",
+            DoseRecordColumns.Time(r, "extracted_at"), DoseRecordColumns.Str(r, "path"), DoseRecordColumns.Str(r, "calling_ae"))).ToList();
+    }
+
+    /// <summary>What the browser's filter lists offer: modalities, devices and standard protocols present in the database.</summary>
+    public async Task<StudyFilterChoices> FilterChoicesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _open(cancellationToken);
+        var modalities = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT modality FROM studies WHERE modality IS NOT NULL ORDER BY modality", cancellationToken: cancellationToken));
+        var devices = await connection.QueryAsync<DeviceChoiceRow>(new CommandDefinition("""
+            SELECT device_key AS DeviceKey, MAX(modality) AS Modality, MAX(manufacturer) AS Manufacturer, MAX(model) AS Model, MAX(station_name) AS StationName
+            FROM studies WHERE device_key <> '' GROUP BY device_key ORDER BY MAX(station_name), device_key
+            """, cancellationToken: cancellationToken));
+        var standard = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT name FROM standard_protocols ORDER BY name", cancellationToken: cancellationToken));
+        return new StudyFilterChoices(modalities.ToList(),
+            devices.Select(d => new DeviceChoice(d.DeviceKey, d.Modality, d.Manufacturer, d.Model, d.StationName)).ToList(), standard.ToList());
+    }
+
+    private sealed class DeviceChoiceRow
+    {
+        public string DeviceKey { get; init; } = "";
+        public string? Modality { get; init; }
+        public string? Manufacturer { get; init; }
+        public string? Model { get; init; }
+        public string? StationName { get; init; }
+    }
+
+    /// <summary>
+    /// One device's studies in [from, to]: the number per day (for weekly counts) and the latest
+    /// <paramref name="maximumStudies"/> studies with their headline dose (for the trend, each point a study).
+    /// </summary>
+    public async Task<DeviceHistory> DeviceHistoryAsync(string deviceKey, DateOnly from, DateOnly to, int maximumStudies = 2000,
+        CancellationToken cancellationToken = default)
+    {
+        var p = new { Key = deviceKey, From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), To = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Limit = maximumStudies };
+        await using var connection = await _open(cancellationToken);
+        var days = await connection.QueryAsync<DayCountRow>(new CommandDefinition("""
+            SELECT study_date AS Day, COUNT(*) AS Studies FROM studies
+            WHERE device_key = @Key AND study_date >= @From AND study_date <= @To GROUP BY study_date ORDER BY study_date
+            """, p, cancellationToken: cancellationToken));
+        var studies = await connection.QueryAsync<DeviceStudyRow>(new CommandDefinition($"""
+            SELECT s.study_instance_uid AS StudyInstanceUid, s.study_date AS Day, s.modality AS Modality, {HeadlineDoseSql(null)} AS Dose
+            FROM studies s WHERE s.device_key = @Key AND s.study_date >= @From AND s.study_date <= @To
+            ORDER BY s.study_date DESC, s.study_instance_uid LIMIT @Limit
+            """, p, cancellationToken: cancellationToken));
+        static DateOnly Day(string d) => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return new DeviceHistory(
+            days.Where(d => d.Day is not null).Select(d => (Day(d.Day!), d.Studies)).ToList(),
+            studies.Where(s => s.Day is not null).Select(s => new DeviceStudyDose(s.StudyInstanceUid, Day(s.Day!), s.Modality, s.Dose)).ToList());
+    }
+
+    private sealed class DayCountRow
+    {
+        public string? Day { get; init; }
+        public long Studies { get; init; }
+    }
+
+    private sealed class DeviceStudyRow
+    {
+        public string StudyInstanceUid { get; init; } = "";
+        public string? Day { get; init; }
+        public string? Modality { get; init; }
+        public double? Dose { get; init; }
+    }
+}

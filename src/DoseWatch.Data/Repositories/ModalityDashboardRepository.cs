@@ -1,0 +1,293 @@
+using System.Globalization;
+using Dapper;
+using DoseWatch.Core.Analysis;
+
+namespace DoseWatch.Data.Repositories;
+
+/// <summary>
+/// The aggregates of the per-modality pages, computed where the data is: boxes from the few order statistics the
+/// quartiles need (ROW_NUMBER and COUNT windows, portable to SQLite and PostgreSQL), trends streamed by day into
+/// <see cref="RollingQuantiles"/>, scatters capped to their most recent points. A page reads tens to a few thousand
+/// rows, never the table. Every query starts from the <c>v</c> common table (one row per value) built by
+/// <see cref="Values"/>: uid, grp, device, day, x, value.
+/// </summary>
+public sealed class ModalityDashboardRepository(IDbConnectionFactory connections)
+{
+    /// <summary>The SAR values that are a limit somewhere in IEC 60601-2-33's table (W/kg).</summary>
+    public static readonly double[] SarThresholds =
+        new[] { MrSarLimits.NormalWholeBody, MrSarLimits.NormalHead, MrSarLimits.FirstLevelWholeBody, MrSarLimits.NormalPartialBodyMaximum }.Distinct().Order().ToArray();
+
+    /// <summary>Boxes of <paramref name="quantity"/> for its <paramref name="maximumGroups"/> groups with the most values, most values first.</summary>
+    public Task<IReadOnlyList<GroupBox>> BoxesByGroupAsync(DashboardQuantity quantity, DateOnly from, DateOnly to, int maximumGroups = 20,
+        CancellationToken cancellationToken = default) =>
+        BoxesAsync(Values(quantity, from, to, null, null), "grp", maximumGroups, cancellationToken);
+
+    /// <summary>Boxes of <paramref name="quantity"/> per device for one group (the same protocol on different devices).</summary>
+    public async Task<IReadOnlyList<GroupBox>> BoxesByDeviceAsync(DashboardQuantity quantity, string group, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken = default)
+    {
+        var boxes = await BoxesAsync(Values(quantity, from, to, group, null), "device", 50, cancellationToken);
+        var labels = await DeviceLabelsAsync(boxes.Select(b => b.Key).ToList(), cancellationToken);
+        return boxes.Select(b => b with { Label = labels.GetValueOrDefault(b.Key) ?? b.Key }).ToList();
+    }
+
+    /// <summary>Rolling P25/median/P75 over <paramref name="windowDays"/> days, one point per day with values; optionally one group only.</summary>
+    public async Task<IReadOnlyList<RollingPoint>> TrendAsync(DashboardQuantity quantity, DateOnly from, DateOnly to, int windowDays, string? group = null,
+        CancellationToken cancellationToken = default)
+    {
+        // The window needs the days before `from` too, so that the first point already sees a full window.
+        var values = Values(quantity, from.AddDays(-(windowDays - 1)), to, group, null);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = new List<(DateOnly, double)>();
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            $"WITH v AS ({values.Sql}) SELECT day, value FROM v ORDER BY day", values.Parameters, cancellationToken: cancellationToken)))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add((ParseDay(reader.GetString(0)), reader.GetDouble(1)));
+        }
+        return RollingQuantiles.Compute(rows, windowDays).Where(p => p.Day >= from).ToList();
+    }
+
+    /// <summary>The <paramref name="limit"/> most recent values with an x on <paramref name="axis"/>, and how many there are.</summary>
+    public async Task<ScatterPoints> ScatterAsync(DashboardQuantity quantity, ScatterAxis axis, DateOnly from, DateOnly to, int limit = 2000,
+        string? group = null, CancellationToken cancellationToken = default)
+    {
+        var values = Values(quantity, from, to, group, axis);
+        values.Parameters.Add("Points", Math.Max(1, limit));
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"WITH v AS ({values.Sql}) SELECT COUNT(*) FROM v WHERE x IS NOT NULL", values.Parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<ScatterRow>(new CommandDefinition($"""
+            WITH v AS ({values.Sql})
+            SELECT uid AS Uid, grp AS Grp, day AS Day, x AS X, value AS Value FROM v WHERE x IS NOT NULL
+            ORDER BY day DESC, uid, value LIMIT @Points
+            """, values.Parameters, cancellationToken: cancellationToken));
+        return new ScatterPoints(rows.Select(r => new ScatterPoint(r.Uid, r.Grp, ParseDay(r.Day), r.X, r.Value)).ToList(), total);
+    }
+
+    /// <summary>Studies of <paramref name="modalities"/> per weekday and hour of the study time.</summary>
+    public async Task<Workload> WorkloadAsync(IReadOnlyList<string> modalities, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var p = new DynamicParameters(new { From = Day(from), To = Day(to) });
+        var inList = InList(p, "m", modalities);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<WorkloadRow>(new CommandDefinition($"""
+            SELECT study_date AS Day, SUBSTR(study_time, 1, 2) AS Hour, COUNT(*) AS Studies
+            FROM studies WHERE modality IN {inList} AND study_date >= @From AND study_date <= @To
+            GROUP BY study_date, SUBSTR(study_time, 1, 2)
+            """, p, cancellationToken: cancellationToken));
+        var cells = new Dictionary<(DayOfWeek, int), long>();
+        long withoutTime = 0;
+        foreach (var r in rows)
+        {
+            if (!int.TryParse(r.Hour, NumberStyles.None, CultureInfo.InvariantCulture, out var hour) || hour > 23) { withoutTime += r.Studies; continue; }
+            var key = (ParseDay(r.Day).DayOfWeek, hour);
+            cells[key] = cells.GetValueOrDefault(key) + r.Studies;
+        }
+        return new Workload(cells.Select(c => new WorkloadCell(c.Key.Item1, c.Key.Item2, c.Value)).OrderBy(c => c.Weekday).ThenBy(c => c.Hour).ToList(), withoutTime);
+    }
+
+    /// <summary>MR series per protocol, SAR definition and operating mode, with the counts above each SAR threshold.</summary>
+    public async Task<IReadOnlyList<SarModeSummary>> SarByOperatingModeAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var p = new DynamicParameters(new { From = Day(from), To = Day(to), NoGroup = ModalityQuantities.NoGroup });
+        var above = string.Join(", ", SarThresholds.Select((t, i) =>
+        {
+            p.Add("T" + i.ToString(CultureInfo.InvariantCulture), t);
+            return $"SUM(CASE WHEN e.sar_w_per_kg > @T{i} THEN 1 ELSE 0 END) AS Above{i}";
+        }));
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SarRow>(new CommandDefinition($"""
+            SELECT COALESCE(e.protocol, @NoGroup) AS Protocol, e.sar_definition AS Definition, e.operating_mode AS Mode,
+                COUNT(*) AS Series, MAX(e.sar_w_per_kg) AS Maximum, {above}
+            FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
+            WHERE s.modality = 'MR' AND s.study_date >= @From AND s.study_date <= @To AND e.sar_w_per_kg IS NOT NULL
+            GROUP BY COALESCE(e.protocol, @NoGroup), e.sar_definition, e.operating_mode
+            ORDER BY Series DESC, Protocol
+            """, p, cancellationToken: cancellationToken));
+        return rows.Select(r => new SarModeSummary(r.Protocol, r.Definition, r.Mode, r.Series, r.Maximum,
+            SarThresholds.Select((t, i) => (t, r.Above(i))).ToDictionary(x => x.t, x => x.Item2))).ToList();
+    }
+
+    /// <summary>Every raw protocol name per modality and device, with its use over [from, to].</summary>
+    public async Task<IReadOnlyList<RawProtocolUse>> RawProtocolsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<RawProtocolRow>(new CommandDefinition("""
+            SELECT COALESCE(s.modality, '') AS Modality, COALESCE(e.protocol, @NoGroup) AS Protocol, s.device_key AS DeviceKey,
+                COUNT(*) AS Events, COUNT(DISTINCT s.study_instance_uid) AS Studies, MIN(s.study_date) AS FirstDay, MAX(s.study_date) AS LastDay
+            FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
+            WHERE s.study_date >= @From AND s.study_date <= @To
+            GROUP BY COALESCE(s.modality, ''), COALESCE(e.protocol, @NoGroup), s.device_key
+            ORDER BY Events DESC, Protocol, DeviceKey
+            """, new { From = Day(from), To = Day(to), NoGroup = ModalityQuantities.NoGroup }, cancellationToken: cancellationToken))).ToList();
+        var labels = await DeviceLabelsAsync(rows.Select(r => r.DeviceKey).Distinct().ToList(), cancellationToken);
+        return rows.Select(r => new RawProtocolUse(r.Modality, r.Protocol, r.DeviceKey, labels.GetValueOrDefault(r.DeviceKey) ?? r.DeviceKey,
+            r.Events, r.Studies, TryParseDay(r.FirstDay), TryParseDay(r.LastDay))).ToList();
+    }
+
+    /// <summary>The quantity each modality's protocols are compared on in the Protocols page.</summary>
+    public static DashboardQuantity? MainQuantity(string modality) => modality switch
+    {
+        "CT" => ModalityQuantities.CtdiVol,
+        "DX" or "CR" => ModalityQuantities.RadiographyDap,
+        "RF" or "XA" => ModalityQuantities.RadiographyDap with { Modalities = ModalityQuantities.FluoroscopyModalities, Label = "DAP per event" },
+        "MG" => ModalityQuantities.Agd,
+        "NM" or "PT" => ModalityQuantities.AdministeredActivity with { GroupSql = "COALESCE(e.protocol, @NoGroup)" },
+        "MR" => ModalityQuantities.Sar,
+        "US" => ModalityQuantities.MechanicalIndex with { GroupSql = "COALESCE(e.protocol, @NoGroup)" },
+        _ => null,
+    };
+
+    private async Task<IReadOnlyList<GroupBox>> BoxesAsync(ValueQuery values, string partition, int maximumGroups, CancellationToken cancellationToken)
+    {
+        values.Parameters.Add("Groups", Math.Max(1, maximumGroups));
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        // The ranks BoxSummary.RanksNeeded asks for: extremes and ⌊(n−1)p⌋, ⌊(n−1)p⌋+1 for p = ¼, ½, ¾ (integer division on both engines).
+        var rows = await connection.QueryAsync<RankRow>(new CommandDefinition($"""
+            WITH v AS ({values.Sql}),
+            top_groups AS (SELECT {partition} AS k, COUNT(*) AS n FROM v GROUP BY {partition} ORDER BY n DESC, k LIMIT @Groups),
+            ranked AS (
+                SELECT {partition} AS k, value,
+                    ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY value) - 1 AS r,
+                    COUNT(*) OVER (PARTITION BY {partition}) AS n,
+                    AVG(value) OVER (PARTITION BY {partition}) AS mean
+                FROM v WHERE {partition} IN (SELECT k FROM top_groups)
+            )
+            SELECT k AS K, r AS R, n AS N, mean AS Mean, value AS Value FROM ranked
+            WHERE r = 0 OR r = n - 1 OR r = (n - 1) / 4 OR r = (n - 1) / 4 + 1 OR r = (n - 1) / 2 OR r = (n - 1) / 2 + 1
+                OR r = 3 * (n - 1) / 4 OR r = 3 * (n - 1) / 4 + 1
+            """, values.Parameters, cancellationToken: cancellationToken));
+        return rows.GroupBy(r => r.K, StringComparer.Ordinal)
+            .Select(g => new GroupBox(g.Key, g.Key, BoxSummary.FromOrderStatistics(g.First().N, g.ToDictionary(r => r.R, r => r.Value), g.First().Mean)))
+            .OrderByDescending(b => b.Box.Count).ThenBy(b => b.Key, StringComparer.Ordinal).ToList();
+    }
+
+    private async Task<Dictionary<string, string>> DeviceLabelsAsync(IReadOnlyList<string> deviceKeys, CancellationToken cancellationToken)
+    {
+        if (deviceKeys.Count == 0) return [];
+        var p = new DynamicParameters();
+        var inList = InList(p, "d", deviceKeys);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DeviceLabelRow>(new CommandDefinition($"""
+            SELECT device_key AS DeviceKey, MAX(station_name) AS StationName, MAX(manufacturer) AS Manufacturer, MAX(model) AS Model
+            FROM studies WHERE device_key IN {inList} GROUP BY device_key
+            """, p, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.DeviceKey, r => string.Join(" · ",
+            new[] { r.StationName, string.Join(" ", new[] { r.Manufacturer, r.Model }.Where(x => !string.IsNullOrWhiteSpace(x))) }
+                .Where(x => !string.IsNullOrWhiteSpace(x))) is { Length: > 0 } label ? label : r.DeviceKey, StringComparer.Ordinal);
+    }
+
+    private sealed record ValueQuery(string Sql, DynamicParameters Parameters);
+
+    /// <summary>One row per value of <paramref name="quantity"/> in [from, to]: uid, grp, device, day, x, value (value never NULL).</summary>
+    private static ValueQuery Values(DashboardQuantity quantity, DateOnly from, DateOnly to, string? group, ScatterAxis? axis)
+    {
+        var p = new DynamicParameters(new { From = Day(from), To = Day(to), NoGroup = ModalityQuantities.NoGroup });
+        var modalities = InList(p, "m", quantity.Modalities);
+        var where = $"s.modality IN {modalities} AND s.study_date >= @From AND s.study_date <= @To";
+        string inner;
+        if (quantity.Level == DoseLevel.Event)
+        {
+            inner = $"""
+                SELECT s.study_instance_uid AS uid, {quantity.GroupSql} AS grp, s.device_key AS device, s.study_date AS day,
+                    {axis?.Sql ?? "NULL"} AS x, {quantity.ValueSql} AS value
+                FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
+                WHERE {where} AND {quantity.ValueSql} IS NOT NULL
+                """;
+        }
+        else
+        {
+            // Study level: weight is the study's; the procedure's protocol fallback needs the events.
+            inner = $"""
+                SELECT s.study_instance_uid AS uid, {quantity.GroupSql} AS grp, s.device_key AS device, s.study_date AS day,
+                    {(axis is null || axis.NeedsEvent ? "NULL" : axis.Sql)} AS x, {quantity.ValueSql} AS value
+                FROM studies s JOIN dose_source_objects o ON o.study_instance_uid = s.study_instance_uid
+                    LEFT JOIN irradiation_events e ON e.study_instance_uid = s.study_instance_uid AND e.sop_instance_uid = o.sop_instance_uid
+                WHERE {where}
+                GROUP BY s.study_instance_uid, s.study_description, s.device_key, s.study_date, s.patient_weight_kg
+                """;
+        }
+        var sql = $"SELECT uid, grp, device, day, x, value FROM ({inner}) q WHERE value IS NOT NULL";
+        if (group is not null)
+        {
+            p.Add("Group", group);
+            sql += " AND grp = @Group";
+        }
+        return new ValueQuery(sql, p);
+    }
+
+    /// <summary>"(@m0, @m1, ...)": Npgsql would bind a list as one array parameter, which IN does not accept.</summary>
+    private static string InList(DynamicParameters p, string prefix, IReadOnlyList<string> values)
+    {
+        if (values.Count == 0) return "(NULL)";
+        for (var i = 0; i < values.Count; i++) p.Add(prefix + i.ToString(CultureInfo.InvariantCulture), values[i]);
+        return "(" + string.Join(", ", values.Select((_, i) => "@" + prefix + i.ToString(CultureInfo.InvariantCulture))) + ")";
+    }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateOnly ParseDay(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateOnly? TryParseDay(string? day) =>
+        DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    private sealed class RankRow
+    {
+        public string K { get; set; } = "";
+        public long R { get; set; }
+        public long N { get; set; }
+        public double Mean { get; set; }
+        public double Value { get; set; }
+    }
+
+    private sealed class SarRow
+    {
+        public string Protocol { get; set; } = "";
+        public string? Definition { get; set; }
+        public string? Mode { get; set; }
+        public long Series { get; set; }
+        public double Maximum { get; set; }
+        public long Above0 { get; set; }
+        public long Above1 { get; set; }
+        public long Above2 { get; set; }
+        public long Above3 { get; set; }
+
+        public long Above(int index) => index switch { 0 => Above0, 1 => Above1, 2 => Above2, 3 => Above3, _ => throw new ArgumentOutOfRangeException(nameof(index)) };
+    }
+
+    private sealed class ScatterRow
+    {
+        public string Uid { get; set; } = "";
+        public string Grp { get; set; } = "";
+        public string Day { get; set; } = "";
+        public double X { get; set; }
+        public double Value { get; set; }
+    }
+
+    private sealed class WorkloadRow
+    {
+        public string Day { get; set; } = "";
+        public string? Hour { get; set; }
+        public long Studies { get; set; }
+    }
+
+    private sealed class DeviceLabelRow
+    {
+        public string DeviceKey { get; set; } = "";
+        public string? StationName { get; set; }
+        public string? Manufacturer { get; set; }
+        public string? Model { get; set; }
+    }
+
+    private sealed class RawProtocolRow
+    {
+        public string Modality { get; set; } = "";
+        public string Protocol { get; set; } = "";
+        public string DeviceKey { get; set; } = "";
+        public long Events { get; set; }
+        public long Studies { get; set; }
+        public string? FirstDay { get; set; }
+        public string? LastDay { get; set; }
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using DoseWatch.Data.Repositories;
+
+namespace DoseWatch.Web.Components.Pages.Studies;
+
+/// <summary>
+/// Dose values for people: the canonical stored unit (mGy, mGy·cm, Gy·cm², Gy, MBq, W/kg) with a precision that suits
+/// the magnitude, and the unit always beside the number. The headline dose of a study is the quantity its modality is
+/// judged by (DLP for CT, DAP for projection X-ray, AGD for mammography).
+/// </summary>
+public static class DoseUnits
+{
+    public static string Number(double? value) => value switch
+    {
+        null => "–",
+        { } v when Math.Abs(v) >= 1000 => v.ToString("N0", CultureInfo.InvariantCulture),
+        { } v when Math.Abs(v) >= 100 => v.ToString("0.#", CultureInfo.InvariantCulture),
+        { } v when Math.Abs(v) >= 10 => v.ToString("0.##", CultureInfo.InvariantCulture),
+        { } v when Math.Abs(v) >= 0.01 || v == 0 => v.ToString("0.###", CultureInfo.InvariantCulture),
+        { } v => v.ToString("0.###E+0", CultureInfo.InvariantCulture),
+    };
+
+    public static string WithUnit(double? value, string unit) => value is null ? "–" : $"{Number(value)} {unit}";
+
+    /// <summary>The study's headline dose from its totals, with label and unit; null when the modality has none or it was not reported.</summary>
+    public static (string Label, double Value, string Unit)? Headline(string? modality, StudyTotals totals)
+    {
+        var q = HeadlineDose.For(modality);
+        double? value = q?.Column switch
+        {
+            "dlp_mgy_cm" => totals.DlpTotalMGyCm,
+            "dap_gy_cm2" => totals.DapTotalGyCm2,
+            "agd_mgy" => totals.AgdTotalMGy,
+            _ => null,
+        };
+        return q is not null && value is { } v ? (q.Label, v, q.Unit) : null;
+    }
+}
