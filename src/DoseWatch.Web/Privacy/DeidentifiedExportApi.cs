@@ -24,7 +24,7 @@ public static class DeidentifiedExportApi
     {
         app.MapGet("/api/v1/exports/deidentified", ExportAsync).WithTags("Exports").WithName("ExportDeidentified")
             .WithSummary("De-identified research export (PS3.15 Basic profile, modified dates): DICOM objects and CSV in a zip.")
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Physicist));
+            .RequireAuthorization(Access.AccessPolicies.Research);
         return app;
     }
 
