@@ -16,6 +16,7 @@ dotnet build DoseWatch.sln -c Release -v q -nologo >/dev/null
 CLI="dotnet src/DoseWatch.Cli/bin/Release/net10.0/dosewatch.dll"
 echo "machine: $(machine_facts)"
 start_postgres
+BENCH_PASSWORD="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"   # the pages need a signed-in user
 
 # Base studies so that base x 2^k lands near the size (about 2.5 events per demo study).
 base_for() { case $1 in 100000) echo 2500 ;; 1000000) echo 3125 ;; *) echo 3906 ;; esac; }
@@ -30,9 +31,10 @@ for size in $SIZES; do
     echo "| query | median ms | slowest ms |"; echo "|---|---:|---:|"
     $CLI bench-dashboards --db "$db" --runs "$QUERY_RUNS"
     http=$(free_port); dicom=$(free_port); mkdir -p "$WORK/app-$engine-$size"
-    start_web "$WORK/app-$engine-$size" "$http" "$dicom" "${conn[@]}"
+    start_web "$WORK/app-$engine-$size" "$http" "$dicom" "${conn[@]}" \
+      --DoseWatch:Auth:InitialAdministrator:UserName=bench --DoseWatch:Auth:InitialAdministrator:Password="$BENCH_PASSWORD"
     echo; echo "| page (charts) | first load ms | median ms | slowest ms |"; echo "|---|---:|---:|---:|"
-    node --experimental-websocket --no-warnings scripts/bench_page_draw.mjs "http://127.0.0.1:$http" "$PAGE_RUNS"
+    node --experimental-websocket --no-warnings scripts/bench_page_draw.mjs "http://127.0.0.1:$http" "$PAGE_RUNS" bench "$BENCH_PASSWORD"
     stop_pid "$WEB_PID"; echo
     [ $engine = sqlite ] && rm -f "$WORK/d$size.db"*
   done

@@ -1,6 +1,7 @@
 // Time until a dashboard page's charts are drawn, in Debian's headless Chromium over the DevTools protocol (Node's
 // experimental WebSocket; no npm package). Usage:
-//   node --experimental-websocket scripts/bench_page_draw.mjs BASE_URL RUNS
+//   node --experimental-websocket scripts/bench_page_draw.mjs BASE_URL RUNS [USER PASSWORD]
+// With USER and PASSWORD it first signs in through the app's /signin form (pages need a signed-in user).
 // For each page: navigate, then poll every 20 ms until every chart of the page has an SVG with at least one trace.
 // Prints one Markdown row per page: first load, median and slowest of the following runs (ms).
 import { spawn } from 'node:child_process';
@@ -8,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, runsArg] = process.argv.slice(2);
+const [base, runsArg, user, password] = process.argv.slice(2);
 const runs = Number(runsArg ?? 3);
 const pages = [
   { path: '/', charts: ['#trend-chart'] },
@@ -48,8 +49,29 @@ async function drawnMs(page) {
   throw new Error(`${page.path}: charts not drawn within 60 s`);
 }
 
+async function until(expression, what) {
+  const started = performance.now();
+  while (performance.now() - started < 60000) {
+    const r = await send('Runtime.evaluate', { expression, returnByValue: true });
+    if (r.result?.result?.value === true) return;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  throw new Error(`${what} within 60 s`);
+}
+
+async function signIn() {
+  await send('Page.navigate', { url: base + '/signin' });
+  await until(`!!document.querySelector('form.signin-form input[name=UserName]')`, 'no sign-in form');
+  await send('Runtime.evaluate', { expression: `(() => {
+    document.querySelector('input[name=UserName]').value = ${JSON.stringify(user)};
+    document.querySelector('input[name=Password]').value = ${JSON.stringify(password)};
+    document.querySelector('form.signin-form button[type=submit]').click(); })()` });
+  await until(`location.pathname !== '/signin' && document.readyState === 'complete'`, 'still on the sign-in page');
+}
+
 try {
   await send('Page.enable');
+  if (user) await signIn();
   for (const page of pages) {
     const first = await drawnMs(page);
     const times = [];
