@@ -104,6 +104,9 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
         builder.UseSetting("Dicom:Port", "0");
         foreach (var (key, value) in TestAccounts.ApiKeySettings()) builder.UseSetting(key, value);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+        // A job that is mid-run when a test ends (alert delivery queued by the analysis, a sweep) finishes before Hangfire
+        // stops; on a loaded 2-core CI machine that can take longer than the host's default 30 s. A hung job still fails.
+        builder.ConfigureServices(s => s.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(90)));
         if (services is not null) builder.ConfigureTestServices(services);
     }
 
