@@ -24,6 +24,7 @@ internal static class DashboardBenchCommand
         {
             var dashboards = new DashboardRepository(database);
             var overview = new OverviewRepository(database);
+            var modalities = new ModalityDashboardRepository(database);
             var anchor = await dashboards.LatestStudyDayAsync() ?? DateOnly.FromDateTime(DateTime.UtcNow);
             var queries = new (string Name, Func<Task> Run)[]
             {
@@ -33,6 +34,14 @@ internal static class DashboardBenchCommand
                 ("SilentDevicesAsync", () => dashboards.SilentDevicesAsync(anchor)),
                 ("DailyMedianStudyDoseAsync (90 days)", () => dashboards.DailyMedianStudyDoseAsync(anchor.AddDays(-89), anchor)),
                 ("CtProtocolDosesAsync (365 days, 20 x 2000)", () => dashboards.CtProtocolDosesAsync(anchor.AddDays(-364), anchor, 20, 2000)),
+                // The per-modality pages (ModalityDashboard: 365 days, 28-day rolling window, 2000 scatter points).
+                ("Modality: CTDIvol boxes per protocol", () => modalities.BoxesByGroupAsync(ModalityQuantities.CtdiVol, anchor.AddDays(-364), anchor)),
+                ("Modality: CTDIvol rolling trend", () => modalities.TrendAsync(ModalityQuantities.CtdiVol, anchor.AddDays(-364), anchor, 28)),
+                ("Modality: CTDIvol against weight", () => modalities.ScatterAsync(ModalityQuantities.CtdiVol, ModalityQuantities.PatientWeight, anchor.AddDays(-364), anchor)),
+                ("Modality: CT HEAD ROUTINE per device", () => modalities.BoxesByDeviceAsync(ModalityQuantities.CtdiVol, "CT HEAD ROUTINE", anchor.AddDays(-364), anchor)),
+                ("Modality: CT workload", () => modalities.WorkloadAsync(ModalityQuantities.CtModalities, anchor.AddDays(-364), anchor)),
+                ("Modality: fluoroscopy DAP per study", () => modalities.BoxesByGroupAsync(ModalityQuantities.FluoroDap, anchor.AddDays(-364), anchor)),
+                ("Protocols: raw names", () => modalities.RawProtocolsAsync(anchor.AddDays(-364), anchor)),
             };
             foreach (var (name, run) in queries)
             {
