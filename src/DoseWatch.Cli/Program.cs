@@ -12,7 +12,10 @@ return args.Length == 0 ? Usage() : args[0] switch
     "import" => await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "demo" => await DemoCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "bench-extract-sql" => await ExtractToSqlBenchCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "users" => await AccountCommands.UsersAsync(args[1..], Console.In, Console.Out, Console.Error),
+    "apikey" => await AccountCommands.ApiKeyAsync(args[1..], Console.Out, Console.Error),
     "audit" => await AuditCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "deid" => await DeidCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "bench-dashboards" => await DashboardBenchCommand.RunAsync(args[1..], Console.Out),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
@@ -32,7 +35,10 @@ static int Usage(string? error = null)
           {ImportCommand.Usage}
           {DemoCommand.Usage}
           {ExtractToSqlBenchCommand.Usage}
+          {AccountCommands.UsersUsage}
+          {AccountCommands.ApiKeyUsage}
           {AuditCommand.Usage}
+          {DeidCommand.Usage}
           {DashboardBenchCommand.Usage}
         """);
     return error is null ? 0 : 2;

@@ -71,7 +71,8 @@ public sealed class DashboardBrowserFacts
 
         // The modality tabs redraw the chart in place: MG has one study, so one point.
         await page.ClickAsync("[data-section=trend] button.tab[data-modality=MG]");
-        await page.WaitForFunctionAsync("document.querySelectorAll('#trend-chart g.trace.scatter path.point').length === 1", null, new() { Timeout = 5000 });
+        // A polling assertion, not WaitForFunction: the app's content security policy forbids the eval that one uses.
+        await Assertions.Expect(page.Locator("#trend-chart g.trace.scatter path.point")).ToHaveCountAsync(1, new() { Timeout = 5000 });
 
         // CT page through the navigation: one box per protocol in each chart, one table row per protocol.
         await page.ClickAsync("nav a.nav-link[href=ct]");

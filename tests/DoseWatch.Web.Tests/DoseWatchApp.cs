@@ -67,9 +67,9 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
     /// A client of the app that authenticates as <paramref name="role"/> with an API key provisioned from settings
     /// (<see cref="TestAccounts"/>); <c>null</c> for an anonymous client.
     /// </summary>
-    public HttpClient CreateHttpClient(string? role = Roles.Administrator)
+    public HttpClient CreateHttpClient(string? role = Roles.Administrator, bool followRedirects = true)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = followRedirects }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (role is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", TestAccounts.ApiKey(role));
         return client;
     }

@@ -27,6 +27,7 @@ public static class AccessHosting
         services.AddSingleton<ApiKeyRepository>();
         services.AddSingleton<AccountProvisioning>();
         services.AddSingleton<LocalSignIn>();
+        services.AddSingleton<AccountAdministration>();
 
         var authOptions = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var authentication = services.AddAuthentication(Scheme)
@@ -40,6 +41,7 @@ public static class AccessHosting
         AccessPolicies.Configure(services.AddAuthorizationBuilder());
         services.AddCascadingAuthenticationState();
         services.AddHostedService<ProvisionAccountsOnStartup>();
+        builder.AddDoseWatchTransportSecurity();
         return builder;
     }
 

@@ -23,12 +23,16 @@ public static class AccessPolicies
     /// <summary>Dashboards and dose data (with pseudonyms for roles that do not see identity).</summary>
     public const string Dashboards = "Dashboards";
 
+    /// <summary>The de-identified research export: physicists only (an administrator manages the system, not the data).</summary>
+    public const string Research = "Research";
+
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> RolesOf = new Dictionary<string, IReadOnlyList<string>>
     {
         [Administration] = [Roles.Administrator],
         [Clinical] = [Roles.Administrator, Roles.Physicist],
         [Alerts] = [Roles.Administrator, Roles.Physicist, Roles.Qa],
         [Dashboards] = [Roles.Administrator, Roles.Physicist, Roles.Qa, Roles.Viewer],
+        [Research] = [Roles.Physicist],
     };
 
     public static void Configure(AuthorizationBuilder authorization)

@@ -1,6 +1,6 @@
 using DoseWatch.Core.Abstractions;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
 namespace DoseWatch.Web.Access;
@@ -14,13 +14,14 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var account = endpoints.MapGroup("/account").ExcludeFromDescription();
-        account.MapPost("/signin", SignInAsync).AllowAnonymous();
-        account.MapPost("/signout", SignOutAsync).AllowAnonymous();
+        // Anti-forgery is checked in the handlers, so that a missing token is a plain 400 rather than a form-binding failure.
+        account.MapPost("/signin", SignInAsync).AllowAnonymous().DisableAntiforgery();
+        account.MapPost("/signout", SignOutAsync).AllowAnonymous().DisableAntiforgery();
         account.MapGet("/sso", SingleSignOn).AllowAnonymous();
         return endpoints;
     }
 
-    public sealed class SignInForm
+    private sealed class SignInForm
     {
         public string? UserName { get; set; }
         public string? Password { get; set; }
@@ -28,8 +29,11 @@ public static class AccountEndpoints
         public string? ReturnUrl { get; set; }
     }
 
-    private static async Task<IResult> SignInAsync([FromForm] SignInForm form, HttpContext context, LocalSignIn signIn, TimeProvider clock)
+    private static async Task<IResult> SignInAsync(HttpContext context, IAntiforgery antiforgery, LocalSignIn signIn, TimeProvider clock)
     {
+        if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
+        var fields = await context.Request.ReadFormAsync(context.RequestAborted);
+        var form = new SignInForm { UserName = fields["UserName"], Password = fields["Password"], Code = fields["Code"], ReturnUrl = fields["ReturnUrl"] };
         var returnUrl = LocalOnly(form.ReturnUrl);
         var attempt = await signIn.AttemptAsync(form.UserName ?? "", form.Password ?? "", form.Code, context.RequestAborted);
         if (attempt.Outcome != SignInOutcome.Succeeded)
@@ -46,8 +50,9 @@ public static class AccountEndpoints
         return Results.LocalRedirect(returnUrl);
     }
 
-    private static async Task<IResult> SignOutAsync([FromForm] string? returnUrl, HttpContext context, IAuditTrail audit)
+    private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, IAuditTrail audit)
     {
+        if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
         if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(SignedInUser.MethodClaim)?.Value != "apikey")
         {
             await audit.AppendAsync(new AuditEvent(SignedInUser.Actor(context.User), "auth.sign-out"), context.RequestAborted);

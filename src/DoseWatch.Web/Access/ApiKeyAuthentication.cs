@@ -36,10 +36,16 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
+    // Problem details with a body: the status code page (HTML "Not found") only rewrites empty error responses.
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
+        return Problem(StatusCodes.Status401Unauthorized, "A valid API key is required", "The bearer key is unknown or revoked.");
     }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problem(StatusCodes.Status403Forbidden, "The API key's role does not reach this endpoint", $"Role: {Context.User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value}.");
+
+    private Task Problem(int status, string title, string detail) =>
+        Results.Problem(title: title, detail: detail, statusCode: status).ExecuteAsync(Context);
 }

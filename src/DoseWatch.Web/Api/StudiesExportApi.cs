@@ -77,7 +77,6 @@ public static class StudiesExportApi
         await table.WriteCsvAsync(buffer, cancellationToken);
         return TypedResults.File(buffer.ToArray(), "text/csv; charset=utf-8", $"dosewatch-ct-{f:yyyyMMdd}-{t:yyyyMMdd}.csv");
     }
-
 }
 
 /// <summary>The CT page's chart limits, shared by the page and its data export so that both show the same points.</summary>

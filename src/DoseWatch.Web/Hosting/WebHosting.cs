@@ -1,6 +1,7 @@
 using DoseWatch.Web.Access;
 using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Api;
+using DoseWatch.Web.Privacy;
 using DoseWatch.Web.Components;
 using DoseWatch.Web.Health;
 using Hangfire;
@@ -31,11 +32,15 @@ public static class WebHosting
 
     public static WebApplication UseDoseWatchWeb(this WebApplication app)
     {
+        app.UseDoseWatchTransportSecurity();
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         // Browsers get the Not found page; API clients keep their own status codes and problem details.
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // Routing after the status code pages, so a re-executed request (/not-found, /Error) is routed again and
+        // authorized as that page (public) rather than as "no endpoint" (the authenticated-only fallback policy).
+        app.UseRouting();
         app.UseDoseWatchAccess();
         app.UseAntiforgery();
         return app;
@@ -50,6 +55,7 @@ public static class WebHosting
         app.MapAccountEndpoints();
         app.MapInstancesApi();
         app.MapStudiesApi();
+        app.MapDeidentifiedExportApi();
         app.MapStudiesExportApi();
         app.MapAlertsApi();
         // Administrators only, twice: the endpoint policy (sign-in redirect) and Hangfire's own filter.

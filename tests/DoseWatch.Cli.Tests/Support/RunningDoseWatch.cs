@@ -28,6 +28,14 @@ public sealed class RunningDoseWatch : IAsyncLifetime
 
     public string DataDirectory => _data.FullName;
 
+    /// <summary>A client of the running app with <paramref name="bearerKey"/> (null: anonymous).</summary>
+    public HttpClient CreateClient(string? bearerKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        if (bearerKey is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", bearerKey);
+        return client;
+    }
+
     public async Task InitializeAsync()
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -45,8 +53,7 @@ public sealed class RunningDoseWatch : IAsyncLifetime
         _process.ErrorDataReceived += (_, e) => Log(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
-        Client.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
+        Client = CreateClient(ApiKey);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {

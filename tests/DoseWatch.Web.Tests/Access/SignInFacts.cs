@@ -1,0 +1,175 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using DoseWatch.Core.Access;
+using DoseWatch.Data.Accounts;
+using DoseWatch.Data.Audit;
+using DoseWatch.Web.Access;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace DoseWatch.Web.Tests.Access;
+
+/// <summary>
+/// Local sign-in through the real form over HTTP (anti-forgery token and cookie as a browser sends them): lockout, the
+/// TOTP second factor checked against codes Python computes, sign-out, and the audit entries each step leaves.
+/// </summary>
+[Collection(nameof(SharedApp))]
+public sealed partial class SignInFacts(SharedApp shared)
+{
+    private const string Password = "a long enough password";
+
+    private async Task<string> NewUserAsync(string role)
+    {
+        var name = $"user-{Guid.NewGuid():N}"[..16];
+        Assert.Equal(ProvisioningOutcome.Created, await shared.App.Services.GetRequiredService<AccountProvisioning>().AddUserAsync(name, Password, [role]));
+        return name;
+    }
+
+    /// <summary>A browser-like session: cookie jar, no automatic redirects.</summary>
+    private sealed class Session(DoseWatchApp app) : IDisposable
+    {
+        public CookieContainer Cookies { get; } = new();
+        private HttpClient? _client;
+        public HttpClient Http => _client ??= app.CreateCookieClient(Cookies);
+
+        /// <summary>Loads <paramref name="pagePath"/> and posts <paramref name="fields"/> to <paramref name="action"/> with the page's anti-forgery token.</summary>
+        public async Task<HttpResponseMessage> PostFormAsync(string pagePath, string action, Dictionary<string, string> fields)
+        {
+            var html = await Http.GetStringAsync(pagePath);
+            var token = TokenPattern().Match(html);
+            Assert.True(token.Success, $"no anti-forgery token on {pagePath}");
+            fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+            return await Http.PostAsync(action, new FormUrlEncodedContent(fields));
+        }
+
+        public Task<HttpResponseMessage> SignInAsync(string user, string password, string? code = null, string returnUrl = "/ct") =>
+            PostFormAsync("/signin", "/account/signin", new() { ["UserName"] = user, ["Password"] = password, ["Code"] = code ?? "", ["ReturnUrl"] = returnUrl });
+
+        public void Dispose()
+        {
+            _client?.Dispose();
+        }
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    private async Task<IReadOnlyList<string>> AuditActionsAsync(string actor) =>
+        (await shared.App.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Actor: actor, PageSize: 100))).Items
+            .OrderBy(e => e.Id).Select(e => e.Action).ToList();
+
+    [Fact]
+    public async Task A_correct_password_signs_in_returns_to_the_page_asked_for_and_signing_out_ends_the_session()
+    {
+        var user = await NewUserAsync(Roles.Viewer);
+        using var session = new Session(shared.App);
+
+        using var signIn = await session.SignInAsync(user, Password, returnUrl: "/ct");
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/ct", signIn.Headers.Location?.OriginalString);
+        using (var ct = await session.Http.GetAsync("/ct")) Assert.Equal(HttpStatusCode.OK, ct.StatusCode);
+        using (var devices = await session.Http.GetAsync("/devices"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, devices.StatusCode);
+            Assert.StartsWith(AccountEndpoints.AccessDeniedPage, devices.Headers.Location!.AbsolutePath);
+        }
+
+        using var signOut = await session.PostFormAsync("/ct", "/account/signout", []);
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.StartsWith(AccountEndpoints.SignInPage, signOut.Headers.Location!.OriginalString);
+        using var after = await session.Http.GetAsync("/ct");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith(AccountEndpoints.SignInPage, after.Headers.Location!.AbsolutePath);
+        Assert.Equal(["auth.sign-in", "auth.sign-out"], await AuditActionsAsync(user));
+    }
+
+    [Fact]
+    public async Task Repeated_failures_lock_the_account_so_that_even_the_right_password_is_refused()
+    {
+        var user = await NewUserAsync(Roles.Qa);
+        var lockout = shared.App.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Lockout;
+        using var session = new Session(shared.App);
+        var before = DateTimeOffset.UtcNow;
+
+        for (var i = 1; i <= lockout.MaxFailedAttempts; i++)
+        {
+            using var wrong = await session.SignInAsync(user, "not the password " + i);
+            var expected = i < lockout.MaxFailedAttempts ? "error=failed" : "error=locked";
+            Assert.Contains(expected, wrong.Headers.Location!.OriginalString);
+        }
+        using var right = await session.SignInAsync(user, Password);
+
+        Assert.Contains("error=locked", right.Headers.Location!.OriginalString);
+        using (var page = await session.Http.GetAsync("/ct")) Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        var account = await shared.App.Services.GetRequiredService<UserRepository>().FindAsync(user);
+        Assert.InRange(account!.LockedUntil!.Value, before + lockout.Duration, DateTimeOffset.UtcNow + lockout.Duration);
+        var actions = await AuditActionsAsync(user);
+        Assert.Equal(lockout.MaxFailedAttempts, actions.Count(a => a == "auth.sign-in-failed"));
+        Assert.Equal(["auth.lockout", "auth.sign-in-refused"], actions.Where(a => a != "auth.sign-in-failed"));
+    }
+
+    [Fact]
+    public async Task With_totp_the_password_alone_is_not_enough_and_a_code_works_once()
+    {
+        var user = await NewUserAsync(Roles.Physicist);
+        var account = await shared.App.Services.GetRequiredService<UserRepository>().FindAsync(user);
+        var secret = await shared.App.Services.GetRequiredService<AccountAdministration>().SetUpSecondFactorAsync("admin-test", account!);
+        using var session = new Session(shared.App);
+
+        using var noCode = await session.SignInAsync(user, Password);
+        Assert.Contains("error=code", noCode.Headers.Location!.OriginalString);
+        using var wrongCode = await session.SignInAsync(user, Password, WrongCode(secret));
+        Assert.Contains("error=failed", wrongCode.Headers.Location!.OriginalString);
+
+        var code = PythonTotp(secret);
+        using var withCode = await session.SignInAsync(user, Password, code, returnUrl: "/inbox");
+        Assert.Equal("/inbox", withCode.Headers.Location?.OriginalString);
+        using (var inbox = await session.Http.GetAsync("/inbox")) Assert.Equal(HttpStatusCode.OK, inbox.StatusCode);
+
+        using var replay = new Session(shared.App);
+        using var again = await replay.SignInAsync(user, Password, code);
+        Assert.Contains("error=failed", again.Headers.Location!.OriginalString);
+        Assert.Equal(["auth.sign-in-failed", "auth.sign-in", "auth.sign-in-failed"], await AuditActionsAsync(user));
+    }
+
+    [Fact]
+    public async Task The_sign_in_form_needs_its_anti_forgery_token_and_returns_only_to_this_site()
+    {
+        var user = await NewUserAsync(Roles.Viewer);
+        using var session = new Session(shared.App);
+
+        using var forged = await session.Http.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string> { ["UserName"] = user, ["Password"] = Password }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Empty(await AuditActionsAsync(user));
+
+        using var offsite = await session.SignInAsync(user, Password, returnUrl: "//evil.example/phish");
+        Assert.Equal("/", offsite.Headers.Location?.OriginalString);
+    }
+
+    /// <summary>The current RFC 6238 code, computed by Python's hmac/struct (not by DoseWatch).</summary>
+    private static string PythonTotp(string secret)
+    {
+        var python = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
+        python.ArgumentList.Add("-c");
+        python.ArgumentList.Add("""
+            import base64, hmac, hashlib, struct, sys, time
+            key = base64.b32decode(sys.argv[1] + '=' * (-len(sys.argv[1]) % 8))
+            mac = hmac.new(key, struct.pack('>Q', int(time.time()) // 30), hashlib.sha1).digest()
+            o = mac[-1] & 0x0f
+            print('%06d' % ((struct.unpack('>I', mac[o:o + 4])[0] & 0x7fffffff) % 1000000))
+            """);
+        python.ArgumentList.Add(secret);
+        using var process = System.Diagnostics.Process.Start(python)!;
+        var code = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        Assert.Matches("^[0-9]{6}$", code);
+        return code;
+    }
+
+    private static string WrongCode(string secret)
+    {
+        var now = Totp.StepAt(DateTimeOffset.UtcNow);
+        var valid = Enumerable.Range(-1, 3).Select(d => Totp.Code(secret, now + d)).ToHashSet();
+        return Enumerable.Range(0, 10).Select(i => $"{(int.Parse(Totp.Code(secret, now)) + 1 + i) % 1_000_000:D6}").First(c => !valid.Contains(c));
+    }
+}
