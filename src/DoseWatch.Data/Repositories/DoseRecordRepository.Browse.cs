@@ -28,7 +28,13 @@ public sealed partial class DoseRecordRepository
             where.Add("s.study_date <= @To");
             p.Add("To", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         }
-        if (!string.IsNullOrWhiteSpace(query.Device))
+        if (!string.IsNullOrWhiteSpace(query.Device) && IsDeviceKey(query.Device))
+        {
+            // The browser's device list sends DeviceIdentity.Key: an exact, indexed match (ix_studies_device_date).
+            where.Add("s.device_key = @DeviceKey");
+            p.Add("DeviceKey", query.Device.Trim());
+        }
+        else if (!string.IsNullOrWhiteSpace(query.Device))
         {
             where.Add("(s.device_key = @DeviceKey OR LOWER(s.station_name) LIKE @Device ESCAPE '\\' OR LOWER(s.model) LIKE @Device ESCAPE '\\' OR LOWER(s.manufacturer) LIKE @Device ESCAPE '\\' OR LOWER(s.serial_number) LIKE @Device ESCAPE '\\')");
             p.Add("Device", Like(query.Device));
@@ -68,14 +74,19 @@ public sealed partial class DoseRecordRepository
         }
         if (query.DoseMin is not null || query.DoseMax is not null)
         {
+            // One comparison, so the per-study sum is computed once per study.
             var dose = HeadlineDoseSql(query.Modality);
-            if (query.DoseMin is { } min) { where.Add($"{dose} >= @DoseMin"); p.Add("DoseMin", min); }
-            if (query.DoseMax is { } max) { where.Add($"{dose} <= @DoseMax"); p.Add("DoseMax", max); }
+            p.Add("DoseMin", query.DoseMin ?? double.MinValue);
+            p.Add("DoseMax", query.DoseMax ?? double.MaxValue);
+            where.Add($"{dose} BETWEEN @DoseMin AND @DoseMax");
         }
         if (query.OpenAlertsOnly)
             where.Add("EXISTS (SELECT 1 FROM alerts a WHERE a.study_instance_uid = s.study_instance_uid AND a.status <> 'resolved')");
         return (where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where), p);
     }
+
+    /// <summary>DeviceIdentity.Key: "uid:" + observer UID, or manufacturer|model|serial|station.</summary>
+    private static bool IsDeviceKey(string device) => device.StartsWith("uid:", StringComparison.Ordinal) || device.Contains('|', StringComparison.Ordinal);
 
     /// <summary>ORDER BY for the sort key; ties by date then UID so that pages never overlap.</summary>
     internal static string StudyOrder(StudyQuery query)
@@ -104,9 +115,10 @@ public sealed partial class DoseRecordRepository
         var column = HeadlineDose.For(modality) is { } q
             ? "e." + q.Column
             : "CASE s.modality " + string.Join(" ", DashboardRepository.StudyDoseQuantities.Select(x => $"WHEN '{x.Modality}' THEN e.{x.Column}")) + " END";
+        // One pass over the study's events: the best source's rank decides which of them are summed.
         return $"""
-            (SELECT SUM({column}) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid
-                AND e.source_rank = (SELECT MAX(r.source_rank) FROM irradiation_events r WHERE r.study_instance_uid = s.study_instance_uid))
+            (SELECT CASE WHEN MAX(e.source_rank) >= 2 THEN SUM(CASE WHEN e.source_rank >= 2 THEN {column} END) ELSE SUM({column}) END
+                FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid)
             """;
     }
 
