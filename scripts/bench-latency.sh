@@ -21,9 +21,11 @@ start_web "$WORK/app" "$http" "$dicom"
 for f in $(ls "$WORK"/rdsr/*.dcm | sort); do storescu -aec BENCH 127.0.0.1 "$dicom" "$f" >/dev/null; done
 sleep 5   # the last analysis jobs
 /usr/bin/python3 - "$WORK/app/dosewatch.db" <<'PY'
-import sqlite3, statistics, sys
-from datetime import datetime
-def t(s): return datetime.strptime(s[:26], "%Y-%m-%d %H:%M:%S.%f")
+import re, sqlite3, statistics, sys
+from datetime import datetime, timedelta
+def t(s):  # stored as UTC text, with or without a fraction of a second
+    m = re.match(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?", s)
+    return datetime.strptime(f"{m[1]} {m[2]}", "%Y-%m-%d %H:%M:%S") + timedelta(seconds=float(m[3] or 0))
 db = sqlite3.connect(sys.argv[1])
 def report(name, rows):
     ms = sorted((t(b) - t(a)).total_seconds() * 1000 for a, b in rows)

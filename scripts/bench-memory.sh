@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Receiver memory benchmark (issue #8), not a test: peak resident memory (VmHWM) of the receiving process
-#  1. while it receives one 1 GiB multi-frame instance (pydicom: Multi-frame Grayscale Word SC, 512x512x16 bit,
+#  1. while it receives one 1 GiB multi-frame instance (pydicom: an X-Ray Angiographic Image, 512x512x16 bit,
 #     2048 frames, made in a temp dir), and
 #  2. while 32 storescu associations stream at once (32 x 20 CT images of ~530 kB),
 # for the web app (the product: Store SCP + inbox + queue, SQLite), `dosewatch listen`, and DCMTK storescp beside them
@@ -29,7 +29,8 @@ for a in range(32):
     for i in range(per):
         ds.SOPInstanceUID = generate_uid(); ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
         ds.save_as(f"{work}/assoc{a}/{i}.dcm", write_like_original=False)
-ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.7.3'  # Multi-frame Grayscale Word SC
+ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.12.1'  # X-Ray Angiographic Image (multi-frame)
+ds.Modality = 'XA'
 ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
 ds.NumberOfFrames = frames
 ds.PixelData = bytes(512 * 512 * 2) * frames

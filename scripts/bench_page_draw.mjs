@@ -59,6 +59,8 @@ try {
   }
 } finally {
   ws.close();
+  const exited = new Promise(r => chromium.once('exit', r));
   chromium.kill();
-  rmSync(profile, { recursive: true, force: true });
+  await exited;   // chromium writes its profile until it has exited
+  try { rmSync(profile, { recursive: true, force: true }); } catch { /* a leftover temp profile is harmless */ }
 }

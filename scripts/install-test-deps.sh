@@ -3,7 +3,7 @@
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 
-debs=(dcmtk python3-pydicom dicom3tools orthanc postgresql chromium libpixelmed-java)
+debs=(dcmtk python3-pydicom python3-openpyxl dicom3tools orthanc postgresql chromium libpixelmed-java)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -15,6 +15,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "users" => await AccountCommands.UsersAsync(args[1..], Console.In, Console.Out, Console.Error),
     "apikey" => await AccountCommands.ApiKeyAsync(args[1..], Console.Out, Console.Error),
     "audit" => await AuditCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "deid" => await DeidCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "bench-dashboards" => await DashboardBenchCommand.RunAsync(args[1..], Console.Out),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
@@ -37,6 +38,7 @@ static int Usage(string? error = null)
           {AccountCommands.UsersUsage}
           {AccountCommands.ApiKeyUsage}
           {AuditCommand.Usage}
+          {DeidCommand.Usage}
           {DashboardBenchCommand.Usage}
         """);
     return error is null ? 0 : 2;

@@ -43,6 +43,20 @@ public static class AlertEvaluator
             .ToList();
     }
 
+    /// <summary>
+    /// The "learn from history" of the protocols page: a reference for one standard protocol on one device from the
+    /// device's earlier studies whose study protocol it is (as the rules choose them); null when fewer than
+    /// <paramref name="minimumStudies"/> studies are that protocol.
+    /// </summary>
+    public static ProtocolReference? LearnReference(ProtocolCatalogue catalogue, string standardProtocol, string deviceKey,
+        IReadOnlyList<HistoricalStudy> deviceHistory, int minimumStudies)
+    {
+        if (catalogue.Find(standardProtocol) is not { } protocol) return null;
+        var studies = deviceHistory.Where(h => catalogue.ResolveStudy(deviceKey, h.StudyDescription, h.Events).Standard is { } s
+            && string.Equals(s.Name, protocol.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+        return studies.Count >= Math.Max(1, minimumStudies) ? ProtocolReferenceLearner.Learn(protocol.Name, deviceKey, studies) : null;
+    }
+
     // Materialised so that a bad parameter surfaces here, inside the caller's error handling, not during enumeration later.
     private static List<AlertCandidate> EvaluateOne(Rule rule, AnalysisContext context)
     {
@@ -85,12 +99,8 @@ internal sealed class AnalysisContext
         Input.Catalogue.Resolve(DeviceKey, ev.Protocol, studyDescription);
 
     /// <summary>The study's protocol: the first event whose name maps, else the first event's unmapped name.</summary>
-    public ProtocolResolution StudyResolution(string? studyDescription, IEnumerable<IrradiationEvent> events)
-    {
-        var resolutions = events.Where(DoseEvents.IsDiagnostic).Select(e => Resolve(e, studyDescription)).ToList();
-        return resolutions.FirstOrDefault(r => r.IsMapped) ?? resolutions.FirstOrDefault()
-            ?? Input.Catalogue.Resolve(DeviceKey, null, studyDescription);
-    }
+    public ProtocolResolution StudyResolution(string? studyDescription, IEnumerable<IrradiationEvent> events) =>
+        Input.Catalogue.ResolveStudy(DeviceKey, studyDescription, events);
 
     /// <summary>Earlier events of the same standard protocol on this device (diagnostic events only).</summary>
     public IEnumerable<IrradiationEvent> HistoryEvents(StandardProtocol protocol) =>

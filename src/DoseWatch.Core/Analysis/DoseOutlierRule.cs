@@ -12,7 +12,7 @@ namespace DoseWatch.Core.Analysis;
 /// </summary>
 internal static class DoseOutlierRule
 {
-    public const double DefaultScoreThreshold = 3.5;
+    public const double DefaultScoreThreshold = RuleParameters.DefaultOutlierScore;
 
     public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context)
     {

@@ -81,6 +81,13 @@ public sealed class ProtocolCatalogue
     public ProtocolResolution Resolve(Study study, IrradiationEvent ev) =>
         Resolve(study.Device.Key, ev.Protocol, study.StudyDescription);
 
+    /// <summary>A study's protocol: the first diagnostic event whose name maps, else the first event's unmapped name.</summary>
+    public ProtocolResolution ResolveStudy(string deviceKey, string? studyDescription, IEnumerable<IrradiationEvent> events)
+    {
+        var resolutions = events.Where(DoseEvents.IsDiagnostic).Select(e => Resolve(deviceKey, e.Protocol, studyDescription)).ToList();
+        return resolutions.FirstOrDefault(r => r.IsMapped) ?? resolutions.FirstOrDefault() ?? Resolve(deviceKey, null, studyDescription);
+    }
+
     /// <summary>Standard protocols ordered by similarity to <paramref name="rawName"/>, best first, those at or above <paramref name="minimumSimilarity"/>.</summary>
     public IReadOnlyList<ProtocolSuggestion> Suggest(string rawName, string? modality = null, int maximum = 3, double minimumSimilarity = 0.2) =>
         _standards.Values

@@ -97,6 +97,9 @@ public static class RuleParameters
     public const string MinimumSampleSize = "minimumSampleSize";
     public const int DefaultMinimumSampleSize = 20;
 
+    /// <summary>dose-outlier: the robust score above which a dose is an outlier when the rule has no threshold.</summary>
+    public const double DefaultOutlierScore = 3.5;
+
     /// <summary>notification-value: aapm-ct, fluoro-srdl, mr-sar, us-mi, us-ti.</summary>
     public const string Table = "table";
 

@@ -173,10 +173,12 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             SELECT device_key AS DeviceKey, MAX(station_name) AS StationName, MAX(manufacturer) AS Manufacturer, MAX(model) AS Model
             FROM studies WHERE device_key IN {inList} GROUP BY device_key
             """, p, cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.DeviceKey, r => string.Join(" · ",
-            new[] { r.StationName, string.Join(" ", new[] { r.Manufacturer, r.Model }.Where(x => !string.IsNullOrWhiteSpace(x))) }
-                .Where(x => !string.IsNullOrWhiteSpace(x))) is { Length: > 0 } label ? label : r.DeviceKey, StringComparer.Ordinal);
+        // The station name is what staff call a room; manufacturer and model when a device sends none.
+        return rows.ToDictionary(r => r.DeviceKey, r => FirstNonBlank(r.StationName, string.Join(" ", new[] { r.Manufacturer, r.Model }.Where(x => !string.IsNullOrWhiteSpace(x))), r.DeviceKey)!,
+            StringComparer.Ordinal);
     }
+
+    private static string? FirstNonBlank(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
     private sealed record ValueQuery(string Sql, DynamicParameters Parameters);
 

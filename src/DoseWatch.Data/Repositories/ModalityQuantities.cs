@@ -42,9 +42,16 @@ public static class ModalityQuantities
     public static readonly string[] MrModalities = ["MR"];
     public static readonly string[] UsModalities = ["US"];
 
-    public static readonly DashboardQuantity CtdiVol = new("ctdivol", "CTDIvol", "mGy", "e.ctdivol_mgy", Protocol, "Protocol", CtModalities, DoseLevel.Event, [PatientWeight]);
-    public static readonly DashboardQuantity Dlp = new("dlp", "DLP", "mGy·cm", "e.dlp_mgy_cm", Protocol, "Protocol", CtModalities, DoseLevel.Event, [PatientWeight]);
-    public static readonly DashboardQuantity Ssde = new("ssde", "SSDE", "mGy", "COALESCE(e.ssde_mgy, e.ssde_estimate_mgy)", Protocol, "Protocol", CtModalities, DoseLevel.Event, [WaterEquivalentDiameter, PatientWeight]);
+    /// <summary>
+    /// CT values leave out localizers (CT Acquisition Type 113805 Constant Angle Acquisition): a scout often carries the
+    /// protocol's name, and its tenth of a milligray would pull the protocol's median down to nothing.
+    /// </summary>
+    public const string ConstantAngleAcquisition = "113805";
+    private static string CtScan(string column) => $"CASE WHEN e.acquisition_type_code = '{ConstantAngleAcquisition}' THEN NULL ELSE {column} END";
+
+    public static readonly DashboardQuantity CtdiVol = new("ctdivol", "CTDIvol", "mGy", CtScan("e.ctdivol_mgy"), Protocol, "Protocol", CtModalities, DoseLevel.Event, [PatientWeight]);
+    public static readonly DashboardQuantity Dlp = new("dlp", "DLP", "mGy·cm", CtScan("e.dlp_mgy_cm"), Protocol, "Protocol", CtModalities, DoseLevel.Event, [PatientWeight]);
+    public static readonly DashboardQuantity Ssde = new("ssde", "SSDE", "mGy", CtScan("COALESCE(e.ssde_mgy, e.ssde_estimate_mgy)"), Protocol, "Protocol", CtModalities, DoseLevel.Event, [WaterEquivalentDiameter, PatientWeight]);
 
     // Fluoroscopy per study: the device's own accumulated totals (the largest over a study's cumulative reports).
     public static readonly DashboardQuantity FluoroDap = new("dap", "DAP per study", "Gy·cm²", "MAX(o.dap_total_gy_cm2)", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);

@@ -32,8 +32,8 @@ public sealed record AlertDeliveryDto(long Id, string Channel, string Target, st
 /// <summary>One alert with everything kept about it: lifecycle history and deliveries.</summary>
 public sealed record AlertDetailDto(AlertDto Alert, IReadOnlyList<AlertLifecycleEvent> History, IReadOnlyList<AlertDeliveryDto> Deliveries);
 
-/// <summary>Body of acknowledge and resolve: who (until users exist, #7, the caller names itself) and why.</summary>
-public sealed record AlertActionRequest(string? Comment, string? User);
+/// <summary>Body of acknowledge and resolve: why. Who is the signed-in user or API key.</summary>
+public sealed record AlertActionRequest(string? Comment);
 
 /// <summary>Body of assign: the user name to assign to (null or empty unassigns).</summary>
-public sealed record AlertAssignRequest(string? Assignee, string? User = null);
+public sealed record AlertAssignRequest(string? Assignee);

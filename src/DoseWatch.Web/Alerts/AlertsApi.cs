@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using DoseWatch.Web.Access;
 using DoseWatch.Core.Analysis;
 using DoseWatch.Data.Repositories;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,23 +55,19 @@ public static class AlertsApi
 
     public static Task<Results<Ok<AlertDto>, NotFound, Conflict<ProblemDetails>, ValidationProblem>> AcknowledgeAsync(long id,
         [FromBody] AlertActionRequest? request, AlertActions actions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ChangeAsync(id, actions, (actor, ct) => actions.AcknowledgeAsync(id, actor, request?.Comment, ct), Actor(user, request?.User), requireComment: false,
+        ChangeAsync(id, actions, (actor, ct) => actions.AcknowledgeAsync(id, actor, request?.Comment, ct), SignedInUser.Actor(user), requireComment: false,
             request?.Comment, cancellationToken);
 
     public static Task<Results<Ok<AlertDto>, NotFound, Conflict<ProblemDetails>, ValidationProblem>> ResolveAsync(long id,
         [FromBody] AlertActionRequest? request, AlertActions actions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ChangeAsync(id, actions, (actor, ct) => actions.ResolveAsync(id, actor, request?.Comment, ct), Actor(user, request?.User), requireComment: true,
+        ChangeAsync(id, actions, (actor, ct) => actions.ResolveAsync(id, actor, request?.Comment, ct), SignedInUser.Actor(user), requireComment: true,
             request?.Comment, cancellationToken);
 
     public static Task<Results<Ok<AlertDto>, NotFound, Conflict<ProblemDetails>, ValidationProblem>> AssignAsync(long id,
         [FromBody] AlertAssignRequest? request, AlertActions actions, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ChangeAsync(id, actions, (actor, ct) => actions.AssignAsync(id, actor, request?.Assignee, ct), Actor(user, request?.User), requireComment: false,
+        ChangeAsync(id, actions, (actor, ct) => actions.AssignAsync(id, actor, request?.Assignee, ct), SignedInUser.Actor(user), requireComment: false,
             null, cancellationToken);
 
-    /// <summary>The signed-in user; before sign-in exists (#7) the caller may name itself; else "api".</summary>
-    private static string Actor(ClaimsPrincipal user, string? named) =>
-        user.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name
-        : string.IsNullOrWhiteSpace(named) ? "api" : named.Trim();
 
     private static async Task<Results<Ok<AlertDto>, NotFound, Conflict<ProblemDetails>, ValidationProblem>> ChangeAsync(long id, AlertActions actions,
         Func<string, CancellationToken, Task<AlertTransition>> change, string actor, bool requireComment, string? comment, CancellationToken ct)

@@ -30,6 +30,7 @@ public static class AlertsHosting
         services.AddSingleton(sp => new RecentStudyRepository(sp.GetRequiredService<IDbConnectionFactory>()));
         services.AddSingleton<AlertFeed>();
         services.AddSingleton<AlertActions>();
+        services.AddSingleton<Rules.RuleEditing>();
         services.AddSingleton<StudyAnalysisQueue>();
         services.AddTransient<AnalyzeStudyJob>();
         services.AddTransient<DeliverAlertsJob>();

@@ -1,16 +1,16 @@
-using System.Security.Claims;
 using DoseWatch.Core.Abstractions;
-using DoseWatch.Core.Access;
 using DoseWatch.Data;
 using DoseWatch.Data.Repositories;
+using DoseWatch.Web.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DoseWatch.Web.Api;
 
 /// <summary>
 /// GET /api/v1/studies/export?format=csv|xlsx with the browser's filters (one row per study, events across), and
-/// GET /api/v1/dashboards/ct/events.csv (the points of the CT page's charts). Physicists and administrators only;
-/// each study export is appended to the audit trail when one is registered.
+/// GET /api/v1/dashboards/ct/events.csv (the points of the CT page's charts). Physicists and administrators only
+/// (AccessPolicies.Clinical); each study export is appended to the audit trail. Exports carry the patient pseudonym,
+/// never name or ID (identity is for the screen, audited there; a research export is the de-identified one).
 /// </summary>
 public static class StudiesExportApi
 {
@@ -26,7 +26,7 @@ public static class StudiesExportApi
     }
 
     public static async Task<Results<FileContentHttpResult, ValidationProblem>> ExportStudies(
-        IDbConnectionFactory connections, IServiceProvider services, HttpContext context, string? format, [AsParameters] StudyFilter filter,
+        IDbConnectionFactory connections, IAuditTrail audit, HttpContext context, string? format, [AsParameters] StudyFilter filter,
         CancellationToken cancellationToken)
     {
         var (query, errors) = filter.Validate();
@@ -35,16 +35,20 @@ public static class StudiesExportApi
         if (query is null || errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var studies = new List<StudyRecord>();
-        await foreach (var study in new DoseRecordRepository(connections).StreamStudiesAsync(query, StudyExport.MaximumStudies, cancellationToken))
+        var records = new DoseRecordRepository(connections);
+        await foreach (var study in records.StreamStudiesAsync(query, StudyExport.MaximumStudies, cancellationToken))
             studies.Add(study);
         var alerts = new Dictionary<string, IReadOnlyList<StoredAlert>>(StringComparer.Ordinal);
         var repository = new AlertRepository(connections);
         foreach (var chunk in studies.Select(s => s.Study.StudyInstanceUid).Chunk(500))
             foreach (var (uid, list) in await repository.ForStudiesAsync(chunk, cancellationToken)) alerts[uid] = list;
-        var table = StudyExport.Build(studies, alerts);
+        var pseudonyms = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var chunk in studies.Select(s => s.Study.StudyInstanceUid).Chunk(500))
+            foreach (var (uid, patient) in await records.PatientIdentitiesAsync(chunk, cancellationToken)) pseudonyms[uid] = patient.Pseudonym;
+        var table = StudyExport.Build(studies, alerts, pseudonyms);
 
-        if (services.GetService<IAuditTrail>() is { } audit)
-            await audit.AppendAsync(new AuditEvent(Actor(context.User), "export.studies", null, $"{format} {studies.Count} studies {filter.ToQueryString()}"), cancellationToken);
+        await audit.AppendAsync(new AuditEvent(PatientIdentityDisclosure.Actor(context.User), "export.studies", null,
+            $"{format} {studies.Count} studies {filter.ToQueryString()}"), cancellationToken);
         if (studies.Count == StudyExport.MaximumStudies) context.Response.Headers["X-DoseWatch-Truncated"] = StudyExport.MaximumStudies.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
         using var buffer = new MemoryStream();
@@ -73,17 +77,6 @@ public static class StudiesExportApi
         await table.WriteCsvAsync(buffer, cancellationToken);
         return TypedResults.File(buffer.ToArray(), "text/csv; charset=utf-8", $"dosewatch-ct-{f:yyyyMMdd}-{t:yyyyMMdd}.csv");
     }
-
-    private static string Actor(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true ? user.Identity.Name ?? "unknown" : "anonymous";
-}
-
-internal static class RoleRequirements
-{
-    /// <summary>
-    /// Requires one of <paramref name="roles"/>. Until sign-in exists (issue #7) no authentication scheme is registered,
-    /// and a role requirement would turn every request into a 500 (nothing to challenge with); once a scheme is
-    /// registered the requirement is always attached, so the roles are enforced and the route-table matrix sees them.
-    /// </summary>
 }
 
 /// <summary>The CT page's chart limits, shared by the page and its data export so that both show the same points.</summary>

@@ -41,11 +41,12 @@ public static class StudyExport
     public static readonly IReadOnlyList<string> StudyHeaders =
     [
         "Study instance UID", "Accession number", "Study date", "Study time", "Modality", "Manufacturer", "Model", "Station name", "Serial number",
-        "Study description", "Patient age", "Age (years)", "Sex", "Weight (kg)", "Height (m)", "Open alerts", "No. events",
+        "Study description", "Patient pseudonym", "Patient age", "Age (years)", "Sex", "Weight (kg)", "Height (m)", "Open alerts", "No. events",
         "DLP total (mGy.cm)", "DAP total (Gy.cm2)", "Dose RP total (Gy)", "Fluoro time total (s)", "AGD total (mGy)",
     ];
 
-    public static ExportTable Build(IReadOnlyList<StudyRecord> studies, IReadOnlyDictionary<string, IReadOnlyList<StoredAlert>> alerts)
+    public static ExportTable Build(IReadOnlyList<StudyRecord> studies, IReadOnlyDictionary<string, IReadOnlyList<StoredAlert>> alerts,
+        IReadOnlyDictionary<string, string?> pseudonyms)
     {
         var events = studies.ToDictionary(s => s.Study.StudyInstanceUid, s => s.Events.Where(e => e.CountedInTotals).Select(e => e.Event).ToList(), StringComparer.Ordinal);
         var columns = EventColumns.Where(c => events.Values.Any(list => list.Any(e => c.Value(e) is not null))).ToList();
@@ -62,7 +63,7 @@ public static class StudyExport
             {
                 s.StudyInstanceUid, s.AccessionNumber, s.StudyDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 s.StudyTime?.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), s.Modality, s.Device.Manufacturer, s.Device.Model,
-                s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, s.Patient.Age, s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
+                s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, pseudonyms.GetValueOrDefault(s.StudyInstanceUid), s.Patient.Age, s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
                 s.Patient.HeightM, open, t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy,
             };
             var mine = events[s.StudyInstanceUid];

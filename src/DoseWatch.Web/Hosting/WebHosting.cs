@@ -1,6 +1,7 @@
 using DoseWatch.Web.Access;
 using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Api;
+using DoseWatch.Web.Privacy;
 using DoseWatch.Web.Components;
 using DoseWatch.Web.Health;
 using Hangfire;
@@ -54,6 +55,7 @@ public static class WebHosting
         app.MapAccountEndpoints();
         app.MapInstancesApi();
         app.MapStudiesApi();
+        app.MapDeidentifiedExportApi();
         app.MapStudiesExportApi();
         app.MapAlertsApi();
         // Administrators only, twice: the endpoint policy (sign-in redirect) and Hangfire's own filter.

@@ -56,6 +56,7 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["GET,POST /mr"] = Dashboards,
         ["GET,POST /ultrasound"] = Dashboards,
         ["GET,POST /protocols"] = Dashboards,
+        ["GET,POST /protocols/mapping"] = Clinical,
         ["GET,POST /signin"] = Access.Public,
         ["GET,POST /access-denied"] = Access.Public,
         ["GET,POST /Error"] = Access.Public,

@@ -51,10 +51,11 @@ public sealed class AlertDeliveryFacts : IAsyncLifetime
         _directory.Delete(recursive: true);
     }
 
-    private DeliverAlertsJob Job(int maxAttempts = 6)
+    private DeliverAlertsJob Job(int maxAttempts = 6, DigestOptions? digest = null)
     {
         var options = Options.Create(new AlertsOptions
         {
+            Digest = digest ?? new DigestOptions(),
             MaxDeliveryAttempts = maxAttempts,
             RetryBackoff = TimeSpan.FromSeconds(30),
             PublicBaseUrl = "https://dosewatch.test/",
@@ -120,6 +121,64 @@ public sealed class AlertDeliveryFacts : IAsyncLifetime
         Assert.All(await _alerts.ListDeliveriesAsync(), d => Assert.Equal(DeliveryStatuses.Sent, d.Status));
         await Task.Delay(200);
         Assert.Single(_smtp.Messages);
+    }
+
+    [Fact]
+    public async Task More_than_n_alerts_in_m_minutes_to_one_address_become_one_digest()
+    {
+        // At most 2 single mails in any 10 minutes; alerts 3, 4 and 5 (raised at minutes 1, 2, 3) are held until the
+        // oldest of them has waited 10 minutes (minute 11), then go as one digest: 3 messages for 5 alerts.
+        var digest = new DigestOptions { MaxAlerts = 2, Window = TimeSpan.FromMinutes(10) };
+        await _alerts.AddSubscriptionAsync(new AlertSubscription(0, "email", "busy@hospital.example"));
+        var t0 = _clock.Now;
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            _clock.Now = t0.AddMinutes(i);
+            ids.AddRange(await RaiseAsync(($"1.3.{i}", 40 + i)));
+            await Job(digest: digest).Run(CancellationToken.None);
+        }
+        await _smtp.WaitForMessageAsync(TimeSpan.FromSeconds(10), m => (m.Subject ?? "").Contains("1.3.1"));
+        Assert.Equal(2, _smtp.Messages.Count);
+        Assert.All(await Task.WhenAll(ids.Skip(2).Select(id => _alerts.DeliveriesOfAsync(id))), d => Assert.Equal(DeliveryStatuses.Pending, Assert.Single(d).Status));
+
+        _clock.Now = t0.AddMinutes(10).AddSeconds(59);
+        await Job(digest: digest).Run(CancellationToken.None);
+        await Task.Delay(200);
+        Assert.Equal(2, _smtp.Messages.Count); // still held
+
+        _clock.Now = t0.AddMinutes(11);
+        await Job(digest: digest).Run(CancellationToken.None);
+        var mail = await _smtp.WaitForMessageAsync(TimeSpan.FromSeconds(10), m => (m.Subject ?? "").StartsWith("[DoseWatch] Digest", StringComparison.Ordinal));
+        Assert.Equal("[DoseWatch] Digest: 3 new alerts", mail.Subject);
+        foreach (var id in ids.Skip(2)) Assert.Contains((await _alerts.GetAsync(id))!.StudyInstanceUid, mail.TextBody);
+        Assert.DoesNotContain("1.3.0", mail.TextBody);
+        Assert.Equal(3, _smtp.Messages.Count);
+        Assert.All(await _alerts.ListDeliveriesAsync(), d => Assert.Equal(DeliveryStatuses.Sent, d.Status));
+    }
+
+    [Fact]
+    public async Task A_webhook_retry_never_resends_an_alert_the_receiver_accepted_and_keeps_its_idempotency_key()
+    {
+        var subscription = await _alerts.AddSubscriptionAsync(new AlertSubscription(0, "webhook", new Uri(_webhook.BaseAddress, "/flaky").ToString()));
+        var ids = await RaiseAsync(("1.4.1", 50), ("1.4.2", 60), ("1.4.3", 70));
+        _webhook.Refused[ids[1]] = true; // the receiver takes the first, refuses the second
+        var t0 = _clock.Now;
+
+        await Job().Run(CancellationToken.None);
+        Assert.Equal([(ids[0], 204), (ids[1], 500)], _webhook.FlakyCalls.Select(c => (c.AlertId, c.Status))); // stops at the failure
+        var accepted = Assert.Single(await _alerts.DeliveriesOfAsync(ids[0]));
+        Assert.Equal((DeliveryStatuses.Sent, (int?)204), (accepted.Status, accepted.AcceptedStatus));
+
+        _webhook.Refused.Clear();
+        _clock.Now = t0.AddSeconds(30); // the failed one's backoff
+        await Job().Run(CancellationToken.None);
+        var calls = _webhook.FlakyCalls.ToList();
+        // The second run sends the third (due since the start) and retries the second; the first is not sent again.
+        Assert.Equal([(ids[0], 204), (ids[1], 500), (ids[2], 204), (ids[1], 204)], calls.Select(c => (c.AlertId, c.Status)));
+        foreach (var call in calls)
+            Assert.Equal(AlertRepository.IdempotencyKey(call.AlertId, subscription.Id), call.IdempotencyKey); // the same key on the retry
+        Assert.All(await _alerts.ListDeliveriesAsync(), d => Assert.Equal((DeliveryStatuses.Sent, (int?)204), (d.Status, d.AcceptedStatus)));
     }
 
     [Fact]

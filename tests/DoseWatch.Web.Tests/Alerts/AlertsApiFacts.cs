@@ -1,3 +1,5 @@
+using DoseWatch.Web.Access;
+using DoseWatch.Core.Access;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -88,30 +90,29 @@ public sealed class AlertsApiFacts(AlertsAppFixture fixture)
         var device = new DeviceIdentity("ACME", "Lifecycle CT", "CT-LC", "SN-LC", null);
         await fixture.SaveStudyAsync(device, "2.25.2002.1", "Never mapped protocol", 9, 120);
         await fixture.Service<AnalyzeStudyJob>().AnalyzeAsync("2.25.2002.1", CancellationToken.None);
-        using var client = fixture.App.CreateHttpClient();
+        using var client = fixture.App.CreateHttpClient(Roles.Qa);
         var alert = Assert.Single((await client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?study=2.25.2002.1&status=new")).GetProperty("items").EnumerateArray());
         var id = alert.GetProperty("id").GetInt64();
 
-        using (var ack = await client.PostAsJsonAsync($"/api/v1/alerts/{id}/acknowledge", new AlertActionRequest("checking with the radiographer", "qa1")))
+        using (var ack = await client.PostAsJsonAsync($"/api/v1/alerts/{id}/acknowledge", new AlertActionRequest("checking with the radiographer")))
         {
             var acknowledged = await ack.Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal(("acknowledged", "checking with the radiographer"), (acknowledged.GetProperty("status").GetString(), acknowledged.GetProperty("comment").GetString()));
         }
-        using (var noComment = await client.PostAsJsonAsync($"/api/v1/alerts/{id}/resolve", new AlertActionRequest(null, "qa1")))
+        using (var noComment = await client.PostAsJsonAsync($"/api/v1/alerts/{id}/resolve", new AlertActionRequest(null)))
             Assert.Equal(HttpStatusCode.BadRequest, noComment.StatusCode);
-        using (var resolve = await client.PostAsJsonAsync($"/api/v1/alerts/{id}/resolve", new AlertActionRequest("new protocol name, mapped", "qa1")))
+        using (var resolve = await client.PostAsJsonAsync($"/api/v1/alerts/{id}/resolve", new AlertActionRequest("new protocol name, mapped")))
             Assert.Equal(HttpStatusCode.OK, resolve.StatusCode);
-        using (var again = await client.PostAsJsonAsync($"/api/v1/alerts/{id}/resolve", new AlertActionRequest("again", "qa1")))
+        using (var again = await client.PostAsJsonAsync($"/api/v1/alerts/{id}/resolve", new AlertActionRequest("again")))
             Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        using (var missing = await client.PostAsJsonAsync("/api/v1/alerts/987654/acknowledge", new AlertActionRequest(null, null)))
+        using (var missing = await client.PostAsJsonAsync("/api/v1/alerts/987654/acknowledge", new AlertActionRequest(null)))
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
         var detail = await client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts/{id}");
         Assert.Equal(("resolved", "new protocol name, mapped"), (detail.GetProperty("alert").GetProperty("status").GetString(), detail.GetProperty("alert").GetProperty("comment").GetString()));
         Assert.Equal(["raised", "acknowledged", "resolved"], detail.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()));
-        // With sign-in on, the actor is the authenticated caller (here the funnel's administrator key), not the name in the body.
-        var caller = $"apikey:{TestAccounts.ApiKeyName(DoseWatch.Core.Access.Roles.Administrator)}";
-        Assert.Equal(["system", caller, caller], detail.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("actor").GetString()));
+        var qa = SignedInUser.ApiKeyActor(TestAccounts.ApiKeyName(Roles.Qa));
+        Assert.Equal(["system", qa, qa], detail.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("actor").GetString()));
     }
 
     [Theory]

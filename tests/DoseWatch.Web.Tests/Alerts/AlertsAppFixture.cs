@@ -38,7 +38,7 @@ public sealed class AlertsAppFixture : IAsyncLifetime
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public async Task SaveStudyAsync(DeviceIdentity device, string studyUid, string protocol, double ctdiVol, double kvp)
+    public async Task SaveStudyAsync(DeviceIdentity device, string studyUid, string protocol, double ctdiVol, double kvp, DateOnly? studyDate = null)
     {
         IrradiationEvent ev = new()
         {
@@ -46,7 +46,7 @@ public sealed class AlertsAppFixture : IAsyncLifetime
             Phantom = CtdiPhantom.Body32, Kvp = kvp, XRaySources = [new XRaySourceParameters("A", kvp, 200, null, null)],
             AcquisitionType = new ConceptCode("116152004", "SCT"), TargetRegion = new ConceptCode("51185008", "SCT", "Chest"), PitchFactor = 1, NominalTotalCollimationMm = 40,
         };
-        var study = new Study(studyUid, null, new DateOnly(2026, 2, 1), null, "CT", "CT CHEST", PatientCharacteristics.Unknown, device);
+        var study = new Study(studyUid, null, studyDate ?? new DateOnly(2026, 2, 1), null, "CT", "CT CHEST", PatientCharacteristics.Unknown, device);
         await new DoseRecordRepository(Service<IDbConnectionFactory>()).SaveAsync(new ExtractionResult(ExtractionKind.DoseObject,
             new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", studyUid + ".9", null, "CT"), study, [ev], AccumulatedDose.None, [], []));
     }

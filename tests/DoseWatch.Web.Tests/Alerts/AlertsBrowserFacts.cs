@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DoseWatch.Core.Access;
 using DoseWatch.Core.Domain;
+using DoseWatch.Data.Audit;
 using DoseWatch.Web.Alerts;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -18,7 +20,7 @@ public sealed class AlertsBrowserFacts(AlertsAppFixture fixture, ITestOutputHelp
     [Fact]
     public async Task A_new_alert_arrives_live_and_is_acknowledged_then_resolved()
     {
-        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/alerts");
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/alerts", Roles.Qa);
         using var _ = playwright;
         await using var __ = browser;
 
@@ -54,10 +56,14 @@ public sealed class AlertsBrowserFacts(AlertsAppFixture fixture, ITestOutputHelp
         var detail = await client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts/{id}");
         Assert.Equal(("resolved", "Mapped to Chest CT by the physicist"),
             (detail.GetProperty("alert").GetProperty("status").GetString(), detail.GetProperty("alert").GetProperty("comment").GetString()));
-        // The actor is the signed-in user the browser funnel signed in as.
-        var user = TestAccounts.UserName(DoseWatch.Core.Access.Roles.Administrator);
-        Assert.Equal([("raised", "system"), ("acknowledged", user), ("resolved", user)],
+        var qa = TestAccounts.UserName(Roles.Qa);
+        Assert.Equal([("raised", "system"), ("acknowledged", qa), ("resolved", qa)],
             detail.GetProperty("history").EnumerateArray().Select(h => (h.GetProperty("action").GetString(), h.GetProperty("actor").GetString())));
+        // The audit trail has each step with the status before and after.
+        var audit = (await fixture.Service<AuditLog>().QueryAsync(new AuditQuery(Actor: qa))).Items.Where(e => e.Target == $"alert:{id}").OrderBy(e => e.Id).ToList();
+        Assert.Equal([(AlertActions.Acknowledge, "new", "acknowledged"), (AlertActions.Resolve, "acknowledged", "resolved")],
+            audit.Select(e => (e.Action, JsonDocument.Parse(e.Detail!).RootElement.GetProperty("old").GetProperty("status").GetString(),
+                JsonDocument.Parse(e.Detail!).RootElement.GetProperty("new").GetProperty("status").GetString())));
         Assert.Empty(consoleErrors);
     }
 }

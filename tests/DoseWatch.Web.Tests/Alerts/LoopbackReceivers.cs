@@ -89,7 +89,8 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
 
 /// <summary>
 /// A real HTTP server (Kestrel) on a free loopback port: <c>POST /hook</c> keeps the JSON body and answers 204;
-/// <c>POST /fail</c> counts the call and answers 500.
+/// <c>POST /fail</c> counts the call and answers 500; <c>POST /flaky</c> records every call with its Idempotency-Key
+/// header and answers 500 for the alert ids in <see cref="Refused"/>, 204 otherwise.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -100,6 +101,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private int _failures;
 
     public int Failures => _failures;
+
+    public ConcurrentQueue<(string? IdempotencyKey, long AlertId, int Status)> FlakyCalls { get; } = new();
+
+    public ConcurrentDictionary<long, bool> Refused { get; } = new();
 
     public Uri BaseAddress { get; }
 
@@ -119,6 +124,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             receiver!.Received.Enqueue(await JsonSerializer.DeserializeAsync<JsonElement>(request.Body));
             return Results.NoContent();
+        });
+        app.MapPost("/flaky", async (HttpRequest request) =>
+        {
+            var id = (await JsonSerializer.DeserializeAsync<JsonElement>(request.Body)).GetProperty("id").GetInt64();
+            var status = receiver!.Refused.ContainsKey(id) ? 500 : 204;
+            receiver.FlakyCalls.Enqueue((request.Headers["Idempotency-Key"].FirstOrDefault(), id, status));
+            return Results.StatusCode(status);
         });
         app.MapPost("/fail", () =>
         {

@@ -22,15 +22,14 @@ namespace DoseWatch.Web.Tests.Privacy;
 public sealed class PatientDisclosureFacts : IAsyncLifetime
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("dosewatch-disclosure-");
-    private SqliteConnectionFactory _connections = null!;
+    private IDbConnectionFactory _connections = null!;
     private AuditLog _audit = null!;
     private PatientIdentityDisclosure _disclosure = null!;
     private readonly List<(string Uid, PatientIdentity Patient)> _studies = [];
 
     public async Task InitializeAsync()
     {
-        _connections = new SqliteConnectionFactory(Path.Combine(_directory.FullName, "dw.db"));
-        await new MigrationRunner(_connections, MigrationCatalog.Embedded(DatabaseProvider.Sqlite)).MigrateAsync();
+        _connections = await SelectedDatabase.NewMigratedAsync(_directory.FullName);
         _audit = new AuditLog(_connections);
         _disclosure = new PatientIdentityDisclosure(_connections, _audit);
         if (!SharedSamples.Available) return;

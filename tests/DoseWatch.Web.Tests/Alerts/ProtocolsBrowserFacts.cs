@@ -1,0 +1,74 @@
+using System.Text.Json;
+using DoseWatch.Core.Access;
+using DoseWatch.Core.Analysis;
+using DoseWatch.Core.Domain;
+using DoseWatch.Data.Audit;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Web.Alerts;
+using DoseWatch.Web.Rules;
+
+namespace DoseWatch.Web.Tests.Alerts;
+
+/// <summary>
+/// A physicist on /protocols approves a new raw name for one device from the review queue, then learns the protocol's
+/// reference from the device's history and saves it; both changes are in the audit trail with old and new values.
+/// </summary>
+[Collection(nameof(AlertsAppFixture))]
+public sealed class ProtocolsBrowserFacts(AlertsAppFixture fixture)
+{
+    [Fact]
+    public async Task A_new_name_is_approved_for_its_device_and_a_reference_is_learned_and_saved()
+    {
+        var suffix = Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var device = new DeviceIdentity("ACME", "Protocol CT", "CT-PROT", $"SN-{suffix}", null);
+        var standard = $"Chest review {suffix}";
+        var raw = $"CHST REVIEW {suffix} 5mm";
+        await fixture.Service<ProtocolRepository>().SaveStandardProtocolAsync(new StandardProtocol(standard, "CT", new HashSet<string>()));
+        // 20 studies at 8, 9, 10, 11, 12 mGy (four each) under the raw name nobody mapped yet.
+        var uids = Enumerable.Range(0, 20).Select(i => $"2.25.66{suffix}{i:D2}").ToList();
+        for (var i = 0; i < uids.Count; i++) await fixture.SaveStudyAsync(device, uids[i], raw, 8.0 + i % 5, 120);
+        await fixture.Service<AnalyzeStudyJob>().AnalyzeAsync(uids[^1], CancellationToken.None); // records the unmapped name
+
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/protocols/mapping", Roles.Physicist);
+        using var _ = playwright;
+        await using var __ = browser;
+        var row = page.Locator($"[data-section=review-queue] tr[data-raw='{raw}']");
+        await row.WaitForAsync(new() { Timeout = 5000 });
+        var best = (await fixture.Service<ProtocolRepository>().LoadCatalogueAsync()).Suggest(raw, "CT")[0].StandardProtocol;
+        Assert.Equal(standard, best);
+        Assert.Equal(1, await row.Locator($"button[data-suggestion='{standard}']").CountAsync());
+        await row.Locator($"button[data-suggestion='{standard}']").ClickAsync();
+        await row.Locator("button[data-action=approve-device]").ClickAsync();
+        await page.Locator("[data-field=message]", new() { HasText = "maps to" }).WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal(0, await page.Locator($"[data-section=review-queue] tr[data-raw='{raw}']").CountAsync());
+
+        var catalogue = await fixture.Service<ProtocolRepository>().LoadCatalogueAsync();
+        Assert.Equal(standard, catalogue.Resolve(device.Key, raw, null).Standard?.Name);
+        Assert.Null(catalogue.Resolve("another device", raw, null).Standard); // approved for this device only
+        var audit = fixture.Service<AuditLog>();
+        var physicist = TestAccounts.UserName(Roles.Physicist);
+        var mapping = Assert.Single((await audit.QueryAsync(new AuditQuery(Action: RuleEditing.MappingApprove))).Items, e => e.Target == $"mapping:{raw}@{device.Key}");
+        Assert.Equal(physicist, mapping.Actor);
+        var detail = JsonDocument.Parse(mapping.Detail!).RootElement;
+        Assert.Equal((JsonValueKind.Null, standard), (detail.GetProperty("old").GetProperty("standardProtocol").ValueKind, detail.GetProperty("new").GetProperty("standardProtocol").GetString()));
+
+        // Learn: type 7 quantiles 2.5 % and 97.5 % of 8×4 … 12×4 are 8 and 12 (h = 0.475 and 18.525 between equal values).
+        await page.SelectOptionAsync("select[data-field=ref-protocol]", standard);
+        await page.FillAsync("input[data-field=ref-device]", device.Key);
+        await page.ClickAsync("button[data-action=learn]");
+        await page.Locator("[data-field=message]", new() { HasText = "Learned from 20 studies" }).WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal("8–12", await page.InputValueAsync("input[data-field=ref-ctdivol]"));
+        Assert.Equal("120", await page.InputValueAsync("input[data-field=ref-kvp]"));
+        await page.FillAsync("input[data-field=ref-ctdivol]", "7–13"); // the physicist widens it
+        await page.ClickAsync("button[data-action=save-reference]");
+        await page.Locator("[data-field=message]", new() { HasText = "saved" }).WaitForAsync(new() { Timeout = 5000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "protocols.png"), FullPage = true });
+
+        var stored = (await fixture.Service<ProtocolRepository>().ListReferencesAsync()).Single(r => r.StandardProtocol == standard && r.DeviceKey == device.Key);
+        Assert.Equal((new ValueRange(7, 13), physicist, 20), (stored.CtdiVolMGy, stored.EditedBy, stored.SampleSize));
+        var reference = Assert.Single((await audit.QueryAsync(new AuditQuery(Action: RuleEditing.ReferenceUpdate))).Items, e => e.Target == $"reference:{standard}@{device.Key}");
+        var change = JsonDocument.Parse(reference.Detail!).RootElement;
+        Assert.Equal((JsonValueKind.Null, "[7, 13]"), (change.GetProperty("old").ValueKind, change.GetProperty("new").GetProperty("ctdiVolMGy").GetString()));
+        Assert.Empty(consoleErrors);
+    }
+}

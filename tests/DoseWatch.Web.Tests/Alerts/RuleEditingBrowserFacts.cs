@@ -1,0 +1,117 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using DoseWatch.Core.Access;
+using DoseWatch.Core.Analysis;
+using DoseWatch.Core.Domain;
+using DoseWatch.Data.Audit;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Web.Alerts;
+using DoseWatch.Web.Rules;
+using Microsoft.Playwright;
+
+namespace DoseWatch.Web.Tests.Alerts;
+
+/// <summary>
+/// A physicist in Debian's Chromium edits a rule's threshold: the audit trail records the old and the new value, and
+/// the next analysis judges against the new threshold. An alert assigned through the API shows its assignee in the
+/// open inbox without a reload.
+/// </summary>
+[Collection(nameof(AlertsAppFixture))]
+public sealed class RuleEditingBrowserFacts(AlertsAppFixture fixture)
+{
+    private static readonly DeviceIdentity Scanner = new("ACME", "Rules CT", "CT-RULES", "SN-RULES", null);
+
+    private static string NewUid() => $"2.25.{Random.Shared.NextInt64(1, long.MaxValue)}";
+
+    [Fact]
+    public async Task A_physicist_edits_a_threshold_the_audit_keeps_old_and_new_and_the_next_analysis_uses_it()
+    {
+        var rules = fixture.Service<RuleRepository>();
+        var aapm = (await rules.ListAsync()).Single(r => r.Name == "AAPM CT notification value");
+        Assert.Null(aapm.Threshold); // the AAPM table applies: adult torso 50 mGy
+        var ctdiVol = AapmCtNotificationValues.CtdiVolMGy["Adult torso"] * 0.6; // 30 mGy: below the table's value
+        const double edited = 25; // what the physicist types: below the study's CTDIvol
+        var first = NewUid();
+        await fixture.SaveStudyAsync(Scanner, first, "Rules chest", ctdiVol, 120);
+        Assert.DoesNotContain(await ListAsync(first), a => a.RuleId == aapm.Id);
+
+        try
+        {
+            await EditThresholdAsync(aapm, ctdiVol, edited);
+        }
+        finally
+        {
+            await rules.UpdateAsync(aapm, "test"); // the other tests of the collection see the default rules
+        }
+    }
+
+    private async Task EditThresholdAsync(Rule aapm, double ctdiVol, double edited)
+    {
+        var rules = fixture.Service<RuleRepository>();
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/rules", Roles.Physicist);
+        using var _ = playwright;
+        await using var __ = browser;
+        var row = page.Locator($"tr[data-rule='{aapm.Id}']");
+        await row.Locator("button[data-action=edit]").ClickAsync();
+        var form = page.Locator($"tr[data-rule='{aapm.Id}'][data-editing=true]");
+        await form.Locator("input[data-field=threshold]").FillAsync(edited.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await form.Locator("button[data-action=save]").ClickAsync();
+        await page.Locator("[data-field=message]", new() { HasText = "saved" }).WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal("25 mGy", (await row.Locator("[data-field=threshold]").InnerTextAsync()).Trim());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "rules-edited.png"), FullPage = true });
+
+        // A typo is refused in the form, nothing stored.
+        await row.Locator("button[data-action=edit]").ClickAsync();
+        await form.Locator("input[data-field=threshold]").FillAsync("twenty");
+        await form.Locator("button[data-action=save]").ClickAsync();
+        await form.Locator("[data-problem=threshold]").WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal(edited, (await rules.GetAsync(aapm.Id))!.Threshold);
+
+        var audit = await fixture.Service<AuditLog>().QueryAsync(new AuditQuery(Action: RuleEditing.RuleUpdate));
+        var entry = Assert.Single(audit.Items, e => e.Target == $"rule:{aapm.Id}");
+        var detail = JsonDocument.Parse(entry.Detail!).RootElement;
+        Assert.Equal(JsonValueKind.Null, detail.GetProperty("old").GetProperty("Threshold").ValueKind);
+        Assert.Equal(edited, detail.GetProperty("new").GetProperty("Threshold").GetDouble());
+        Assert.Equal(TestAccounts.UserName(Roles.Physicist), entry.Actor);
+
+        var second = NewUid();
+        await fixture.SaveStudyAsync(Scanner, second, "Rules chest", ctdiVol, 120);
+        var alert = Assert.Single(await ListAsync(second), a => a.RuleId == aapm.Id);
+        Assert.Equal((ctdiVol, edited, "mGy"), (alert.Value!.Value, alert.Threshold!.Value, alert.Unit));
+        Assert.Empty(consoleErrors);
+    }
+
+    [Fact]
+    public async Task An_alert_assigned_through_the_api_shows_its_assignee_in_the_open_inbox()
+    {
+        var study = NewUid();
+        await fixture.SaveStudyAsync(Scanner, study, "Protocol nobody mapped for assignment", 9, 120);
+        var id = (await ListAsync(study)).First().Id;
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/alerts", Roles.Qa);
+        using var _ = playwright;
+        await using var __ = browser;
+        var row = page.Locator($"tr[data-alert='{id}']");
+        await row.WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal("–", (await row.Locator("[data-field=assigned-to]").InnerTextAsync()).Trim());
+
+        using var client = fixture.App.CreateHttpClient();
+        using var response = await client.PostAsJsonAsync($"/api/v1/alerts/{id}/assign", new { assignee = "qa.jones" });
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("qa.jones", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("assignee").GetString());
+
+        await row.Locator("[data-field=assigned-to]", new() { HasText = "qa.jones" }).WaitForAsync(new() { Timeout = 5000 }); // live, no reload
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "alerts-assigned.png"), FullPage = true });
+        var entry = Assert.Single((await fixture.Service<AuditLog>().QueryAsync(new AuditQuery(Action: AlertActions.Assign))).Items, e => e.Target == $"alert:{id}");
+        var detail = JsonDocument.Parse(entry.Detail!).RootElement;
+        Assert.Equal((JsonValueKind.Null, "qa.jones"), (detail.GetProperty("old").GetProperty("assignee").ValueKind, detail.GetProperty("new").GetProperty("assignee").GetString()));
+        Assert.Equal([id], (await client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?assignee=qa.jones")).GetProperty("items").EnumerateArray().Select(a => a.GetProperty("id").GetInt64()));
+        Assert.Empty(consoleErrors);
+    }
+
+    /// <summary>Analyses the study now (as the extraction pipeline's job would) and lists its alerts.</summary>
+    private async Task<IReadOnlyList<StoredAlert>> ListAsync(string study)
+    {
+        await fixture.Service<AnalyzeStudyJob>().AnalyzeAsync(study, CancellationToken.None);
+        return (await fixture.Service<AlertRepository>().ListAsync(new AlertQuery(StudyInstanceUid: study))).Items;
+    }
+}
