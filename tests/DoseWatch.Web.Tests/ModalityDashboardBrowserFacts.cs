@@ -182,7 +182,7 @@ public sealed class ModalityDashboardBrowserFacts(ModalityDemoApp demo) : IClass
             var point = page.Locator("#mr-scatter g.trace.scatter path.point").First;
             await point.ClickAsync(new() { Force = true });
             // Blazor navigates inside the page (no load event): wait for the location itself.
-            await page.WaitForFunctionAsync("location.pathname.startsWith('/studies/')", null, new() { Timeout = 10000 });
+            await page.WaitForFunctionAsync("() => location.pathname.startsWith('/studies/')", null, new() { Timeout = 10000 });
             var uid = Uri.UnescapeDataString(new Uri(page.Url).AbsolutePath["/studies/".Length..]);
             Assert.Single(await RowsAsync($"SELECT 1 FROM studies WHERE modality = 'MR' AND study_instance_uid = '{uid.Replace("'", "''")}'"));
         });
@@ -196,7 +196,7 @@ public sealed class ModalityDashboardBrowserFacts(ModalityDemoApp demo) : IClass
         {
             Assert.Equal(["1.9"], await page.Locator("[data-section=limits] li").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.limit)"));
             await page.ClickAsync("button.tab[data-quantity=ti]");
-            await page.WaitForFunctionAsync("document.querySelectorAll('[data-section=limits] li').length === 2", null, new() { Timeout = 10000 });
+            await page.WaitForFunctionAsync("() => document.querySelectorAll('[data-section=limits] li').length === 2", null, new() { Timeout = 10000 });
             await page.WaitForSelectorAsync("#ultrasound-boxes svg.main-svg", new() { Timeout = 10000 });
             Assert.Equal(2, await CountAsync(page, "#ultrasound-boxes .shapelayer path"));
         });
