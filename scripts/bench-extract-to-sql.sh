@@ -31,8 +31,11 @@ echo "pydicom:   $(/usr/bin/python3 scripts/bench_pydicom_sr_walk.py --passes 20
 echo "--- C-STORE to queryable, $LATENCY RDSRs one by one (storescu → SCP → inbox → Hangfire job → SQLite → API), shipped settings (job queue poll 1 s)"
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 HTTP=$(free_port); DICOM=$(free_port)
+export BENCH_API_KEY="dwk_bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"   # the API needs a key (docs/security.md)
 ASPNETCORE_ENVIRONMENT=Production dotnet src/DoseWatch.Web/bin/Release/net10.0/DoseWatch.Web.dll --urls="http://127.0.0.1:$HTTP" \
-  --DoseWatch:DataDirectory="$WORK/app" --Dicom:BindAddress=127.0.0.1 --Dicom:Port="$DICOM" --Dicom:AeTitle=BENCH >"$WORK/app.log" 2>&1 &
+  --DoseWatch:DataDirectory="$WORK/app" --Dicom:BindAddress=127.0.0.1 --Dicom:Port="$DICOM" --Dicom:AeTitle=BENCH \
+  --DoseWatch:Auth:ProvisionedApiKeys:0:Name=bench --DoseWatch:Auth:ProvisionedApiKeys:0:Key="$BENCH_API_KEY" \
+  --DoseWatch:Auth:ProvisionedApiKeys:0:Role=Administrator >"$WORK/app.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$HTTP/health" >/dev/null && break; sleep 0.2; done
 /usr/bin/python3 scripts/bench_store_latency.py "http://127.0.0.1:$HTTP" "$DICOM" BENCH $(ls "$WORK"/rdsr/*.dcm | head -n "$LATENCY")

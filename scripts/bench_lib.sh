@@ -22,11 +22,17 @@ new_pg_database() {
   echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$1;Maximum Pool Size=50"
 }
 
+# The API needs a key (docs/security.md): one administrator key per run, provisioned from configuration.
+BENCH_API_KEY=${BENCH_API_KEY:-dwk_bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}
+export BENCH_API_KEY
+
 # launch_web DATA_DIR HTTP_PORT DICOM_PORT [--Key=Value...] -> the app's pid in WEB_PID (not waited for)
 launch_web() {
   local data=$1 http=$2 dicom=$3; shift 3
   ASPNETCORE_ENVIRONMENT=Production dotnet src/DoseWatch.Web/bin/Release/net10.0/DoseWatch.Web.dll --urls="http://127.0.0.1:$http" \
-    --DoseWatch:DataDirectory="$data" --Dicom:BindAddress=127.0.0.1 --Dicom:Port="$dicom" --Dicom:AeTitle=BENCH "$@" >>"$data.$http.log" 2>&1 &
+    --DoseWatch:DataDirectory="$data" --Dicom:BindAddress=127.0.0.1 --Dicom:Port="$dicom" --Dicom:AeTitle=BENCH \
+    --DoseWatch:Auth:ProvisionedApiKeys:0:Name=bench --DoseWatch:Auth:ProvisionedApiKeys:0:Key="$BENCH_API_KEY" \
+    --DoseWatch:Auth:ProvisionedApiKeys:0:Role=Administrator "$@" >>"$data.$http.log" 2>&1 &
   WEB_PID=$!; BENCH_PIDS+=("$WEB_PID")
 }
 

@@ -72,6 +72,11 @@ async function signIn() {
 try {
   await send('Page.enable');
   if (user) await signIn();
+  else {
+    // Pages need a signed-in user or a key (docs/security.md): the bench key from bench_lib.sh on every request.
+    await send('Network.enable');
+    await send('Network.setExtraHTTPHeaders', { headers: { Authorization: `Bearer ${process.env.BENCH_API_KEY ?? ''}` } });
+  }
   for (const page of pages) {
     const first = await drawnMs(page);
     const times = [];

@@ -28,7 +28,9 @@ def events_in(path):
 
 def queryable(api, study_uid, events):
     try:
-        with urllib.request.urlopen(f"{api}/api/v1/studies/{study_uid}", timeout=5) as response:
+        request = urllib.request.Request(f"{api}/api/v1/studies/{study_uid}",
+                                         headers={"Authorization": f"Bearer {os.environ.get('BENCH_API_KEY', '')}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
             return len(json.load(response)["events"]) >= events
     except urllib.error.HTTPError:
         return False

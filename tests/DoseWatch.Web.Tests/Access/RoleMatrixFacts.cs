@@ -56,6 +56,7 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["GET,POST /mr"] = Dashboards,
         ["GET,POST /ultrasound"] = Dashboards,
         ["GET,POST /protocols"] = Dashboards,
+        ["GET,POST /rules"] = Clinical,
         ["GET,POST /protocols/mapping"] = Clinical,
         ["GET,POST /rules"] = Clinical,
         ["GET,POST /signin"] = Access.Public,
@@ -79,6 +80,8 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["GET /api/v1/studies/export"] = Clinical,
         ["GET /api/v1/exports/deidentified"] = Access.Policy(AccessPolicies.Research),
         ["GET /api/v1/dashboards/ct/events.csv"] = Clinical,
+        // Research export: the physicist's alone (the privacy work's decision), not the administrator's.
+        ["GET /api/v1/exports/deidentified"] = new("Physicist only", new HashSet<string> { Roles.Physicist }),
         ["GET /api/v1/alerts/"] = Alerts,
         ["GET /api/v1/alerts/{id:long}"] = Alerts,
         ["POST /api/v1/alerts/{id:long}/acknowledge"] = Alerts,
@@ -164,7 +167,8 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         var checkedCount = 0;
         foreach (var endpoint in Endpoints().Where(e => !IsStaticFile(e)).DistinctBy(KeyOf))
         {
-            var access = Expected[KeyOf(endpoint)];
+            // An endpoint without a line fails Every_endpoint_has_a_declared_expectation_and_its_metadata_agrees.
+            if (!Expected.TryGetValue(KeyOf(endpoint), out var access)) continue;
             using var request = new HttpRequestMessage(new HttpMethod(RequestMethod(endpoint)), Concrete(endpoint.RoutePattern));
             using var response = await client.SendAsync(request);
             var outcome = Outcome(response);
