@@ -81,7 +81,7 @@ public sealed class PrivacyBrowserFacts(PrivacyBrowserApp app) : IClassFixture<P
             await page.WaitForSelectorAsync("#audit-table");
             await page.SelectOptionAsync("#audit-actor", "browser-test");
             await page.ClickAsync("#audit-apply");
-            await page.WaitForFunctionAsync("() => document.querySelectorAll('#audit-table tbody tr').length === 1");
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#audit-table tbody tr")).ToHaveCountAsync(1, new() { Timeout = 10000 });
             Assert.Contains("test.page", await page.InnerTextAsync("#audit-table tbody"));
         }
 
