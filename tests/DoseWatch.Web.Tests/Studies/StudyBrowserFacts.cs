@@ -35,7 +35,8 @@ public sealed partial class StudyBrowserFacts(DemoApp demo)
         var box = (await point.BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
         await page.Mouse.ClickAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
-        await page.WaitForURLAsync(new Regex("/studies/[0-9.]+$"), new() { Timeout = 10000 });
+        // Blazor navigates inside the document (no load event): poll the location.
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/studies/[0-9.]+$"), new() { Timeout = 15000 });
         return Uri.UnescapeDataString(page.Url[(page.Url.LastIndexOf('/') + 1)..]);
     }
 
