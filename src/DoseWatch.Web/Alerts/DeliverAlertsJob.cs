@@ -23,7 +23,9 @@ public sealed class DeliverAlertsJob(
     public const string RecurringJobId = "deliver-alerts";
 
     // One delivery run at a time: two would send the same due deliveries twice.
-    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    // The lock wait ignores shutdown: a short one keeps a stop (service restart, deploy) from hanging behind a run that
+    // waits for another; a run that cannot get the lock fails without retry and the next minute's run catches up.
+    [DisableConcurrentExecution(timeoutInSeconds: 10)]
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("Deliver alerts")]
     public async Task Run(CancellationToken cancellationToken)

@@ -15,7 +15,9 @@ public sealed class InboxSweepJob(InstanceRepository inbox, IBackgroundJobClient
     private const int BatchSize = 1000;
 
     [AutomaticRetry(Attempts = 0)]
-    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    // The lock wait ignores shutdown: a short one keeps a stop (service restart, deploy) from hanging behind a run that
+    // waits for another; a run that cannot get the lock fails without retry and the next minute's run catches up.
+    [DisableConcurrentExecution(timeoutInSeconds: 10)]
     public async Task<int> Run(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
