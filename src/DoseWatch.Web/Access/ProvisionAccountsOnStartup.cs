@@ -1,6 +1,7 @@
 using DoseWatch.Core.Abstractions;
 using DoseWatch.Core.Access;
 using DoseWatch.Data.Accounts;
+using DoseWatch.Web.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace DoseWatch.Web.Access;
@@ -8,9 +9,12 @@ namespace DoseWatch.Web.Access;
 /// <summary>
 /// First administrator and API keys from configuration, after the migrations (registered after them). The administrator
 /// is created only when no user of that name exists: changing the configured password later changes nothing.
+/// A fresh installation with nothing configured (no user, no key) gets an administrator <c>admin</c> with a generated
+/// password written to <see cref="FirstAdministratorFileName"/> in the data directory (owner-only), so that the one
+/// run command gives a product someone can sign in to; the password never goes to the log.
 /// </summary>
-internal sealed class ProvisionAccountsOnStartup(IOptions<AuthOptions> options, AccountProvisioning provisioning, ApiKeyRepository apiKeys,
-    IAuditTrail audit, ILogger<ProvisionAccountsOnStartup> log) : IHostedService
+public sealed class ProvisionAccountsOnStartup(IOptions<AuthOptions> options, AccountProvisioning provisioning, UserRepository users,
+    ApiKeyRepository apiKeys, DataDirectory dataDirectory, IAuditTrail audit, ILogger<ProvisionAccountsOnStartup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +28,27 @@ internal sealed class ProvisionAccountsOnStartup(IOptions<AuthOptions> options, 
 
         foreach (var configured in options.Value.ProvisionedApiKeys.Where(k => !string.IsNullOrWhiteSpace(k.Name) && !string.IsNullOrWhiteSpace(k.Key)))
             await ProvisionAsync(configured.Name!.Trim(), ApiKeySecret.FromExisting(configured.Key!), configured.Role!, cancellationToken);
+
+        if ((await users.ListAsync(cancellationToken)).Count == 0 && (await apiKeys.ListAsync(cancellationToken)).Count == 0)
+            await CreateFirstAdministratorAsync(cancellationToken);
+    }
+
+    public const string FirstAdministratorFileName = "initial-administrator.txt";
+    public const string FirstAdministratorUserName = "admin";
+
+    private async Task CreateFirstAdministratorAsync(CancellationToken cancellationToken)
+    {
+        var password = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+        // Nodes starting together on one fresh database: only the node whose insert wins writes its password.
+        if (await provisioning.AddUserAsync(FirstAdministratorUserName, password, [Roles.Administrator], cancellationToken) != ProvisioningOutcome.Created) return;
+        var path = Path.Combine(dataDirectory.Path, FirstAdministratorFileName);
+        var file = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var writer = new StreamWriter(path, System.Text.Encoding.UTF8, file))
+            await writer.WriteAsync($"user: {FirstAdministratorUserName}\npassword: {password}\n");
+        await audit.AppendAsync(new AuditEvent("system", "user.create", FirstAdministratorUserName, "first administrator of a fresh installation"), cancellationToken);
+        log.LogWarning("No user or API key yet: created the administrator '{UserName}'; its password is in {Path}. Sign in at /signin, "
+            + "create named accounts on the Users page, then delete that file.", FirstAdministratorUserName, path);
     }
 
     private async Task ProvisionAsync(string name, ApiKeySecret key, string role, CancellationToken cancellationToken)

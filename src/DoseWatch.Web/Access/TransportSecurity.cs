@@ -73,7 +73,8 @@ public static class SecurityHeaders
 
     public static Task AddAsync(HttpContext context, Func<Task> next)
     {
-        var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        // Hex, not base64: a "+" would be HTML-encoded in the page (&#x2B;) and no longer match the header byte for byte.
+        var nonce = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         context.Items[NonceKey] = nonce;
         context.Response.OnStarting(() =>
         {

@@ -59,6 +59,33 @@ public sealed partial class SignInFacts(SharedApp shared)
             .OrderBy(e => e.Id).Select(e => e.Action).ToList();
 
     [Fact]
+    public async Task A_fresh_installation_gets_an_administrator_whose_generated_password_signs_in()
+    {
+        // Nothing configured: no provisioned keys (the funnel's are blanked), no user.
+        var blank = TestAccounts.ApiKeySettings().Where(s => s.Key.EndsWith(":Key", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key, _ => (string?)"");
+        await using var app = await DoseWatchApp.StartAsync(blank);
+        var file = Path.Combine(app.DataDirectory, ProvisionAccountsOnStartup.FirstAdministratorFileName);
+        Assert.True(File.Exists(file));
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        var lines = File.ReadAllLines(file).Select(l => l.Split(": ", 2)).ToDictionary(p => p[0], p => p[1]);
+
+        using var session = new Session(app);
+        using var signIn = await session.SignInAsync(lines["user"], lines["password"], returnUrl: "/admin/users");
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/admin/users", signIn.Headers.Location?.OriginalString);
+        using (var page = await session.Http.GetAsync("/admin/users")) Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        using (var wrong = new Session(app))
+        using (var refused = await wrong.SignInAsync(lines["user"], lines["password"] + "x", returnUrl: "/admin/users"))
+            Assert.NotEqual("/admin/users", refused.Headers.Location?.OriginalString);
+
+        // A restart creates nothing more: the installation has a user now.
+        File.Delete(file);
+        await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ProvisionAccountsOnStartup>().Single().StartAsync(default);
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
     public async Task A_correct_password_signs_in_returns_to_the_page_asked_for_and_signing_out_ends_the_session()
     {
         var user = await NewUserAsync(Roles.Viewer);
