@@ -74,12 +74,28 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         // "(@p0, @p1, ...)": Npgsql would bind a list as one array parameter, which IN does not accept.
         for (var i = 0; i < counts.Count; i++) p.Add("p" + i.ToString(CultureInfo.InvariantCulture), counts[i].Protocol);
         var inList = "(" + string.Join(", ", counts.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))) + ")";
+        // Ranking every CT event of the year sorted ~500k rows at 1M events. The most recent @Values events of a
+        // protocol all lie on or after the latest day whose events, counted back from the newest day, reach @Values
+        // (study_date is the first ranking key), so only those days are ranked; same rows, a few thousand sorted.
         var values = await connection.QueryAsync<ProtocolValueRow>(new CommandDefinition($"""
+            WITH per_day AS (
+                SELECT COALESCE(e.protocol, @NoProtocol) AS protocol, s.study_date AS day, COUNT(*) AS events
+                {ctEvents} AND COALESCE(e.protocol, @NoProtocol) IN {inList}
+                GROUP BY COALESCE(e.protocol, @NoProtocol), s.study_date
+            ), cutoff AS (
+                SELECT protocol, MAX(day) AS from_day FROM (
+                    SELECT protocol, day, SUM(events) OVER (PARTITION BY protocol ORDER BY day DESC) AS newer_events FROM per_day
+                ) running WHERE newer_events >= @Values GROUP BY protocol
+            )
             SELECT Protocol, StudyInstanceUid, CtdiVolMGy, DlpMGyCm FROM (
                 SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.study_instance_uid AS StudyInstanceUid, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm,
                     ROW_NUMBER() OVER (PARTITION BY COALESCE(e.protocol, @NoProtocol)
                         ORDER BY s.study_date DESC, e.started_at DESC, e.study_instance_uid, e.event_uid) AS Recent
-                {ctEvents} AND COALESCE(e.protocol, @NoProtocol) IN {inList}
+                FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
+                    LEFT JOIN cutoff c ON c.protocol = COALESCE(e.protocol, @NoProtocol)
+                WHERE s.modality = 'CT' AND s.study_date >= @From AND s.study_date <= @To
+                    AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL)
+                    AND COALESCE(e.protocol, @NoProtocol) IN {inList} AND s.study_date >= COALESCE(c.from_day, '')
             ) ranked WHERE Recent <= @Values
             """, p, cancellationToken: cancellationToken));
         var byProtocol = values.ToLookup(v => v.Protocol, StringComparer.Ordinal);
