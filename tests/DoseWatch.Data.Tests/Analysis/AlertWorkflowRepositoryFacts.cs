@@ -169,6 +169,25 @@ public abstract class AlertWorkflowRepositoryFacts(ITestDatabases databases) : I
     }
 
     [Fact]
+    public async Task An_ended_subscription_is_no_longer_listed_nor_delivered_to_and_its_past_deliveries_stay()
+    {
+        var factory = await NewDatabaseAsync();
+        var rule = await new RuleRepository(factory, _clock).CreateAsync(DefaultRules.All[0], "lead");
+        var alerts = new AlertRepository(factory, _clock);
+        var kept = await alerts.AddSubscriptionAsync(new AlertSubscription(0, "email", "kept@example.org", DeviceKey: Room.Key, DigestMinutes: 5));
+        var ended = await alerts.AddSubscriptionAsync(new AlertSubscription(0, "webhook", "http://127.0.0.1:9/hook", Modality: "XA"));
+        var before = Assert.Single(await alerts.StoreAsync(Study("s1", default), [Candidate(rule, "s1", null)]));
+
+        Assert.True(await alerts.EndSubscriptionAsync(ended.Id));
+        Assert.False(await alerts.EndSubscriptionAsync(ended.Id));
+        Assert.False(await alerts.EndSubscriptionAsync(999_999));
+        Assert.Equal([kept], await alerts.ListSubscriptionsAsync());
+        var after = Assert.Single(await alerts.StoreAsync(Study("s2", default), [Candidate(rule, "s2", null)]));
+        Assert.Equal(["email"], (await alerts.DeliveriesOfAsync(after)).Select(d => d.Channel));
+        Assert.Equal(["email", "webhook"], (await alerts.DeliveriesOfAsync(before)).Select(d => d.Channel).Order());
+    }
+
+    [Fact]
     public async Task Deliveries_carry_a_stable_idempotency_key_the_accepting_status_and_flood_counts()
     {
         var factory = await NewDatabaseAsync();
