@@ -35,21 +35,33 @@ public static class AlertSubscriptionsApi
     public static async Task<Results<Created<AlertSubscription>, ValidationProblem>> CreateAsync([FromBody] AlertSubscriptionRequest request,
         AlertRepository alerts, IAuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var errors = Validate(request);
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        var created = await alerts.AddSubscriptionAsync(new AlertSubscription(0, request.Channel!, request.Target!.Trim(), request.RuleId,
-            Blank(request.DeviceKey), Blank(request.Modality), Blank(request.Type)?.ToLowerInvariant(), request.DigestMinutes), cancellationToken);
-        await audit.AppendAsync(new AuditEvent(SignedInUser.Actor(user), Create, Target(created.Id), JsonSerializer.Serialize(created, JsonSerializerOptions.Web)), cancellationToken);
-        return TypedResults.Created($"/api/v1/alerts/subscriptions/{created.Id}", created);
+        var (created, errors) = await SubscribeAsync(request, SignedInUser.Actor(user), alerts, audit, cancellationToken);
+        return created is null ? TypedResults.ValidationProblem(errors) : TypedResults.Created($"/api/v1/alerts/subscriptions/{created.Id}", created);
     }
 
     public static async Task<Results<NoContent, NotFound>> DeleteAsync(long id, AlertRepository alerts, IAuditTrail audit, ClaimsPrincipal user,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        await UnsubscribeAsync(id, SignedInUser.Actor(user), alerts, audit, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    /// <summary>Validates and stores a subscription and audits it (the API and the /rules page both come here); errors by field otherwise.</summary>
+    public static async Task<(AlertSubscription? Created, Dictionary<string, string[]> Errors)> SubscribeAsync(AlertSubscriptionRequest request, string actor,
+        AlertRepository alerts, IAuditTrail audit, CancellationToken cancellationToken)
+    {
+        var errors = Validate(request);
+        if (errors.Count > 0) return (null, errors);
+        var created = await alerts.AddSubscriptionAsync(new AlertSubscription(0, request.Channel!, request.Target!.Trim(), request.RuleId,
+            Blank(request.DeviceKey), Blank(request.Modality), Blank(request.Type)?.ToLowerInvariant(), request.DigestMinutes), cancellationToken);
+        await audit.AppendAsync(new AuditEvent(actor, Create, Target(created.Id), JsonSerializer.Serialize(created, JsonSerializerOptions.Web)), cancellationToken);
+        return (created, errors);
+    }
+
+    /// <summary>Ends an active subscription and audits it; false when there is none with that id.</summary>
+    public static async Task<bool> UnsubscribeAsync(long id, string actor, AlertRepository alerts, IAuditTrail audit, CancellationToken cancellationToken)
     {
         var before = (await alerts.ListSubscriptionsAsync(cancellationToken)).FirstOrDefault(s => s.Id == id);
-        if (before is null || !await alerts.EndSubscriptionAsync(id, cancellationToken)) return TypedResults.NotFound();
-        await audit.AppendAsync(new AuditEvent(SignedInUser.Actor(user), Delete, Target(id), JsonSerializer.Serialize(before, JsonSerializerOptions.Web)), cancellationToken);
-        return TypedResults.NoContent();
+        if (before is null || !await alerts.EndSubscriptionAsync(id, cancellationToken)) return false;
+        await audit.AppendAsync(new AuditEvent(actor, Delete, Target(id), JsonSerializer.Serialize(before, JsonSerializerOptions.Web)), cancellationToken);
+        return true;
     }
 
     private static string Target(long id) => FormattableString.Invariant($"subscription:{id}");

@@ -67,4 +67,38 @@ public sealed class AlertSubscriptionsApiFacts(AlertsAppFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, (await qa.GetAsync("/api/v1/alerts/subscriptions")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await qa.PostAsJsonAsync("/api/v1/alerts/subscriptions", new { channel = "email", target = "qa@example.org" })).StatusCode);
     }
+
+    [Fact]
+    public async Task A_physicist_subscribes_and_unsubscribes_on_the_rules_page()
+    {
+        var device = $"no-such-device-{Guid.NewGuid():N}";
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/rules", Roles.Physicist);
+        using var _ = playwright;
+        await using var __ = browser;
+        await page.Locator("[data-section=subscriptions] button[data-action=subscribe]").WaitForAsync(new() { Timeout = 10_000 });
+        await page.SelectOptionAsync("select[data-field=sub-channel]", "webhook");
+        await page.FillAsync("input[data-field=sub-target]", "http://127.0.0.1:9/ui-hook");
+        await page.SelectOptionAsync("select[data-field=sub-type]", "drl-exceeded");
+        await page.FillAsync("input[data-field=sub-device]", device);
+        await page.ClickAsync("button[data-action=subscribe]");
+        await page.Locator("[data-field=subscription-message]", new() { HasText = "subscribed" }).WaitForAsync(new() { Timeout = 5000 });
+
+        var api = fixture.App.CreateHttpClient(Roles.Physicist);
+        var listed = Assert.Single((await api.GetFromJsonAsync<JsonElement>("/api/v1/alerts/subscriptions")).EnumerateArray(), s => s.GetProperty("deviceKey").GetString() == device);
+        Assert.Equal(("webhook", "http://127.0.0.1:9/ui-hook", "drl-exceeded"),
+            (listed.GetProperty("channel").GetString(), listed.GetProperty("target").GetString(), listed.GetProperty("type").GetString()));
+        var id = listed.GetProperty("id").GetInt64();
+        var row = page.Locator($"tr[data-subscription='{id}']");
+        Assert.Equal(1, await row.CountAsync());
+        await row.Locator("button[data-action=end-subscription]").ClickAsync();
+        await page.Locator("[data-field=subscription-message]", new() { HasText = "ended" }).WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal(0, await page.Locator($"tr[data-subscription='{id}']").CountAsync());
+        Assert.DoesNotContain((await api.GetFromJsonAsync<JsonElement>("/api/v1/alerts/subscriptions")).EnumerateArray(), s => s.GetProperty("id").GetInt64() == id);
+
+        var audit = fixture.Service<AuditLog>();
+        foreach (var action in new[] { AlertSubscriptionsApi.Create, AlertSubscriptionsApi.Delete })
+            Assert.Equal(TestAccounts.UserName(Roles.Physicist),
+                Assert.Single((await audit.QueryAsync(new AuditQuery(Action: action))).Items, e => e.Target == $"subscription:{id}").Actor);
+        Assert.Empty(consoleErrors);
+    }
 }
