@@ -58,6 +58,7 @@ public static class WebHosting
         app.MapDeidentifiedExportApi();
         app.MapStudiesExportApi();
         app.MapAlertsApi();
+        app.MapAlertSubscriptionsApi();
         // Administrators only, twice: the endpoint policy (sign-in redirect) and Hangfire's own filter.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { DashboardTitle = "DoseWatch jobs", AppPath = "/", Authorization = [new HangfireDashboardAccess()] })
             .RequireAuthorization(AccessPolicies.Administration);

@@ -131,6 +131,63 @@ public abstract class AlertWorkflowRepositoryFacts(ITestDatabases databases) : I
     }
 
     [Fact]
+    public async Task A_timeline_lists_one_protocols_or_devices_alerts_newest_first_and_counts_them_per_week_and_type()
+    {
+        var factory = await NewDatabaseAsync();
+        var ruleStore = new RuleRepository(factory, _clock);
+        var defaults = DefaultRules.All.DistinctBy(r => r.Type).Take(2).ToList();
+        var (first, second) = (await ruleStore.CreateAsync(defaults[0], "lead"), await ruleStore.CreateAsync(defaults[1], "lead"));
+        var alerts = new AlertRepository(factory, _clock);
+        var otherRoom = new DeviceIdentity("ACME", "Angio 2", "XA2", "SN8", null);
+        AlertCandidate Of(Rule rule, string study, string protocol) =>
+            new(study, null, rule, "dap", 12, 10, "Gy·cm²", $"{rule.Name} on {study}", new AlertEvidence(protocol, "raw " + protocol, new Dictionary<string, string>(), []));
+
+        // 2026-03-01 is a Sunday (week of Monday 23 Feb); a day later starts the week of 2 March.
+        var a1 = Assert.Single(await alerts.StoreAsync(Study("s1", default), [Of(first, "s1", "Cardiac")]));
+        _clock.Now = _clock.Now.AddDays(1);
+        var a2 = Assert.Single(await alerts.StoreAsync(Study("s2", default), [Of(first, "s2", "Cardiac")]));
+        _clock.Now = _clock.Now.AddHours(1);
+        var a3 = Assert.Single(await alerts.StoreAsync(Study("s3", default), [Of(second, "s3", "Cardiac")]));
+        var elsewhere = await alerts.StoreAsync(Study("s4", default) with { Device = otherRoom }, [Of(first, "s4", "Cardiac"), Of(second, "s4", "Neuro")]);
+        Assert.Equal(2, elsewhere.Count);
+
+        var cardiac = await alerts.TimelineAsync(new AlertScope(StandardProtocol: "Cardiac"));
+        Assert.Equal(4, cardiac.Total);
+        Assert.Equal([elsewhere[0], a3, a2, a1], cardiac.Recent.Select(a => a.Id)); // same instant: higher id first
+        var (monday1, monday2) = (new DateOnly(2026, 2, 23), new DateOnly(2026, 3, 2));
+        Assert.Equal([(monday1, first.Type.ToWire(), 1), (monday2, first.Type.ToWire(), 2), (monday2, second.Type.ToWire(), 1)],
+            cardiac.Weeks.Select(w => (w.Monday, w.Type, w.Count)).OrderBy(w => w.Monday).ThenBy(w => w.Item2 == first.Type.ToWire() ? 0 : 1));
+
+        var room = await alerts.TimelineAsync(new AlertScope(DeviceKey: Room.Key), limit: 2);
+        Assert.Equal(3, room.Total);
+        Assert.Equal([a3, a2], room.Recent.Select(a => a.Id));
+        Assert.Equal(3, room.Weeks.Sum(w => w.Count)); // counted over all, not only the listed ones
+        var neuroThere = await alerts.TimelineAsync(new AlertScope("Neuro", otherRoom.Key));
+        Assert.Equal(("Neuro", otherRoom.Key, "Gy·cm²", 12.0, 10.0), neuroThere.Recent.Select(a => (a.StandardProtocol!, a.DeviceKey, a.Unit, a.Value!.Value, a.Threshold!.Value)).Single());
+        Assert.Equal(0, (await alerts.TimelineAsync(new AlertScope(StandardProtocol: "Unknown"))).Total);
+        await Assert.ThrowsAsync<ArgumentException>(() => alerts.TimelineAsync(new AlertScope()));
+    }
+
+    [Fact]
+    public async Task An_ended_subscription_is_no_longer_listed_nor_delivered_to_and_its_past_deliveries_stay()
+    {
+        var factory = await NewDatabaseAsync();
+        var rule = await new RuleRepository(factory, _clock).CreateAsync(DefaultRules.All[0], "lead");
+        var alerts = new AlertRepository(factory, _clock);
+        var kept = await alerts.AddSubscriptionAsync(new AlertSubscription(0, "email", "kept@example.org", DeviceKey: Room.Key, DigestMinutes: 5));
+        var ended = await alerts.AddSubscriptionAsync(new AlertSubscription(0, "webhook", "http://127.0.0.1:9/hook", Modality: "XA"));
+        var before = Assert.Single(await alerts.StoreAsync(Study("s1", default), [Candidate(rule, "s1", null)]));
+
+        Assert.True(await alerts.EndSubscriptionAsync(ended.Id));
+        Assert.False(await alerts.EndSubscriptionAsync(ended.Id));
+        Assert.False(await alerts.EndSubscriptionAsync(999_999));
+        Assert.Equal([kept], await alerts.ListSubscriptionsAsync());
+        var after = Assert.Single(await alerts.StoreAsync(Study("s2", default), [Candidate(rule, "s2", null)]));
+        Assert.Equal(["email"], (await alerts.DeliveriesOfAsync(after)).Select(d => d.Channel));
+        Assert.Equal(["email", "webhook"], (await alerts.DeliveriesOfAsync(before)).Select(d => d.Channel).Order());
+    }
+
+    [Fact]
     public async Task Deliveries_carry_a_stable_idempotency_key_the_accepting_status_and_flood_counts()
     {
         var factory = await NewDatabaseAsync();

@@ -87,6 +87,9 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["POST /api/v1/alerts/{id:long}/acknowledge"] = Alerts,
         ["POST /api/v1/alerts/{id:long}/resolve"] = Alerts,
         ["POST /api/v1/alerts/{id:long}/assign"] = Alerts,
+        ["GET /api/v1/alerts/subscriptions/"] = Clinical,
+        ["POST /api/v1/alerts/subscriptions/"] = Clinical,
+        ["DELETE /api/v1/alerts/subscriptions/{id:long}"] = Clinical,
         // Blazor's circuit hub and script bootstrap: the circuit needs the signed-in user.
         ["* /_blazor"] = Access.AnyUser,
         ["* /_blazor/negotiate"] = Access.AnyUser,
