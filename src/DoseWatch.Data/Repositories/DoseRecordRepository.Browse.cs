@@ -110,7 +110,10 @@ public sealed partial class DoseRecordRepository
     /// The study's headline dose in SQL: the sum of the modality's quantity over the events of the study's best source
     /// (dose reports outrank image headers, as in the totals rule). Without a modality, each study uses its own.
     /// </summary>
-    internal static string HeadlineDoseSql(string? modality)
+    internal static string HeadlineDoseSql(string? modality) => ComputedHeadlineDoseSql(modality);
+
+    /// <summary>The headline dose computed from the events; studies.headline_dose (migration 0012) stores it per study.</summary>
+    internal static string ComputedHeadlineDoseSql(string? modality)
     {
         var column = HeadlineDose.For(modality) is { } q
             ? "e." + q.Column

@@ -128,8 +128,33 @@ public sealed partial class DoseRecordRepository
                 if (existingRank > rank) continue; // a dose report already holds this event: headers never overwrite it
                 await WriteEventAsync(connection, tx, studyUid, result.Instance.SopInstanceUid, ev, now, cancellationToken);
             }
+        if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
+            await RefreshStudySummaryAsync(connection, tx, studyUid, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return new DoseRecordSaveOutcome(result.Instance.SopInstanceUid, studyUid, inserted, merged, known);
+    }
+
+    /// <summary>
+    /// Keeps the study's summary (migration 0012) equal to what its events say: its day and modality copied onto every
+    /// event, its event count and its headline dose. Run in the save's transaction after the events, so a reader sees
+    /// either the old study or the new one, never events without their summary. The whole study is recomputed rather
+    /// than adjusted, so a merged or superseded event, or a study date that arrives with a later object, is right too.
+    /// </summary>
+    private static async Task RefreshStudySummaryAsync(DbConnection connection, DbTransaction tx, string studyUid, CancellationToken ct)
+    {
+        var key = new { Study = studyUid };
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE irradiation_events SET
+                study_date = (SELECT s.study_date FROM studies s WHERE s.study_instance_uid = @Study),
+                modality = (SELECT s.modality FROM studies s WHERE s.study_instance_uid = @Study)
+            WHERE study_instance_uid = @Study
+            """, key, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            UPDATE studies AS s SET
+                event_count = (SELECT COUNT(*) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid),
+                headline_dose = {ComputedHeadlineDoseSql(null)}
+            WHERE s.study_instance_uid = @Study
+            """, key, tx, cancellationToken: ct));
     }
 
     private static async Task WriteEventAsync(DbConnection connection, DbTransaction tx, string studyUid, string sop, IrradiationEvent ev, DateTimeOffset now, CancellationToken ct)
