@@ -16,10 +16,24 @@ start_postgres() {
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA/data" -l "$PG_DATA/server.log" -w -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c shared_buffers=512MB -c work_mem=32MB -c max_connections=200" start >/dev/null
 }
 
+# start_postgres_in DIR -> a cluster kept in DIR across runs (bench-dashboards.sh --keep): created the first time,
+# started if not running, stopped by bench_cleanup like the throwaway one.
+start_postgres_in() {
+  PG_DATA=$1; mkdir -p "$PG_DATA"; chmod 755 "$PG_DATA" "$(dirname "$PG_DATA")"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DATA"
+  [ -f "$PG_DATA/data/PG_VERSION" ] || as_postgres "$PG_BIN/initdb" -D "$PG_DATA/data" -A trust -E UTF8 -U postgres >/dev/null
+  if [ -f "$PG_DATA/port" ]; then PG_PORT=$(cat "$PG_DATA/port"); else PG_PORT=$(free_port); echo "$PG_PORT" > "$PG_DATA/port"; fi
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA/data" status >/dev/null 2>&1 ||
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA/data" -l "$PG_DATA/server.log" -w -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c shared_buffers=512MB -c work_mem=32MB -c max_connections=200" start >/dev/null
+}
+
+pg_database_exists() { [ "$("$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
+
+pg_connection() { echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$1;Maximum Pool Size=50"; }
+
 # new_pg_database NAME -> prints an Npgsql connection string
 new_pg_database() {
   "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -q -c "CREATE DATABASE $1" >/dev/null
-  echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$1;Maximum Pool Size=50"
+  pg_connection "$1"
 }
 
 # The API needs a key (docs/security.md): one administrator key per run, provisioned from configuration.

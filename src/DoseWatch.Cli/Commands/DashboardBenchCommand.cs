@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using DoseWatch.Cli.Demo;
+using DoseWatch.Data.Migrations;
 using DoseWatch.Data.Repositories;
 
 namespace DoseWatch.Cli.Commands;
@@ -22,6 +23,13 @@ internal static class DashboardBenchCommand
         var database = DemoBulkLoad.Open(a.Get("--db", ""));
         try
         {
+            // A database kept from an earlier run (bench-dashboards.sh --keep) may predate the build's migrations: bring
+            // it up to date first, as the web app would on start, so the queries run on the schema they were written for.
+            var migrating = Stopwatch.StartNew();
+            var migrated = await new MigrationRunner(database, MigrationCatalog.Embedded(database.Provider)).MigrateAsync();
+            if (migrated.Applied.Count > 0)
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"bench-dashboards: applied migration(s) {string.Join(", ", migrated.Applied.Select(m => m.Version))} first, in {migrating.Elapsed.TotalSeconds:0.0} s"));
             var dashboards = new DashboardRepository(database);
             var overview = new OverviewRepository(database);
             var modalities = new ModalityDashboardRepository(database);
