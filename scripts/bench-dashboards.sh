@@ -4,16 +4,17 @@
 # (`dosewatch bench-dashboards`) and the time until the Overview and CT pages have drawn their charts in headless
 # Debian Chromium (scripts/bench_page_draw.mjs), against the Release web app started on that database.
 # Data: `dosewatch demo --into` (bulk mode: base history through the extractor and repositories, then doubled in SQL).
-# Usage: bash scripts/bench-dashboards.sh [--quick] [--full] [--sizes "N ..."] [--engines "sqlite postgresql"] [--keep DIR]
+# Usage: bash scripts/bench-dashboards.sh [--quick] [--full] [--sizes "N ..."] [--engines "sqlite postgresql"] [--keep DIR [--generate-only]]
 #   --quick: 1 page run, 3 query runs; --full adds 10M; --keep DIR keeps the generated databases (SQLite files and a
 #   PostgreSQL cluster) in DIR and reuses them on the next run: generating 10M events takes far longer than measuring
-#   them, and a kept database is brought up to the build's migrations before it is measured (the time is printed).
+#   them, and a kept database is brought up to the build's migrations before it is measured (the time is printed);
+#   --generate-only makes the kept databases and measures nothing (prepare a quiet machine's run ahead of time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZES="100000 1000000"; PAGE_RUNS=3; QUERY_RUNS=5; KEEP=""; ENGINES="sqlite postgresql"
+SIZES="100000 1000000"; PAGE_RUNS=3; QUERY_RUNS=5; KEEP=""; ENGINES="sqlite postgresql"; GENERATE_ONLY=""
 while [ $# -gt 0 ]; do case $1 in
   --quick) PAGE_RUNS=1; QUERY_RUNS=3 ;; --full) SIZES="$SIZES 10000000" ;;
-  --sizes) SIZES=$2; shift ;; --engines) ENGINES=$2; shift ;; --keep) KEEP=$2; shift ;;
+  --sizes) SIZES=$2; shift ;; --engines) ENGINES=$2; shift ;; --keep) KEEP=$2; shift ;; --generate-only) GENERATE_ONLY=yes ;;
   *) echo "unknown option $1" >&2; exit 2 ;; esac; shift; done
 WORK=$(mktemp -d /tmp/dw-bench-dash.XXXXXX)
 DATA=${KEEP:-$WORK}; mkdir -p "$DATA"; DATA=$(cd "$DATA" && pwd)
@@ -48,6 +49,7 @@ for size in $SIZES; do
       echo "$made" > "$DATA/$engine-d$size.made"; [ $engine = sqlite ] && touch "$DATA/d$size.db.done"
     fi
     echo "### $engine, target $size events: $made"
+    [ -n "$GENERATE_ONLY" ] && continue
     echo "| query | median ms | slowest ms |"; echo "|---|---:|---:|"
     $CLI bench-dashboards --db "$db" --runs "$QUERY_RUNS"
     http=$(free_port); dicom=$(free_port); mkdir -p "$WORK/app-$engine-$size"
