@@ -1,11 +1,12 @@
 // Time until a dashboard page's charts are drawn, in Debian's headless Chromium over the DevTools protocol (Node's
 // experimental WebSocket; no npm package). Usage:
 //   node --experimental-websocket scripts/bench_page_draw.mjs BASE_URL RUNS [USER PASSWORD]
+// With DW_SCREENSHOTS=DIR it also writes a PNG of each page once its charts are drawn (to look at what was timed).
 // With USER and PASSWORD it first signs in through the app's /signin form (pages need a signed-in user).
 // For each page: navigate, then poll every 20 ms until every chart of the page has an SVG with at least one trace.
 // Prints one Markdown row per page: first load, median and slowest of the following runs (ms).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -79,6 +80,11 @@ try {
   }
   for (const page of pages) {
     const first = await drawnMs(page);
+    if (process.env.DW_SCREENSHOTS) {
+      await new Promise(r => setTimeout(r, 500));   // let Plotly finish the frame it is drawing
+      const shot = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true });
+      writeFileSync(join(process.env.DW_SCREENSHOTS, (page.path === '/' ? 'overview' : page.path.slice(1)) + '.png'), Buffer.from(shot.result.data, 'base64'));
+    }
     const times = [];
     for (let i = 0; i < runs; i++) times.push(await drawnMs(page));
     times.sort((a, b) => a - b);

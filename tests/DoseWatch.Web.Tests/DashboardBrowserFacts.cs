@@ -56,6 +56,16 @@ public sealed class DashboardBrowserFacts
         // Each sample is its own study (a shared Study Instance UID would merge them, keeping the first date).
         Assert.Equal(Samples.Length, saved.Select(r => r.Study!.StudyInstanceUid).Distinct().Count());
 
+        // The prerendered response carries the page's frame only: the queries run once, in the interactive render that
+        // draws the charts below (DashboardComponent), not also for the HTML that the circuit replaces at once.
+        using (var http = app.CreateHttpClient())
+        {
+            var prerendered = await http.GetStringAsync("ct");
+            Assert.Contains("<h1>CT</h1>", prerendered);
+            Assert.Contains("Loading…", prerendered);
+            Assert.DoesNotContain("data-section=\"protocols\"", prerendered);
+        }
+
         var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(app, "/");
         using var _ = playwright;
         await using var __ = browser;
