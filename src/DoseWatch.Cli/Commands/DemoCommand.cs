@@ -8,7 +8,8 @@ using DoseWatch.Dicom.Network.Dimse;
 namespace DoseWatch.Cli.Commands;
 
 /// <summary>
-/// <c>dosewatch demo --studies N</c>: a synthetic dose history written as real X-Ray Radiation Dose SRs and C-STOREd to
+/// <c>dosewatch demo --studies N</c>: a synthetic dose history written as real dose reports (X-Ray and Radiopharmaceutical
+/// Radiation Dose SRs) and MR and ultrasound images, and C-STOREd to
 /// the running DoseWatch in batches (so a million events never sit on disk at once). With --out the files are only
 /// written to that folder, unless --send is also given. Prints the anomalies it planted, one line each.
 /// </summary>
@@ -51,7 +52,7 @@ internal static class DemoCommand
         {
             foreach (var batch in studies.Chunk(BatchSize))
             {
-                var files = batch.Select(s => Write(s, directory)).ToList();
+                var files = batch.SelectMany(s => Write(s, directory)).ToList();
                 if (!send) continue;
                 total.Add(await target.SendAsync(files, error));
                 if (outDir is null) files.ForEach(File.Delete);
@@ -67,6 +68,7 @@ internal static class DemoCommand
             if (outDir is null) Directory.Delete(directory, recursive: true);
         }
         var events = studies.Sum(s => s.Events.Count);
+        // Events as DoseWatch counts them: irradiation events, administrations, MR series, ultrasound images.
         var mix = string.Join(", ", studies.GroupBy(s => s.Device.Modality).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"));
         output.WriteLine($"demo: {studies.Count} studies ({mix}), {events} irradiation events, " +
             (send ? $"sent to {target.CalledAe} at {target.Host}:{target.Port}: {total}" : $"written to {directory}"));
@@ -99,11 +101,15 @@ internal static class DemoCommand
         }
     }
 
-    private static string Write(DemoStudy study, string directory)
+    private static IEnumerable<string> Write(DemoStudy study, string directory)
     {
-        var path = Path.Combine(directory, $"{study.PerformedAt:yyyyMMddHHmmss}_{study.SopInstanceUid[5..17]}.dcm");
-        DicomWriter.WriteFile(path, RadiationDoseSrWriter.Write(study));
-        return path;
+        foreach (var file in DemoObjects.Write(study))
+        {
+            var uid = file.DataSet.GetString(DicomTag.SopInstanceUid)!;
+            var path = Path.Combine(directory, $"{study.PerformedAt:yyyyMMddHHmmss}_{uid[5..17]}.dcm");
+            DicomWriter.WriteFile(path, file);
+            yield return path;
+        }
     }
 
     private static int PositiveInt(string text, string name) =>

@@ -11,8 +11,8 @@ namespace DoseWatch.Cli.Demo;
 
 /// <summary>
 /// Bulk mode of <c>dosewatch demo</c> for benchmarks at millions of events, where sending every study through the Store
-/// SCP would take hours. The base history goes the product's way minus the network: each study is written as an RDSR
-/// in memory, extracted by <see cref="DoseExtractor"/> and saved by <see cref="DoseRecordRepository"/>. To reach the
+/// SCP would take hours. The base history goes the product's way minus the network: each study is written as its RDSR
+/// or its images in memory, extracted by <see cref="DoseExtractor"/> and saved by <see cref="DoseRecordRepository"/>. To reach the
 /// wanted number of events, everything is then doubled in SQL (INSERT … SELECT) under new study and instance UIDs with
 /// the same dates, devices and values, as many times as brings the count nearest the target: a bigger hospital with the
 /// same mix, not new randomness. Pick the base size so that base × 2^k is near the target.
@@ -42,9 +42,9 @@ internal static class DemoBulkLoad
         var repository = new DoseRecordRepository(database);
         var clock = Stopwatch.StartNew();
         long baseEvents = 0;
-        foreach (var study in studies)
+        foreach (var file in studies.SelectMany(DemoObjects.Write))
         {
-            var result = DoseExtractor.Extract(RadiationDoseSrWriter.Write(study));
+            var result = DoseExtractor.Extract(file);
             if (result.Kind != ExtractionKind.DoseObject) continue;
             await repository.SaveAsync(result);
             baseEvents += result.Events.Count;

@@ -3,9 +3,10 @@ using DoseWatch.Dicom;
 namespace DoseWatch.Cli.Demo;
 
 /// <summary>
-/// Irradiation events of one study, with physically consistent values: DLP = CTDIvol × irradiated length, exposure
-/// time from length, pitch and table speed, SSDE from the water-equivalent diameter (AAPM Report 220, 32 cm phantom).
-/// Doses are rounded to what a device would display, so the DS text in the file is the value itself.
+/// Events of one study, with physically consistent values: DLP = CTDIvol × irradiated length, exposure time from
+/// length, pitch and table speed, SSDE from the water-equivalent diameter (AAPM Report 220, 32 cm phantom); FDG
+/// activity by patient weight; MR series in IEC first level mode only when their SAR needs it; ultrasound MI below
+/// the FDA Track 3 limit. Values are rounded to what a device would display, so the DS text in the file is the value itself.
 /// </summary>
 internal sealed class DemoEventFactory(Random random, Func<string> newUid)
 {
@@ -14,14 +15,17 @@ internal sealed class DemoEventFactory(Random random, Func<string> newUid)
     public static readonly CodedConcept LeftBreast = new("80248007", "SCT", "Left breast");
     public static readonly CodedConcept RightBreast = new("73056007", "SCT", "Right breast");
 
-    public IReadOnlyList<DemoEvent> EventsFor(DemoProtocol protocol, DateTime start, DemoAnomaly anomaly)
+    public IReadOnlyList<DemoEvent> EventsFor(DemoProtocol protocol, DemoDevice device, DemoPatient patient, DateTime start, DemoAnomaly anomaly)
     {
         var events = protocol.Modality switch
         {
             DemoModality.Ct => CtEvents(protocol, start),
             DemoModality.Fluoroscopy => FluoroscopyEvents(protocol, start),
             DemoModality.Radiography => RadiographyEvents(protocol, start),
-            _ => MammographyEvents(protocol, start),
+            DemoModality.Mammography => MammographyEvents(protocol, start),
+            DemoModality.NuclearMedicine => [Administration(protocol, patient, start)],
+            DemoModality.MagneticResonance => MrSeries(protocol, device, start),
+            _ => UltrasoundImages(protocol, start),
         };
         return anomaly == DemoAnomaly.None ? events : Apply(anomaly, events);
     }
@@ -102,6 +106,44 @@ internal sealed class DemoEventFactory(Random random, Func<string> newUid)
         }).ToList();
     }
 
+    private DemoEvent Administration(DemoProtocol p, DemoPatient patient, DateTime start)
+    {
+        var activity = LogNormal(p.MedianDose, p.LogSigma) * (p.ActivityPerKilogram ? patient.WeightKg : 1);
+        // Activity is dispensed in round amounts: to the MBq.
+        return new DemoEvent(newUid(), start, p.Name, p.TargetRegion, 0, 0) { AdministeredActivityMBq = Math.Round(activity) };
+    }
+
+    private List<DemoEvent> MrSeries(DemoProtocol p, DemoDevice device, DateTime start)
+    {
+        // The protocol's SAR level for this patient (coil loading, body size), then each series relative to it; a
+        // scanner leaves normal mode only when a series needs more than the normal mode's 2 W/kg whole-body limit.
+        var level = LogNormal(p.MedianDose, p.LogSigma) * (device.FieldStrengthT >= 3 ? 1.25 : 1);
+        var t = start;
+        return p.MrSeries.Select((series, i) =>
+        {
+            var sar = Round(Math.Min(series.SarFactor * level * Math.Exp(0.08 * StandardNormal(random)), 3.9), 2);
+            var ev = new DemoEvent(newUid(), t, series.Name, p.TargetRegion, 0, 0)
+            {
+                ImageUid = newUid(), SeriesNumber = i + 1, MrSeries = series, SarWPerKg = sar, OperatingMode = sar > 2 ? "IEC_FIRST_LEVEL" : "IEC_NORMAL",
+                DbdtTPerS = Round(series.DbdtTPerS * Math.Exp(0.1 * StandardNormal(random)), 1), B1rmsUT = Round(Math.Sqrt(sar) * (device.FieldStrengthT >= 3 ? 1.6 : 2.2), 2),
+            };
+            t = t.AddMinutes(3 + random.Next(5));
+            return ev;
+        }).ToList();
+    }
+
+    private List<DemoEvent> UltrasoundImages(DemoProtocol p, DateTime start) =>
+        Enumerable.Range(0, random.Next(3, 9)).Select(i =>
+        {
+            var ti = Round(Math.Min(LogNormal(p.MedianThermalIndex, 0.3), 2.5), 1);
+            return new DemoEvent(newUid(), start.AddSeconds(40 * i + random.Next(30)), p.Name, p.TargetRegion, 0, 0)
+            {
+                // FDA Track 3: the scanner keeps MI at or below 1.9.
+                MechanicalIndex = Round(Math.Min(LogNormal(p.MedianDose, p.LogSigma), 1.9), 1),
+                ThermalIndexSoftTissue = p.Obstetric ? null : ti, ThermalIndexBone = p.Obstetric ? ti : Round(ti * 0.5, 1),
+            };
+        }).ToList();
+
     /// <summary>Changes the main (last, non-localizer) event the way each deviation happens on a real scanner.</summary>
     private List<DemoEvent> Apply(DemoAnomaly anomaly, IReadOnlyList<DemoEvent> events)
     {
@@ -113,6 +155,10 @@ internal sealed class DemoEventFactory(Random random, Func<string> newUid)
             {
                 CtdiVolMGy = main.CtdiVolMGy * 4.5, DlpMGyCm = main.DlpMGyCm * 4.5, SsdeMGy = main.SsdeMGy * 4.5,
                 DapGyM2 = main.DapGyM2 * 4.5, DoseRpGy = main.DoseRpGy * 4.5, AgdMGy = main.AgdMGy * 4.5, TubeCurrentMA = Math.Min(main.TubeCurrentMA * 4.5, 800),
+                // A dosing error, a series run above its mode's limit (a scanner fault or a wrongly entered weight), an image above the MI guidance.
+                AdministeredActivityMBq = main.AdministeredActivityMBq * 2.5,
+                SarWPerKg = main.SarWPerKg is { } sar ? Round(Math.Max(2 * sar, 2.6), 2) : null, OperatingMode = main.SarWPerKg is null ? null : "IEC_NORMAL",
+                MechanicalIndex = main.MechanicalIndex is { } mi ? Round(Math.Max(1.8 * mi, 2.1), 1) : null,
             },
             DemoAnomaly.ChangedKvp => main with { Kvp = main.Kvp >= 120 ? 140 : main.Kvp + 20 },
             DemoAnomaly.UnapprovedProtocolName => main with { Protocol = main.Protocol.ToLowerInvariant().Replace(' ', '_') + "_test2" },

@@ -8,7 +8,12 @@ internal enum DemoAnomaly { None, DoseOutlier, ChangedKvp, UnapprovedProtocolNam
 
 internal sealed record DemoPatient(string Id, string Name, DateOnly BirthDate, char Sex, double WeightKg, double HeightM);
 
-/// <summary>One irradiation event as written to the RDSR. Doses in the units the templates prescribe (mGy, mGy·cm, Gy·m², Gy).</summary>
+/// <summary>
+/// One event as written to its object: an irradiation event of an RDSR (doses in the units the templates prescribe:
+/// mGy, mGy·cm, Gy·m², Gy), a radiopharmaceutical administration (MBq), an MR series (its <see cref="Uid"/> is the
+/// Series Instance UID; SAR in W/kg, dB/dt in T/s, B1rms in µT) or an ultrasound image (its <see cref="Uid"/> is the
+/// SOP Instance UID; MI and TI are ratios).
+/// </summary>
 internal sealed record DemoEvent(string Uid, DateTime Started, string Protocol, CodedConcept TargetRegion, double Kvp, double TubeCurrentMA)
 {
     public bool IsLocalizer { get; init; }
@@ -28,6 +33,18 @@ internal sealed record DemoEvent(string Uid, DateTime Started, string Protocol, 
     public double? CompressionThicknessMm { get; init; }
     public CodedConcept? Laterality { get; init; }
     public double? PulseRatePerS { get; init; }
+    public double? AdministeredActivityMBq { get; init; }
+    /// <summary>MR: the one image written for the series (the series is the event: every image repeats its values).</summary>
+    public string? ImageUid { get; init; }
+    public int SeriesNumber { get; init; }
+    public DemoMrSeries? MrSeries { get; init; }
+    public double? SarWPerKg { get; init; }
+    public string? OperatingMode { get; init; }
+    public double? DbdtTPerS { get; init; }
+    public double? B1rmsUT { get; init; }
+    public double? MechanicalIndex { get; init; }
+    public double? ThermalIndexSoftTissue { get; init; }
+    public double? ThermalIndexBone { get; init; }
 }
 
 internal sealed record DemoStudy(string StudyUid, string SeriesUid, string SopInstanceUid, string AccessionNumber, DateTime PerformedAt,
@@ -39,7 +56,9 @@ internal sealed record DemoStudy(string StudyUid, string SeriesUid, string SopIn
 /// <summary>
 /// A reproducible synthetic history: for a given seed and end date, the same studies, patients and UIDs. Dates spread
 /// over the last ~6 months, fewer at weekends and at night; some patients come back (cumulative dose); about one study
-/// in twenty is an outlier or a deviation, and any history of ten or more studies has at least one of each.
+/// in twenty is an outlier or a deviation, and any history of ten or more studies has at least one of each. A history
+/// of forty or more also has one outlier each in nuclear medicine (activity), MR (SAR above its mode's limit) and
+/// ultrasound (MI above the guidance).
 /// </summary>
 internal sealed class DemoHistory(int seed, DateTime end)
 {
@@ -52,40 +71,50 @@ internal sealed class DemoHistory(int seed, DateTime end)
         var studies = new List<DemoStudy>(count);
         for (var i = 0; i < count; i++)
         {
-            var anomaly = AnomalyFor(i, count);
-            var modality = anomaly == DemoAnomaly.None ? Pick(DemoCatalogue.ModalityMix, m => m.Weight).Modality : DemoModality.Ct;
+            var (anomaly, planted) = AnomalyFor(i, count);
+            var modality = planted ?? (anomaly == DemoAnomaly.None ? Pick(DemoCatalogue.ModalityMix, m => m.Weight).Modality : DemoModality.Ct);
             var protocols = DemoCatalogue.Protocols.Where(p => p.Modality == modality).ToList();
             // Anomalies sit on the busiest protocol, where the history gives them something to stand out against.
             var protocol = anomaly == DemoAnomaly.None ? Pick(protocols, p => p.Weight) : protocols[0];
-            var device = Pick(DemoCatalogue.Devices.Where(d => d.Modality == modality).ToList(), _ => 1);
-            var patient = PatientFor(patients, modality);
+            var device = Pick(DemoCatalogue.Devices.Where(d => d.Modality == modality && (protocol.Station ?? d.StationName) == d.StationName).ToList(), _ => 1);
+            var patient = PatientFor(patients, protocol);
             var performedAt = PerformedAt(modality);
-            var events = new DemoEventFactory(_random, NewUid).EventsFor(protocol, performedAt, anomaly);
+            var events = new DemoEventFactory(_random, NewUid).EventsFor(protocol, device, patient, performedAt, anomaly);
             studies.Add(new DemoStudy(NewUid(), NewUid(), NewUid(), $"DW{performedAt:yyMMdd}{i:D5}", performedAt, patient, device, protocol, events, anomaly));
         }
         return studies.OrderBy(s => s.PerformedAt).ToList();
     }
 
-    private DemoAnomaly AnomalyFor(int index, int count)
+    /// <summary>The anomaly of the study at <paramref name="index"/>, and its modality when the anomaly is not a CT one.</summary>
+    private (DemoAnomaly Anomaly, DemoModality? Modality) AnomalyFor(int index, int count)
     {
-        // Fixed positions guarantee each kind once in a history of ten or more; the rest is chance.
+        // Fixed positions guarantee each kind once in a history of ten or more; the rest is chance (on CT).
         if (count >= 10)
         {
-            if (index == count / 3) return DemoAnomaly.DoseOutlier;
-            if (index == count / 2) return DemoAnomaly.ChangedKvp;
-            if (index == 2 * count / 3) return DemoAnomaly.UnapprovedProtocolName;
-            if (index == 5 * count / 6) return DemoAnomaly.WrongTargetRegion;
+            if (index == count / 3) return (DemoAnomaly.DoseOutlier, null);
+            if (index == count / 2) return (DemoAnomaly.ChangedKvp, null);
+            if (index == 2 * count / 3) return (DemoAnomaly.UnapprovedProtocolName, null);
+            if (index == 5 * count / 6) return (DemoAnomaly.WrongTargetRegion, null);
         }
-        return _random.NextDouble() < 0.02 ? (DemoAnomaly)_random.Next(1, 5) : DemoAnomaly.None;
+        // From forty studies on, NM, MR and US get one outlier each, at positions none of the above takes.
+        if (count >= 40)
+        {
+            if (index == count / 10) return (DemoAnomaly.DoseOutlier, DemoModality.NuclearMedicine);
+            if (index == count / 4) return (DemoAnomaly.DoseOutlier, DemoModality.MagneticResonance);
+            if (index == 3 * count / 4) return (DemoAnomaly.DoseOutlier, DemoModality.Ultrasound);
+        }
+        return (_random.NextDouble() < 0.02 ? (DemoAnomaly)_random.Next(1, 5) : DemoAnomaly.None, null);
     }
 
-    private DemoPatient PatientFor(List<DemoPatient> known, DemoModality modality)
+    private DemoPatient PatientFor(List<DemoPatient> known, DemoProtocol protocol)
     {
-        // One study in five is a returning patient: cumulative dose needs them.
-        var returning = known.Where(p => modality != DemoModality.Mammography || p.Sex == 'F').ToList();
-        if (returning.Count > 0 && _random.NextDouble() < 0.2) return returning[_random.Next(returning.Count)];
-        var sex = modality == DemoModality.Mammography || _random.NextDouble() < 0.5 ? 'F' : 'M';
-        var age = modality == DemoModality.Mammography ? _random.Next(45, 75) : (int)Math.Clamp(Normal(58, 18), 18, 95);
+        var modality = protocol.Modality;
+        var female = modality == DemoModality.Mammography || protocol.Obstetric;
+        // One study in five is a returning patient: cumulative dose needs them. A pregnancy is a new patient here.
+        var returning = known.Where(p => !female || p.Sex == 'F').ToList();
+        if (!protocol.Obstetric && returning.Count > 0 && _random.NextDouble() < 0.2) return returning[_random.Next(returning.Count)];
+        var sex = female || _random.NextDouble() < 0.5 ? 'F' : 'M';
+        var age = modality == DemoModality.Mammography ? _random.Next(45, 75) : protocol.Obstetric ? _random.Next(20, 43) : (int)Math.Clamp(Normal(58, 18), 18, 95);
         var height = Math.Round(Math.Clamp(Normal(sex == 'F' ? 1.64 : 1.77, 0.07), 1.45, 2.05), 2);
         var weight = Math.Round(Math.Clamp(Normal(24.5, 4.5), 16, 45) * height * height, 1);
         var birth = DateOnly.FromDateTime(end).AddYears(-age).AddDays(-_random.Next(0, 365));

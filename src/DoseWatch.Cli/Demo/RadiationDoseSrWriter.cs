@@ -7,13 +7,15 @@ using static DoseWatch.Dicom.Sr.SrContentBuilder;
 namespace DoseWatch.Cli.Demo;
 
 /// <summary>
-/// Writes a demo study as an X-Ray Radiation Dose SR (PS3.3 A.35.8): patient, study, series, equipment and SR document
-/// modules in the header, and the content tree of TID 10011 (CT) or TID 10001 (projection X-ray) built with
+/// Writes a demo study as an X-Ray Radiation Dose SR (PS3.3 A.35.8) or, for nuclear medicine, a Radiopharmaceutical
+/// Radiation Dose SR (A.35.14): patient, study, series, equipment and SR document modules in the header, and the content
+/// tree of TID 10011 (CT), TID 10001 (projection X-ray) or TID 10021/10022 (radiopharmaceutical administration) built with
 /// <see cref="SrContentBuilder"/>. Codes are those of <c>DoseWatch.Dicom.Sr.Codes</c> (PS3.16), units are UCUM.
 /// </summary>
 internal static class RadiationDoseSrWriter
 {
     public const string XRayRadiationDoseSrStorage = "1.2.840.10008.5.1.4.1.1.88.67";
+    public const string RadiopharmaceuticalRadiationDoseSrStorage = "1.2.840.10008.5.1.4.1.1.88.68";
     private static readonly CodedConcept Events = new("{events}", "UCUM", "events");
     private static readonly CodedConcept XRaySources = new("{X-Ray sources}", "UCUM", "X-Ray sources");
     private static readonly CodedConcept PulsesPerSecond = new("{pulse}/s", "UCUM", "pulse/s");
@@ -23,58 +25,28 @@ internal static class RadiationDoseSrWriter
     private static readonly CodedConcept StationaryAcquisition = new("113611", "DCM", "Stationary Acquisition");
     private static readonly CodedConcept FifteenCmFromIsocenter = new("113860", "DCM", "15cm from Isocenter toward Source");
     private static readonly CodedConcept Tungsten = new("105874009", "SCT", "Tungsten or Tungsten compound");
+    private static readonly CodedConcept ViaVein = new("103386002", "SCT", "Via vein");
 
     public static DicomFile Write(DemoStudy study)
     {
-        var ds = Header(study);
-        var ct = study.Device.Modality == DemoModality.Ct;
-        SetRoot(ds, CtDoseCodes.XRayRadiationDoseReport, ct ? "10011" : "10001", ct ? CtContent(study) : ProjectionContent(study));
-        var meta = DicomFileMeta.Create(XRayRadiationDoseSrStorage, study.SopInstanceUid, DicomTransferSyntax.ExplicitVRLittleEndian);
+        var nm = study.Device.Modality == DemoModality.NuclearMedicine;
+        var sopClass = nm ? RadiopharmaceuticalRadiationDoseSrStorage : XRayRadiationDoseSrStorage;
+        var ds = Header(study, sopClass);
+        if (nm) SetRoot(ds, RadiopharmaceuticalDoseCodes.RadiopharmaceuticalRadiationDoseReport, "10021", RadiopharmaceuticalContent(study));
+        else if (study.Device.Modality == DemoModality.Ct) SetRoot(ds, CtDoseCodes.XRayRadiationDoseReport, "10011", CtContent(study));
+        else SetRoot(ds, CtDoseCodes.XRayRadiationDoseReport, "10001", ProjectionContent(study));
+        var meta = DicomFileMeta.Create(sopClass, study.SopInstanceUid, DicomTransferSyntax.ExplicitVRLittleEndian);
         return new DicomFile(meta, ds, DicomTransferSyntax.ExplicitVRLittleEndian);
     }
 
-    private static DicomDataSet Header(DemoStudy s)
+    /// <summary>The shared modules, then the SR Document Series, General and Content modules' own attributes.</summary>
+    private static DicomDataSet Header(DemoStudy s, string sopClass)
     {
-        var ds = new DicomDataSet();
-        var created = s.Events[^1].Started.AddMinutes(1);
-        Put(ds, 0x0008, 0x0005, DicomVR.CS, "ISO_IR 100");
-        Put(ds, 0x0008, 0x0012, DicomVR.DA, Date(created));
-        Put(ds, 0x0008, 0x0013, DicomVR.TM, Time(created));
-        ds.SetString(DicomTag.SopClassUid, DicomVR.UI, XRayRadiationDoseSrStorage);
-        ds.SetString(DicomTag.SopInstanceUid, DicomVR.UI, s.SopInstanceUid);
-        ds.SetString(DicomTag.StudyDate, DicomVR.DA, Date(s.PerformedAt));
-        Put(ds, 0x0008, 0x0021, DicomVR.DA, Date(created));
-        Put(ds, 0x0008, 0x0023, DicomVR.DA, Date(created));
-        Put(ds, 0x0008, 0x0030, DicomVR.TM, Time(s.PerformedAt));
-        Put(ds, 0x0008, 0x0031, DicomVR.TM, Time(created));
-        Put(ds, 0x0008, 0x0033, DicomVR.TM, Time(created));
-        Put(ds, 0x0008, 0x0050, DicomVR.SH, s.AccessionNumber);
-        ds.SetString(DicomTag.Modality, DicomVR.CS, "SR");
-        ds.SetString(DicomTag.Manufacturer, DicomVR.LO, s.Device.Manufacturer);
-        Put(ds, 0x0008, 0x0080, DicomVR.LO, "DoseWatch Demo Hospital");
-        ds.Set(new DicomElement(new DicomTag(0x0008, 0x0090), DicomVR.PN, ReadOnlyMemory<byte>.Empty));
-        Put(ds, 0x0008, 0x1010, DicomVR.SH, s.Device.StationName);
-        Put(ds, 0x0008, 0x1030, DicomVR.LO, s.Protocol.Name);
-        Put(ds, 0x0008, 0x103E, DicomVR.LO, "Radiation Dose Information");
-        Put(ds, 0x0008, 0x1090, DicomVR.LO, s.Device.Model);
+        var ds = DemoHeader.For(s, sopClass, s.SopInstanceUid, "SR", s.SeriesUid, 997, "Radiation Dose Information", 1, s.Events[^1].Started.AddMinutes(1));
         ds.Set(new DicomSequence(new DicomTag(0x0008, 0x1111)));
-        ds.SetString(DicomTag.PatientName, DicomVR.PN, s.Patient.Name);
-        ds.SetString(DicomTag.PatientId, DicomVR.LO, s.Patient.Id);
-        Put(ds, 0x0010, 0x0030, DicomVR.DA, s.Patient.BirthDate.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-        Put(ds, 0x0010, 0x0040, DicomVR.CS, s.Patient.Sex.ToString());
-        Put(ds, 0x0010, 0x1010, DicomVR.AS, $"{s.AgeYears:D3}Y");
-        Put(ds, 0x0010, 0x1020, DicomVR.DS, SrContentBuilder.DecimalString(s.Patient.HeightM));
-        Put(ds, 0x0010, 0x1030, DicomVR.DS, SrContentBuilder.DecimalString(s.Patient.WeightKg));
-        Put(ds, 0x0018, 0x1000, DicomVR.LO, s.Device.SerialNumber);
-        Put(ds, 0x0018, 0x1020, DicomVR.LO, s.Device.SoftwareVersion);
-        ds.SetString(DicomTag.StudyInstanceUid, DicomVR.UI, s.StudyUid);
-        ds.SetString(DicomTag.SeriesInstanceUid, DicomVR.UI, s.SeriesUid);
-        Put(ds, 0x0020, 0x0010, DicomVR.SH, s.AccessionNumber[^6..]);
-        Put(ds, 0x0020, 0x0011, DicomVR.IS, "997");
-        Put(ds, 0x0020, 0x0013, DicomVR.IS, "1");
         ds.Set(new DicomSequence(new DicomTag(0x0040, 0xA372)));
-        Put(ds, 0x0040, 0xA491, DicomVR.CS, "COMPLETE");
-        Put(ds, 0x0040, 0xA493, DicomVR.CS, "UNVERIFIED");
+        DemoHeader.Put(ds, 0x0040, 0xA491, DicomVR.CS, "COMPLETE");
+        DemoHeader.Put(ds, 0x0040, 0xA493, DicomVR.CS, "UNVERIFIED");
         return ds;
     }
 
@@ -135,6 +107,30 @@ internal static class RadiationDoseSrWriter
             Container(Contains, CtDoseCodes.CtAcquisitionParameters, parameters),
             Container(Contains, CtDoseCodes.CtDose, dose),
         ]);
+    }
+
+    /// <summary>
+    /// TID 10021: the procedure, then one TID 10022 administration per event (dose reference §5.5). No device observer:
+    /// the IOD's relationship constraints (PS3.3 Table A.35.14-2) allow no HAS OBS CONTEXT on the root container, so the
+    /// device is the one of the General Equipment module.
+    /// </summary>
+    private static IEnumerable<DicomDataSet> RadiopharmaceuticalContent(DemoStudy s)
+    {
+        yield return Code(HasConceptMod, RadiopharmaceuticalDoseCodes.AssociatedProcedure, s.Protocol.AssociatedProcedure!,
+            Code(HasConceptMod, CommonSrCodes.HasIntent, CommonSrCodes.DiagnosticIntent));
+        foreach (var e in s.Events)
+            yield return Container(Contains, RadiopharmaceuticalDoseCodes.RadiopharmaceuticalAdministration,
+            [
+                Code(Contains, RadiopharmaceuticalDoseCodes.RadiopharmaceuticalAgent, s.Protocol.Radiopharmaceutical!,
+                    Code(HasProperties, RadiopharmaceuticalDoseCodes.Radionuclide, s.Protocol.Radionuclide!),
+                    Num(HasProperties, RadiopharmaceuticalDoseCodes.RadionuclideHalfLife, s.Protocol.HalfLifeS, UcumUnits.Second)),
+                UidRef(Contains, RadiopharmaceuticalDoseCodes.RadiopharmaceuticalAdministrationEventUid, e.Uid),
+                DateTime(Contains, RadiopharmaceuticalDoseCodes.RadiopharmaceuticalStartDateTime, e.Started),
+                DateTime(Contains, RadiopharmaceuticalDoseCodes.RadiopharmaceuticalStopDateTime, e.Started.AddSeconds(20)),
+                Num(Contains, RadiopharmaceuticalDoseCodes.AdministeredActivity, e.AdministeredActivityMBq!.Value, UcumUnits.MegaBecquerel),
+                Code(Contains, RadiopharmaceuticalDoseCodes.RouteOfAdministration, RadiopharmaceuticalDoseCodes.IntravenousRoute,
+                    Code(HasProperties, RadiopharmaceuticalDoseCodes.SiteOf, ViaVein)),
+            ]);
     }
 
     private static IEnumerable<DicomDataSet> ProjectionContent(DemoStudy s)
@@ -228,9 +224,4 @@ internal static class RadiationDoseSrWriter
     private static double Sum(IEnumerable<DemoEvent> events, Func<DemoEvent, double?> value) =>
         double.Parse(SrContentBuilder.DecimalString(events.Sum(e => value(e) ?? 0)), CultureInfo.InvariantCulture);
 
-    private static void Put(DicomDataSet ds, ushort group, ushort element, DicomVR vr, string value) => ds.SetString(new DicomTag(group, element), vr, value);
-
-    private static string Date(System.DateTime t) => t.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-
-    private static string Time(System.DateTime t) => t.ToString("HHmmss", CultureInfo.InvariantCulture);
 }

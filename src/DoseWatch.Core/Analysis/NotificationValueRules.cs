@@ -15,7 +15,8 @@ internal static class NotificationValueRules
         "aapm-ct" => AapmCt(rule, context),
         "fluoro-srdl" => FluoroscopySrdl(rule, context),
         "mr-sar" => PerEvent(rule, context, "sar", "W/kg", e => e.SarWPerKg,
-            e => MrSarLimits.LimitWPerKg(e.OperatingMode, e.SarDefinition),
+            // The RF mode of an Operating Mode Sequence ("RF:IEC_FIRST_LEVEL; GRADIENT:…"), as the SAR table reads it.
+            e => MrSarLimits.LimitWPerKg(GuidanceLines.RfMode(e.OperatingMode) ?? e.OperatingMode, e.SarDefinition),
             e => $"IEC 60601-2-33 {e.OperatingMode ?? "IEC_NORMAL (assumed)"} {e.SarDefinition ?? "IEC_WHOLE_BODY"}"),
         "us-mi" => PerEvent(rule, context, "mechanicalIndex", "1", e => e.MechanicalIndex,
             e => UltrasoundOutputGuidance.MechanicalIndexLimit(UltrasoundOutputGuidance.InferApplication(e.Preset)),

@@ -11,7 +11,7 @@ namespace DoseWatch.Web.Access;
 /// </summary>
 public static class AccessPolicies
 {
-    /// <summary>Users, API keys, devices, settings, the job dashboard, the audit log.</summary>
+    /// <summary>Users, API keys, settings, the job dashboard, the audit log; anything that changes a device's record.</summary>
     public const string Administration = "Administration";
 
     /// <summary>Everything clinical: rules, protocol references, exports, the inbox of received instances.</summary>
@@ -20,7 +20,7 @@ public static class AccessPolicies
     /// <summary>Alerts: reading, acknowledging, resolving.</summary>
     public const string Alerts = "Alerts";
 
-    /// <summary>Dashboards and dose data (with pseudonyms for roles that do not see identity).</summary>
+    /// <summary>Dashboards and dose data, the device list and history included (with pseudonyms for roles that do not see identity).</summary>
     public const string Dashboards = "Dashboards";
 
     /// <summary>The de-identified research export: physicists only (an administrator manages the system, not the data).</summary>

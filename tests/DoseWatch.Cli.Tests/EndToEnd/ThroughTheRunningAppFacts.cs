@@ -23,9 +23,12 @@ public sealed partial class ThroughTheRunningAppFacts(RunningDoseWatch app) : IC
         var output = new StringWriter();
         var exit = await DemoCommand.RunAsync(["--studies", "20", "--seed", "11", "--out", folder.Path, "--send", .. Target()], output, output);
         Assert.True(exit == 0, output.ToString());
-        var files = Directory.GetFiles(folder.Path, "*.dcm");
-        Assert.Equal(20, files.Length);
-        var readings = Read(files);
+        var all = Directory.GetFiles(folder.Path, "*.dcm");
+        var readings = Read(all);
+        Assert.Equal(20, readings.Values.Select(r => r.GetProperty("studyInstanceUid").GetString()).Distinct().Count());
+        // The X-ray reports here; the NM reports and MR and US images have their own test below.
+        var files = all.Where(f => DemoObjectReading.SopClass(readings[f]) == "1.2.840.10008.5.1.4.1.1.88.67").ToList();
+        Assert.NotEmpty(files);
 
         var studies = new Dictionary<string, JsonElement>();
         foreach (var file in files)
@@ -64,6 +67,27 @@ public sealed partial class ThroughTheRunningAppFacts(RunningDoseWatch app) : IC
             Assert.All(others, o => Assert.True(MainDose(outlier) > 2 * MainDose(o), $"outlier {MainDose(outlier)} not above {MainDose(o)} of {protocol}"));
         }
         Assert.Equal(4, AnomalyLine().Matches(output.ToString()).Select(m => m.Groups[1].Value).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Demo_nm_reports_and_mr_and_us_images_are_served_by_the_api_with_the_values_pydicom_and_dcmdump_read()
+    {
+        using var folder = new TempDirectory();
+        var output = new StringWriter();
+        var exit = await DemoCommand.RunAsync(["--studies", "40", "--seed", "17", "--out", folder.Path, "--send", .. Target()], output, output);
+        Assert.True(exit == 0, output.ToString());
+        var expected = DemoObjectReading.Events(Read(Directory.GetFiles(folder.Path, "*.dcm")));
+        Assert.Equal(["MR", "NM", "US"], expected.Select(e => e.Kind).Distinct().Order(StringComparer.Ordinal));
+        foreach (var study in expected.GroupBy(e => e.StudyUid))
+        {
+            // An MR or US study arrives image by image: wait until every series or image has been extracted.
+            var served = await app.WaitForStudyAsync(study.Key, study.Count());
+            Assert.Equal(study.First().Kind, served.GetProperty("modality").GetString());
+            var events = served.GetProperty("events").EnumerateArray().ToList();
+            Assert.Equal(study.Count(), events.Count);
+            foreach (var ev in study)
+                DemoEventAssert.SameAsApi(ev, Assert.Single(events, e => e.GetProperty("irradiationEventUid").GetString() == ev.EventUid));
+        }
     }
 
     [SamplesFact]

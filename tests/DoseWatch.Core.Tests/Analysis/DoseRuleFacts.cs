@@ -138,9 +138,13 @@ public sealed class DoseRuleFacts
             new() { EventUid = uid, Source = DoseSourceKind.MrImageHeader, SarWPerKg = sar, OperatingMode = mode, SarDefinition = definition };
         var input = new StudyAnalysisInput(Study("1.2.6", "MR"),
             [Mr("normal-over", 2.5, "IEC_NORMAL"), Mr("first-ok", 3.5, "IEC_FIRST_LEVEL"), Mr("first-over", 4.5, "IEC_FIRST_LEVEL"),
-             Mr("head-over", 3.3, "IEC_FIRST_LEVEL", "IEC_HEAD"), Mr("second", 9, "IEC_SECOND_LEVEL"), Mr("unknown-mode", 2.1, null)], ProtocolCatalogue.Empty);
+             Mr("head-over", 3.3, "IEC_FIRST_LEVEL", "IEC_HEAD"), Mr("second", 9, "IEC_SECOND_LEVEL"), Mr("unknown-mode", 2.1, null),
+             // As the extractor writes an Operating Mode Sequence: the RF mode is the one SAR is limited by.
+             Mr("sequence-normal-over", 2.5, "STATIC FIELD:IEC_NORMAL; RF:IEC_NORMAL; GRADIENT:IEC_FIRST_LEVEL"),
+             Mr("sequence-first-ok", 3.5, "STATIC FIELD:IEC_NORMAL; RF:IEC_FIRST_LEVEL; GRADIENT:IEC_NORMAL")], ProtocolCatalogue.Empty);
         var alerts = AlertEvaluator.Evaluate([Rule(RuleType.NotificationValue, null, null, (RuleParameters.Table, "mr-sar"))], input);
-        Assert.Equal([("normal-over", MrSarLimits.NormalWholeBody), ("first-over", MrSarLimits.FirstLevelWholeBody), ("head-over", MrSarLimits.FirstLevelHead), ("unknown-mode", MrSarLimits.NormalWholeBody)],
+        Assert.Equal([("normal-over", MrSarLimits.NormalWholeBody), ("first-over", MrSarLimits.FirstLevelWholeBody), ("head-over", MrSarLimits.FirstLevelHead),
+                ("unknown-mode", MrSarLimits.NormalWholeBody), ("sequence-normal-over", MrSarLimits.NormalWholeBody)],
             alerts.Select(a => (a.EventUid!, a.Threshold!.Value)));
     }
 

@@ -95,10 +95,11 @@ public sealed partial class SignInFacts(SharedApp shared)
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.Equal("/ct", signIn.Headers.Location?.OriginalString);
         using (var ct = await session.Http.GetAsync("/ct")) Assert.Equal(HttpStatusCode.OK, ct.StatusCode);
-        using (var devices = await session.Http.GetAsync("/devices"))
+        using (var devices = await session.Http.GetAsync("/devices")) Assert.Equal(HttpStatusCode.OK, devices.StatusCode);
+        using (var audit = await session.Http.GetAsync("/audit"))
         {
-            Assert.Equal(HttpStatusCode.Redirect, devices.StatusCode);
-            Assert.StartsWith(AccountEndpoints.AccessDeniedPage, devices.Headers.Location!.AbsolutePath);
+            Assert.Equal(HttpStatusCode.Redirect, audit.StatusCode);
+            Assert.StartsWith(AccountEndpoints.AccessDeniedPage, audit.Headers.Location!.AbsolutePath);
         }
 
         using var signOut = await session.PostFormAsync("/ct", "/account/signout", []);
