@@ -102,42 +102,30 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         }).ToList();
     }
 
-    // CT events per protocol in [@From, @To]: counted per raw protocol along ix_irradiation_events_modality_protocol_day
-    // (a covering range, already in protocol order), then merged under "(no protocol)" and ranked. The ranking stays
-    // in SQL so that ties order by the database's collation, as they always did.
+    // CT events per protocol in [@From, @To] from the per-day counts kept at save time (protocol_day_events, 0013):
+    // about protocols × days rows instead of every CT event. Ties order by the database's collation, as they always did.
     private const string CtProtocolCountsSql = """
-        SELECT COALESCE(protocol, @NoProtocol) AS Protocol, CAST(SUM(events) AS BIGINT) AS Events FROM (
-            SELECT e.protocol AS protocol, COUNT(*) AS events FROM irradiation_events e
-            WHERE e.modality = 'CT' AND e.study_date >= @From AND e.study_date <= @To
-                AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL)
-            GROUP BY e.protocol
-        ) per_protocol
-        GROUP BY COALESCE(protocol, @NoProtocol) ORDER BY Events DESC, Protocol LIMIT @Protocols
+        SELECT protocol AS Protocol, CAST(SUM(dose_events) AS BIGINT) AS Events FROM protocol_day_events
+        WHERE modality = 'CT' AND study_date >= @From AND study_date <= @To
+        GROUP BY protocol HAVING SUM(dose_events) > 0
+        ORDER BY Events DESC, Protocol LIMIT @Protocols
         """;
 
     /// <summary>
-    /// Per modality and day in [from, to], the median over studies of the study's dose (studies.headline_dose, kept at
-    /// save time: migration 0012). Since that migration the study dose counts its best source only, as the study page
-    /// and the browser do: a study with a dose report and image headers is its report's dose. Before, this summed every
-    /// stored event of the study, so such a study was counted with its headers added.
+    /// Per modality and day in [from, to], the median over studies of the study's dose (studies.headline_dose, 0012),
+    /// as kept per day at save time (daily_study_doses, 0013). Since migration 0012 the study dose counts its best
+    /// source only, as the study page and the browser do: a study with a dose report and image headers is its report's
+    /// dose. Before, this summed every stored event of the study, so such a study was counted with its headers added.
     /// </summary>
     public async Task<IReadOnlyList<DailyMedianDose>> DailyMedianStudyDoseAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        // The median is the middle row, or the mean of the two middle rows, of each (day, modality) ordered by dose:
-        // the order of ix_studies_day_modality_dose, so no event is read and nothing is sorted. Modalities without a
-        // summable dose (MR, US) have no headline dose.
+        // Kept per day and modality at save time (daily_study_doses, 0013): the middle study, or the mean of the two
+        // middle ones, by headline dose. Modalities without a summable dose (MR, US) have no headline dose, so no row.
         var rows = await connection.QueryAsync<DailyMedianRow>(new CommandDefinition("""
-            WITH ranked AS (
-                SELECT s.modality AS modality, s.study_date AS day, s.headline_dose AS dose,
-                    ROW_NUMBER() OVER (PARTITION BY s.study_date, s.modality ORDER BY s.headline_dose) AS position,
-                    COUNT(*) OVER (PARTITION BY s.study_date, s.modality) AS studies
-                FROM studies s
-                WHERE s.study_date >= @From AND s.study_date <= @To AND s.headline_dose IS NOT NULL
-            )
-            SELECT modality AS Modality, day AS Day, AVG(dose) AS Median, MAX(studies) AS Studies
-            FROM ranked WHERE position IN ((studies + 1) / 2, (studies + 2) / 2)
-            GROUP BY modality, day ORDER BY modality, day
+            SELECT modality AS Modality, study_date AS Day, median_dose AS Median, studies AS Studies
+            FROM daily_study_doses WHERE study_date >= @From AND study_date <= @To AND studies > 0
+            ORDER BY modality, study_date
             """, new { From = Day(from), To = Day(to) }, cancellationToken: cancellationToken));
         var quantities = StudyDoseQuantities.ToDictionary(q => q.Modality, StringComparer.Ordinal);
         return rows.Select(r => new DailyMedianDose(quantities[r.Modality], ParseDay(r.Day)!.Value, r.Median, r.Studies)).ToList();

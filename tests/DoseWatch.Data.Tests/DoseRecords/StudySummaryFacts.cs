@@ -8,7 +8,7 @@ namespace DoseWatch.Data.Tests.DoseRecords;
 /// <summary>
 /// The study summaries that migration 0012 keeps at save time (studies.headline_dose and event_count, the study's day
 /// and modality on each event) equal what the events say, after every ordering of saves, and a database filled before
-/// 0012 and then migrated has the same summaries as one saved after it. The expectation is the SQL that computes the
+/// 0012 and then migrated (0012, 0013) has the same summaries as one saved after it. Also the per-day tables of 0013. The expectation is the SQL that computes the
 /// summary from the events (DoseRecordRepository.ComputedHeadlineDoseSql, COUNT(*)), never a written-down number.
 /// </summary>
 public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifetime
@@ -56,6 +56,56 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
             """)).ToList();
     }
 
+    private sealed record ProtocolDayRow(string Modality, string Protocol, string Day, long Events);
+
+    private sealed class DailyDoseRow
+    {
+        public string Day { get; init; } = "";
+        public string Modality { get; init; } = "";
+        public long Studies { get; init; }
+        public double? Median { get; init; }
+    }
+
+    /// <summary>protocol_day_events as stored (rows counted down to 0 left out) and as counted from the events now.</summary>
+    private static async Task<(List<ProtocolDayRow> Stored, List<ProtocolDayRow> Counted)> ProtocolDaysAsync(IDbConnectionFactory factory)
+    {
+        await using var connection = await factory.OpenAsync();
+        var stored = await connection.QueryAsync<ProtocolDayRow>("""
+            SELECT modality AS Modality, protocol AS Protocol, study_date AS Day, dose_events AS Events FROM protocol_day_events
+            WHERE dose_events <> 0 ORDER BY modality, protocol, study_date
+            """);
+        var counted = await connection.QueryAsync<ProtocolDayRow>("""
+            SELECT modality AS Modality, COALESCE(protocol, @NoProtocol) AS Protocol, study_date AS Day, COUNT(*) AS Events FROM irradiation_events
+            WHERE modality IS NOT NULL AND study_date IS NOT NULL AND (ctdivol_mgy IS NOT NULL OR dlp_mgy_cm IS NOT NULL)
+            GROUP BY modality, COALESCE(protocol, @NoProtocol), study_date ORDER BY modality, COALESCE(protocol, @NoProtocol), study_date
+            """, new { DashboardRepository.NoProtocol });
+        return (stored.ToList(), counted.ToList());
+    }
+
+    /// <summary>daily_study_doses as stored and as the per-query ranking of the studies' headline doses gives it now.</summary>
+    private static async Task<(List<DailyDoseRow> Stored, List<DailyDoseRow> Ranked)> DailyDosesAsync(IDbConnectionFactory factory)
+    {
+        await using var connection = await factory.OpenAsync();
+        var stored = await connection.QueryAsync<DailyDoseRow>(
+            "SELECT study_date AS Day, modality AS Modality, studies AS Studies, median_dose AS Median FROM daily_study_doses ORDER BY study_date, modality");
+        var ranked = await connection.QueryAsync<DailyDoseRow>("""
+            SELECT day AS Day, modality AS Modality, MAX(studies) AS Studies, AVG(dose) AS Median FROM (
+                SELECT s.study_date AS day, s.modality AS modality, s.headline_dose AS dose,
+                    ROW_NUMBER() OVER (PARTITION BY s.modality, s.study_date ORDER BY s.headline_dose) AS position,
+                    COUNT(*) OVER (PARTITION BY s.modality, s.study_date) AS studies
+                FROM studies s WHERE s.study_date IS NOT NULL AND s.headline_dose IS NOT NULL
+            ) ranked WHERE position IN ((studies + 1) / 2, (studies + 2) / 2)
+            GROUP BY day, modality ORDER BY day, modality
+            """);
+        return (stored.ToList(), ranked.ToList());
+    }
+
+    private static void SameDailyDoses(List<DailyDoseRow> expected, List<DailyDoseRow> actual)
+    {
+        Assert.Equal(expected.Select(r => (r.Day, r.Modality, r.Studies)), actual.Select(r => (r.Day, r.Modality, r.Studies)));
+        Assert.All(expected.Zip(actual), x => Close(x.First.Median!.Value, x.Second.Median!.Value));
+    }
+
     [SamplesFact]
     public async Task Stored_summaries_equal_what_the_events_say_after_every_ordering_of_saves()
     {
@@ -74,6 +124,13 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         });
         var copies = await EventCopiesAsync(factory);
         Assert.All(copies, e => Assert.Equal((e.StudyDay, e.StudyModality), (e.EventDay, e.EventModality)));
+        var (storedDays, countedDays) = await ProtocolDaysAsync(factory);
+        Assert.Contains(countedDays, d => d.Protocol == "HEADER ONLY"); // the header-only event, still counted
+        Assert.Equal(countedDays, storedDays);
+        var (storedDoses, rankedDoses) = await DailyDosesAsync(factory);
+        Assert.True(rankedDoses.Count >= 5);
+        SameDailyDoses(rankedDoses, storedDoses);
+        Assert.All(storedDoses.Zip(rankedDoses), x => Assert.Equal(x.Second.Median, x.First.Median)); // same studies, same arithmetic
 
         // The rank rule, independently of the SQL: the Toshiba study is its report's DLP, its headers' 999 and 50 left out.
         var toshiba = SummaryScenarios.Extract("openrem/CT-RDSR-Toshiba_DoseCheck.dcm");
@@ -106,6 +163,10 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         Assert.All(expected.Zip(migrated).Where(x => x.First.Stored is not null), x => Close(x.First.Stored!.Value, x.Second.Stored!.Value));
         Assert.All(migrated, s => Assert.Equal(s.ComputedCount, s.StoredCount));
         Assert.Equal(await EventCopiesAsync(saved), await EventCopiesAsync(old));
+        // 0013's tables, backfilled by the migration, as the save path kept them.
+        Assert.Equal((await ProtocolDaysAsync(saved)).Stored, (await ProtocolDaysAsync(old)).Stored);
+        SameDailyDoses((await DailyDosesAsync(saved)).Stored, (await DailyDosesAsync(old)).Stored);
+        Assert.Equal((await ProtocolDaysAsync(old)).Counted, (await ProtocolDaysAsync(old)).Stored);
     }
 
     /// <summary>Copies the rows of a table into the same table of an older schema (only the columns it has).</summary>
