@@ -105,8 +105,10 @@ public sealed partial class DoseRecordRepository
             StudySort.Dose => HeadlineDoseSql,
             _ => null,
         };
-        // NULLs last in both directions and on both engines (SQLite sorts them first, PostgreSQL last, ascending).
-        return key is null ? $"ORDER BY {tieBreak}" : $"ORDER BY CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key} {direction}, {tieBreak}";
+        // NULLs last in both directions and on both engines (SQLite sorts them first, PostgreSQL last, ascending). Said
+        // as NULLS LAST (SQLite 3.30+, PostgreSQL) rather than a CASE in front, so that a stored key is read in the order
+        // of its index (ix_studies_modality_dose, ix_studies_modality_events) and a page stops after its rows.
+        return key is null ? $"ORDER BY {tieBreak}" : $"ORDER BY {key} {direction} NULLS LAST, {tieBreak}";
     }
 
     /// <summary>
