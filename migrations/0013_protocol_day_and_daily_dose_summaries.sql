@@ -6,8 +6,9 @@
 -- the studies with an event of a matching name; both read this index.
 CREATE INDEX ix_irradiation_events_protocol_study ON irradiation_events (protocol, study_instance_uid);
 
--- The study browser's sort by number of events within a modality: read in index order, a page stops after its rows.
-CREATE INDEX ix_studies_modality_events ON studies (modality, event_count);
+-- The study browser's sort by number of events within a modality, with its tie-break (day, time, UID): read in index
+-- order, a page stops after its rows however many studies share a count.
+CREATE INDEX ix_studies_modality_events ON studies (modality, event_count, study_date, study_time, study_instance_uid);
 -- The Overview's studies and events per modality of the last 30 days read studies.event_count (0012) from an index.
 CREATE INDEX ix_studies_day_modality_events ON studies (study_date, modality, event_count);
 
