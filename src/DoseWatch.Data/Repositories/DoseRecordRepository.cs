@@ -166,8 +166,9 @@ public sealed partial class DoseRecordRepository
     /// Adds (<paramref name="sign"/> +1) or takes away (-1) the study's events from protocol_day_events (migration
     /// 0013), per modality, protocol and day as the events carry them. Increments commute, so concurrent saves of other
     /// studies on PostgreSQL each add their own on the row's latest version; saves of the same study are already one
-    /// after the other (the study row is locked by the save's upsert before this runs). Rows are touched in key order
-    /// so that two saves never wait on each other's rows crosswise.
+    /// after the other (the study row is locked by the save's upsert before this runs). Each statement touches its rows in
+    /// key order; two saves whose studies move events between the same two keys in opposite directions can still meet
+    /// crosswise between the -1 and the +1, which PostgreSQL resolves by failing one save (its job is retried).
     /// </summary>
     private static Task CountProtocolDaysAsync(DbConnection connection, DbTransaction tx, string studyUid, int sign, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition("""
