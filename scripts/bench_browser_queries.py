@@ -1,13 +1,22 @@
 """Study browser (issue #5): the SQL that DoseRecordRepository.StudyFilter/StudyOrder generate for typical filters, timed
 and EXPLAIN QUERY PLAN'd on a SQLite database made by `dosewatch demo --into sqlite:PATH --events N`. A benchmark, not a
-test; the yardstick row is a full scan of irradiation_events on the same file in the same run.
+test; the yardstick row is a full scan of irradiation_events on the same file in the same run. The SQL is that of the
+stored study summaries (migrations 0012/0013); docs/benchmarks.md keeps the earlier numbers.
 Usage: /usr/bin/python3 scripts/bench_browser_queries.py PATH.db"""
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1])
 n_st = db.execute("select count(*) from studies").fetchone()[0]
 n_ev = db.execute("select count(*) from irradiation_events").fetchone()[0]
 print(f"studies {n_st}, events {n_ev}, sqlite {sqlite3.sqlite_version}")
-dose_ct = "(SELECT CASE WHEN MAX(e.source_rank) >= 2 THEN SUM(CASE WHEN e.source_rank >= 2 THEN e.dlp_mgy_cm END) ELSE SUM(e.dlp_mgy_cm) END FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid)"
+# The stored headline dose (migration 0012), as DoseRecordRepository.HeadlineDoseSql reads it since then.
+dose_ct = "s.headline_dose"
+# DoseRecordRepository.MatchingProtocolNamesSql: the distinct protocol names, one index seek each (migration 0013).
+protocol_names = """WITH RECURSIVE protocol_names (name) AS (
+    SELECT MIN(protocol) FROM irradiation_events
+    UNION ALL
+    SELECT (SELECT MIN(n.protocol) FROM irradiation_events n WHERE n.protocol > protocol_names.name)
+    FROM protocol_names WHERE protocol_names.name IS NOT NULL
+) SELECT name FROM protocol_names WHERE LOWER(name) LIKE ? ESCAPE '\\'"""
 order_date = "ORDER BY s.study_date DESC, s.study_time DESC, s.study_instance_uid DESC"
 cases = [
  ("yardstick: full scan of irradiation_events", "SELECT COUNT(*) FROM irradiation_events WHERE kvp > 0", ()),
@@ -20,11 +29,13 @@ cases = [
  ("CT, sex F, age 40-65: count", "SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND s.patient_sex = ? AND s.patient_age_years >= 40 AND s.patient_age_years < 65", ("CT","F")),
  ("CT, DLP 300-600: count", f"SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND {dose_ct} BETWEEN 300 AND 600", ("CT",)),
  ("CT + 30 days, DLP 300-600: count", f"SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND s.study_date >= ? AND {dose_ct} BETWEEN 300 AND 600", ("CT", "2026-10-26")),
- ("CT, sort by DLP: page 1", f"SELECT s.* FROM studies s WHERE s.modality = ? ORDER BY CASE WHEN {dose_ct} IS NULL THEN 1 ELSE 0 END, {dose_ct} DESC, s.study_date DESC LIMIT 50", ("CT",)),
+ ("CT, sort by DLP: page 1", f"SELECT s.* FROM studies s WHERE s.modality = ? ORDER BY {dose_ct} DESC NULLS LAST, s.study_date DESC, s.study_time DESC, s.study_instance_uid DESC LIMIT 50", ("CT",)),
  ("device by key: count", "SELECT COUNT(*) FROM studies s WHERE s.device_key = ?", ("uid:2.25.154702386101470813211706337745240117811",)),
  ("device by key: page 1", f"SELECT s.* FROM studies s WHERE s.device_key = ? {order_date} LIMIT 50", ("uid:2.25.154702386101470813211706337745240117811",)),
  ("device by text: count", "SELECT COUNT(*) FROM studies s WHERE (s.device_key = ? OR LOWER(s.station_name) LIKE ? ESCAPE '\\' OR LOWER(s.model) LIKE ? ESCAPE '\\' OR LOWER(s.manufacturer) LIKE ? ESCAPE '\\' OR LOWER(s.serial_number) LIKE ? ESCAPE '\\')", ("x", "%ct_ed_1%","%ct_ed_1%","%ct_ed_1%","%ct_ed_1%")),
- ("protocol contains 'head': count", "SELECT COUNT(*) FROM studies s WHERE EXISTS (SELECT 1 FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid AND LOWER(e.protocol) LIKE ? ESCAPE '\\')", ("%head%",)),
+ ("CT, sort by events: page 1", f"SELECT s.* FROM studies s WHERE s.modality = ? ORDER BY s.event_count DESC NULLS LAST, s.study_date DESC, s.study_time DESC, s.study_instance_uid DESC LIMIT 50", ("CT",)),
+ ("protocol contains 'head': count", f"SELECT COUNT(*) FROM studies s WHERE s.study_instance_uid IN (SELECT e.study_instance_uid FROM irradiation_events e WHERE e.protocol IN ({protocol_names}))", ("%head%",)),
+ ("CT + 30 days, protocol contains 'head': count", f"SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND s.study_date >= ? AND s.study_instance_uid IN (SELECT e.study_instance_uid FROM irradiation_events e WHERE e.protocol IN ({protocol_names}))", ("CT", "2026-10-26", "%head%")),
  ("open alerts: count", "SELECT COUNT(*) FROM studies s WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.study_instance_uid = s.study_instance_uid AND a.status <> 'resolved')", ()),
 ]
 for name, sql, p in cases:

@@ -61,6 +61,11 @@ internal static class DemoBulkLoad
         {
             await using var tx = await connection.BeginTransactionAsync();
             foreach (var table in Tables) await DoubleAsync(connection, tx, table, columns[table], round);
+            // The per-day summaries (migration 0013), which the save path keeps: every study and event is there twice
+            // now, on the same day, so each count doubles and each median stays (every dose appears twice).
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE protocol_day_events SET dose_events = 2 * dose_events; UPDATE daily_study_doses SET studies = 2 * studies",
+                transaction: tx, commandTimeout: 0));
             await tx.CommitAsync();
         }
         // Fresh statistics, as autovacuum (PostgreSQL) or an operator's ANALYZE (SQLite) would give a database this size.

@@ -33,16 +33,19 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         return ParseDay(day);
     }
 
+    /// <summary>Studies and irradiation events per modality in the 7 and the 30 days to <paramref name="anchorDay"/>.</summary>
     public async Task<IReadOnlyList<ModalityActivity>> ActivityAsync(DateOnly anchorDay, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
+        // studies.event_count (kept at save time, migration 0012) instead of a join to the events: a covering range
+        // of ix_studies_day_modality_events (0013).
         var rows = await connection.QueryAsync<ActivityRow>(new CommandDefinition("""
             SELECT COALESCE(s.modality, '') AS Modality,
-                COUNT(DISTINCT CASE WHEN s.study_date >= @From7 THEN s.study_instance_uid END) AS Studies7Days,
-                COUNT(CASE WHEN s.study_date >= @From7 THEN e.event_uid END) AS Events7Days,
-                COUNT(DISTINCT s.study_instance_uid) AS Studies30Days,
-                COUNT(e.event_uid) AS Events30Days
-            FROM studies s LEFT JOIN irradiation_events e ON e.study_instance_uid = s.study_instance_uid
+                COUNT(CASE WHEN s.study_date >= @From7 THEN 1 END) AS Studies7Days,
+                CAST(COALESCE(SUM(CASE WHEN s.study_date >= @From7 THEN s.event_count END), 0) AS BIGINT) AS Events7Days,
+                COUNT(*) AS Studies30Days,
+                CAST(COALESCE(SUM(s.event_count), 0) AS BIGINT) AS Events30Days
+            FROM studies s
             WHERE s.study_date >= @From30 AND s.study_date <= @To
             GROUP BY COALESCE(s.modality, '')
             ORDER BY Studies30Days DESC, Modality
@@ -53,51 +56,40 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
 
     /// <summary>
     /// CTDIvol and DLP per protocol for the <paramref name="maximumProtocols"/> protocols with the most CT events in
-    /// [from, to], each with at most <paramref name="maximumValuesPerProtocol"/> of its most recent events.
+    /// [from, to] (events with a CTDIvol or a DLP; ties by protocol name), each with at most
+    /// <paramref name="maximumValuesPerProtocol"/> of its most recent events (newest day, then latest start, then study
+    /// and event UID). Events without a protocol are listed under <see cref="NoProtocol"/>.
     /// </summary>
     public async Task<IReadOnlyList<CtProtocolDoses>> CtProtocolDosesAsync(DateOnly from, DateOnly to, int maximumProtocols = 20,
         int maximumValuesPerProtocol = 2000, CancellationToken cancellationToken = default)
     {
-        const string ctEvents = """
-            FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
-            WHERE s.modality = 'CT' AND s.study_date >= @From AND s.study_date <= @To
-                AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL)
-            """;
         var p = new DynamicParameters(new { From = Day(from), To = Day(to), NoProtocol, Protocols = Math.Max(1, maximumProtocols), Values = Math.Max(1, maximumValuesPerProtocol) });
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var counts = (await connection.QueryAsync<ProtocolCountRow>(new CommandDefinition($"""
-            SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, COUNT(*) AS Events {ctEvents}
-            GROUP BY COALESCE(e.protocol, @NoProtocol) ORDER BY Events DESC, Protocol LIMIT @Protocols
-            """, p, cancellationToken: cancellationToken))).ToList();
+        var counts = (await connection.QueryAsync<ProtocolCountRow>(new CommandDefinition(CtProtocolCountsSql, p, cancellationToken: cancellationToken))).ToList();
         if (counts.Count == 0) return [];
 
-        // "(@p0, @p1, ...)": Npgsql would bind a list as one array parameter, which IN does not accept.
-        for (var i = 0; i < counts.Count; i++) p.Add("p" + i.ToString(CultureInfo.InvariantCulture), counts[i].Protocol);
-        var inList = "(" + string.Join(", ", counts.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))) + ")";
-        // Ranking every CT event of the year sorted ~500k rows at 1M events. The most recent @Values events of a
-        // protocol all lie on or after the latest day whose events, counted back from the newest day, reach @Values
-        // (study_date is the first ranking key), so only those days are ranked; same rows, a few thousand sorted.
-        var values = await connection.QueryAsync<ProtocolValueRow>(new CommandDefinition($"""
-            WITH per_day AS (
-                SELECT COALESCE(e.protocol, @NoProtocol) AS protocol, s.study_date AS day, COUNT(*) AS events
-                {ctEvents} AND COALESCE(e.protocol, @NoProtocol) IN {inList}
-                GROUP BY COALESCE(e.protocol, @NoProtocol), s.study_date
-            ), cutoff AS (
-                SELECT protocol, MAX(day) AS from_day FROM (
-                    SELECT protocol, day, SUM(events) OVER (PARTITION BY protocol ORDER BY day DESC) AS newer_events FROM per_day
-                ) running WHERE newer_events >= @Values GROUP BY protocol
-            )
-            SELECT Protocol, StudyInstanceUid, CtdiVolMGy, DlpMGyCm FROM (
-                SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.study_instance_uid AS StudyInstanceUid, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm,
-                    ROW_NUMBER() OVER (PARTITION BY COALESCE(e.protocol, @NoProtocol)
-                        ORDER BY s.study_date DESC, e.started_at DESC, e.study_instance_uid, e.event_uid) AS Recent
-                FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
-                    LEFT JOIN cutoff c ON c.protocol = COALESCE(e.protocol, @NoProtocol)
-                WHERE s.modality = 'CT' AND s.study_date >= @From AND s.study_date <= @To
-                    AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL)
-                    AND COALESCE(e.protocol, @NoProtocol) IN {inList} AND s.study_date >= COALESCE(c.from_day, '')
-            ) ranked WHERE Recent <= @Values
-            """, p, cancellationToken: cancellationToken));
+        // Per protocol, its newest events are the end of one range of ix_irradiation_events_modality_protocol_day
+        // (modality, protocol, study_date, started_at, study UID, event UID: the ranking keys in index order), read
+        // backwards and cut at @Values; no join to studies (the events carry the study's day and modality, 0012).
+        var selects = new List<string>();
+        for (var i = 0; i < counts.Count; i++)
+        {
+            var name = "p" + i.ToString(CultureInfo.InvariantCulture);
+            p.Add(name, counts[i].Protocol);
+            // "(no protocol)" gathers the events without one and any protocol literally named so, as the counts do.
+            var protocol = counts[i].Protocol == NoProtocol ? $"(e.protocol IS NULL OR e.protocol = @{name})" : $"e.protocol = @{name}";
+            selects.Add($"""
+                SELECT * FROM (
+                    SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.study_instance_uid AS StudyInstanceUid, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm
+                    FROM irradiation_events e
+                    WHERE e.modality = 'CT' AND {protocol} AND e.study_date >= @From AND e.study_date <= @To
+                        AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL)
+                    ORDER BY e.study_date DESC, e.started_at DESC, e.study_instance_uid, e.event_uid LIMIT @Values
+                ) AS {name}
+                """);
+        }
+        var values = await connection.QueryAsync<ProtocolValueRow>(new CommandDefinition(
+            string.Join("\nUNION ALL\n", selects), p, cancellationToken: cancellationToken));
         var byProtocol = values.ToLookup(v => v.Protocol, StringComparer.Ordinal);
         return counts.Select(c =>
         {
@@ -111,27 +103,30 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         }).ToList();
     }
 
-    /// <summary>Per modality and day in [from, to], the median over studies of the study's summed dose quantity.</summary>
+    // CT events per protocol in [@From, @To] from the per-day counts kept at save time (protocol_day_events, 0013):
+    // about protocols × days rows instead of every CT event. Ties order by the database's collation, as they always did.
+    private const string CtProtocolCountsSql = """
+        SELECT protocol AS Protocol, CAST(SUM(dose_events) AS BIGINT) AS Events FROM protocol_day_events
+        WHERE modality = 'CT' AND study_date >= @From AND study_date <= @To
+        GROUP BY protocol HAVING SUM(dose_events) > 0
+        ORDER BY Events DESC, Protocol LIMIT @Protocols
+        """;
+
+    /// <summary>
+    /// Per modality and day in [from, to], the median over studies of the study's dose (studies.headline_dose, 0012),
+    /// as kept per day at save time (daily_study_doses, 0013). Since migration 0012 the study dose counts its best
+    /// source only, as the study page and the browser do: a study with a dose report and image headers is its report's
+    /// dose. Before, this summed every stored event of the study, so such a study was counted with its headers added.
+    /// </summary>
     public async Task<IReadOnlyList<DailyMedianDose>> DailyMedianStudyDoseAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
-        var quantity = "CASE s.modality " + string.Join(" ", StudyDoseQuantities.Select(q => $"WHEN '{q.Modality}' THEN e.{q.Column}")) + " END";
         await using var connection = await connections.OpenAsync(cancellationToken);
-        // The median is the middle row, or the mean of the two middle rows, of each (modality, day) ordered by dose.
-        var rows = await connection.QueryAsync<DailyMedianRow>(new CommandDefinition($"""
-            WITH study_dose AS (
-                SELECT s.modality AS modality, s.study_date AS day, SUM({quantity}) AS dose
-                FROM studies s JOIN irradiation_events e ON e.study_instance_uid = s.study_instance_uid
-                WHERE s.study_date >= @From AND s.study_date <= @To
-                GROUP BY s.study_instance_uid, s.modality, s.study_date
-            ), ranked AS (
-                SELECT modality, day, dose,
-                    ROW_NUMBER() OVER (PARTITION BY modality, day ORDER BY dose) AS position,
-                    COUNT(*) OVER (PARTITION BY modality, day) AS studies
-                FROM study_dose WHERE dose IS NOT NULL
-            )
-            SELECT modality AS Modality, day AS Day, AVG(dose) AS Median, MAX(studies) AS Studies
-            FROM ranked WHERE position IN ((studies + 1) / 2, (studies + 2) / 2)
-            GROUP BY modality, day ORDER BY modality, day
+        // Kept per day and modality at save time (daily_study_doses, 0013): the middle study, or the mean of the two
+        // middle ones, by headline dose. Modalities without a summable dose (MR, US) have no headline dose, so no row.
+        var rows = await connection.QueryAsync<DailyMedianRow>(new CommandDefinition("""
+            SELECT modality AS Modality, study_date AS Day, median_dose AS Median, studies AS Studies
+            FROM daily_study_doses WHERE study_date >= @From AND study_date <= @To AND studies > 0
+            ORDER BY modality, study_date
             """, new { From = Day(from), To = Day(to) }, cancellationToken: cancellationToken));
         var quantities = StudyDoseQuantities.ToDictionary(q => q.Modality, StringComparer.Ordinal);
         return rows.Select(r => new DailyMedianDose(quantities[r.Modality], ParseDay(r.Day)!.Value, r.Median, r.Studies)).ToList();

@@ -116,6 +116,9 @@ public sealed partial class DoseRecordRepository
         await connection.ExecuteAsync(new CommandDefinition(UpsertSourceSql, SourceParameters(result, now), tx, cancellationToken: cancellationToken));
 
         int inserted = 0, merged = 0;
+        // The study's events leave the per-day protocol counts before they change and come back after (0013).
+        if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
+            await CountProtocolDaysAsync(connection, tx, studyUid, -1, cancellationToken);
         if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
             foreach (var ev in result.Events)
             {
@@ -155,6 +158,70 @@ public sealed partial class DoseRecordRepository
                 headline_dose = {ComputedHeadlineDoseSql(null)}
             WHERE s.study_instance_uid = @Study
             """, key, tx, cancellationToken: ct));
+        await CountProtocolDaysAsync(connection, tx, studyUid, +1, ct);
+        await RefreshDailyStudyDoseAsync(connection, tx, studyUid, ct);
+    }
+
+    /// <summary>
+    /// Adds (<paramref name="sign"/> +1) or takes away (-1) the study's events from protocol_day_events (migration
+    /// 0013), per modality, protocol and day as the events carry them. Increments commute, so concurrent saves of other
+    /// studies on PostgreSQL each add their own on the row's latest version; saves of the same study are already one
+    /// after the other (the study row is locked by the save's upsert before this runs). Each statement touches its rows in
+    /// key order; two saves whose studies move events between the same two keys in opposite directions can still meet
+    /// crosswise between the -1 and the +1, which PostgreSQL resolves by failing one save (its job is retried).
+    /// </summary>
+    private static Task CountProtocolDaysAsync(DbConnection connection, DbTransaction tx, string studyUid, int sign, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO protocol_day_events (modality, protocol, study_date, dose_events)
+            SELECT e.modality, COALESCE(e.protocol, @NoProtocol), e.study_date, @Sign * COUNT(*)
+            FROM irradiation_events e
+            WHERE e.study_instance_uid = @Study AND e.modality IS NOT NULL AND e.study_date IS NOT NULL
+                AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL)
+            GROUP BY e.modality, COALESCE(e.protocol, @NoProtocol), e.study_date
+            ORDER BY e.modality, COALESCE(e.protocol, @NoProtocol), e.study_date
+            ON CONFLICT (modality, protocol, study_date) DO UPDATE SET dose_events = protocol_day_events.dose_events + excluded.dose_events
+            """, new { Study = studyUid, Sign = sign, DashboardRepository.NoProtocol }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// Recomputes the median headline dose of the study's day and modality (daily_study_doses, migration 0013). A median
+    /// does not add up, so the slice is recounted: the upsert first locks its row, so that on PostgreSQL a concurrent save
+    /// of the same slice waits, and then (read committed) reads the studies this one committed. The two middle studies
+    /// are seeks in ix_studies_day_modality_dose.
+    /// </summary>
+    private static async Task RefreshDailyStudyDoseAsync(DbConnection connection, DbTransaction tx, string studyUid, CancellationToken ct)
+    {
+        var slice = await connection.QuerySingleOrDefaultAsync<DailySliceRow>(new CommandDefinition(
+            "SELECT study_date AS Day, modality AS Modality FROM studies WHERE study_instance_uid = @Study", new { Study = studyUid }, tx, cancellationToken: ct));
+        if (slice?.Day is null || slice.Modality is null) return;
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO daily_study_doses (study_date, modality, studies, median_dose) VALUES (@Day, @Modality, 0, NULL)
+            ON CONFLICT (study_date, modality) DO UPDATE SET studies = daily_study_doses.studies
+            """, slice, tx, cancellationToken: ct));
+        var studies = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM studies WHERE study_date = @Day AND modality = @Modality AND headline_dose IS NOT NULL", slice, tx, cancellationToken: ct));
+        if (studies == 0)
+        {
+            // No study of the slice has a dose (yet): no row, as the migration's backfill leaves none.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM daily_study_doses WHERE study_date = @Day AND modality = @Modality", slice, tx, cancellationToken: ct));
+            return;
+        }
+        const string middle = """
+            SELECT headline_dose FROM studies WHERE study_date = @Day AND modality = @Modality AND headline_dose IS NOT NULL
+            ORDER BY headline_dose LIMIT 1 OFFSET @Offset
+            """;
+        var lower = await connection.ExecuteScalarAsync<double>(new CommandDefinition(middle, new { slice.Day, slice.Modality, Offset = (studies - 1) / 2 }, tx, cancellationToken: ct));
+        var upper = await connection.ExecuteScalarAsync<double>(new CommandDefinition(middle, new { slice.Day, slice.Modality, Offset = studies / 2 }, tx, cancellationToken: ct));
+        var median = (lower + upper) / 2; // as AVG of the two middle rows computes it (sum, then divide by 2)
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE daily_study_doses SET studies = @Studies, median_dose = @Median WHERE study_date = @Day AND modality = @Modality",
+            new { slice.Day, slice.Modality, Studies = studies, Median = median }, tx, cancellationToken: ct));
+    }
+
+    private sealed class DailySliceRow
+    {
+        public string? Day { get; init; }
+        public string? Modality { get; init; }
     }
 
     private static async Task WriteEventAsync(DbConnection connection, DbTransaction tx, string studyUid, string sop, IrradiationEvent ev, DateTimeOffset now, CancellationToken ct)

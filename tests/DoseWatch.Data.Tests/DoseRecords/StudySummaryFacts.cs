@@ -1,0 +1,202 @@
+using Dapper;
+using DoseWatch.Data.Migrations;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Tests;
+
+namespace DoseWatch.Data.Tests.DoseRecords;
+
+/// <summary>
+/// The study summaries that migration 0012 keeps at save time (studies.headline_dose and event_count, the study's day
+/// and modality on each event) equal what the events say, after every ordering of saves, and a database filled before
+/// 0012 and then migrated (0012, 0013) has the same summaries as one saved after it. Also the per-day tables of 0013. The expectation is the SQL that computes the
+/// summary from the events (DoseRecordRepository.ComputedHeadlineDoseSql, COUNT(*)), never a written-down number.
+/// </summary>
+public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await databases.DisposeAsync();
+
+    private async Task<IDbConnectionFactory> NewDatabaseAsync(int? upToVersion = null)
+    {
+        var factory = await databases.NewDatabaseAsync();
+        var catalog = MigrationCatalog.Embedded(databases.Provider);
+        if (upToVersion is { } v) catalog = new MigrationCatalog(catalog.Scripts.Where(s => s.Version <= v));
+        await new MigrationRunner(factory, catalog).MigrateAsync();
+        return factory;
+    }
+
+    private sealed record StudySummaryRow(string Uid, double? Stored, double? Computed, long StoredCount, long ComputedCount);
+
+    private sealed record EventCopyRow(string Uid, string EventUid, string? EventDay, string? EventModality, string? StudyDay, string? StudyModality);
+
+    // PostgreSQL sums a study's events in heap order, which an update changes: the same events can sum to values one
+    // rounding step apart (724.52 and 724.5200000000001), in the stored summary as in the old per-query sums.
+    internal static void Close(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"expected {expected}, stored {actual}");
+
+    private static async Task<List<StudySummaryRow>> SummariesAsync(IDbConnectionFactory factory)
+    {
+        await using var connection = await factory.OpenAsync();
+        return (await connection.QueryAsync<StudySummaryRow>($"""
+            SELECT s.study_instance_uid AS Uid, s.headline_dose AS Stored, {DoseRecordRepository.ComputedHeadlineDoseSql(null)} AS Computed,
+                s.event_count AS StoredCount, (SELECT COUNT(*) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid) AS ComputedCount
+            FROM studies s ORDER BY s.study_instance_uid
+            """)).ToList();
+    }
+
+    private static async Task<List<EventCopyRow>> EventCopiesAsync(IDbConnectionFactory factory)
+    {
+        await using var connection = await factory.OpenAsync();
+        return (await connection.QueryAsync<EventCopyRow>("""
+            SELECT e.study_instance_uid AS Uid, e.event_uid AS EventUid, e.study_date AS EventDay, e.modality AS EventModality,
+                s.study_date AS StudyDay, s.modality AS StudyModality
+            FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
+            ORDER BY e.study_instance_uid, e.event_uid
+            """)).ToList();
+    }
+
+    private sealed record ProtocolDayRow(string Modality, string Protocol, string Day, long Events);
+
+    private sealed class DailyDoseRow
+    {
+        public string Day { get; init; } = "";
+        public string Modality { get; init; } = "";
+        public long Studies { get; init; }
+        public double? Median { get; init; }
+    }
+
+    /// <summary>protocol_day_events as stored (rows counted down to 0 left out) and as counted from the events now.</summary>
+    private static async Task<(List<ProtocolDayRow> Stored, List<ProtocolDayRow> Counted)> ProtocolDaysAsync(IDbConnectionFactory factory)
+    {
+        await using var connection = await factory.OpenAsync();
+        var stored = await connection.QueryAsync<ProtocolDayRow>("""
+            SELECT modality AS Modality, protocol AS Protocol, study_date AS Day, dose_events AS Events FROM protocol_day_events
+            WHERE dose_events <> 0 ORDER BY modality, protocol, study_date
+            """);
+        var counted = await connection.QueryAsync<ProtocolDayRow>("""
+            SELECT modality AS Modality, COALESCE(protocol, @NoProtocol) AS Protocol, study_date AS Day, COUNT(*) AS Events FROM irradiation_events
+            WHERE modality IS NOT NULL AND study_date IS NOT NULL AND (ctdivol_mgy IS NOT NULL OR dlp_mgy_cm IS NOT NULL)
+            GROUP BY modality, COALESCE(protocol, @NoProtocol), study_date ORDER BY modality, COALESCE(protocol, @NoProtocol), study_date
+            """, new { DashboardRepository.NoProtocol });
+        return (stored.ToList(), counted.ToList());
+    }
+
+    /// <summary>daily_study_doses as stored and as the per-query ranking of the studies' headline doses gives it now.</summary>
+    private static async Task<(List<DailyDoseRow> Stored, List<DailyDoseRow> Ranked)> DailyDosesAsync(IDbConnectionFactory factory)
+    {
+        await using var connection = await factory.OpenAsync();
+        var stored = await connection.QueryAsync<DailyDoseRow>(
+            "SELECT study_date AS Day, modality AS Modality, studies AS Studies, median_dose AS Median FROM daily_study_doses ORDER BY study_date, modality");
+        var ranked = await connection.QueryAsync<DailyDoseRow>("""
+            SELECT day AS Day, modality AS Modality, MAX(studies) AS Studies, AVG(dose) AS Median FROM (
+                SELECT s.study_date AS day, s.modality AS modality, s.headline_dose AS dose,
+                    ROW_NUMBER() OVER (PARTITION BY s.modality, s.study_date ORDER BY s.headline_dose) AS position,
+                    COUNT(*) OVER (PARTITION BY s.modality, s.study_date) AS studies
+                FROM studies s WHERE s.study_date IS NOT NULL AND s.headline_dose IS NOT NULL
+            ) ranked WHERE position IN ((studies + 1) / 2, (studies + 2) / 2)
+            GROUP BY day, modality ORDER BY day, modality
+            """);
+        return (stored.ToList(), ranked.ToList());
+    }
+
+    private static void SameDailyDoses(List<DailyDoseRow> expected, List<DailyDoseRow> actual)
+    {
+        Assert.Equal(expected.Select(r => (r.Day, r.Modality, r.Studies)), actual.Select(r => (r.Day, r.Modality, r.Studies)));
+        Assert.All(expected.Zip(actual), x => Close(x.First.Median!.Value, x.Second.Median!.Value));
+    }
+
+    [SamplesFact]
+    public async Task Stored_summaries_equal_what_the_events_say_after_every_ordering_of_saves()
+    {
+        var factory = await NewDatabaseAsync();
+        var repository = new DoseRecordRepository(factory);
+
+        var touched = await SummaryScenarios.SaveVariedAsync(repository);
+
+        var summaries = await SummariesAsync(factory);
+        Assert.Equal(touched.Order(StringComparer.Ordinal), summaries.Select(s => s.Uid).Order(StringComparer.Ordinal));
+        Assert.All(summaries, s =>
+        {
+            Assert.Equal(s.ComputedCount, s.StoredCount);
+            Assert.NotNull(s.Stored);
+            Close(s.Computed!.Value, s.Stored!.Value);
+        });
+        var copies = await EventCopiesAsync(factory);
+        Assert.All(copies, e => Assert.Equal((e.StudyDay, e.StudyModality), (e.EventDay, e.EventModality)));
+        var (storedDays, countedDays) = await ProtocolDaysAsync(factory);
+        Assert.Contains(countedDays, d => d.Protocol == "HEADER ONLY"); // the header-only event, still counted
+        Assert.Equal(countedDays, storedDays);
+        var (storedDoses, rankedDoses) = await DailyDosesAsync(factory);
+        Assert.True(rankedDoses.Count >= 5);
+        SameDailyDoses(rankedDoses, storedDoses);
+        Assert.All(storedDoses.Zip(rankedDoses), x => Assert.Equal(x.Second.Median, x.First.Median)); // same studies, same arithmetic
+
+        // The rank rule, independently of the SQL: the Toshiba study is its report's DLP, its headers' 999 and 50 left out.
+        var toshiba = SummaryScenarios.Extract("openrem/CT-RDSR-Toshiba_DoseCheck.dcm");
+        var stored = Assert.Single(summaries, s => s.Uid == toshiba.Study!.StudyInstanceUid);
+        Close(toshiba.Events.Sum(e => e.DlpMGyCm ?? 0), stored.Stored!.Value);
+        Assert.Equal(toshiba.Events.Count + 1, stored.StoredCount); // the header-only event is stored, not summed
+        // The study whose date came with its second object: its first event carries the date too.
+        var ge = SummaryScenarios.Extract("openrem/CT-RDSR-GEPixelMed.dcm");
+        Assert.All(copies.Where(e => e.Uid == ge.Study!.StudyInstanceUid),
+            e => Assert.Equal((ge.Study!.StudyDate!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "CT"), (e.EventDay, e.EventModality)));
+    }
+
+    [SamplesFact]
+    public async Task A_database_filled_before_migration_0012_gets_the_same_summaries_as_one_saved_after_it()
+    {
+        var saved = await NewDatabaseAsync();
+        await SummaryScenarios.SaveVariedAsync(new DoseRecordRepository(saved));
+        await SummaryScenarios.SaveHistoryAsync(new DoseRecordRepository(saved), new DateOnly(2026, 11, 20));
+
+        // The same rows, as a build before 0012 stored them: copied into a database at 0011, then migrated.
+        var old = await NewDatabaseAsync(upToVersion: 11);
+        await CopyTableAsync(saved, old, "studies");
+        await CopyTableAsync(saved, old, "irradiation_events");
+        await new MigrationRunner(old, MigrationCatalog.Embedded(databases.Provider)).MigrateAsync();
+
+        var expected = await SummariesAsync(saved);
+        var migrated = await SummariesAsync(old);
+        Assert.True(expected.Count > 20);
+        Assert.Equal(expected.Select(s => (s.Uid, s.StoredCount, s.Stored is null)), migrated.Select(s => (s.Uid, s.StoredCount, s.Stored is null)));
+        Assert.All(expected.Zip(migrated).Where(x => x.First.Stored is not null), x => Close(x.First.Stored!.Value, x.Second.Stored!.Value));
+        Assert.All(migrated, s => Assert.Equal(s.ComputedCount, s.StoredCount));
+        Assert.Equal(await EventCopiesAsync(saved), await EventCopiesAsync(old));
+        // 0013's tables, backfilled by the migration, as the save path kept them.
+        Assert.Equal((await ProtocolDaysAsync(saved)).Stored, (await ProtocolDaysAsync(old)).Stored);
+        SameDailyDoses((await DailyDosesAsync(saved)).Stored, (await DailyDosesAsync(old)).Stored);
+        Assert.Equal((await ProtocolDaysAsync(old)).Counted, (await ProtocolDaysAsync(old)).Stored);
+    }
+
+    /// <summary>Copies the rows of a table into the same table of an older schema (only the columns it has).</summary>
+    private static async Task CopyTableAsync(IDbConnectionFactory from, IDbConnectionFactory to, string table)
+    {
+        await using var source = await from.OpenAsync();
+        await using var target = await to.OpenAsync();
+        var columns = (await ColumnsAsync(target, table)).ToHashSet(StringComparer.Ordinal);
+        var rows = (await source.QueryAsync($"SELECT * FROM {table}")).Cast<IDictionary<string, object?>>().ToList();
+        Assert.NotEmpty(rows);
+        var names = rows[0].Keys.Where(columns.Contains).ToList();
+        Assert.True(names.Count < rows[0].Count, $"the old {table} lacks 0012's columns");
+        var insert = $"INSERT INTO {table} ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select(n => "@" + n))})";
+        await using var tx = await target.BeginTransactionAsync();
+        foreach (var row in rows)
+        {
+            var p = new DynamicParameters();
+            foreach (var n in names) p.Add(n, row[n]);
+            await target.ExecuteAsync(insert, p, tx);
+        }
+        await tx.CommitAsync();
+    }
+
+    private static async Task<IEnumerable<string>> ColumnsAsync(System.Data.Common.DbConnection connection, string table) =>
+        connection is Microsoft.Data.Sqlite.SqliteConnection
+            ? await connection.QueryAsync<string>($"SELECT name FROM pragma_table_info('{table}')")
+            : await connection.QueryAsync<string>("SELECT column_name FROM information_schema.columns WHERE table_name = @table AND table_schema = current_schema()", new { table });
+}
+
+public sealed class SqliteStudySummaryFacts() : StudySummaryFacts(new SqliteTestDatabases());
+
+public sealed class PostgreSqlStudySummaryFacts(PostgresServerFixture postgres)
+    : StudySummaryFacts(new PostgreSqlTestDatabases(postgres.Server)), IClassFixture<PostgresServerFixture>;
