@@ -155,6 +155,7 @@ public sealed partial class DoseRecordRepository
                 headline_dose = {ComputedHeadlineDoseSql(null)}
             WHERE s.study_instance_uid = @Study
             """, key, tx, cancellationToken: ct));
+        await RefreshProtocolUsesAsync(connection, tx, studyUid, ct);
     }
 
     private static async Task WriteEventAsync(DbConnection connection, DbTransaction tx, string studyUid, string sop, IrradiationEvent ev, DateTimeOffset now, CancellationToken ct)
