@@ -175,9 +175,10 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     {
         values.Parameters.Add("Groups", Math.Max(1, maximumGroups));
         await using var connection = await connections.OpenAsync(cancellationToken);
+        // v once (MATERIALIZED, both engines), not once per reference: a study-level value is a subquery per study.
         // The ranks BoxSummary.RanksNeeded asks for: extremes and ⌊(n−1)p⌋, ⌊(n−1)p⌋+1 for p = ¼, ½, ¾ (integer division on both engines).
         var rows = await connection.QueryAsync<RankRow>(new CommandDefinition($"""
-            WITH v AS ({values.Sql}),
+            WITH v AS MATERIALIZED ({values.Sql}),
             top_groups AS (SELECT {partition} AS k, COUNT(*) AS n FROM v GROUP BY {partition} ORDER BY n DESC, k LIMIT @Groups),
             ranked AS (
                 SELECT {partition} AS k, value,
@@ -199,12 +200,18 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     {
         if (deviceKeys.Count == 0) return [];
         var p = new DynamicParameters();
-        var inList = InList(p, "d", deviceKeys);
+        // Each name as the device's latest study that has one sent it: a few steps back along (device_key, study_date)
+        // per device, where grouping all of a device's studies read hundreds of thousands of rows at 1M events.
+        string Latest(string column, string d) =>
+            $"(SELECT {column} FROM studies WHERE device_key = @{d} AND {column} IS NOT NULL ORDER BY study_date DESC LIMIT 1)";
+        var perDevice = deviceKeys.Select((key, i) =>
+        {
+            var d = "d" + i.ToString(CultureInfo.InvariantCulture);
+            p.Add(d, key);
+            return $"SELECT @{d} AS DeviceKey, {Latest("station_name", d)} AS StationName, {Latest("manufacturer", d)} AS Manufacturer, {Latest("model", d)} AS Model";
+        });
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DeviceLabelRow>(new CommandDefinition($"""
-            SELECT device_key AS DeviceKey, MAX(station_name) AS StationName, MAX(manufacturer) AS Manufacturer, MAX(model) AS Model
-            FROM studies WHERE device_key IN {inList} GROUP BY device_key
-            """, p, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<DeviceLabelRow>(new CommandDefinition(string.Join(" UNION ALL ", perDevice), p, cancellationToken: cancellationToken));
         // The station name is what staff call a room; manufacturer and model when a device sends none.
         return rows.ToDictionary(r => r.DeviceKey, r => FirstNonBlank(r.StationName, string.Join(" ", new[] { r.Manufacturer, r.Model }.Where(x => !string.IsNullOrWhiteSpace(x))), r.DeviceKey)!,
             StringComparer.Ordinal);
