@@ -160,6 +160,7 @@ public sealed partial class DoseRecordRepository
             """, key, tx, cancellationToken: ct));
         await CountProtocolDaysAsync(connection, tx, studyUid, +1, ct);
         await RefreshDailyStudyDoseAsync(connection, tx, studyUid, ct);
+        await RefreshProtocolUsesAsync(connection, tx, studyUid, ct);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using DoseWatch.Core.Analysis;
@@ -5,11 +6,15 @@ using DoseWatch.Core.Analysis;
 namespace DoseWatch.Data.Repositories;
 
 /// <summary>
-/// The aggregates of the per-modality pages, computed where the data is: boxes from the few order statistics the
-/// quartiles need (ROW_NUMBER and COUNT windows, portable to SQLite and PostgreSQL), trends streamed by day into
-/// <see cref="RollingQuantiles"/>, scatters capped to their most recent points. A page reads tens to a few thousand
-/// rows, never the table. Every query starts from the <c>v</c> common table (one row per value) built by
-/// <see cref="Values"/>: uid, grp, device, day, x, value.
+/// The aggregates of the per-modality pages, computed where the data is. Event-level values are read from the events
+/// table alone by (modality, study day) or (modality, protocol, device, study day), the study's columns copied onto the
+/// events at save time (migrations 0012, 0014); studies are joined only for a patient's weight. Boxes of event-level
+/// quantities are over each group's <see cref="LatestValuesPerGroup"/> most recent values (a backward walk of one index
+/// per group, the groups ranked by their events in protocol_uses), because ranking a year of CT values (~500k at 1M
+/// events) does not fit a page load; boxes of study-level quantities are over every study of the window (the ranks the
+/// quartiles need, from ROW_NUMBER and COUNT windows). Trends are streamed by day into <see cref="RollingQuantiles"/>,
+/// scatters capped to their most recent points. Every value query starts from the <c>v</c> common table (one row per
+/// value) built by <see cref="Values"/>: uid, grp, device, day, x, value, started, ev.
 /// </summary>
 public sealed class ModalityDashboardRepository(IDbConnectionFactory connections)
 {
@@ -17,16 +22,42 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     public static readonly double[] SarThresholds =
         new[] { MrSarLimits.NormalWholeBody, MrSarLimits.NormalHead, MrSarLimits.FirstLevelWholeBody, MrSarLimits.NormalPartialBodyMaximum }.Distinct().Order().ToArray();
 
-    /// <summary>Boxes of <paramref name="quantity"/> for its <paramref name="maximumGroups"/> groups with the most values, most values first.</summary>
-    public Task<IReadOnlyList<GroupBox>> BoxesByGroupAsync(DashboardQuantity quantity, DateOnly from, DateOnly to, int maximumGroups = 20,
-        CancellationToken cancellationToken = default) =>
-        BoxesAsync(Values(quantity, from, to, null, null), "grp", maximumGroups, cancellationToken);
+    /// <summary>How many of a group's most recent values an event-level box is drawn from (as the CT page's protocol boxes).</summary>
+    public const int LatestValuesPerGroup = 2000;
 
-    /// <summary>Boxes of <paramref name="quantity"/> per device for one group (the same protocol on different devices).</summary>
-    public async Task<IReadOnlyList<GroupBox>> BoxesByDeviceAsync(DashboardQuantity quantity, string group, DateOnly from, DateOnly to,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Whether <see cref="BoxesByGroupAsync"/> draws <paramref name="quantity"/> from each group's latest
+    /// <see cref="LatestValuesPerGroup"/> values with the groups ranked by events (event level), rather than from every
+    /// value with the groups ranked by values (study level). Pages say which.
+    /// </summary>
+    public static bool BoxesUseLatestValues(DashboardQuantity quantity) => quantity.Level == DoseLevel.Event;
+
+    /// <summary>
+    /// Boxes of <paramref name="quantity"/> for at most <paramref name="maximumGroups"/> groups. Event level: the groups
+    /// with the most events in [from, to] that have a value, each box over its <paramref name="valuesPerGroup"/> most
+    /// recent values (study day, start time, study and event UID, newest first), most events first. Study level: the
+    /// groups with the most values, every value, most values first.
+    /// </summary>
+    public async Task<IReadOnlyList<GroupBox>> BoxesByGroupAsync(DashboardQuantity quantity, DateOnly from, DateOnly to, int maximumGroups = 20,
+        int valuesPerGroup = LatestValuesPerGroup, CancellationToken cancellationToken = default)
     {
-        var boxes = await BoxesAsync(Values(quantity, from, to, group, null), "device", 50, cancellationToken);
+        if (!BoxesUseLatestValues(quantity))
+            return await BoxesAsync(Values(quantity, from, to, null, null), "grp", maximumGroups, cancellationToken);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await LatestBoxesAsync(connection, quantity, from, to, null, maximumGroups, valuesPerGroup, cancellationToken);
+    }
+
+    /// <summary>Boxes of <paramref name="quantity"/> per device for one group (the same protocol on different devices), as <see cref="BoxesByGroupAsync"/> per device.</summary>
+    public async Task<IReadOnlyList<GroupBox>> BoxesByDeviceAsync(DashboardQuantity quantity, string group, DateOnly from, DateOnly to,
+        int valuesPerDevice = LatestValuesPerGroup, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<GroupBox> boxes;
+        if (!BoxesUseLatestValues(quantity)) boxes = await BoxesAsync(Values(quantity, from, to, group, null), "device", 50, cancellationToken);
+        else
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            boxes = await LatestBoxesAsync(connection, quantity, from, to, group, 50, valuesPerDevice, cancellationToken);
+        }
         var labels = await DeviceLabelsAsync(boxes.Select(b => b.Key).ToList(), cancellationToken);
         return boxes.Select(b => b with { Label = labels.GetValueOrDefault(b.Key) ?? b.Key }).ToList();
     }
@@ -113,14 +144,15 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     public async Task<IReadOnlyList<RawProtocolUse>> RawProtocolsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
+        // protocol_uses (0014) holds these counts per study day: a study is on one day, so its studies add up.
         var rows = (await connection.QueryAsync<RawProtocolRow>(new CommandDefinition("""
-            SELECT COALESCE(s.modality, '') AS Modality, COALESCE(e.protocol, @NoGroup) AS Protocol, s.device_key AS DeviceKey,
-                COUNT(*) AS Events, COUNT(DISTINCT s.study_instance_uid) AS Studies, MIN(s.study_date) AS FirstDay, MAX(s.study_date) AS LastDay
-            FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
-            WHERE s.study_date >= @From AND s.study_date <= @To
-            GROUP BY COALESCE(s.modality, ''), COALESCE(e.protocol, @NoGroup), s.device_key
-            ORDER BY Events DESC, Protocol, DeviceKey
-            """, new { From = Day(from), To = Day(to), NoGroup = ModalityQuantities.NoGroup }, cancellationToken: cancellationToken))).ToList();
+            SELECT modality AS Modality, protocol AS Protocol, device_key AS DeviceKey,
+                CAST(SUM(events) AS BIGINT) AS Events, CAST(SUM(studies) AS BIGINT) AS Studies, MIN(study_date) AS FirstDay, MAX(study_date) AS LastDay
+            FROM protocol_uses
+            WHERE study_date >= @From AND study_date <= @To
+            GROUP BY modality, protocol, device_key
+            """, new { From = Day(from), To = Day(to) }, cancellationToken: cancellationToken)))
+            .OrderByDescending(r => r.Events).ThenBy(r => r.Protocol, StringComparer.Ordinal).ThenBy(r => r.DeviceKey, StringComparer.Ordinal).ToList();
         var labels = await DeviceLabelsAsync(rows.Select(r => r.DeviceKey).Distinct().ToList(), cancellationToken);
         return rows.Select(r => new RawProtocolUse(r.Modality, r.Protocol, r.DeviceKey, labels.GetValueOrDefault(r.DeviceKey) ?? r.DeviceKey,
             r.Events, r.Studies, TryParseDay(r.FirstDay), TryParseDay(r.LastDay))).ToList();
@@ -143,9 +175,10 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     {
         values.Parameters.Add("Groups", Math.Max(1, maximumGroups));
         await using var connection = await connections.OpenAsync(cancellationToken);
+        // v once (MATERIALIZED, both engines), not once per reference: a study-level value is a subquery per study.
         // The ranks BoxSummary.RanksNeeded asks for: extremes and ⌊(n−1)p⌋, ⌊(n−1)p⌋+1 for p = ¼, ½, ¾ (integer division on both engines).
         var rows = await connection.QueryAsync<RankRow>(new CommandDefinition($"""
-            WITH v AS ({values.Sql}),
+            WITH v AS MATERIALIZED ({values.Sql}),
             top_groups AS (SELECT {partition} AS k, COUNT(*) AS n FROM v GROUP BY {partition} ORDER BY n DESC, k LIMIT @Groups),
             ranked AS (
                 SELECT {partition} AS k, value,
@@ -167,12 +200,18 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     {
         if (deviceKeys.Count == 0) return [];
         var p = new DynamicParameters();
-        var inList = InList(p, "d", deviceKeys);
+        // Each name as the device's latest study that has one sent it: a few steps back along (device_key, study_date)
+        // per device, where grouping all of a device's studies read hundreds of thousands of rows at 1M events.
+        string Latest(string column, string d) =>
+            $"(SELECT {column} FROM studies WHERE device_key = @{d} AND {column} IS NOT NULL ORDER BY study_date DESC LIMIT 1)";
+        var perDevice = deviceKeys.Select((key, i) =>
+        {
+            var d = "d" + i.ToString(CultureInfo.InvariantCulture);
+            p.Add(d, key);
+            return $"SELECT @{d} AS DeviceKey, {Latest("station_name", d)} AS StationName, {Latest("manufacturer", d)} AS Manufacturer, {Latest("model", d)} AS Model";
+        });
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DeviceLabelRow>(new CommandDefinition($"""
-            SELECT device_key AS DeviceKey, MAX(station_name) AS StationName, MAX(manufacturer) AS Manufacturer, MAX(model) AS Model
-            FROM studies WHERE device_key IN {inList} GROUP BY device_key
-            """, p, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<DeviceLabelRow>(new CommandDefinition(string.Join(" UNION ALL ", perDevice), p, cancellationToken: cancellationToken));
         // The station name is what staff call a room; manufacturer and model when a device sends none.
         return rows.ToDictionary(r => r.DeviceKey, r => FirstNonBlank(r.StationName, string.Join(" ", new[] { r.Manufacturer, r.Model }.Where(x => !string.IsNullOrWhiteSpace(x))), r.DeviceKey)!,
             StringComparer.Ordinal);
@@ -182,41 +221,135 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
 
     private sealed record ValueQuery(string Sql, DynamicParameters Parameters);
 
-    /// <summary>One row per value of <paramref name="quantity"/> in [from, to]: uid, grp, device, day, x, value (value never NULL).</summary>
+    /// <summary>
+    /// One row per value of <paramref name="quantity"/> in [from, to]: uid, grp, device, day, x, value (never NULL), and
+    /// for event-level values the recency keys started (start time) and ev (event UID).
+    /// </summary>
     private static ValueQuery Values(DashboardQuantity quantity, DateOnly from, DateOnly to, string? group, ScatterAxis? axis)
     {
         var p = new DynamicParameters(new { From = Day(from), To = Day(to), NoGroup = ModalityQuantities.NoGroup });
         var modalities = InList(p, "m", quantity.Modalities);
-        var where = $"s.modality IN {modalities} AND s.study_date >= @From AND s.study_date <= @To";
         string inner;
         if (quantity.Level == DoseLevel.Event)
         {
+            // The study's day, modality and device are on the event (0012, 0014); the study itself only for its weight.
+            var study = axis is { NeedsEvent: false } ? "JOIN studies s ON s.study_instance_uid = e.study_instance_uid" : "";
             inner = $"""
-                SELECT s.study_instance_uid AS uid, {quantity.GroupSql} AS grp, s.device_key AS device, s.study_date AS day,
-                    {axis?.Sql ?? "NULL"} AS x, {quantity.ValueSql} AS value
-                FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
-                WHERE {where} AND {quantity.ValueSql} IS NOT NULL
+                SELECT e.study_instance_uid AS uid, {quantity.GroupSql} AS grp, COALESCE(e.device_key, '') AS device, e.study_date AS day,
+                    {axis?.Sql ?? "NULL"} AS x, {quantity.ValueSql} AS value, e.started_at AS started, e.event_uid AS ev
+                FROM irradiation_events e {study}
+                WHERE e.modality IN {modalities} AND e.study_date >= @From AND e.study_date <= @To AND {quantity.ValueSql} IS NOT NULL
                 """;
         }
         else
         {
-            // Study level: weight is the study's; the procedure's protocol fallback needs the events.
+            // Study level: the value and the procedure's protocol fallback are subqueries of the study's own rows.
             inner = $"""
                 SELECT s.study_instance_uid AS uid, {quantity.GroupSql} AS grp, s.device_key AS device, s.study_date AS day,
-                    {(axis is null || axis.NeedsEvent ? "NULL" : axis.Sql)} AS x, {quantity.ValueSql} AS value
-                FROM studies s JOIN dose_source_objects o ON o.study_instance_uid = s.study_instance_uid
-                    LEFT JOIN irradiation_events e ON e.study_instance_uid = s.study_instance_uid AND e.sop_instance_uid = o.sop_instance_uid
-                WHERE {where}
-                GROUP BY s.study_instance_uid, s.study_description, s.device_key, s.study_date, s.patient_weight_kg
+                    {(axis is null || axis.NeedsEvent ? "NULL" : axis.Sql)} AS x, {quantity.ValueSql} AS value, NULL AS started, NULL AS ev
+                FROM studies s
+                WHERE s.modality IN {modalities} AND s.study_date >= @From AND s.study_date <= @To
                 """;
         }
-        var sql = $"SELECT uid, grp, device, day, x, value FROM ({inner}) q WHERE value IS NOT NULL";
+        var sql = $"SELECT uid, grp, device, day, x, value, started, ev FROM ({inner}) q WHERE value IS NOT NULL";
         if (group is not null)
         {
             p.Add("Group", group);
             sql += " AND grp = @Group";
         }
         return new ValueQuery(sql, p);
+    }
+
+    /// <summary>
+    /// Event-level boxes over the latest values: of each group, or, given <paramref name="group"/>, of each device that
+    /// did it; the keys ranked by events in [from, to], those with no value skipped, at most <paramref name="maximum"/>.
+    /// </summary>
+    private static async Task<IReadOnlyList<GroupBox>> LatestBoxesAsync(DbConnection connection, DashboardQuantity quantity, DateOnly from, DateOnly to,
+        string? group, int maximum, int valuesPerGroup, CancellationToken cancellationToken)
+    {
+        var byProtocol = quantity.GroupSql == ModalityQuantities.ProtocolGroupSql;
+        var keys = byProtocol
+            ? await ProtocolUseKeysAsync(connection, quantity, from, to, group, cancellationToken)
+            : await EventKeysAsync(connection, quantity, from, to, group, cancellationToken);
+        var ranked = keys.OrderByDescending(k => k.N).ThenBy(k => k.K, StringComparer.Ordinal).ToList();
+        var boxes = new List<GroupBox>();
+        if (byProtocol)
+        {
+            foreach (var key in ranked)
+            {
+                if (boxes.Count >= maximum) break;
+                var values = await LatestValuesAsync(connection, quantity, from, to, group ?? key.K, group is null ? null : key.K, valuesPerGroup, cancellationToken);
+                if (values.Count > 0) boxes.Add(new GroupBox(key.K, key.K, BoxSummary.Of(values)));
+            }
+            return boxes;
+        }
+        // Any other grouping (radiopharmaceutical, preset): the same latest values, ranked in SQL over the window.
+        var v = Values(quantity, from, to, group, null);
+        var partition = group is null ? "grp" : "device";
+        v.Parameters.Add("Values", Math.Max(1, valuesPerGroup));
+        var rows = await connection.QueryAsync<KeyValueRow>(new CommandDefinition($"""
+            WITH v AS ({v.Sql})
+            SELECT k AS K, value AS Value FROM (
+                SELECT {partition} AS k, value, ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY day DESC, started DESC, uid DESC, ev DESC) AS recent FROM v
+            ) r WHERE recent <= @Values
+            """, v.Parameters, cancellationToken: cancellationToken));
+        var byKey = rows.ToLookup(r => r.K, r => r.Value, StringComparer.Ordinal);
+        return ranked.Where(k => byKey.Contains(k.K)).Take(maximum).Select(k => new GroupBox(k.K, k.K, BoxSummary.Of(byKey[k.K].ToList()))).ToList();
+    }
+
+    /// <summary>Protocols (or, for one protocol, devices) of the quantity's modalities with their events in [from, to], from protocol_uses (0014).</summary>
+    private static async Task<List<KeyCountRow>> ProtocolUseKeysAsync(DbConnection connection, DashboardQuantity quantity, DateOnly from, DateOnly to,
+        string? protocol, CancellationToken cancellationToken)
+    {
+        var p = new DynamicParameters(new { From = Day(from), To = Day(to), Protocol = protocol });
+        var modalities = InList(p, "m", quantity.Modalities);
+        var key = protocol is null ? "protocol" : "device_key";
+        return (await connection.QueryAsync<KeyCountRow>(new CommandDefinition($"""
+            SELECT {key} AS K, CAST(SUM(events) AS BIGINT) AS N FROM protocol_uses
+            WHERE modality IN {modalities} AND study_date >= @From AND study_date <= @To{(protocol is null ? "" : " AND protocol = @Protocol")}
+            GROUP BY {key}
+            """, p, cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>Groups (or, for one group, devices) with their events in [from, to], counted over the events.</summary>
+    private static async Task<List<KeyCountRow>> EventKeysAsync(DbConnection connection, DashboardQuantity quantity, DateOnly from, DateOnly to,
+        string? group, CancellationToken cancellationToken)
+    {
+        var p = new DynamicParameters(new { From = Day(from), To = Day(to), NoGroup = ModalityQuantities.NoGroup, Group = group });
+        var modalities = InList(p, "m", quantity.Modalities);
+        var key = group is null ? quantity.GroupSql : "COALESCE(e.device_key, '')";
+        return (await connection.QueryAsync<KeyCountRow>(new CommandDefinition($"""
+            SELECT {key} AS K, COUNT(*) AS N FROM irradiation_events e
+            WHERE e.modality IN {modalities} AND e.study_date >= @From AND e.study_date <= @To{(group is null ? "" : $" AND {quantity.GroupSql} = @Group")}
+            GROUP BY {key}
+            """, p, cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>
+    /// The <paramref name="limit"/> most recent values of one protocol (optionally on one device): per modality, and for
+    /// "(no protocol)" per spelling (NULL or the literal), a backward walk of ix_irradiation_events_modality_protocol_device_day
+    /// or _modality_protocol_day that stops at the limit; the walks are merged by the same order.
+    /// </summary>
+    private static async Task<List<double>> LatestValuesAsync(DbConnection connection, DashboardQuantity quantity, DateOnly from, DateOnly to,
+        string protocol, string? device, int limit, CancellationToken cancellationToken)
+    {
+        var p = new DynamicParameters(new { From = Day(from), To = Day(to), Protocol = protocol, Device = device, Values = Math.Max(1, limit) });
+        string[] protocols = protocol == ModalityQuantities.NoGroup ? ["e.protocol IS NULL", "e.protocol = @Protocol"] : ["e.protocol = @Protocol"];
+        var walks = quantity.Modalities.SelectMany((m, i) =>
+        {
+            p.Add("m" + i.ToString(CultureInfo.InvariantCulture), m);
+            return protocols.Select((condition, j) => $"""
+                SELECT * FROM (
+                    SELECT {quantity.ValueSql} AS value, e.study_date AS day, e.started_at AS started, e.study_instance_uid AS uid, e.event_uid AS ev
+                    FROM irradiation_events e
+                    WHERE e.modality = @m{i} AND {condition}{(device is null ? "" : " AND e.device_key = @Device")}
+                        AND e.study_date >= @From AND e.study_date <= @To AND {quantity.ValueSql} IS NOT NULL
+                    ORDER BY e.study_date DESC, e.started_at DESC, e.study_instance_uid DESC, e.event_uid DESC LIMIT @Values) w{i}_{j}
+                """);
+        }).ToList();
+        if (walks.Count == 0) return [];
+        return (await connection.QueryAsync<double>(new CommandDefinition(
+            $"SELECT value FROM ({string.Join(" UNION ALL ", walks)}) latest ORDER BY day DESC, started DESC, uid DESC, ev DESC LIMIT @Values", p, cancellationToken: cancellationToken))).ToList();
     }
 
     /// <summary>"(@m0, @m1, ...)": Npgsql would bind a list as one array parameter, which IN does not accept.</summary>
@@ -240,6 +373,18 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
         public long R { get; set; }
         public long N { get; set; }
         public double Mean { get; set; }
+        public double Value { get; set; }
+    }
+
+    private sealed class KeyCountRow
+    {
+        public string K { get; set; } = "";
+        public long N { get; set; }
+    }
+
+    private sealed class KeyValueRow
+    {
+        public string K { get; set; } = "";
         public double Value { get; set; }
     }
 

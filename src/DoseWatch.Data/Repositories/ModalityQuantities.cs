@@ -11,7 +11,7 @@ public sealed record ScatterAxis(string Key, string Label, string Unit, string S
 
 /// <summary>
 /// One quantity a modality page draws: <see cref="ValueSql"/> is an expression over irradiation_events e (event level)
-/// or an aggregate over dose_source_objects o (study level); <see cref="GroupSql"/> names what the boxes are per
+/// or a subquery of the study's own rows over studies s (study level); <see cref="GroupSql"/> names what the boxes are per
 /// (protocol, preset, radiopharmaceutical, procedure). Constant SQL written here, never user input.
 /// </summary>
 public sealed record DashboardQuantity(string Key, string Label, string Unit, string ValueSql, string GroupSql, string GroupLabel,
@@ -30,9 +30,17 @@ public static class ModalityQuantities
     public static readonly ScatterAxis WaterEquivalentDiameter = new("wed", "Water-equivalent diameter", "mm", "e.water_equivalent_diameter_mm", true);
     public static readonly ScatterAxis CompressedThickness = new("thickness", "Compressed breast thickness", "mm", "e.compression_thickness_mm", true);
 
-    private const string Protocol = "COALESCE(e.protocol, @NoGroup)";
-    // Study-level values are per procedure: the study description, else the protocol of its events.
-    private const string Procedure = "COALESCE(s.study_description, MAX(e.protocol), @NoGroup)";
+    /// <summary>Boxes grouped by exactly this expression rank their groups from protocol_uses and walk the protocol's index.</summary>
+    public const string ProtocolGroupSql = "COALESCE(e.protocol, @NoGroup)";
+    private const string Protocol = ProtocolGroupSql;
+    // Study-level values are per procedure: the study description, else the largest protocol of the events of its dose
+    // objects. Subqueries of the study's own rows, evaluated per study (COALESCE stops at the description on both engines).
+    private const string Procedure = """
+        COALESCE(s.study_description, (SELECT MAX(e.protocol) FROM irradiation_events e JOIN dose_source_objects o
+            ON o.sop_instance_uid = e.sop_instance_uid AND o.study_instance_uid = e.study_instance_uid WHERE e.study_instance_uid = s.study_instance_uid), @NoGroup)
+        """;
+    private static string StudyTotal(string column) =>
+        $"(SELECT MAX(o.{column}) FROM dose_source_objects o WHERE o.study_instance_uid = s.study_instance_uid)";
 
     public static readonly string[] CtModalities = ["CT"];
     public static readonly string[] FluoroscopyModalities = ["RF", "XA"];
@@ -54,9 +62,9 @@ public static class ModalityQuantities
     public static readonly DashboardQuantity Ssde = new("ssde", "SSDE", "mGy", CtScan("COALESCE(e.ssde_mgy, e.ssde_estimate_mgy)"), Protocol, "Protocol", CtModalities, DoseLevel.Event, [WaterEquivalentDiameter, PatientWeight]);
 
     // Fluoroscopy per study: the device's own accumulated totals (the largest over a study's cumulative reports).
-    public static readonly DashboardQuantity FluoroDap = new("dap", "DAP per study", "Gy·cm²", "MAX(o.dap_total_gy_cm2)", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
-    public static readonly DashboardQuantity FluoroDoseRp = new("dose-rp", "Dose at the reference point per study", "Gy", "MAX(o.dose_rp_total_gy)", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
-    public static readonly DashboardQuantity FluoroTime = new("fluoro-time", "Fluoroscopy time per study", "s", "MAX(o.fluoro_time_total_s)", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
+    public static readonly DashboardQuantity FluoroDap = new("dap", "DAP per study", "Gy·cm²", StudyTotal("dap_total_gy_cm2"), Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
+    public static readonly DashboardQuantity FluoroDoseRp = new("dose-rp", "Dose at the reference point per study", "Gy", StudyTotal("dose_rp_total_gy"), Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
+    public static readonly DashboardQuantity FluoroTime = new("fluoro-time", "Fluoroscopy time per study", "s", StudyTotal("fluoro_time_total_s"), Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
 
     public static readonly DashboardQuantity RadiographyDap = new("dap", "DAP", "Gy·cm²", "e.dap_gy_cm2", Protocol, "Protocol", RadiographyModalities, DoseLevel.Event, [PatientWeight]);
     public static readonly DashboardQuantity ExposureIndex = new("ei", "Exposure index", "", "e.exposure_index", Protocol, "Protocol", RadiographyModalities, DoseLevel.Event, [PatientWeight]);
