@@ -37,4 +37,56 @@ public sealed class BulkLoadFacts
             DemoEventAssert.SameAsRow(ev, row);
         }
     }
+
+    /// <summary>
+    /// The doubling copies rows in SQL, past the save path that keeps the summary tables (migrations 0013, 0014): after
+    /// it, each summary must still be what its rows say: the per-day tables as the migrations' own fill computes them
+    /// from the rows (sqlite3 shell, EXCEPT both ways), the protocol uses as a rebuild from the rows gives them.
+    /// </summary>
+    [Fact]
+    public async Task Doubling_keeps_the_summary_tables_equal_to_the_rows()
+    {
+        using var folder = new TempDirectory();
+        var database = Path.Combine(folder.Path, "doubled.sqlite");
+        var output = new StringWriter();
+        Assert.True(await DemoCommand.RunAsync(["--studies", "40", "--seed", "5", "--end", "2026-10-15", "--into", "sqlite:" + database, "--events", "1000"], output, output) == 0, output.ToString());
+        Assert.Contains("doubled", output.ToString());
+
+        string Query(string sql)
+        {
+            var run = ExternalTool.Run("sqlite3", ["-json", database, sql]);
+            Assert.True(run.ExitCode == 0, run.StdErr);
+            return run.StdOut.Trim();
+        }
+        const string protocolDays = """
+            SELECT modality, COALESCE(protocol, '(no protocol)'), study_date, COUNT(*) FROM irradiation_events
+            WHERE modality IS NOT NULL AND study_date IS NOT NULL AND (ctdivol_mgy IS NOT NULL OR dlp_mgy_cm IS NOT NULL)
+            GROUP BY modality, COALESCE(protocol, '(no protocol)'), study_date
+            """;
+        const string dailyDoses = """
+            SELECT day, modality, MAX(studies), AVG(dose) FROM (
+                SELECT study_date AS day, modality, headline_dose AS dose,
+                    ROW_NUMBER() OVER (PARTITION BY study_date, modality ORDER BY headline_dose) AS position,
+                    COUNT(*) OVER (PARTITION BY study_date, modality) AS studies
+                FROM studies WHERE study_date IS NOT NULL AND modality IS NOT NULL AND headline_dose IS NOT NULL) ranked
+            WHERE position IN ((studies + 1) / 2, (studies + 2) / 2) GROUP BY day, modality
+            """;
+        Assert.NotEqual("", Query("SELECT COUNT(*) AS n FROM protocol_day_events"));
+        foreach (var (table, columns, fromRows) in new[]
+                 {
+                     ("protocol_day_events", "modality, protocol, study_date, dose_events", protocolDays),
+                     ("daily_study_doses", "study_date, modality, studies, median_dose", dailyDoses),
+                 })
+        {
+            Assert.True(long.Parse(JsonDocument.Parse(Query($"SELECT COUNT(*) AS n FROM {table}")).RootElement[0].GetProperty("n").ToString()) > 0, table);
+            Assert.Equal("", Query($"SELECT {columns} FROM {table} EXCEPT {fromRows}"));
+            Assert.Equal("", Query($"{fromRows} EXCEPT SELECT {columns} FROM {table}"));
+        }
+
+        const string uses = "SELECT study_date, modality, protocol, device_key, events, studies FROM protocol_uses ORDER BY 1, 2, 3, 4";
+        var kept = Query(uses);
+        Assert.NotEqual("", kept);
+        await new DoseWatch.Data.Repositories.DoseRecordRepository(new DoseWatch.Data.SqliteConnectionFactory(database)).RebuildProtocolUsesAsync();
+        Assert.Equal(Query(uses), kept);
+    }
 }
