@@ -16,12 +16,15 @@ namespace DoseWatch.Web.Tests;
 /// Content root is the repository root, as for <c>dotnet run --project src/DoseWatch.Web</c>, so the root
 /// appsettings.json is read; <paramref name="settings"/> override it like environment variables would. The database is
 /// SQLite in the data directory unless <see cref="TestDatabaseEngine"/> selects PostgreSQL (then each app gets a fresh
-/// database on the shared test server) or the settings name a provider themselves.
+/// database on the shared test server, dropped with the app) or the settings name a provider themselves.
 /// </summary>
 public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("dosewatch-web-");
+
+    /// <summary>The PostgreSQL database this app was given by <see cref="StartAsync"/>, dropped with the app.</summary>
+    private string? _ownedDatabase;
 
     public string DataDirectory => _dataDirectory.FullName;
 
@@ -29,7 +32,11 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
 
     public static async Task<DoseWatchApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var app = new DoseWatchApp(await WithSelectedDatabaseAsync(settings), services);
+        var owned = NeedsOwnDatabase(settings) ? await SelectedDatabase.SettingsAsync() : null;
+        var app = new DoseWatchApp(owned is null ? settings : Overlay(owned, settings), services)
+        {
+            _ownedDatabase = owned?["DoseWatch:Database:ConnectionString"],
+        };
         try
         {
             app.UseKestrel(0);
@@ -47,10 +54,15 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
         }
     }
 
-    private static async Task<IReadOnlyDictionary<string, string?>?> WithSelectedDatabaseAsync(IReadOnlyDictionary<string, string?>? settings)
+    /// <summary>
+    /// On PostgreSQL every app gets a database of its own unless its settings name one: the apps alive in this process at
+    /// once (a collection's shared app, the extra apps its tests start) must not see each other's rows or Hangfire queues.
+    /// </summary>
+    private static bool NeedsOwnDatabase(IReadOnlyDictionary<string, string?>? settings) =>
+        TestDatabaseEngine.IsPostgres && settings?.ContainsKey("DoseWatch:Database:Provider") != true;
+
+    private static Dictionary<string, string?> Overlay(Dictionary<string, string?> selected, IReadOnlyDictionary<string, string?>? settings)
     {
-        if (!TestDatabaseEngine.IsPostgres || settings?.ContainsKey("DoseWatch:Database:Provider") == true) return settings;
-        var selected = await SelectedDatabase.SettingsAsync();
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) selected[key] = value;
         return selected;
     }
@@ -112,10 +124,18 @@ public sealed class DoseWatchApp(IReadOnlyDictionary<string, string?>? settings 
 
     public override async ValueTask DisposeAsync()
     {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        // Hangfire's PostgreSQL storage keeps its own pool per connection string; idle connections of a finished app go now.
-        if (TestDatabaseEngine.IsPostgres) Npgsql.NpgsqlConnection.ClearAllPools();
-        try { _dataDirectory.Delete(recursive: true); } catch (IOException) { }
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            // Dropped WITH (FORCE): the idle connections this app's pools still hold end with it. Other apps' pools are left
+            // alone (NpgsqlConnection.ClearAllPools would close theirs too); a database apps share is the test's to clean up.
+            if (_ownedDatabase is not null)
+                await (await PostgresServerFixture.SharedServerAsync()).DropDatabaseAsync(new Npgsql.NpgsqlConnectionStringBuilder(_ownedDatabase).Database!);
+            try { _dataDirectory.Delete(recursive: true); } catch (IOException) { }
+        }
     }
 }

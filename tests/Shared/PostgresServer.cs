@@ -70,10 +70,15 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(string prefix = "test")
     {
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)].ToLowerInvariant();
-        await RunAsync(Path.Combine(_bin, "psql"), ["-h", Host, "-p", Port.ToString(), "-U", "postgres", "-d", "postgres",
-            "-v", "ON_ERROR_STOP=1", "-q", "-c", $"CREATE DATABASE \"{name}\""]);
+        await PsqlAsync($"CREATE DATABASE \"{name}\"");
         return ConnectionString(name);
     }
+
+    private Task PsqlAsync(string command) =>
+        RunAsync(Path.Combine(_bin, "psql"), ["-h", Host, "-p", Port.ToString(), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", command]);
+
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, ending the sessions still connected to it.</summary>
+    public Task DropDatabaseAsync(string name) => PsqlAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
 
     public ValueTask DisposeAsync()
     {

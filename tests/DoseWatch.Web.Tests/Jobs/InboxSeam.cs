@@ -45,6 +45,23 @@ internal static class InboxSeam
             if (last?.Status == status) return last;
             await Task.Delay(100);
         }
-        throw new TimeoutException($"{sopInstanceUid} did not reach '{status}' within 20 s; last seen: {last}");
+        throw new TimeoutException($"{sopInstanceUid} did not reach '{status}' within 20 s; last seen: {last}; jobs: {JobStoreState(app)}");
+    }
+
+    /// <summary>What the app's own Hangfire store shows, to tell a job never queued from one fetched and not run.</summary>
+    private static string JobStoreState(DoseWatchApp app)
+    {
+        try
+        {
+            var monitoring = app.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+            var statistics = monitoring.GetStatistics();
+            var queues = monitoring.Queues().Select(q => $"{q.Name} {q.Length} waiting, {q.Fetched ?? 0} fetched");
+            var servers = monitoring.Servers().Select(s => $"{s.Name} ({s.WorkersCount} workers, heartbeat {s.Heartbeat:O})");
+            return $"enqueued {statistics.Enqueued}, processing {statistics.Processing}, failed {statistics.Failed}; queues: {string.Join("; ", queues)}; servers: {string.Join("; ", servers)}";
+        }
+        catch (Exception e)
+        {
+            return $"job store unreadable: {e.Message}";
+        }
     }
 }

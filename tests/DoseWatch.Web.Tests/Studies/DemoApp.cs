@@ -1,8 +1,13 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Data.Common;
+using DoseWatch.Data;
 using DoseWatch.Tests;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace DoseWatch.Web.Tests.Studies;
 
@@ -58,19 +63,54 @@ public sealed class DemoApp : IAsyncLifetime
         }
     }
 
-    /// <summary>Independent counting: SQL straight on the app's SQLite file.</summary>
+    /// <summary>
+    /// Independent counting: the test's own SQL straight on the app's database, through a connection of the test's own
+    /// (read-only on the SQLite file; the app's PostgreSQL database when <see cref="TestDatabaseEngine"/> selects it).
+    /// </summary>
     public long Scalar(string sql, params (string Name, object Value)[] parameters) => Convert.ToInt64(Execute(sql, parameters), CultureInfo.InvariantCulture);
 
     public string? Text(string sql, params (string Name, object Value)[] parameters) => Execute(sql, parameters) as string;
 
+    /// <summary>Every value of the first column, in the order the query gives.</summary>
+    public IReadOnlyList<string> Column(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = Open();
+        using var command = Command(connection, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read()) values.Add(reader.GetString(0));
+        return values;
+    }
+
     private object? Execute(string sql, (string Name, object Value)[] parameters)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(App.DataDirectory, DoseWatch.Data.DbConnectionFactory.SqliteFileName)};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        using var connection = Open();
+        using var command = Command(connection, sql, parameters);
         return command.ExecuteScalar();
+    }
+
+    private DbConnection Open()
+    {
+        var database = App.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        DbConnection connection = database.Provider == DatabaseProvider.PostgreSql
+            ? new NpgsqlConnection(database.ConnectionString)
+            : new SqliteConnection($"Data Source={Path.Combine(App.DataDirectory, DbConnectionFactory.SqliteFileName)};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
     }
 
     private async Task RunDemoAsync()
