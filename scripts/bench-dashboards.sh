@@ -25,7 +25,9 @@ CLI="dotnet src/DoseWatch.Cli/bin/Release/net10.0/dosewatch.dll"
 echo "machine: $(machine_facts)"
 case " $ENGINES " in *" postgresql "*)
   if [ -n "$KEEP" ]; then start_postgres_in "$DATA/pg"; else start_postgres; fi ;; esac
-BENCH_PASSWORD="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"   # the pages need a signed-in user
+# The pages need a signed-in user: one new administrator per run in each database (a kept database already has the
+# users of earlier runs, whose passwords are gone), added with the product's own CLI.
+BENCH_USER="bench-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"; BENCH_PASSWORD="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 
 # Base studies so that base x 2^k lands near the size (about 2.5 events per demo study).
 base_for() { case $1 in 100000) echo 2500 ;; 1000000) echo 3125 ;; *) echo 3906 ;; esac; }
@@ -50,14 +52,17 @@ for size in $SIZES; do
     fi
     echo "### $engine, target $size events: $made"
     [ -n "$GENERATE_ONLY" ] && continue
-    echo "| query | median ms | slowest ms |"; echo "|---|---:|---:|"
+    echo "| query | median ms | slowest ms | CPU ms |"; echo "|---|---:|---:|---:|"
     $CLI bench-dashboards --db "$db" --runs "$QUERY_RUNS"
     http=$(free_port); dicom=$(free_port); mkdir -p "$WORK/app-$engine-$size"
-    start_web "$WORK/app-$engine-$size" "$http" "$dicom" "${conn[@]}" \
-      --DoseWatch:Auth:InitialAdministrator:UserName=bench --DoseWatch:Auth:InitialAdministrator:Password="$BENCH_PASSWORD"
+    if [ $engine = sqlite ]; then
+      echo "$BENCH_PASSWORD" | DoseWatch__Database__Provider=Sqlite DoseWatch__Database__ConnectionString="Data Source=$DATA/d$size.db" \
+        $CLI users add "$BENCH_USER" --role Administrator --password-stdin >/dev/null
+    else echo "$BENCH_PASSWORD" | $CLI users add "$BENCH_USER" --role Administrator --password-stdin --postgres "$cs" >/dev/null; fi
+    start_web "$WORK/app-$engine-$size" "$http" "$dicom" "${conn[@]}"
     echo; echo "| page (charts) | first load ms | median ms | slowest ms |"; echo "|---|---:|---:|---:|"
     # A page that does not draw within the script's limit is a result too: say so and go on with the other sizes.
-    node --experimental-websocket --no-warnings scripts/bench_page_draw.mjs "http://127.0.0.1:$http" "$PAGE_RUNS" bench "$BENCH_PASSWORD" ||
+    node --experimental-websocket --no-warnings scripts/bench_page_draw.mjs "http://127.0.0.1:$http" "$PAGE_RUNS" "$BENCH_USER" "$BENCH_PASSWORD" ||
       echo "(page draw stopped: a page did not draw within the limit, see the line above)"
     stop_pid "$WEB_PID"; echo
     [ $engine = sqlite ] && [ -z "$KEEP" ] && rm -f "$WORK/d$size.db"*

@@ -63,8 +63,8 @@ public sealed class AlertsApiFacts(AlertsAppFixture fixture)
 
         var mail = await fixture.Smtp.WaitForMessageAsync(TimeSpan.FromSeconds(20), m => (m.Subject ?? "").Contains("2.25.1001.99"));
         Assert.Contains("qa@hospital.example", mail.To.Mailboxes.Select(m => m.Address));
-        var hooks = await fixture.Webhook.WaitForAsync(1, TimeSpan.FromSeconds(20));
-        Assert.Contains(hooks, h => h.GetProperty("id").GetInt64() == alert.GetProperty("id").GetInt64());
+        var hook = await fixture.Webhook.WaitForAsync(h => h.GetProperty("id").GetInt64() == alert.GetProperty("id").GetInt64(), TimeSpan.FromSeconds(20));
+        Assert.Equal(alert.GetProperty("studyInstanceUid").GetString(), hook.GetProperty("studyInstanceUid").GetString());
 
         // Rerun (as after a retry or a continued RDSR): nothing new.
         Assert.Empty(await fixture.Service<AnalyzeStudyJob>().AnalyzeAsync("2.25.1001.99", CancellationToken.None));

@@ -150,6 +150,20 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return Received.ToList();
     }
 
+    /// <summary>Waits for a delivery that <paramref name="match"/> accepts: the receiver is shared by the tests of a
+    /// collection, so "any delivery" may be another test's, arrived first.</summary>
+    public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var hook in Received.ToList())
+                if (match(hook)) return hook;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no matching webhook delivery within {timeout}; {Received.Count} others arrived");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

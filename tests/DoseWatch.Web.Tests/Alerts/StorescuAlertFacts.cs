@@ -98,8 +98,8 @@ public sealed class StorescuAlertFacts(AlertsAppFixture fixture, ITestOutputHelp
 
         var mail = await fixture.Smtp.WaitForMessageAsync(TimeSpan.FromSeconds(20), m => (m.Subject ?? "").Contains(outlier.StudyInstanceUid));
         Assert.Contains(alert.GetProperty("message").GetString()!, mail.TextBody);
-        var hooks = await fixture.Webhook.WaitForAsync(1, TimeSpan.FromSeconds(20));
-        Assert.Contains(hooks, h => h.GetProperty("studyInstanceUid").GetString() == outlier.StudyInstanceUid && h.GetProperty("type").GetString() == "dose-outlier");
+        var hook = await fixture.Webhook.WaitForAsync(h => h.GetProperty("studyInstanceUid").GetString() == outlier.StudyInstanceUid && h.GetProperty("type").GetString() == "dose-outlier", TimeSpan.FromSeconds(20));
+        Assert.Equal(alert.GetProperty("id").GetInt64(), hook.GetProperty("id").GetInt64());
 
         // Changed kVp and an unknown protocol name: protocol-deviation.
         var deviations = await WriteAsync("kvp:1:kvp=100", "name:1:protocol=4DCT experimental");
