@@ -12,19 +12,27 @@ public sealed class RecentStudyRepository(IDbConnectionFactory connections)
 {
     /// <summary>
     /// Up to <paramref name="maximum"/> studies of <paramref name="modality"/> dated on or before <paramref name="to"/>,
-    /// newest first. Totals are plain sums over the stored events (NULL when no event reports the quantity).
+    /// newest first. Totals are plain sums over the stored events (NULL when no event reports the quantity). The newest
+    /// studies are chosen first (an index range) and only their events summed: summing every study of the modality and
+    /// then keeping 50 took 4 s at a million events and held back the CT page.
     /// </summary>
     public async Task<IReadOnlyList<RecentStudy>> RecentAsync(string modality, DateOnly to, int maximum = 50, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition("""
+            WITH newest AS (
+                SELECT study_instance_uid, study_date, study_time, study_description FROM studies
+                -- The CASE keeps undated studies (as "IS NULL OR <=" would) without making the planner merge two index
+                -- ranges and sort every study of the modality: it walks (modality, study_date, …) backwards and stops.
+                WHERE modality = @modality AND CASE WHEN study_date > @to THEN 0 ELSE 1 END = 1
+                ORDER BY study_date DESC, study_time DESC, study_instance_uid LIMIT @maximum
+            )
             SELECT s.study_instance_uid AS StudyInstanceUid, s.study_date AS StudyDate, s.study_description AS StudyDescription,
                 MIN(e.protocol) AS FirstProtocol, MAX(e.protocol) AS LastProtocol, COUNT(e.event_uid) AS Events,
                 MAX(e.ctdivol_mgy) AS MaximumCtdiVolMGy, SUM(e.dlp_mgy_cm) AS TotalDlpMGyCm, SUM(e.dap_gy_cm2) AS TotalDapGyCm2, SUM(e.dose_rp_gy) AS TotalDoseRpGy
-            FROM studies s LEFT JOIN irradiation_events e ON e.study_instance_uid = s.study_instance_uid
-            WHERE s.modality = @modality AND (s.study_date IS NULL OR s.study_date <= @to)
+            FROM newest s LEFT JOIN irradiation_events e ON e.study_instance_uid = s.study_instance_uid
             GROUP BY s.study_instance_uid, s.study_date, s.study_time, s.study_description
-            ORDER BY s.study_date DESC, s.study_time DESC, s.study_instance_uid LIMIT @maximum
+            ORDER BY s.study_date DESC, s.study_time DESC, s.study_instance_uid
             """, new { modality, to = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), maximum = Math.Clamp(maximum, 1, 1000) },
             cancellationToken: cancellationToken));
         return rows.Select(r => new RecentStudy(r.StudyInstanceUid, r.StudyDate, r.StudyDescription,
