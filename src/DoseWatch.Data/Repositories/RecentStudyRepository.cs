@@ -49,7 +49,8 @@ public sealed class RecentStudyRepository(IDbConnectionFactory connections)
             cancellationToken: cancellationToken))).ToList();
     }
 
-    private sealed class Row
+    // Internal: the tests read the former query's rows into it, to compare like with like.
+    internal sealed class Row
     {
         public string StudyInstanceUid { get; init; } = "";
         public string? StudyDate { get; init; }

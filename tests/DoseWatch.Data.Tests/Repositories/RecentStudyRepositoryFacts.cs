@@ -57,26 +57,12 @@ public abstract class RecentStudyRepositoryFacts(ITestDatabases databases) : Mig
         var stored = await new RecentStudyRepository(Factory).RecentAsync("CT", to, maximum);
 
         await using var oracle = await Factory.OpenAsync();
-        var former = (await oracle.QueryAsync<FormerRow>(FormerSql, new { modality = "CT", to = "2026-12-04", maximum })).ToList();
+        var former = (await oracle.QueryAsync<RecentStudyRepository.Row>(FormerSql, new { modality = "CT", to = "2026-12-04", maximum })).ToList();
         Assert.Equal(Math.Min(maximum, 6), former.Count);
         Assert.Equal(former.Select(r => r.StudyInstanceUid), stored.Select(r => r.StudyInstanceUid));
         Assert.Equal(former.Select(r => (r.StudyDate, r.StudyDescription, r.Events, r.MaximumCtdiVolMGy, r.TotalDlpMGyCm, r.TotalDapGyCm2, r.TotalDoseRpGy,
                 r.FirstProtocol == r.LastProtocol ? r.FirstProtocol : $"{r.FirstProtocol} … {r.LastProtocol}")),
             stored.Select(r => (r.StudyDate, r.StudyDescription, r.Events, r.MaximumCtdiVolMGy, r.TotalDlpMGyCm, r.TotalDapGyCm2, r.TotalDoseRpGy, r.Protocols)));
-    }
-
-    private sealed class FormerRow
-    {
-        public string StudyInstanceUid { get; init; } = "";
-        public string? StudyDate { get; init; }
-        public string? StudyDescription { get; init; }
-        public string? FirstProtocol { get; init; }
-        public string? LastProtocol { get; init; }
-        public long Events { get; init; }
-        public double? MaximumCtdiVolMGy { get; init; }
-        public double? TotalDlpMGyCm { get; init; }
-        public double? TotalDapGyCm2 { get; init; }
-        public double? TotalDoseRpGy { get; init; }
     }
 }
 
