@@ -19,11 +19,11 @@ public sealed partial class DoseRecordRepository
         GROUP BY s.study_instance_uid, COALESCE(e.protocol, @NoProtocol), s.study_date, COALESCE(s.modality, ''), s.device_key
         """;
 
+    // The events' device_key is copied with their day and modality by RefreshStudySummaryAsync, which runs first.
     // One statement per step; the study's previous contribution is taken back before its current one is added, so a
     // re-save (more events, a late study date, another device) leaves exactly the counts of what is stored now.
     private static readonly string[] RefreshProtocolUsesSql =
     [
-        "UPDATE irradiation_events SET device_key = (SELECT s.device_key FROM studies s WHERE s.study_instance_uid = @Study) WHERE study_instance_uid = @Study",
         """
         UPDATE protocol_uses SET
             events = events - (SELECT c.events FROM protocol_use_studies c WHERE c.study_instance_uid = @Study AND c.protocol = protocol_uses.protocol

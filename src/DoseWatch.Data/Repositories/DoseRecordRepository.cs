@@ -139,7 +139,7 @@ public sealed partial class DoseRecordRepository
 
     /// <summary>
     /// Keeps the study's summary (migration 0012) equal to what its events say: its day and modality copied onto every
-    /// event, its event count and its headline dose. Run in the save's transaction after the events, so a reader sees
+    /// event (with its device, migration 0014), its event count and its headline dose. Run in the save's transaction after the events, so a reader sees
     /// either the old study or the new one, never events without their summary. The whole study is recomputed rather
     /// than adjusted, so a merged or superseded event, or a study date that arrives with a later object, is right too.
     /// </summary>
@@ -149,7 +149,8 @@ public sealed partial class DoseRecordRepository
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE irradiation_events SET
                 study_date = (SELECT s.study_date FROM studies s WHERE s.study_instance_uid = @Study),
-                modality = (SELECT s.modality FROM studies s WHERE s.study_instance_uid = @Study)
+                modality = (SELECT s.modality FROM studies s WHERE s.study_instance_uid = @Study),
+                device_key = (SELECT s.device_key FROM studies s WHERE s.study_instance_uid = @Study)
             WHERE study_instance_uid = @Study
             """, key, tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition($"""
