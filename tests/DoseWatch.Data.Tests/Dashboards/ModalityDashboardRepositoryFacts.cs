@@ -62,18 +62,8 @@ public abstract partial class ModalityDashboardRepositoryFacts(ITestDatabases da
         }
     }
 
-    private static JsonNode Independent(object request)
-    {
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(SharedSamples.RepositoryRoot, "tests", "DoseWatch.Data.Tests", "Dashboards", "independent_stats.py"));
-        using var process = Process.Start(psi)!;
-        process.StandardInput.Write(JsonSerializer.Serialize(request));
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(30_000), "python did not finish");
-        Assert.True(process.ExitCode == 0, process.StandardError.ReadToEnd());
-        return JsonNode.Parse(output)!;
-    }
+    private static JsonNode Independent(object request) =>
+        IndependentPython.Run(request, Path.Combine(SharedSamples.RepositoryRoot, "tests", "DoseWatch.Data.Tests", "Dashboards", "independent_stats.py"));
 
     private static void Close(double expected, double actual, string what) =>
         Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected}, got {actual}");

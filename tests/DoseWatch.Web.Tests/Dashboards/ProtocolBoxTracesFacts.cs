@@ -1,7 +1,6 @@
-using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using DoseWatch.Data.Repositories;
+using DoseWatch.Tests;
 using DoseWatch.Web.Components.Dashboards;
 using Plotly.Blazor.Traces;
 
@@ -82,11 +81,7 @@ public sealed class ProtocolBoxTracesFacts
         Assert.All(built.Targets.Skip(1), t => Assert.Equal("HEAD", t.Protocol));
     }
 
-    private static JsonNode Independent(double[] values)
-    {
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("""
+    private static JsonNode Independent(double[] values) => IndependentPython.Run(values, "-c", """
             import json, statistics, sys
             v = json.load(sys.stdin)
             q1, median, q3 = statistics.quantiles(v, n=4, method='inclusive')
@@ -95,14 +90,6 @@ public sealed class ProtocolBoxTracesFacts
             print(json.dumps({'q1': q1, 'median': median, 'q3': q3, 'lower': min(inside), 'upper': max(inside),
                               'outliers': [i for i, x in enumerate(v) if x < lo or x > hi]}))
             """);
-        using var process = Process.Start(psi)!;
-        process.StandardInput.Write(JsonSerializer.Serialize(values));
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(30_000), "python did not finish");
-        Assert.True(process.ExitCode == 0, process.StandardError.ReadToEnd());
-        return JsonNode.Parse(output)!;
-    }
 
     private static void Close(double expected, double actual, string what) =>
         Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected}, got {actual}");
