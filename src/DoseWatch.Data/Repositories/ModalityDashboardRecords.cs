@@ -8,8 +8,8 @@ public sealed record GroupBox(string Key, string Label, BoxSummary Box);
 /// <summary>A point of a "dose against ..." scatter: the study it opens, its group, day, x and y.</summary>
 public sealed record ScatterPoint(string StudyInstanceUid, string Group, DateOnly Day, double X, double Y);
 
-/// <summary>The most recent points of a scatter (at most the limit asked for) out of <see cref="Total"/>.</summary>
-public sealed record ScatterPoints(IReadOnlyList<ScatterPoint> Points, long Total);
+/// <summary>The most recent points of a scatter (at most the limit asked for), and whether the window has more.</summary>
+public sealed record ScatterPoints(IReadOnlyList<ScatterPoint> Points, bool More);
 
 /// <summary>Studies that started in one weekday × hour cell (hour 0–23, local time of the study as the device wrote it).</summary>
 public sealed record WorkloadCell(DayOfWeek Weekday, int Hour, long Studies);

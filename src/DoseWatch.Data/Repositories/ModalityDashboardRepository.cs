@@ -12,8 +12,8 @@ namespace DoseWatch.Data.Repositories;
 /// quantities are over each group's <see cref="LatestValuesPerGroup"/> most recent values (a backward walk of one index
 /// per group, the groups ranked by their events in protocol_uses), because ranking a year of CT values (~500k at 1M
 /// events) does not fit a page load; boxes of study-level quantities are over every study of the window (the ranks the
-/// quartiles need, from ROW_NUMBER and COUNT windows). Trends are streamed by day into <see cref="RollingQuantiles"/>,
-/// scatters capped to their most recent points. Every value query starts from the <c>v</c> common table (one row per
+/// quartiles need, from ROW_NUMBER and COUNT windows). Trends take each day's first values (a walk per day) into <see cref="RollingQuantiles"/>,
+/// scatters their most recent points, newest days first. Every value query starts from the <c>v</c> common table (one row per
 /// value) built by <see cref="Values"/>: uid, grp, device, day, x, value, started, ev.
 /// </summary>
 public sealed class ModalityDashboardRepository(IDbConnectionFactory connections)
@@ -62,38 +62,127 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
         return boxes.Select(b => b with { Label = labels.GetValueOrDefault(b.Key) ?? b.Key }).ToList();
     }
 
-    /// <summary>Rolling P25/median/P75 over <paramref name="windowDays"/> days, one point per day with values; optionally one group only.</summary>
+    /// <summary>
+    /// How many values of one day (per modality, and per protocol spelling) a trend takes: a large CT service makes more
+    /// than a thousand CT events a day, and reading all of a year's (plus the window's lead-in) for one chart does not fit
+    /// a page load at a million events, nor scale to ten million. Days with more contribute their first values by start
+    /// time (study time for study-level values); the page says so.
+    /// </summary>
+    public const int TrendValuesPerDay = 300;
+
+    /// <summary>
+    /// Rolling P25/median/P75 over <paramref name="windowDays"/> days, one point per day with values; optionally one group
+    /// only. Each day contributes at most <paramref name="valuesPerDay"/> values (per modality, and for "(no protocol)"
+    /// per spelling): the first by start time, read by one short index walk per day, so the cost is bounded by the
+    /// window's days rather than by the events in it.
+    /// </summary>
     public async Task<IReadOnlyList<RollingPoint>> TrendAsync(DashboardQuantity quantity, DateOnly from, DateOnly to, int windowDays, string? group = null,
-        CancellationToken cancellationToken = default)
+        int valuesPerDay = TrendValuesPerDay, CancellationToken cancellationToken = default)
     {
         // The window needs the days before `from` too, so that the first point already sees a full window.
-        var values = Values(quantity, from.AddDays(-(windowDays - 1)), to, group, null);
+        var first = from.AddDays(-(windowDays - 1));
+        var days = Enumerable.Range(0, Math.Max(0, to.DayNumber - first.DayNumber + 1)).Select(first.AddDays).ToList();
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = new List<(DateOnly, double)>();
-        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            $"WITH v AS ({values.Sql}) SELECT day, value FROM v ORDER BY day", values.Parameters, cancellationToken: cancellationToken)))
+        if (group is not null && quantity.Level == DoseLevel.Event && quantity.GroupSql != ModalityQuantities.ProtocolGroupSql)
         {
+            // One group of another grouping (a preset, a radiopharmaceutical): no per-day index leads with it; every value.
+            var values = Values(quantity, first, to, group, null);
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+                $"WITH v AS ({values.Sql}) SELECT day, value FROM v ORDER BY day", values.Parameters, cancellationToken: cancellationToken));
             while (await reader.ReadAsync(cancellationToken))
                 rows.Add((ParseDay(reader.GetString(0)), reader.GetDouble(1)));
+            return RollingQuantiles.Compute(rows, windowDays).Where(p => p.Day >= from).ToList();
         }
+        // Day walks in statements of at most DayWalksPerStatement (SQLite's compound SELECT holds 500 terms).
+        var walks = days.SelectMany(day => DayWalks(quantity, group, day)).ToList();
+        for (var start = 0; start < walks.Count; start += DayWalksPerStatement)
+        {
+            var batch = walks.Skip(start).Take(DayWalksPerStatement).ToList();
+            var p = new DynamicParameters(new { PerDay = Math.Max(1, valuesPerDay), Group = group, NoGroup = ModalityQuantities.NoGroup });
+            var sql = string.Join(" UNION ALL ", batch.Select((w, i) =>
+            {
+                var n = i.ToString(CultureInfo.InvariantCulture);
+                p.Add("d" + n, Day(w.Day));
+                p.Add("m" + n, w.Modality);
+                return $"SELECT * FROM ({w.Sql.Replace("@Day", "@d" + n, StringComparison.Ordinal).Replace("@Modality", "@m" + n, StringComparison.Ordinal)}) w{n}";
+            }));
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, p, cancellationToken: cancellationToken));
+            // A walk's rows share their day: parse it once per walk, not per value.
+            var (text, day) = ("", default(DateOnly));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var dayText = reader.GetString(0);
+                if (dayText != text) (text, day) = (dayText, ParseDay(dayText));
+                rows.Add((day, reader.GetDouble(1)));
+            }
+        }
+        rows.Sort((a, b) => a.Item1.CompareTo(b.Item1));
         return RollingQuantiles.Compute(rows, windowDays).Where(p => p.Day >= from).ToList();
     }
 
-    /// <summary>The <paramref name="limit"/> most recent values with an x on <paramref name="axis"/>, and how many there are.</summary>
+    private const int DayWalksPerStatement = 120;
+
+    private sealed record DayWalk(DateOnly Day, string Modality, string Sql);
+
+    /// <summary>
+    /// The first values of one day: per modality (and for "(no protocol)" per spelling), a walk of
+    /// ix_irradiation_events_modality_day_started (0015), of _modality_protocol_day for one protocol, or of
+    /// ix_studies_modality_date_time for study-level values, that stops at @PerDay values.
+    /// </summary>
+    private static IEnumerable<DayWalk> DayWalks(DashboardQuantity quantity, string? group, DateOnly day)
+    {
+        foreach (var modality in quantity.Modalities)
+        {
+            if (quantity.Level == DoseLevel.Study)
+            {
+                var inGroup = group is null ? "" : $" AND {quantity.GroupSql} = @Group";
+                yield return new DayWalk(day, modality, $"""
+                    SELECT s.study_date AS day, {quantity.ValueSql} AS value FROM studies s
+                    WHERE s.modality = @Modality AND s.study_date = @Day AND {quantity.ValueSql} IS NOT NULL{inGroup}
+                    ORDER BY s.study_time NULLS FIRST, s.study_instance_uid LIMIT @PerDay
+                    """);
+                continue;
+            }
+            string[] protocols = group is null ? [""] : group == ModalityQuantities.NoGroup ? [" AND e.protocol IS NULL", " AND e.protocol = @Group"] : [" AND e.protocol = @Group"];
+            foreach (var condition in protocols)
+                yield return new DayWalk(day, modality, $"""
+                    SELECT e.study_date AS day, {quantity.ValueSql} AS value FROM irradiation_events e
+                    WHERE e.modality = @Modality{condition} AND e.study_date = @Day AND {quantity.ValueSql} IS NOT NULL
+                    ORDER BY e.started_at NULLS FIRST, e.study_instance_uid, e.event_uid LIMIT @PerDay
+                    """);
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="limit"/> most recent values with an x on <paramref name="axis"/> (study day newest first, then
+    /// study UID and value), and whether there are more in the window. Read newest days first in day ranges that double
+    /// (1, 2, 4, ... days) until the limit is reached, so a busy modality reads its last days and a quiet one a few ranges;
+    /// the window's values are not counted (at a million events that count alone read half a million rows).
+    /// </summary>
     public async Task<ScatterPoints> ScatterAsync(DashboardQuantity quantity, ScatterAxis axis, DateOnly from, DateOnly to, int limit = 2000,
         string? group = null, CancellationToken cancellationToken = default)
     {
-        var values = Values(quantity, from, to, group, axis);
-        values.Parameters.Add("Points", Math.Max(1, limit));
+        limit = Math.Max(1, limit);
+        var points = new List<ScatterPoint>();
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"WITH v AS ({values.Sql}) SELECT COUNT(*) FROM v WHERE x IS NOT NULL", values.Parameters, cancellationToken: cancellationToken));
-        var rows = await connection.QueryAsync<ScatterRow>(new CommandDefinition($"""
-            WITH v AS ({values.Sql})
-            SELECT uid AS Uid, grp AS Grp, day AS Day, x AS X, value AS Value FROM v WHERE x IS NOT NULL
-            ORDER BY day DESC, uid, value LIMIT @Points
-            """, values.Parameters, cancellationToken: cancellationToken));
-        return new ScatterPoints(rows.Select(r => new ScatterPoint(r.Uid, r.Grp, ParseDay(r.Day), r.X, r.Value)).ToList(), total);
+        var span = 1;
+        for (var last = to; last >= from && points.Count <= limit; span *= 2)
+        {
+            var first = last.AddDays(-(span - 1));
+            if (first < from) first = from;
+            var values = Values(quantity, first, last, group, axis);
+            values.Parameters.Add("Points", limit + 1 - points.Count);
+            var rows = await connection.QueryAsync<ScatterRow>(new CommandDefinition($"""
+                WITH v AS ({values.Sql})
+                SELECT uid AS Uid, grp AS Grp, day AS Day, x AS X, value AS Value FROM v WHERE x IS NOT NULL
+                ORDER BY day DESC, uid, value LIMIT @Points
+                """, values.Parameters, cancellationToken: cancellationToken));
+            points.AddRange(rows.Select(r => new ScatterPoint(r.Uid, r.Grp, ParseDay(r.Day), r.X, r.Value)));
+            last = first.AddDays(-1);
+        }
+        var more = points.Count > limit;
+        return new ScatterPoints(more ? points.Take(limit).ToList() : points, more);
     }
 
     /// <summary>Studies of <paramref name="modalities"/> per weekday and hour of the study time.</summary>

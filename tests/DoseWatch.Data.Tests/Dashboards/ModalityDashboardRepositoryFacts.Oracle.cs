@@ -129,10 +129,57 @@ public abstract partial class ModalityDashboardRepositoryFacts
                 SELECT uid, grp, day, x, value FROM ({OldEventValuesSql(quantity, axis.Sql)}) v WHERE x IS NOT NULL
                 ORDER BY day DESC, uid, value
                 """)).Select(r => ((string)r.uid, (string)r.grp, (string)r.day, (double)r.x, (double)r.value)).ToList();
-            var scatter = await repository.ScatterAsync(quantity, axis, From, Anchor, limit: 7);
-            Assert.Equal(old.Count, scatter.Total);
-            Assert.Equal(old.Take(7),
-                scatter.Points.Select(p => (p.StudyInstanceUid, p.Group, p.Day.ToString("yyyy-MM-dd"), p.X, p.Y)));
+            // A cap that cuts, and one that takes every value (then there is no more).
+            foreach (var limit in new[] { Math.Max(1, Math.Min(7, old.Count - 1)), Math.Max(1, old.Count) })
+            {
+                var scatter = await repository.ScatterAsync(quantity, axis, From, Anchor, limit);
+                Assert.Equal(limit < old.Count, scatter.More);
+                Assert.Equal(old.Take(limit),
+                    scatter.Points.Select(p => (p.StudyInstanceUid, p.Group, p.Day.ToString("yyyy-MM-dd"), p.X, p.Y)));
+            }
+        }
+    }
+
+    [SamplesFact]
+    public async Task Trend_days_with_more_values_than_the_cap_contribute_their_first_by_start_time()
+    {
+        await SaveAsync();
+        var repository = new ModalityDashboardRepository(Factory);
+        const int window = 5;
+        var trendFrom = Anchor.AddDays(-6);
+        var parameters = new { From = trendFrom.AddDays(-(window - 1)).ToString("yyyy-MM-dd"), To = Anchor.ToString("yyyy-MM-dd"), NoGroup = DashboardRepository.NoProtocol };
+        // The protocol with the most CT values on one day of the window (localizers have none).
+        var protocol = (await QueryAsync<dynamic>($"SELECT grp, day, COUNT(*) AS n FROM ({OldEventValuesSql(ModalityQuantities.CtdiVol)}) v GROUP BY grp, day", parameters))
+            .OrderByDescending(r => (long)r.n).ThenBy(r => (string)r.grp, StringComparer.Ordinal).Select(r => (string)r.grp).First();
+        // Plain definition: every value of the window ranked within its day by start time (NULLs first), study and event
+        // UID, over the old join; the first `perDay` of each day kept; Python's rolling quantiles over what is kept.
+        foreach (var (quantity, group, perDay, order) in new[]
+                 {
+                     (ModalityQuantities.CtdiVol, (string?)null, 2, "started NULLS FIRST, uid, ev"),
+                     (ModalityQuantities.CtdiVol, protocol, 1, "started NULLS FIRST, uid, ev"),
+                 })
+        {
+            // Untyped rows: SQLite types the ranked subquery's expression columns per value.
+            var rows = (await QueryAsync<dynamic>($"""
+                SELECT day, value FROM (
+                    SELECT day, value, grp, ROW_NUMBER() OVER (PARTITION BY day ORDER BY {order}) AS n
+                    FROM ({OldEventValuesSql(quantity)}) v{(group is null ? "" : " WHERE grp = @Group")}
+                ) r WHERE n <= {perDay}
+                """, new { parameters.From, parameters.To, parameters.NoGroup, Group = group })).Select(r => new DayValue((string)r.day, (double)r.value)).ToList();
+            var all = (await QueryAsync<dynamic>($"SELECT day FROM ({OldEventValuesSql(quantity)}) v{(group is null ? "" : " WHERE grp = @Group")}",
+                new { parameters.From, parameters.To, parameters.NoGroup, Group = group })).Select(r => (string)r.day).ToList();
+            Assert.True(all.GroupBy(day => day).Any(d => d.Count() > perDay), $"no day of {group ?? "CT"} has more than {perDay} values: the cap would not be tested");
+            var expected = Independent(new { rolling = new { window, from = trendFrom.ToString("yyyy-MM-dd"), values = rows.Select(r => new object[] { r.Day, r.Value }) } })["rolling"]!.AsArray();
+            var trend = await repository.TrendAsync(quantity, trendFrom, Anchor, window, group, valuesPerDay: perDay);
+            Assert.True(trend.Count >= 2, $"{trend.Count} days");
+            Assert.Equal(expected.Select(e => e![0]!.GetValue<string>()), trend.Select(t => t.Day.ToString("yyyy-MM-dd")));
+            for (var i = 0; i < trend.Count; i++)
+            {
+                Assert.Equal(expected[i]![1]!.GetValue<long>(), trend[i].WindowCount);
+                Close(expected[i]![2]!.GetValue<double>(), trend[i].P25, "P25");
+                Close(expected[i]![3]!.GetValue<double>(), trend[i].Median, "median");
+                Close(expected[i]![4]!.GetValue<double>(), trend[i].P75, "P75");
+            }
         }
     }
 
