@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Dashboard benchmark (issues #5 and #8), not a test: for 100k and 1M irradiation events (10M with --full) on SQLite
 # and PostgreSQL, the server-side time of every DashboardRepository/OverviewRepository query the pages run
-# (`dosewatch bench-dashboards`) and the time until the Overview and CT pages have drawn their charts in headless
+# (`dosewatch bench-dashboards`) and the time until each dashboard page (Overview, CT, every modality page, study browser) has drawn its charts in headless
 # Debian Chromium (scripts/bench_page_draw.mjs), against the Release web app started on that database.
 # Data: `dosewatch demo --into` (bulk mode: base history through the extractor and repositories, then doubled in SQL).
 # Usage: bash scripts/bench-dashboards.sh [--quick] [--full] [--sizes "N ..."] [--engines "sqlite postgresql"] [--keep DIR [--generate-only]]

@@ -3,7 +3,8 @@
 //   node --experimental-websocket scripts/bench_page_draw.mjs BASE_URL RUNS [USER PASSWORD]
 // With DW_SCREENSHOTS=DIR it also writes a PNG of each page once its charts are drawn (to look at what was timed).
 // With USER and PASSWORD it first signs in through the app's /signin form (pages need a signed-in user).
-// For each page: navigate, then poll every 20 ms until every chart of the page has an SVG with at least one trace.
+// For each page: navigate, then poll every 20 ms until every chart of the page has an SVG with at least one trace
+// (and, for a table page, its first row is there).
 // Prints one Markdown row per page: first load, median and slowest of the following runs (ms).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,9 +13,15 @@ import { join } from 'node:path';
 
 const [base, runsArg, user, password] = process.argv.slice(2);
 const runs = Number(runsArg ?? 3);
+// A page is drawn when every chart listed has a trace (and every `rows` selector matches): the modality pages'
+// boxes, trend, scatter and per-device charts (their slugs: ModalityPages.cs), the CT page's own boxes too.
+const modality = slug => ['boxes', 'trend', 'scatter', 'devices'].map(c => `#${slug}-${c}`);
 const pages = [
   { path: '/', charts: ['#trend-chart'] },
   { path: '/ct', charts: ['#ctdivol-chart', '#dlp-chart'] },
+  { path: '/ct', label: '/ct, whole page', charts: ['#ctdivol-chart', '#dlp-chart', '#ct-trend', '#ct-scatter', '#ct-devices'] },
+  ...['fluoroscopy', 'radiography', 'mammography', 'nuclear', 'mr', 'ultrasound'].map(slug => ({ path: '/' + slug, charts: modality(slug) })),
+  { path: '/studies', charts: [], rows: ['table tbody tr[data-study]'] },
 ];
 
 const profile = mkdtempSync(join(tmpdir(), 'dw-bench-chromium-'));
@@ -38,16 +45,19 @@ ws.addEventListener('message', e => {
 });
 const send = (method, params = {}) => new Promise(resolve => { const id = nextId++; pending.set(id, resolve); ws.send(JSON.stringify({ id, method, params })); });
 
+// Milliseconds until drawn; or the reason it was not: the page's empty state (no data of that modality), or 60 s.
 async function drawnMs(page) {
-  const condition = page.charts.map(c => `!!document.querySelector('${c} svg.main-svg g.trace')`).join(' && ');
+  const condition = [...page.charts.map(c => `!!document.querySelector('${c} svg.main-svg g.trace')`),
+    ...(page.rows ?? []).map(r => `!!document.querySelector('${r}')`)].join(' && ');
   const started = performance.now();
   await send('Page.navigate', { url: base + page.path });
   while (performance.now() - started < 60000) {
-    const r = await send('Runtime.evaluate', { expression: condition, returnByValue: true });
-    if (r.result?.result?.value === true) return performance.now() - started;
+    const r = await send('Runtime.evaluate', { expression: `(${condition}) ? 'drawn' : document.querySelector('[data-section=empty]') ? 'empty' : ''`, returnByValue: true });
+    if (r.result?.result?.value === 'drawn') return performance.now() - started;
+    if (r.result?.result?.value === 'empty') return 'empty state (no data of this modality)';
     await new Promise(r => setTimeout(r, 20));
   }
-  throw new Error(`${page.path}: charts not drawn within 60 s`);
+  return 'not drawn within 60 s';
 }
 
 async function until(expression, what) {
@@ -79,16 +89,19 @@ try {
     await send('Network.setExtraHTTPHeaders', { headers: { Authorization: `Bearer ${process.env.BENCH_API_KEY ?? ''}` } });
   }
   for (const page of pages) {
+    const name = `${page.label ?? page.path} (${[...page.charts, ...(page.rows ?? [])].join(', ')})`;
     const first = await drawnMs(page);
+    if (typeof first === 'string') { console.log(`| ${name} | ${first} | | |`); continue; }
     if (process.env.DW_SCREENSHOTS) {
       await new Promise(r => setTimeout(r, 500));   // let Plotly finish the frame it is drawing
       const shot = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true });
-      writeFileSync(join(process.env.DW_SCREENSHOTS, (page.path === '/' ? 'overview' : page.path.slice(1)) + '.png'), Buffer.from(shot.result.data, 'base64'));
+      writeFileSync(join(process.env.DW_SCREENSHOTS, (page.path === '/' ? 'overview' : page.path.slice(1)) + (page.label ? '-whole' : '') + '.png'), Buffer.from(shot.result.data, 'base64'));
     }
     const times = [];
-    for (let i = 0; i < runs; i++) times.push(await drawnMs(page));
+    for (let i = 0; i < runs; i++) { const t = await drawnMs(page); if (typeof t === 'number') times.push(t); }
+    if (times.length === 0) { console.log(`| ${name} | ${first.toFixed(0)} | later runs not drawn | |`); continue; }
     times.sort((a, b) => a - b);
-    console.log(`| ${page.path} (${page.charts.join(', ')}) | ${first.toFixed(0)} | ${times[Math.floor(times.length / 2)].toFixed(0)} | ${times.at(-1).toFixed(0)} |`);
+    console.log(`| ${name} | ${first.toFixed(0)} | ${times[Math.floor(times.length / 2)].toFixed(0)} | ${times.at(-1).toFixed(0)} |`);
   }
 } finally {
   ws.close();

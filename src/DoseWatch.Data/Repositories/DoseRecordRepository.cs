@@ -139,7 +139,7 @@ public sealed partial class DoseRecordRepository
 
     /// <summary>
     /// Keeps the study's summary (migration 0012) equal to what its events say: its day and modality copied onto every
-    /// event (with its device, migration 0014), its event count and its headline dose. Run in the save's transaction after the events, so a reader sees
+    /// event (with its device, migration 0014), its event count and its headline dose, and a fluoroscopy study's procedure and totals (0016). Run in the save's transaction after the events, so a reader sees
     /// either the old study or the new one, never events without their summary. The whole study is recomputed rather
     /// than adjusted, so a merged or superseded event, or a study date that arrives with a later object, is right too.
     /// </summary>
@@ -153,10 +153,16 @@ public sealed partial class DoseRecordRepository
                 device_key = (SELECT s.device_key FROM studies s WHERE s.study_instance_uid = @Study)
             WHERE study_instance_uid = @Study
             """, key, tx, cancellationToken: ct));
+        // A fluoroscopy study's procedure and accumulated totals (migration 0016), NULL for other modalities.
+        var fluoroscopy = "s.modality IN (" + string.Join(", ", ModalityQuantities.FluoroscopyModalities.Select(m => $"'{m}'")) + ")";
         await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE studies AS s SET
                 event_count = (SELECT COUNT(*) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid),
-                headline_dose = {ComputedHeadlineDoseSql(null)}
+                headline_dose = {ComputedHeadlineDoseSql(null)},
+                fluoro_procedure = CASE WHEN {fluoroscopy} THEN {ModalityQuantities.ComputedProcedureSql} END,
+                fluoro_dap_total_gy_cm2 = CASE WHEN {fluoroscopy} THEN {ModalityQuantities.ComputedStudyTotalSql("dap_total_gy_cm2")} END,
+                fluoro_dose_rp_total_gy = CASE WHEN {fluoroscopy} THEN {ModalityQuantities.ComputedStudyTotalSql("dose_rp_total_gy")} END,
+                fluoro_time_total_s = CASE WHEN {fluoroscopy} THEN {ModalityQuantities.ComputedStudyTotalSql("fluoro_time_total_s")} END
             WHERE s.study_instance_uid = @Study
             """, key, tx, cancellationToken: ct));
         await CountProtocolDaysAsync(connection, tx, studyUid, +1, ct);

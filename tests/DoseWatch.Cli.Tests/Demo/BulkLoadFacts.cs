@@ -83,6 +83,14 @@ public sealed class BulkLoadFacts
             Assert.Equal("", Query($"{fromRows} EXCEPT SELECT {columns} FROM {table}"));
         }
 
+        // A fluoroscopy study's stored totals (0016) are its copied dose objects' totals.
+        Assert.Equal("[{\"fluoroscopy\":1}]", Query("SELECT COUNT(*) > 0 AS fluoroscopy FROM studies WHERE modality IN ('RF', 'XA') AND fluoro_dap_total_gy_cm2 IS NOT NULL"));
+        Assert.Equal("[{\"n\":0}]", Query("""
+            SELECT COUNT(*) AS n FROM studies s WHERE s.modality IN ('RF', 'XA') AND (
+                s.fluoro_dap_total_gy_cm2 IS NOT (SELECT MAX(o.dap_total_gy_cm2) FROM dose_source_objects o WHERE o.study_instance_uid = s.study_instance_uid)
+                OR s.fluoro_time_total_s IS NOT (SELECT MAX(o.fluoro_time_total_s) FROM dose_source_objects o WHERE o.study_instance_uid = s.study_instance_uid))
+            """));
+
         const string uses = "SELECT study_date, modality, protocol, device_key, events, studies FROM protocol_uses ORDER BY 1, 2, 3, 4";
         var kept = Query(uses);
         Assert.NotEqual("", kept);

@@ -2,50 +2,36 @@ using DoseWatch.Core.Analysis;
 
 namespace DoseWatch.Core.Tests.Analysis;
 
-/// <summary>Box summaries from order statistics and rolling quantiles, on small sets computed by hand in the comments.</summary>
+/// <summary>Box summaries and rolling quantiles, on small sets computed by hand in the comments.</summary>
 public sealed class DashboardStatisticsFacts
 {
-    private static Dictionary<long, double> Ranks(double[] sorted, IEnumerable<long> ranks) => ranks.ToDictionary(r => r, r => sorted[r]);
-
     [Fact]
-    public void Box_from_the_few_ranks_a_database_returns()
+    public void Box_of_seven_values_by_hand()
     {
         // 2 4 6 8 10 12 14, n = 7: h = 6p. P25: h = 1.5 → 4 + 0.5·2 = 5; median: h = 3 → 8; P75: h = 4.5 → 10 + 0.5·2 = 11.
-        double[] sorted = [2, 4, 6, 8, 10, 12, 14];
-        var ranks = BoxSummary.RanksNeeded(7);
-        Assert.Equal([0L, 1, 2, 3, 4, 5, 6], ranks.Order());
-        var box = BoxSummary.FromOrderStatistics(7, Ranks(sorted, ranks), mean: 8);
-        Assert.Equal(new BoxSummary(7, 2, 5, 8, 11, 14, 8), box);
+        Assert.Equal(new BoxSummary(7, 2, 5, 8, 11, 14, 8), BoxSummary.Of([14, 2, 12, 4, 10, 6, 8]));
     }
 
     [Fact]
-    public void Ranks_needed_for_a_large_count_are_few_and_exact()
+    public void Box_of_a_large_count_is_exact_at_the_quartiles()
     {
-        // n = 1001: h = 1000p → P25 at rank 250, median at 500, P75 at 750, all exact; plus the neighbours and the extremes.
-        Assert.Equal([0L, 250, 251, 500, 501, 750, 751, 1000], BoxSummary.RanksNeeded(1001).Order());
-        var values = Enumerable.Range(0, 1001).Select(i => i * 0.5).ToArray();
-        var box = BoxSummary.FromOrderStatistics(1001, Ranks(values, BoxSummary.RanksNeeded(1001)), mean: 250);
-        Assert.Equal((0, 125, 250, 375, 500), (box.Minimum, box.P25, box.Median, box.P75, box.Maximum));
+        // n = 1001 values 0, 0.5, ... 500: h = 1000p → P25 at rank 250, median at 500, P75 at 750, all exact.
+        var box = BoxSummary.Of(Enumerable.Range(0, 1001).Select(i => i * 0.5).Reverse().ToArray());
+        Assert.Equal((0, 125, 250, 375, 500, 250), (box.Minimum, box.P25, box.Median, box.P75, box.Maximum, box.Mean));
     }
 
     [Fact]
-    public void Box_of_one_value_and_of_two()
+    public void Box_of_one_value_and_of_two_and_of_none()
     {
-        Assert.Equal(new BoxSummary(1, 3, 3, 3, 3, 3, 3), BoxSummary.FromOrderStatistics(1, new Dictionary<long, double> { [0] = 3 }, 3));
+        Assert.Equal(new BoxSummary(1, 3, 3, 3, 3, 3, 3), BoxSummary.Of([3]));
         // 1 3, n = 2: h = p. P25: 1 + 0.25·2 = 1.5; median 2; P75: 2.5.
-        var two = BoxSummary.FromOrderStatistics(2, new Dictionary<long, double> { [0] = 1, [1] = 3 }, 2);
+        var two = BoxSummary.Of([3, 1]);
         Assert.Equal((1.5, 2.0, 2.5), (two.P25, two.Median, two.P75));
+        Assert.Throws<ArgumentException>(() => BoxSummary.Of([]));
     }
 
     [Fact]
-    public void A_missing_rank_is_an_error_not_a_wrong_box()
-    {
-        Assert.Throws<ArgumentException>(() => BoxSummary.FromOrderStatistics(5, new Dictionary<long, double> { [0] = 1, [4] = 5 }, 3));
-        Assert.Throws<ArgumentOutOfRangeException>(() => BoxSummary.FromOrderStatistics(0, new Dictionary<long, double>(), 0));
-    }
-
-    [Fact]
-    public void Box_in_memory_matches_the_box_from_ranks()
+    public void Box_of_unsorted_values()
     {
         double[] values = [9, 1, 7, 3, 5, 11]; // sorted 1 3 5 7 9 11, h = 5p: P25 h 1.25 → 3.5; median h 2.5 → 6; P75 h 3.75 → 8.5
         var box = BoxSummary.Of(values);

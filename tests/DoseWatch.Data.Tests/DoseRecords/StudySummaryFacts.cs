@@ -28,6 +28,35 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
 
     private sealed record StudySummaryRow(string Uid, double? Stored, double? Computed, long StoredCount, long ComputedCount);
 
+    /// <summary>A fluoroscopy study's procedure and totals as stored (0016) and as computed from its rows.</summary>
+    private sealed record FluoroscopyRow(string Uid, string? Modality, string? StoredProcedure, string? ComputedProcedure, double? StoredDap, double? ComputedDap,
+        double? StoredDoseRp, double? ComputedDoseRp, double? StoredTime, double? ComputedTime);
+
+    private static async Task<List<FluoroscopyRow>> FluoroscopyAsync(IDbConnectionFactory factory)
+    {
+        await using var connection = await factory.OpenAsync();
+        // The definitions written out here, not taken from ModalityQuantities: the oracle of the stored columns.
+        string Total(string column) => $"(SELECT MAX(o.{column}) FROM dose_source_objects o WHERE o.study_instance_uid = s.study_instance_uid)";
+        // Untyped rows (lower-case names on both engines): SQLite types an expression column per value.
+        return (await connection.QueryAsync($"""
+            SELECT s.study_instance_uid AS uid, s.modality AS modality, s.fluoro_procedure AS storedprocedure,
+                CASE WHEN s.modality IN ('RF', 'XA') THEN COALESCE(s.study_description, (SELECT MAX(e.protocol) FROM irradiation_events e
+                    JOIN dose_source_objects o ON o.sop_instance_uid = e.sop_instance_uid AND o.study_instance_uid = e.study_instance_uid
+                    WHERE e.study_instance_uid = s.study_instance_uid)) END AS computedprocedure,
+                s.fluoro_dap_total_gy_cm2 AS storeddap, CASE WHEN s.modality IN ('RF', 'XA') THEN {Total("dap_total_gy_cm2")} END AS computeddap,
+                s.fluoro_dose_rp_total_gy AS storeddoserp, CASE WHEN s.modality IN ('RF', 'XA') THEN {Total("dose_rp_total_gy")} END AS computeddoserp,
+                s.fluoro_time_total_s AS storedtime, CASE WHEN s.modality IN ('RF', 'XA') THEN {Total("fluoro_time_total_s")} END AS computedtime
+            FROM studies s ORDER BY s.study_instance_uid
+            """)).Select(r => new FluoroscopyRow((string)r.uid, (string?)r.modality, (string?)r.storedprocedure, (string?)r.computedprocedure,
+                (double?)r.storeddap, (double?)r.computeddap, (double?)r.storeddoserp, (double?)r.computeddoserp, (double?)r.storedtime, (double?)r.computedtime)).ToList();
+    }
+
+    private static void SameFluoroscopy(IReadOnlyList<FluoroscopyRow> rows)
+    {
+        Assert.Contains(rows, r => r.Modality == "RF" && r.StoredDap is not null && r.StoredProcedure is not null);
+        Assert.All(rows, r => Assert.Equal((r.Uid, r.ComputedProcedure, r.ComputedDap, r.ComputedDoseRp, r.ComputedTime), (r.Uid, r.StoredProcedure, r.StoredDap, r.StoredDoseRp, r.StoredTime)));
+    }
+
     private sealed record EventCopyRow(string Uid, string EventUid, string? EventDay, string? EventModality, string? StudyDay, string? StudyModality);
 
     // PostgreSQL sums a study's events in heap order, which an update changes: the same events can sum to values one
@@ -124,6 +153,7 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         });
         var copies = await EventCopiesAsync(factory);
         Assert.All(copies, e => Assert.Equal((e.StudyDay, e.StudyModality), (e.EventDay, e.EventModality)));
+        SameFluoroscopy(await FluoroscopyAsync(factory));
         var (storedDays, countedDays) = await ProtocolDaysAsync(factory);
         Assert.Contains(countedDays, d => d.Protocol == "HEADER ONLY"); // the header-only event, still counted
         Assert.Equal(countedDays, storedDays);
@@ -167,10 +197,18 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         Assert.Equal((await ProtocolDaysAsync(saved)).Stored, (await ProtocolDaysAsync(old)).Stored);
         SameDailyDoses((await DailyDosesAsync(saved)).Stored, (await DailyDosesAsync(old)).Stored);
         Assert.Equal((await ProtocolDaysAsync(old)).Counted, (await ProtocolDaysAsync(old)).Stored);
+        // 0016's fluoroscopy columns, backfilled by the migration: once dose_source_objects is there too.
+        var refilled = await NewDatabaseAsync(upToVersion: 15);
+        await CopyTableAsync(saved, refilled, "studies");
+        await CopyTableAsync(saved, refilled, "irradiation_events", allowSameColumns: true);
+        await CopyTableAsync(saved, refilled, "dose_source_objects", allowSameColumns: true);
+        await new MigrationRunner(refilled, MigrationCatalog.Embedded(databases.Provider)).MigrateAsync();
+        Assert.Equal(await FluoroscopyAsync(saved), await FluoroscopyAsync(refilled));
+        SameFluoroscopy(await FluoroscopyAsync(refilled));
     }
 
     /// <summary>Copies the rows of a table into the same table of an older schema (only the columns it has).</summary>
-    private static async Task CopyTableAsync(IDbConnectionFactory from, IDbConnectionFactory to, string table)
+    private static async Task CopyTableAsync(IDbConnectionFactory from, IDbConnectionFactory to, string table, bool allowSameColumns = false)
     {
         await using var source = await from.OpenAsync();
         await using var target = await to.OpenAsync();
@@ -178,7 +216,7 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         var rows = (await source.QueryAsync($"SELECT * FROM {table}")).Cast<IDictionary<string, object?>>().ToList();
         Assert.NotEmpty(rows);
         var names = rows[0].Keys.Where(columns.Contains).ToList();
-        Assert.True(names.Count < rows[0].Count, $"the old {table} lacks 0012's columns");
+        Assert.True(allowSameColumns || names.Count < rows[0].Count, $"the old {table} lacks the newer columns");
         var insert = $"INSERT INTO {table} ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select(n => "@" + n))})";
         await using var tx = await target.BeginTransactionAsync();
         foreach (var row in rows)
