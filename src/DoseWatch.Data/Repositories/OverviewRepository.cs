@@ -11,10 +11,12 @@ public sealed class OverviewRepository(IDbConnectionFactory connections)
     public async Task<OverviewCounts> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
+        // The events are counted from studies.event_count (kept at save time, migration 0012): one index-only pass over
+        // the studies counts both, where counting the events table read two and a half times as many rows.
         return await connection.QuerySingleAsync<OverviewCounts>(new CommandDefinition("""
             SELECT
                 (SELECT count(*) FROM studies) AS Studies,
-                (SELECT count(*) FROM irradiation_events) AS IrradiationEvents,
+                (SELECT CAST(COALESCE(SUM(event_count), 0) AS BIGINT) FROM studies) AS IrradiationEvents,
                 (SELECT count(*) FROM devices) AS Devices,
                 (SELECT count(*) FROM instances WHERE status IN ('received', 'extracting')) AS PendingInstances,
                 (SELECT count(*) FROM instances WHERE status = 'failed') AS FailedInstances,
