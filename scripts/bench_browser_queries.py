@@ -1,7 +1,8 @@
 """Study browser (issue #5): the SQL that DoseRecordRepository.StudyFilter/StudyOrder generate for typical filters, timed
 and EXPLAIN QUERY PLAN'd on a SQLite database made by `dosewatch demo --into sqlite:PATH --events N`. A benchmark, not a
 test; the yardstick row is a full scan of irradiation_events on the same file in the same run. The SQL is that of the
-stored study summaries (migrations 0012/0013); docs/benchmarks.md keeps the earlier numbers.
+stored study summaries (migrations 0012/0013, 0017) and of a date range repeated on the events for the protocol substring;
+docs/benchmarks.md keeps the earlier numbers.
 Usage: /usr/bin/python3 scripts/bench_browser_queries.py PATH.db"""
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1])
@@ -35,7 +36,7 @@ cases = [
  ("device by text: count", "SELECT COUNT(*) FROM studies s WHERE (s.device_key = ? OR LOWER(s.station_name) LIKE ? ESCAPE '\\' OR LOWER(s.model) LIKE ? ESCAPE '\\' OR LOWER(s.manufacturer) LIKE ? ESCAPE '\\' OR LOWER(s.serial_number) LIKE ? ESCAPE '\\')", ("x", "%ct_ed_1%","%ct_ed_1%","%ct_ed_1%","%ct_ed_1%")),
  ("CT, sort by events: page 1", f"SELECT s.* FROM studies s WHERE s.modality = ? ORDER BY s.event_count DESC NULLS LAST, s.study_date DESC, s.study_time DESC, s.study_instance_uid DESC LIMIT 50", ("CT",)),
  ("protocol contains 'head': count", f"SELECT COUNT(*) FROM studies s WHERE s.study_instance_uid IN (SELECT e.study_instance_uid FROM irradiation_events e WHERE e.protocol IN ({protocol_names}))", ("%head%",)),
- ("CT + 30 days, protocol contains 'head': count", f"SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND s.study_date >= ? AND s.study_instance_uid IN (SELECT e.study_instance_uid FROM irradiation_events e WHERE e.protocol IN ({protocol_names}))", ("CT", "2026-10-26", "%head%")),
+ ("CT + 30 days, protocol contains 'head': count", f"SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND s.study_date >= ? AND s.study_instance_uid IN (SELECT e.study_instance_uid FROM irradiation_events e WHERE e.protocol IN ({protocol_names}) AND e.study_date >= ?)", ("CT", "2026-10-26", "%head%", "2026-10-26")),
  ("open alerts: count", "SELECT COUNT(*) FROM studies s WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.study_instance_uid = s.study_instance_uid AND a.status <> 'resolved')", ()),
 ]
 for name, sql, p in cases:

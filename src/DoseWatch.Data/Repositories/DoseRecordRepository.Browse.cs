@@ -46,7 +46,11 @@ public sealed partial class DoseRecordRepository
             // few: they are found first by walking ix_irradiation_events_protocol_study one name at a time (each step an
             // index seek, the portable form of a loose index scan), matched with the same LIKE, and only then are the
             // studies with an event of a matching name read from that index (migration 0013).
-            where.Add($"s.study_instance_uid IN (SELECT e.study_instance_uid FROM irradiation_events e WHERE e.protocol IN ({MatchingProtocolNamesSql}))");
+            // A date range is repeated on the events (they carry their study's day since 0012), so that with a month's
+            // range the subquery reads that month's matching events, not every study that ever had the name (1.1 s →
+            // 0.15 s at 1M). The modality is not: with it, SQLite walked the modality's events instead of the names'.
+            var days = (query.From is null ? "" : " AND e.study_date >= @From") + (query.To is null ? "" : " AND e.study_date <= @To");
+            where.Add($"s.study_instance_uid IN (SELECT e.study_instance_uid FROM irradiation_events e WHERE e.protocol IN ({MatchingProtocolNamesSql}){days})");
             p.Add("Protocol", Like(query.Protocol));
         }
         if (!string.IsNullOrWhiteSpace(query.StandardProtocol))

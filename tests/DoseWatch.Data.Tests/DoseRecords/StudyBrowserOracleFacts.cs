@@ -42,6 +42,11 @@ public abstract class StudyBrowserOracleFacts(ITestDatabases databases) : Migrat
             where.Add("s.study_date >= @From");
             p.Add("From", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         }
+        if (query.To is { } to)
+        {
+            where.Add("s.study_date <= @To");
+            p.Add("To", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
         if (query.Protocol is not null)
         {
             where.Add("EXISTS (SELECT 1 FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid AND LOWER(e.protocol) LIKE @Protocol ESCAPE '\\')");
@@ -129,7 +134,8 @@ public abstract class StudyBrowserOracleFacts(ITestDatabases databases) : Migrat
     public async Task The_protocol_substring_finds_the_studies_the_correlated_search_found(string text)
     {
         await SaveAllAsync();
-        foreach (var query in new[] { new StudyQuery(Protocol: text), new StudyQuery(Modality: "ct", Protocol: text), new StudyQuery(From: Anchor.AddDays(-2), Protocol: text) })
+        foreach (var query in new[] { new StudyQuery(Protocol: text), new StudyQuery(Modality: "ct", Protocol: text), new StudyQuery(From: Anchor.AddDays(-2), Protocol: text),
+                     new StudyQuery(Modality: "CT", From: Anchor.AddDays(-6), To: Anchor.AddDays(-1), Protocol: text) })
         {
             var expected = await OldStudyUidsAsync(query);
             var (actual, total) = await NewStudyUidsAsync(query);
