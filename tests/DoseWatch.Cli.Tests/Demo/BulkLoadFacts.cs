@@ -96,5 +96,14 @@ public sealed class BulkLoadFacts
         Assert.NotEqual("", kept);
         await new DoseWatch.Data.Repositories.DoseRecordRepository(new DoseWatch.Data.SqliteConnectionFactory(database)).RebuildProtocolUsesAsync();
         Assert.Equal(Query(uses), kept);
+
+        // The indexes dropped for the doubling are all back, as the migrations made them.
+        var fresh = Path.Combine(folder.Path, "fresh.sqlite");
+        var factory = new DoseWatch.Data.SqliteConnectionFactory(fresh);
+        await new DoseWatch.Data.Migrations.MigrationRunner(factory, DoseWatch.Data.Migrations.MigrationCatalog.Embedded(factory.Provider)).MigrateAsync();
+        const string indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name";
+        var expectedIndexes = ExternalTool.Run("sqlite3", ["-json", fresh, indexes]);
+        Assert.Contains("ix_irradiation_events_modality_day_started", expectedIndexes.StdOut);
+        Assert.Equal(expectedIndexes.StdOut.Trim(), Query(indexes));
     }
 }
