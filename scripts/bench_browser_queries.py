@@ -1,7 +1,7 @@
 """Study browser (issue #5): the SQL that DoseRecordRepository.StudyFilter/StudyOrder generate for typical filters, timed
 and EXPLAIN QUERY PLAN'd on a SQLite database made by `dosewatch demo --into sqlite:PATH --events N`. A benchmark, not a
 test; the yardstick row is a full scan of irradiation_events on the same file in the same run. The SQL is that of the
-stored study summaries (migrations 0012/0013, 0017) and of a date range repeated on the events for the protocol substring;
+stored study summaries (migrations 0012/0013, 0017, 0018) and of a date range repeated on the events for the protocol substring;
 docs/benchmarks.md keeps the earlier numbers.
 Usage: /usr/bin/python3 scripts/bench_browser_queries.py PATH.db"""
 import sqlite3, sys, time
@@ -28,6 +28,8 @@ cases = [
  ("CT: page 1", f"SELECT s.* FROM studies s WHERE s.modality = ? {order_date} LIMIT 50 OFFSET 0", ("CT",)),
  ("CT + 90 days: count", "SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND s.study_date >= ? AND s.study_date <= ?", ("CT", "2026-08-27", "2026-11-25")),
  ("CT, sex F, age 40-65: count", "SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND s.patient_sex = ? AND s.patient_age_years >= 40 AND s.patient_age_years < 65", ("CT","F")),
+ ("CT + 30 days, sex F, age 40-65: count", "SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND s.patient_sex = ? AND s.patient_age_years >= 40 AND s.patient_age_years < 65 AND s.study_date >= ?", ("CT","F","2026-10-26")),
+ ("sex F, age 40-65: count", "SELECT COUNT(*) FROM studies s WHERE s.patient_sex = ? AND s.patient_age_years >= 40 AND s.patient_age_years < 65", ("F",)),
  ("CT, DLP 300-600: count", f"SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND {dose_ct} BETWEEN 300 AND 600", ("CT",)),
  ("CT + 30 days, DLP 300-600: count", f"SELECT COUNT(*) FROM studies s WHERE s.modality = ? AND s.study_date >= ? AND {dose_ct} BETWEEN 300 AND 600", ("CT", "2026-10-26")),
  ("CT, sort by DLP: page 1", f"SELECT s.* FROM studies s WHERE s.modality = ? ORDER BY {dose_ct} DESC NULLS LAST, s.study_date DESC, s.study_time DESC, s.study_instance_uid DESC LIMIT 50", ("CT",)),
