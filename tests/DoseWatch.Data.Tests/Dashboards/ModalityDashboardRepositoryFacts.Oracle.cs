@@ -183,6 +183,38 @@ public abstract partial class ModalityDashboardRepositoryFacts
         }
     }
 
+    [SamplesFact]
+    public async Task Study_level_trend_days_with_more_studies_than_the_cap_contribute_their_first_by_study_time()
+    {
+        await SaveAsync();
+        const int window = 5, perDay = 1;
+        var trendFrom = Anchor.AddDays(-6);
+        var parameters = new { From = trendFrom.AddDays(-(window - 1)).ToString("yyyy-MM-dd"), To = Anchor.ToString("yyyy-MM-dd") };
+        // Plain definition: each fluoroscopy study's DAP total over its dose objects, ranked within its day by study time
+        // (NULLs first) and study UID; the first `perDay` kept; Python's rolling quantiles over what is kept.
+        const string perStudy = """
+            SELECT s.study_date AS day, s.study_time AS t, s.study_instance_uid AS uid,
+                (SELECT MAX(o.dap_total_gy_cm2) FROM dose_source_objects o WHERE o.study_instance_uid = s.study_instance_uid) AS value
+            FROM studies s WHERE s.modality IN ('RF', 'XA') AND s.study_date >= @From AND s.study_date <= @To
+            """;
+        var all = (await QueryAsync<dynamic>($"SELECT day FROM ({perStudy}) v WHERE value IS NOT NULL", parameters)).Select(r => (string)r.day).ToList();
+        Assert.True(all.GroupBy(day => day).Any(d => d.Count() > perDay), "no day has more than one fluoroscopy study: the cap would not be tested");
+        var rows = (await QueryAsync<dynamic>($"""
+            SELECT day, value FROM (
+                SELECT day, value, ROW_NUMBER() OVER (PARTITION BY day ORDER BY t NULLS FIRST, uid) AS n FROM ({perStudy}) v WHERE value IS NOT NULL
+            ) r WHERE n <= {perDay}
+            """, parameters)).Select(r => new DayValue((string)r.day, (double)r.value)).ToList();
+        var expected = Independent(new { rolling = new { window, from = trendFrom.ToString("yyyy-MM-dd"), values = rows.Select(r => new object[] { r.Day, r.Value }) } })["rolling"]!.AsArray();
+        var trend = await new ModalityDashboardRepository(Factory).TrendAsync(ModalityQuantities.FluoroDap, trendFrom, Anchor, window, valuesPerDay: perDay);
+        Assert.True(trend.Count >= 2, $"{trend.Count} days");
+        Assert.Equal(expected.Select(e => e![0]!.GetValue<string>()), trend.Select(t => t.Day.ToString("yyyy-MM-dd")));
+        for (var i = 0; i < trend.Count; i++)
+        {
+            Assert.Equal(expected[i]![1]!.GetValue<long>(), trend[i].WindowCount);
+            Close(expected[i]![3]!.GetValue<double>(), trend[i].Median, "median");
+        }
+    }
+
     private sealed record DayValue(string Day, double Value);
 
     // The old RawProtocolsAsync: every event of the window grouped with its study.
