@@ -50,6 +50,10 @@ internal static class DashboardBenchCommand
                 ("Modality: CT HEAD ROUTINE per device", () => modalities.BoxesByDeviceAsync(ModalityQuantities.CtdiVol, "CT HEAD ROUTINE", anchor.AddDays(-364), anchor)),
                 ("Modality: CT workload", () => modalities.WorkloadAsync(ModalityQuantities.CtModalities, anchor.AddDays(-364), anchor)),
                 ("Modality: fluoroscopy DAP per study", () => modalities.BoxesByGroupAsync(ModalityQuantities.FluoroDap, anchor.AddDays(-364), anchor)),
+                ("Modality: fluoroscopy DAP trend", () => modalities.TrendAsync(ModalityQuantities.FluoroDap, anchor.AddDays(-364), anchor, 28)),
+                ("Modality: NM activity per radiopharmaceutical", () => modalities.BoxesByGroupAsync(ModalityQuantities.AdministeredActivity, anchor.AddDays(-364), anchor)),
+                ("Modality: US MI per preset", () => modalities.BoxesByGroupAsync(ModalityQuantities.MechanicalIndex, anchor.AddDays(-364), anchor)),
+                ("Modality: MR SAR per operating mode", () => modalities.SarByOperatingModeAsync(anchor.AddDays(-364), anchor)),
                 ("Protocols: raw names", () => modalities.RawProtocolsAsync(anchor.AddDays(-364), anchor)),
                 // The Protocols page's medians: every CT protocol's box of the main quantity (ProtocolsPage, 500 groups).
                 ("Protocols: CT medians (all protocols)", () => modalities.BoxesByGroupAsync(ModalityDashboardRepository.MainQuantity("CT")!, anchor.AddDays(-364), anchor, 500)),

@@ -62,6 +62,54 @@ public abstract partial class ModalityDashboardRepositoryFacts(ITestDatabases da
         }
     }
 
+    /// <summary>
+    /// 36 ultrasound studies of one image each: three presets (one of them sent only as the protocol), two scanners, MI
+    /// 0.2–1.6, distinct start times: boxes of a grouping other than the protocol come from the modality's latest values.
+    /// </summary>
+    private static List<ExtractionResult> UsImages()
+    {
+        var random = new Random(11);
+        string?[] presets = ["Abdomen", "Thyroid", null];
+        return Enumerable.Range(0, 36).Select(i =>
+        {
+            var uid = $"2.25.6660{i}";
+            var day = Anchor.AddDays(-random.Next(0, 10));
+            var device = new DeviceIdentity("GE", "LOGIQ", i % 2 == 0 ? "US_1" : "US_2", null, $"2.25.888{i % 2}");
+            var study = new Study(uid, null, day, new TimeOnly(8 + i % 10, i), "US", "US", new PatientCharacteristics(null, null, null, null, null), device);
+            var ev = new IrradiationEvent
+            {
+                EventUid = uid + ".1", EventKeyKind = "SopInstanceUid", Source = DoseSourceKind.UsImageHeader,
+                Preset = presets[i % 3 == 0 ? 0 : i % 3 == 1 && i < 20 ? 1 : 2], Protocol = "OB 2nd trimester",
+                MechanicalIndex = Math.Round(0.2 + 1.4 * random.NextDouble(), 3),
+                StartedAt = new DateTimeOffset(day.ToDateTime(new TimeOnly(8 + i % 10, i)), TimeSpan.Zero),
+            };
+            return new ExtractionResult(ExtractionKind.DoseObject, new SourceInstance("1.2.840.10008.5.1.4.1.1.6.1", uid + ".1.1", uid + ".1", "US"),
+                study, [ev], AccumulatedDose.None, [], []);
+        }).ToList();
+    }
+
+    [Fact]
+    public async Task Preset_boxes_are_each_presets_latest_values_among_the_modalitys_latest()
+    {
+        var repository = new DoseRecordRepository(Factory);
+        var images = UsImages();
+        foreach (var image in images) await repository.SaveAsync(image);
+        const int latest = 4;
+        // Newest first (day, then start time); the group is the preset, else the protocol.
+        var ordered = images.Select(r => (Group: r.Events[0].Preset ?? r.Events[0].Protocol!, Device: r.Study!.Device.Key, r.Study.StudyDate!.Value, r.Events[0].StartedAt!.Value, Value: r.Events[0].MechanicalIndex!.Value))
+            .OrderByDescending(x => x.Item3).ThenByDescending(x => x.Item4).ToList();
+        Assert.True(ordered.Count < ModalityDashboardRepository.GroupedSampleValues);
+        var expected = ordered.GroupBy(x => x.Group).ToDictionary(g => g.Key, g => g.Take(latest).Select(x => x.Value).ToList());
+        var order = ordered.GroupBy(x => x.Group).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToList();
+        Assert.Equal(3, order.Count);
+        SameBoxes(expected, await new ModalityDashboardRepository(Factory).BoxesByGroupAsync(ModalityQuantities.MechanicalIndex, From, Anchor, valuesPerGroup: latest), order);
+
+        // One preset on each scanner.
+        var perDevice = ordered.Where(x => x.Group == "Abdomen").GroupBy(x => x.Device).ToDictionary(g => g.Key, g => g.Take(latest).Select(x => x.Value).ToList());
+        Assert.Equal(2, perDevice.Count);
+        SameBoxes(perDevice, await new ModalityDashboardRepository(Factory).BoxesByDeviceAsync(ModalityQuantities.MechanicalIndex, "Abdomen", From, Anchor, valuesPerDevice: latest));
+    }
+
     private static JsonNode Independent(object request) =>
         IndependentPython.Run(request, Path.Combine(SharedSamples.RepositoryRoot, "tests", "DoseWatch.Data.Tests", "Dashboards", "independent_stats.py"));
 
