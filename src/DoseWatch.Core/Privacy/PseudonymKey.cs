@@ -22,27 +22,46 @@ public static class PseudonymKey
         return LoadOrCreate(Path.Combine(dataDirectory, FileName));
     }
 
-    /// <summary>Reads the key file, or creates it when absent. Two processes racing on first start read the same key: the
-    /// file is written under a temporary name and moved into place without overwriting, so only one key ever wins.</summary>
+    /// <summary>Reads the key file, or creates it when absent. Processes (or threads) racing on first start read the same
+    /// key: creation happens under an exclusive lock on a sibling lock file, and the key is written under a temporary
+    /// name and moved into place, so a reader never sees a half-written file. File.Move without overwrite alone was not
+    /// enough: on Linux it checks for the target and then renames, and two creators could both pass the check.</summary>
     public static byte[] LoadOrCreate(string path)
     {
         if (File.Exists(path)) return Parse(File.ReadAllText(path), path);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(temp, options))
-        using (var writer = new StreamWriter(stream))
-            writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(GeneratedKeyBytes)));
-        try
+        using (AcquireCreationLock(path + ".lock"))
         {
+            if (File.Exists(path)) return Parse(File.ReadAllText(path), path); // another creator was first: use theirs
+            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var stream = new FileStream(temp, options))
+            using (var writer = new StreamWriter(stream))
+                writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(GeneratedKeyBytes)));
             File.Move(temp, path, overwrite: false);
         }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temp); // another process created it first: use theirs
-        }
         return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>
+    /// An open lock file with FileShare.None: on Unix .NET takes an exclusive advisory lock (flock) for it, which other
+    /// processes and other open handles in this process respect. Waits up to 30 s for the holder to finish.
+    /// </summary>
+    private static FileStream AcquireCreationLock(string lockPath)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                Thread.Sleep(5);
+            }
+        }
     }
 
     private static byte[] Parse(string base64, string source)
