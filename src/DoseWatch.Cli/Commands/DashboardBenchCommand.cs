@@ -35,8 +35,8 @@ internal static class DashboardBenchCommand
             var overview = new OverviewRepository(database);
             var modalities = new ModalityDashboardRepository(database);
             var anchor = await dashboards.LatestStudyDayAsync() ?? DateOnly.FromDateTime(DateTime.UtcNow);
-            var queries = new (string Name, Func<Task> Run)[]
-            {
+            (string Name, Func<Task> Run)[] queries =
+            [
                 ("OverviewRepository.CountAsync", () => overview.CountAsync()),
                 ("LatestStudyDayAsync", () => dashboards.LatestStudyDayAsync()),
                 ("ActivityAsync (7/30 days)", () => dashboards.ActivityAsync(anchor)),
@@ -54,10 +54,13 @@ internal static class DashboardBenchCommand
                 ("Modality: NM activity per radiopharmaceutical", () => modalities.BoxesByGroupAsync(ModalityQuantities.AdministeredActivity, anchor.AddDays(-364), anchor)),
                 ("Modality: US MI per preset", () => modalities.BoxesByGroupAsync(ModalityQuantities.MechanicalIndex, anchor.AddDays(-364), anchor)),
                 ("Modality: MR SAR per operating mode", () => modalities.SarByOperatingModeAsync(anchor.AddDays(-364), anchor)),
+                .. await PageQueriesAsync(modalities, "radiography DAP", ModalityQuantities.RadiographyDap, anchor),
+                .. await PageQueriesAsync(modalities, "mammography AGD", ModalityQuantities.Agd, anchor),
+                .. await PageQueriesAsync(modalities, "US MI", ModalityQuantities.MechanicalIndex, anchor, boxes: false),
                 ("Protocols: raw names", () => modalities.RawProtocolsAsync(anchor.AddDays(-364), anchor)),
                 // The Protocols page's medians: every CT protocol's box of the main quantity (ProtocolsPage, 500 groups).
                 ("Protocols: CT medians (all protocols)", () => modalities.BoxesByGroupAsync(ModalityDashboardRepository.MainQuantity("CT")!, anchor.AddDays(-364), anchor, 500)),
-            };
+            ];
             foreach (var (name, run) in queries)
             {
                 await run();
@@ -83,4 +86,22 @@ internal static class DashboardBenchCommand
             if (database is IAsyncDisposable disposable) await disposable.DisposeAsync();
         }
     });
+
+    /// <summary>
+    /// What a modality page runs for its first quantity (ModalityDashboard.QueryAsync): boxes per group, the rolling
+    /// trend, the scatter on its first axis, and the boxes per device of the group with the most events (found first,
+    /// as the page does). Rows for groups that do not exist in the database are left out.
+    /// </summary>
+    private static async Task<(string Name, Func<Task> Run)[]> PageQueriesAsync(ModalityDashboardRepository modalities, string label,
+        DashboardQuantity quantity, DateOnly anchor, bool boxes = true)
+    {
+        var from = anchor.AddDays(-364);
+        var top = (await modalities.BoxesByGroupAsync(quantity, from, anchor)).FirstOrDefault()?.Key;
+        var rows = new List<(string Name, Func<Task> Run)>();
+        if (boxes) rows.Add(($"Modality: {label} boxes", () => modalities.BoxesByGroupAsync(quantity, from, anchor)));
+        rows.Add(($"Modality: {label} rolling trend", () => modalities.TrendAsync(quantity, from, anchor, 28)));
+        rows.Add(($"Modality: {label} against {quantity.ScatterAxes[0].Label.ToLowerInvariant()}", () => modalities.ScatterAsync(quantity, quantity.ScatterAxes[0], from, anchor)));
+        if (top is not null) rows.Add(($"Modality: {label} per device ({top})", () => modalities.BoxesByDeviceAsync(quantity, top, from, anchor)));
+        return rows.ToArray();
+    }
 }
