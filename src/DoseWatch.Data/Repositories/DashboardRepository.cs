@@ -140,13 +140,28 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DeviceActivityRow>(new CommandDefinition("""
-            SELECT device_key AS DeviceKey, MAX(modality) AS Modality, MAX(manufacturer) AS Manufacturer, MAX(model) AS Model,
-                MAX(station_name) AS StationName, MIN(study_date) AS FirstDay, MAX(study_date) AS LastDay,
-                COUNT(DISTINCT study_date) AS ActiveDays
-            FROM studies WHERE device_key <> '' AND study_date IS NOT NULL AND study_date <= @To
-            GROUP BY device_key HAVING COUNT(DISTINCT study_date) >= @MinimumActiveDays
-            """, new { To = Day(anchorDay), MinimumActiveDays = minimumActiveDays }, cancellationToken: cancellationToken));
+        // Each device's days with studies, found by skipping through ix_studies_device_date (device_key, study_date): one
+        // seek per device and day, so the cost follows the devices' active days, not their studies (grouping every study
+        // by device read 4 million index entries at 10M events, 2.1 s on SQLite). PostgreSQL and SQLite have no skip
+        // scan of their own; each step is "the next key after this one", a MIN() that either engine answers by one seek.
+        var rows = (await connection.QueryAsync<DeviceActivityRow>(new CommandDefinition("""
+            WITH RECURSIVE
+            device_keys (k) AS (
+                SELECT MIN(device_key) FROM studies WHERE device_key > ''
+                UNION ALL
+                SELECT (SELECT MIN(s.device_key) FROM studies s WHERE s.device_key > device_keys.k) FROM device_keys WHERE device_keys.k IS NOT NULL
+            ),
+            device_days (k, d) AS (
+                SELECT k, (SELECT MIN(s.study_date) FROM studies s WHERE s.device_key = device_keys.k AND s.study_date <= @To)
+                FROM device_keys WHERE k IS NOT NULL
+                UNION ALL
+                SELECT k, (SELECT MIN(s.study_date) FROM studies s WHERE s.device_key = device_days.k AND s.study_date > device_days.d AND s.study_date <= @To)
+                FROM device_days WHERE device_days.d IS NOT NULL
+            )
+            SELECT k AS DeviceKey, MIN(d) AS FirstDay, MAX(d) AS LastDay, COUNT(*) AS ActiveDays
+            FROM device_days WHERE d IS NOT NULL
+            GROUP BY k HAVING COUNT(*) >= @MinimumActiveDays
+            """, new { To = Day(anchorDay), MinimumActiveDays = minimumActiveDays }, cancellationToken: cancellationToken))).ToList();
         var silent = new List<SilentDevice>();
         foreach (var r in rows)
         {
@@ -155,8 +170,15 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
             var typicalGap = (last.DayNumber - first.DayNumber) / (double)(r.ActiveDays - 1);
             var daysSilent = anchorDay.DayNumber - last.DayNumber;
             // A weekend is never news: at least 3 days before a daily device counts as silent.
-            if (daysSilent > Math.Max(gapFactor * typicalGap, 3))
-                silent.Add(new SilentDevice(r.DeviceKey, r.Modality, r.Manufacturer, r.Model, r.StationName, first, last, r.ActiveDays, typicalGap, daysSilent));
+            if (daysSilent <= Math.Max(gapFactor * typicalGap, 3)) continue;
+            // How the device described itself on its last day (the greatest of that day's descriptions; a seek of
+            // ix_studies_device_activity where the old grouping took the greatest over all its days).
+            var latest = await connection.QueryFirstOrDefaultAsync<DeviceActivityRow>(new CommandDefinition("""
+                SELECT modality AS Modality, manufacturer AS Manufacturer, model AS Model, station_name AS StationName FROM studies
+                WHERE device_key = @DeviceKey AND study_date = @LastDay
+                ORDER BY modality DESC, manufacturer DESC, model DESC, station_name DESC LIMIT 1
+                """, new { r.DeviceKey, r.LastDay }, cancellationToken: cancellationToken));
+            silent.Add(new SilentDevice(r.DeviceKey, latest?.Modality, latest?.Manufacturer, latest?.Model, latest?.StationName, first, last, r.ActiveDays, typicalGap, daysSilent));
         }
         return silent.OrderByDescending(d => d.DaysSilent / Math.Max(d.TypicalGapDays, 1)).ToList();
     }

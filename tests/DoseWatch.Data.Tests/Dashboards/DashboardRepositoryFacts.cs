@@ -138,6 +138,11 @@ public abstract class DashboardRepositoryFacts(ITestDatabases databases) : Migra
         Close(expected[0].Gap, device.TypicalGapDays);
         Assert.Equal((expected[0].Days[0], expected[0].Days[^1], expected[0].Days.Count, expected[0].Silent),
             (device.FirstStudyDay, device.LastStudyDay, (int)device.ActiveDays, device.DaysSilent));
+        // Described as in its last study (the sample's studies of one device describe it alike).
+        var last = saved.Select(r => r.Study!).Where(st => st.Device.Key == toshiba).MaxBy(st => st.StudyDate)!;
+        Assert.Equal((last.Modality, last.Device.Manufacturer, last.Device.Model, last.Device.StationName),
+            (device.Modality, device.Manufacturer, device.Model, device.StationName));
+        Assert.NotNull(device.Manufacturer);
     }
 
     private static double? Sum(IEnumerable<double?> values) => values.Aggregate((double?)null, (s, v) => v is { } x ? (s ?? 0) + x : s);
