@@ -20,8 +20,10 @@ namespace DoseWatch.Cli.Demo;
 internal static class DemoBulkLoad
 {
     // Copied with their UIDs suffixed; the CT detail tables follow the events they belong to.
-    // protocol_use_studies (migration 0014) is per study, so it is copied like the studies it belongs to.
-    private static readonly string[] Tables = ["studies", "dose_source_objects", "irradiation_events", "ct_xray_sources", "ct_dose_check_notifications", "protocol_use_studies"];
+    // protocol_use_studies (migration 0014) and study_activity_studies (0021) are per study, so they are copied like the
+    // studies they belong to.
+    private static readonly string[] Tables = ["studies", "dose_source_objects", "irradiation_events", "ct_xray_sources", "ct_dose_check_notifications",
+        "protocol_use_studies", "study_activity_studies"];
     private static readonly string[] UidColumns = ["study_instance_uid", "sop_instance_uid"];
 
     /// <summary><c>sqlite:PATH</c> or <c>postgresql:CONNECTION STRING</c>.</summary>
@@ -67,11 +69,11 @@ internal static class DemoBulkLoad
         {
             await using var tx = await connection.BeginTransactionAsync();
             foreach (var table in Tables) await DoubleAsync(connection, tx, table, columns[table], round);
-            // The per-day summaries (migrations 0013, 0014), which the save path keeps: every study and event is there
+            // The per-day summaries (migrations 0013, 0014, 0021), which the save path keeps: every study and event is there
             // twice now, on the same day and device, so each count doubles and each median stays (every dose appears twice).
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE protocol_day_events SET dose_events = 2 * dose_events; UPDATE daily_study_doses SET studies = 2 * studies; " +
-                "UPDATE protocol_uses SET events = 2 * events, studies = 2 * studies",
+                "UPDATE protocol_uses SET events = 2 * events, studies = 2 * studies; UPDATE study_activity SET events = 2 * events, studies = 2 * studies",
                 transaction: tx, commandTimeout: 0));
             await tx.CommitAsync();
         }

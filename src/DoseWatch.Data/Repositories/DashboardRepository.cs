@@ -37,17 +37,17 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     public async Task<IReadOnlyList<ModalityActivity>> ActivityAsync(DateOnly anchorDay, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        // studies.event_count (kept at save time, migration 0012) instead of a join to the events: a covering range
-        // of ix_studies_day_modality_events (0013).
+        // The studies and events per day and modality kept at save time (study_activity, 0021): a month of summary rows
+        // instead of the month's studies (0.37 s at 10M events).
         var rows = await connection.QueryAsync<ActivityRow>(new CommandDefinition("""
-            SELECT COALESCE(s.modality, '') AS Modality,
-                COUNT(CASE WHEN s.study_date >= @From7 THEN 1 END) AS Studies7Days,
-                CAST(COALESCE(SUM(CASE WHEN s.study_date >= @From7 THEN s.event_count END), 0) AS BIGINT) AS Events7Days,
-                COUNT(*) AS Studies30Days,
-                CAST(COALESCE(SUM(s.event_count), 0) AS BIGINT) AS Events30Days
-            FROM studies s
-            WHERE s.study_date >= @From30 AND s.study_date <= @To
-            GROUP BY COALESCE(s.modality, '')
+            SELECT modality AS Modality,
+                CAST(COALESCE(SUM(CASE WHEN study_date >= @From7 THEN studies END), 0) AS BIGINT) AS Studies7Days,
+                CAST(COALESCE(SUM(CASE WHEN study_date >= @From7 THEN events END), 0) AS BIGINT) AS Events7Days,
+                CAST(SUM(studies) AS BIGINT) AS Studies30Days,
+                CAST(SUM(events) AS BIGINT) AS Events30Days
+            FROM study_activity
+            WHERE study_date >= @From30 AND study_date <= @To
+            GROUP BY modality
             ORDER BY Studies30Days DESC, Modality
             """, new { From7 = Day(anchorDay.AddDays(-6)), From30 = Day(anchorDay.AddDays(-29)), To = Day(anchorDay) },
             cancellationToken: cancellationToken));

@@ -168,6 +168,7 @@ public sealed partial class DoseRecordRepository
         await CountProtocolDaysAsync(connection, tx, studyUid, +1, ct);
         await RefreshDailyStudyDoseAsync(connection, tx, studyUid, ct);
         await RefreshProtocolUsesAsync(connection, tx, studyUid, ct);
+        await RefreshStudyActivityAsync(connection, tx, studyUid, ct);
     }
 
     /// <summary>

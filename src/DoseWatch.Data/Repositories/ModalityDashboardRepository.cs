@@ -212,10 +212,12 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
         var p = new DynamicParameters(new { From = Day(from), To = Day(to) });
         var inList = InList(p, "m", modalities);
         await using var connection = await connections.OpenAsync(cancellationToken);
+        // Kept per day, modality, device and hour at save time (study_activity, 0021): counting the year's studies one by
+        // one took 1.3 s at 10M events. hour is the study time's first two characters, '' without a time.
         var rows = await connection.QueryAsync<WorkloadRow>(new CommandDefinition($"""
-            SELECT study_date AS Day, SUBSTR(study_time, 1, 2) AS Hour, COUNT(*) AS Studies
-            FROM studies WHERE modality IN {inList} AND study_date >= @From AND study_date <= @To
-            GROUP BY study_date, SUBSTR(study_time, 1, 2)
+            SELECT study_date AS Day, hour AS Hour, CAST(SUM(studies) AS BIGINT) AS Studies
+            FROM study_activity WHERE modality IN {inList} AND study_date >= @From AND study_date <= @To
+            GROUP BY study_date, hour
             """, p, cancellationToken: cancellationToken));
         var cells = new Dictionary<(DayOfWeek, int), long>();
         long withoutTime = 0;

@@ -11,12 +11,15 @@ public sealed class OverviewRepository(IDbConnectionFactory connections)
     public async Task<OverviewCounts> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        // The events are counted from studies.event_count (kept at save time, migration 0012): one index-only pass over
-        // the studies counts both, where counting the events table read two and a half times as many rows.
+        // Studies and events from the per-day counts kept at save time (study_activity, 0021), plus the studies without a
+        // study date, which no day holds (an index range of ix_studies_study_date): counting every study took 0.4 s at
+        // 10M events, and grew with them.
         return await connection.QuerySingleAsync<OverviewCounts>(new CommandDefinition("""
             SELECT
-                (SELECT count(*) FROM studies) AS Studies,
-                (SELECT CAST(COALESCE(SUM(event_count), 0) AS BIGINT) FROM studies) AS IrradiationEvents,
+                (SELECT CAST(COALESCE(SUM(studies), 0) AS BIGINT) FROM study_activity)
+                    + (SELECT count(*) FROM studies WHERE study_date IS NULL) AS Studies,
+                (SELECT CAST(COALESCE(SUM(events), 0) AS BIGINT) FROM study_activity)
+                    + (SELECT CAST(COALESCE(SUM(event_count), 0) AS BIGINT) FROM studies WHERE study_date IS NULL) AS IrradiationEvents,
                 (SELECT count(*) FROM devices) AS Devices,
                 (SELECT count(*) FROM instances WHERE status IN ('received', 'extracting')) AS PendingInstances,
                 (SELECT count(*) FROM instances WHERE status = 'failed') AS FailedInstances,

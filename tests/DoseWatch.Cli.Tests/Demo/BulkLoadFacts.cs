@@ -97,6 +97,17 @@ public sealed class BulkLoadFacts
         await new DoseWatch.Data.Repositories.DoseRecordRepository(new DoseWatch.Data.SqliteConnectionFactory(database)).RebuildProtocolUsesAsync();
         Assert.Equal(Query(uses), kept);
 
+        // The studies per day, modality, device and hour (0021), doubled with the studies, are what counting them gives.
+        const string activity = "SELECT study_date, modality, device_key, hour, studies, events FROM study_activity";
+        const string counted = """
+            SELECT study_date, COALESCE(modality, ''), device_key, COALESCE(SUBSTR(study_time, 1, 2), ''), COUNT(*),
+                SUM((SELECT COUNT(*) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid))
+            FROM studies s WHERE study_date IS NOT NULL GROUP BY 1, 2, 3, 4
+            """;
+        Assert.NotEqual("[{\"n\":0}]", Query("SELECT COUNT(*) AS n FROM study_activity WHERE studies > 1"));
+        Assert.Equal("", Query($"{activity} EXCEPT {counted}"));
+        Assert.Equal("", Query($"{counted} EXCEPT {activity}"));
+
         // The indexes dropped for the doubling are all back, as the migrations made them.
         var fresh = Path.Combine(folder.Path, "fresh.sqlite");
         var factory = new DoseWatch.Data.SqliteConnectionFactory(fresh);

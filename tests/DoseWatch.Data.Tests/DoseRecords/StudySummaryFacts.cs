@@ -129,6 +129,27 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         return (stored.ToList(), ranked.ToList());
     }
 
+    private sealed record StudyActivityRow(string Day, string Modality, string DeviceKey, string Hour, long Studies, long Events);
+
+    /// <summary>study_activity (0021) as stored (rows counted down to 0 left out) and as counted from the studies now.</summary>
+    private static async Task<(List<StudyActivityRow> Stored, List<StudyActivityRow> Counted)> StudyActivityAsync(IDbConnectionFactory factory)
+    {
+        await using var connection = await factory.OpenAsync();
+        var stored = await connection.QueryAsync<StudyActivityRow>("""
+            SELECT study_date AS Day, modality AS Modality, device_key AS DeviceKey, hour AS Hour, studies AS Studies, events AS Events
+            FROM study_activity WHERE studies <> 0 ORDER BY study_date, modality, device_key, hour
+            """);
+        // Counted from the studies and their events themselves (not from studies.event_count, itself a kept summary).
+        var counted = await connection.QueryAsync<StudyActivityRow>("""
+            SELECT s.study_date AS Day, COALESCE(s.modality, '') AS Modality, s.device_key AS DeviceKey, COALESCE(SUBSTR(s.study_time, 1, 2), '') AS Hour,
+                COUNT(*) AS Studies, CAST(SUM((SELECT COUNT(*) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid)) AS BIGINT) AS Events
+            FROM studies s WHERE s.study_date IS NOT NULL
+            GROUP BY s.study_date, COALESCE(s.modality, ''), s.device_key, COALESCE(SUBSTR(s.study_time, 1, 2), '')
+            ORDER BY 1, 2, 3, 4
+            """);
+        return (stored.ToList(), counted.ToList());
+    }
+
     private static void SameDailyDoses(List<DailyDoseRow> expected, List<DailyDoseRow> actual)
     {
         Assert.Equal(expected.Select(r => (r.Day, r.Modality, r.Studies)), actual.Select(r => (r.Day, r.Modality, r.Studies)));
@@ -161,6 +182,10 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         Assert.True(rankedDoses.Count >= 5);
         SameDailyDoses(rankedDoses, storedDoses);
         Assert.All(storedDoses.Zip(rankedDoses), x => Assert.Equal(x.Second.Median, x.First.Median)); // same studies, same arithmetic
+        var (storedActivity, countedActivity) = await StudyActivityAsync(factory);
+        Assert.True(countedActivity.Count >= 3);
+        Assert.Contains(countedActivity, a => a.Studies > 1 || a.Events > 1);
+        Assert.Equal(countedActivity, storedActivity);
 
         // The rank rule, independently of the SQL: the Toshiba study is its report's DLP, its headers' 999 and 50 left out.
         var toshiba = SummaryScenarios.Extract("openrem/CT-RDSR-Toshiba_DoseCheck.dcm");
@@ -197,6 +222,9 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         Assert.Equal((await ProtocolDaysAsync(saved)).Stored, (await ProtocolDaysAsync(old)).Stored);
         SameDailyDoses((await DailyDosesAsync(saved)).Stored, (await DailyDosesAsync(old)).Stored);
         Assert.Equal((await ProtocolDaysAsync(old)).Counted, (await ProtocolDaysAsync(old)).Stored);
+        // 0021's study activity, backfilled by the migration, as the save path kept it.
+        Assert.Equal((await StudyActivityAsync(saved)).Stored, (await StudyActivityAsync(old)).Stored);
+        Assert.Equal((await StudyActivityAsync(old)).Counted, (await StudyActivityAsync(old)).Stored);
         // 0016's fluoroscopy columns, backfilled by the migration: once dose_source_objects is there too.
         var refilled = await NewDatabaseAsync(upToVersion: 15);
         await CopyTableAsync(saved, refilled, "studies");
