@@ -22,6 +22,7 @@ const pages = [
   { path: '/ct', label: '/ct, whole page', charts: ['#ctdivol-chart', '#dlp-chart', '#ct-trend', '#ct-scatter', '#ct-devices'] },
   ...['fluoroscopy', 'radiography', 'mammography', 'nuclear', 'mr', 'ultrasound'].map(slug => ({ path: '/' + slug, charts: modality(slug) })),
   { path: '/studies', charts: [], rows: ['table tbody tr[data-study]'] },
+  { path: '/protocols', charts: [], rows: ['tr[data-raw]'] },
 ];
 
 const profile = mkdtempSync(join(tmpdir(), 'dw-bench-chromium-'));
