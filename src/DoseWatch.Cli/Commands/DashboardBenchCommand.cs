@@ -59,6 +59,7 @@ internal static class DashboardBenchCommand
                 .. await PageQueriesAsync(modalities, "US MI", ModalityQuantities.MechanicalIndex, anchor, boxes: false),
                 .. await PageQueriesAsync(modalities, "MR SAR", ModalityQuantities.Sar, anchor),
                 .. await PageQueriesAsync(modalities, "NM activity", ModalityQuantities.AdministeredActivity, anchor, boxes: false),
+                ("Study browser and Devices: filter choices", () => new DoseRecordRepository(database).FilterChoicesAsync()),
                 ("Protocols: raw names", () => modalities.RawProtocolsAsync(anchor.AddDays(-364), anchor)),
                 // The Protocols page's medians: every CT protocol's box of the main quantity (ProtocolsPage, 500 groups).
                 ("Protocols: CT medians (all protocols)", () => modalities.BoxesByGroupAsync(ModalityDashboardRepository.MainQuantity("CT")!, anchor.AddDays(-364), anchor, 500)),

@@ -204,11 +204,30 @@ public sealed partial class DoseRecordRepository
     public async Task<StudyFilterChoices> FilterChoicesAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _open(cancellationToken);
-        var modalities = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT modality FROM studies WHERE modality IS NOT NULL ORDER BY modality", cancellationToken: cancellationToken));
-        var devices = await connection.QueryAsync<DeviceChoiceRow>(new CommandDefinition("""
-            SELECT device_key AS DeviceKey, MAX(modality) AS Modality, MAX(manufacturer) AS Manufacturer, MAX(model) AS Model, MAX(station_name) AS StationName
-            FROM studies WHERE device_key <> '' GROUP BY device_key ORDER BY MAX(station_name), device_key
+        // The distinct modalities and devices by skipping through ix_studies_modality and ix_studies_device_key, one
+        // seek per value ("the next one after this"), and each device described by its latest dated study: DISTINCT
+        // and GROUP BY over every study took 1 s at 10M events, on every study browser and Devices page load.
+        var modalities = await connection.QueryAsync<string>(new CommandDefinition("""
+            WITH RECURSIVE m (v) AS (
+                SELECT MIN(modality) FROM studies
+                UNION ALL
+                SELECT (SELECT MIN(s.modality) FROM studies s WHERE s.modality > m.v) FROM m WHERE m.v IS NOT NULL
+            )
+            SELECT v FROM m WHERE v IS NOT NULL ORDER BY v
+            """, cancellationToken: cancellationToken));
+        string Latest(string column) =>
+            $"(SELECT s.{column} FROM studies s WHERE s.device_key = k.v AND s.study_date IS NOT NULL ORDER BY s.study_date DESC LIMIT 1)";
+        var devices = await connection.QueryAsync<DeviceChoiceRow>(new CommandDefinition($"""
+            WITH RECURSIVE k (v) AS (
+                SELECT MIN(device_key) FROM studies WHERE device_key > ''
+                UNION ALL
+                SELECT (SELECT MIN(s.device_key) FROM studies s WHERE s.device_key > k.v) FROM k WHERE k.v IS NOT NULL
+            )
+            SELECT DeviceKey, Modality, Manufacturer, Model, StationName FROM (
+                SELECT k.v AS DeviceKey, {Latest("modality")} AS Modality, {Latest("manufacturer")} AS Manufacturer,
+                    {Latest("model")} AS Model, {Latest("station_name")} AS StationName
+                FROM k WHERE k.v IS NOT NULL
+            ) d ORDER BY StationName, DeviceKey
             """, cancellationToken: cancellationToken));
         var standard = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT name FROM standard_protocols ORDER BY name", cancellationToken: cancellationToken));

@@ -197,6 +197,26 @@ public abstract class StudyBrowserOracleFacts(ITestDatabases databases) : Migrat
     }
 
     [SamplesFact]
+    public async Task The_filter_choices_are_the_distinct_modalities_and_devices_of_the_studies()
+    {
+        await SaveAllAsync();
+        await using var connection = await Factory.OpenAsync();
+        // The grouping the skip scans replaced. A device key is built from its manufacturer, model, serial and station
+        // (or its observer UID), so its studies describe it alike and the greatest is its latest.
+        var modalities = (await connection.QueryAsync<string>("SELECT DISTINCT modality FROM studies WHERE modality IS NOT NULL ORDER BY modality")).ToList();
+        var devices = (await connection.QueryAsync<(string, string?, string?, string?, string?)>("""
+            SELECT device_key, MAX(modality), MAX(manufacturer), MAX(model), MAX(station_name)
+            FROM studies WHERE device_key <> '' GROUP BY device_key ORDER BY MAX(station_name), device_key
+            """)).ToList();
+
+        var choices = await new DoseRecordRepository(Factory).FilterChoicesAsync();
+
+        Assert.True(modalities.Count >= 3 && devices.Count >= 3);
+        Assert.Equal(modalities, choices.Modalities);
+        Assert.Equal(devices, choices.Devices.Select(d => (d.DeviceKey, d.Modality, d.Manufacturer, d.Model, d.StationName)));
+    }
+
+    [SamplesFact]
     public async Task A_devices_history_gives_each_study_its_stored_headline_dose()
     {
         await SaveAllAsync();
