@@ -97,7 +97,8 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
         {
             // One statement per walk: its days from generate_series, each walked by a LATERAL subquery. PostgreSQL took
             // about 3 s to run a UNION ALL of 120 parameterised walks (and 0.3 s to plan it) where each walk alone took
-            // 1-5 ms: the radiography and mammography pages drew in 7-13 s at 1M events (docs/benchmarks.md).
+            // 1-5 ms: the radiography and mammography pages drew in 7-13 s at 1M events (docs/benchmarks.md). Much of
+            // that was JIT compiling the statement's estimated millions (now off: PostgreSqlConnectionFactory).
             foreach (var walk in DayWalks(quantity, group))
             {
                 var p = new DynamicParameters(new { PerDay = Math.Max(1, valuesPerDay), Group = group, NoGroup = ModalityQuantities.NoGroup,
