@@ -124,6 +124,24 @@ public static class DoseCodes
     public static readonly CodedConcept XRayFilterMaterial = ProjectionXRayDoseCodes.XRayFilterMaterial;
     public static readonly CodedConcept XRayFilterThicknessMinimum = ProjectionXRayDoseCodes.XRayFilterThicknessMinimum;
     public static readonly CodedConcept XRayFilterThicknessMaximum = ProjectionXRayDoseCodes.XRayFilterThicknessMaximum;
+    public static readonly CodedConcept Copper = ProjectionXRayDoseCodes.Copper;
+    public static readonly CodedConcept Aluminum = ProjectionXRayDoseCodes.Aluminum;
+
+    // Projection X-ray geometry (TID 10003B/10003C), what a skin dose map needs
+    public static readonly CodedConcept PositionerPrimaryAngle = ProjectionXRayDoseCodes.PositionerPrimaryAngle;
+    public static readonly CodedConcept PositionerSecondaryAngle = ProjectionXRayDoseCodes.PositionerSecondaryAngle;
+    public static readonly CodedConcept TableLongitudinalPosition = ProjectionXRayDoseCodes.TableLongitudinalPosition;
+    public static readonly CodedConcept TableLateralPosition = ProjectionXRayDoseCodes.TableLateralPosition;
+    public static readonly CodedConcept TableHeightPosition = ProjectionXRayDoseCodes.TableHeightPosition;
+    public static readonly CodedConcept TableHeadTiltAngle = ProjectionXRayDoseCodes.TableHeadTiltAngle;
+    public static readonly CodedConcept TableHorizontalRotationAngle = ProjectionXRayDoseCodes.TableHorizontalRotationAngle;
+    public static readonly CodedConcept TableCradleTiltAngle = ProjectionXRayDoseCodes.TableCradleTiltAngle;
+    public static readonly CodedConcept DistanceSourceToDetector = ProjectionXRayDoseCodes.DistanceSourceToDetector;
+    public static readonly CodedConcept DistanceSourceToIsocenter = ProjectionXRayDoseCodes.DistanceSourceToIsocenter;
+    public static readonly CodedConcept DistanceSourceToReferencePoint = ProjectionXRayDoseCodes.DistanceSourceToReferencePoint;
+    public static readonly CodedConcept CollimatedFieldArea = ProjectionXRayDoseCodes.CollimatedFieldArea;
+    public static readonly CodedConcept CollimatedFieldHeight = ProjectionXRayDoseCodes.CollimatedFieldHeight;
+    public static readonly CodedConcept CollimatedFieldWidth = ProjectionXRayDoseCodes.CollimatedFieldWidth;
 
     // Radiopharmaceutical (TID 10021/10022)
     public static readonly CodedConcept RadiopharmaceuticalAdministration = RadiopharmaceuticalDoseCodes.RadiopharmaceuticalAdministration;
