@@ -29,6 +29,16 @@ public sealed record ProjectionGeometry
     /// <summary>Added aluminium filtration, as <see cref="CopperFilterMm"/>.</summary>
     public double? AluminiumFilterMm { get; init; }
 
+    /// <summary>
+    /// Collimator shutter positions (distance of each shutter edge from the central ray, projected to 100 cm from the
+    /// source) where a vendor reports them in its private codes (Philips Allura, 99PHI-IXR-XPER); the field size they give
+    /// is more faithful than a square of the collimated field area.
+    /// </summary>
+    public double? LeftShutterMm { get; init; }
+    public double? RightShutterMm { get; init; }
+    public double? TopShutterMm { get; init; }
+    public double? BottomShutterMm { get; init; }
+
     /// <summary>True when the event reports none of these values.</summary>
     public bool IsEmpty => this == Empty;
 

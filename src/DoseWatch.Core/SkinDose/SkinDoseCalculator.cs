@@ -23,7 +23,8 @@ public sealed record SkinDoseResult(
     int EventCount,
     string? NotComputedReason,
     SkinDoseMap? Map,
-    string? Model)
+    string? Model,
+    int EventsMissingSkin = 0)
 {
     public static SkinDoseResult NotComputed(string reason, double? referencePointDoseGy, int events) =>
         new(SkinDoseMethod.ReferencePointDose, null, null, referencePointDoseGy, events, reason, null, null);
@@ -66,15 +67,19 @@ public static class SkinDoseCalculator
 
         var phantom = CylinderPhantom.Create(settings);
         var dose = new double[phantom.Count];
-        foreach (var beam in beams) beam.AddDose(phantom, settings, dose);
+        var missedSkin = beams.Count(beam => !beam.AddDose(phantom, settings, dose));
+        if (missedSkin == beams.Count)
+            return SkinDoseResult.NotComputed(
+                $"no event's beam reaches the phantom's skin (the field lies beyond the {settings.CylinderLengthCm:0} cm phantom or between its cells), so a peak skin dose cannot be estimated on it",
+                referencePointDose, events.Count);
         var map = new SkinDoseMap(phantom.Rings, phantom.Sectors, settings.RingSpacingCm, settings.SectorStepRad, dose.Select(d => (float)(d / 1000)).ToArray());
-        var (peakGy, ring, sector) = map.Peak();
+        var (_, ring, sector) = map.Peak();
         // The float map is for drawing; the peak keeps double precision.
         var peakMGy = dose.Max();
         var angleDeg = sector * settings.SectorStepRad * 180 / Math.PI;
         var location = new SkinLocation(ring * settings.RingSpacingCm, angleDeg, SkinLocation.SideOf(angleDeg));
-        return new SkinDoseResult(SkinDoseMethod.Map, peakGy > 0 ? peakMGy / 1000 : 0, peakGy > 0 ? location : null, referencePointDose,
-            events.Count, null, map, settings.Describe());
+        return new SkinDoseResult(SkinDoseMethod.Map, peakMGy / 1000, location, referencePointDose,
+            events.Count, null, map, settings.Describe(), missedSkin);
     }
 
     private static string Describe(DeviceIdentity device) =>
@@ -149,7 +154,14 @@ public static class SkinDoseCalculator
             Need(g.TableHeightPositionMm, "table height position");
             Need(g.DistanceSourceToDetectorMm, "distance source to detector");
             Need(g.DistanceSourceToIsocenterMm, "distance source to isocentre");
-            Need(g.CollimatedFieldAreaM2, "collimated field area");
+            if (convention.FieldSize == FieldSizeSource.Shutters)
+            {
+                Need(g.LeftShutterMm, "left shutter position");
+                Need(g.RightShutterMm, "right shutter position");
+                Need(g.TopShutterMm, "top shutter position");
+                Need(g.BottomShutterMm, "bottom shutter position");
+            }
+            else Need(g.CollimatedFieldAreaM2, "collimated field area");
             var hvl = e.Kvp is { } kv ? BeamQuality.HalfValueLayerMmAl(kv, g.CopperFilterMm ?? 0, g.AluminiumFilterMm ?? 0) : null;
             if (e.Kvp is not null) Need(hvl, "a kVp within 25–175 kV (the half-value layer table's range)");
             if (!complete) return null;
@@ -164,13 +176,26 @@ public static class SkinDoseCalculator
             var isocentreCm = g.DistanceSourceToIsocenterMm!.Value / 10;
             beam._sourceToReferencePointCm = g.DistanceSourceToReferencePointMm is { } rp ? rp / 10 : isocentreCm - ReferencePointFromIsocentreCm;
             (beam._tableX, beam._tableY, beam._tableZ) = convention.TableTranslationCm(g);
-            // The field at the detector: a square of the collimated field area (the RDSR's field area is at the detector plane).
-            var side = Math.Round(Math.Sqrt(g.CollimatedFieldAreaM2!.Value) * 100, 3);
-            beam._fieldAreaAtDetectorCm2 = side * side;
+            var (fieldLongCm, fieldLatCm) = FieldAtDetectorCm(g, convention, beam._sourceToDetectorCm);
+            beam._fieldAreaAtDetectorCm2 = fieldLongCm * fieldLatCm;
             var primary = convention.SignPrimaryAngle * g.PositionerPrimaryAngleDeg!.Value * Math.PI / 180;
             var secondary = convention.SignSecondaryAngle * g.PositionerSecondaryAngleDeg!.Value * Math.PI / 180;
-            beam.Place(primary, secondary, isocentreCm, side, side);
+            beam.Place(primary, secondary, isocentreCm, fieldLongCm, fieldLatCm);
             return beam;
+        }
+
+        /// <summary>The field's sides at the detector plane (longitudinal along x, lateral along z before rotation), in cm.</summary>
+        private static (double LongCm, double LatCm) FieldAtDetectorCm(ProjectionGeometry g, TableConvention convention, double sourceToDetectorCm)
+        {
+            if (convention.FieldSize == FieldSizeSource.Shutters)
+            {
+                // Shutter distances are given at 100 cm from the source: scale them to the detector.
+                var scale = sourceToDetectorCm / 100;
+                return ((g.LeftShutterMm!.Value + g.RightShutterMm!.Value) / 10 * scale, (g.TopShutterMm!.Value + g.BottomShutterMm!.Value) / 10 * scale);
+            }
+            // A square of the collimated field area (stated at the detector plane), to 0.01 mm as PySkinDose rounds it.
+            var side = Math.Round(Math.Sqrt(g.CollimatedFieldAreaM2!.Value) * 100, 3);
+            return (side, side);
         }
 
         /// <summary>
@@ -200,7 +225,8 @@ public static class SkinDoseCalculator
             for (var i = 0; i < 4; i++) _faceNormals[i] = Cross(rays[i], rays[(i + 1) % 4]);
         }
 
-        public void AddDose(CylinderPhantom phantom, SkinDoseSettings settings, double[] dose)
+        /// <summary>Adds the event's dose to the cells its beam enters; false when it enters none.</summary>
+        public bool AddDose(CylinderPhantom phantom, SkinDoseSettings settings, double[] dose)
         {
             var hits = new List<int>();
             var distances = new List<double>();
@@ -215,7 +241,7 @@ public static class SkinDoseCalculator
                 hits.Add(i);
                 distances.Add(Math.Sqrt(vx * vx + vy * vy + vz * vz));
             }
-            if (hits.Count == 0) return;
+            if (hits.Count == 0) return false;
 
             var backscatter = BeamQuality.BackscatterByFieldSide(_kvp, _hvl);
             // Field area at each cell: the detector-plane area scaled by (source-cell / source-detector)², to 0.1 cm² as PySkinDose rounds it.
@@ -231,6 +257,7 @@ public static class SkinDoseCalculator
                     ? settings.TableAndPadTransmission : 1;
                 dose[i] += _kermaMGy * inverseSquare * medium * backscatter.At(sides[h]) * table;
             }
+            return true;
         }
 
         /// <summary>Whether the line from the source to the cell passes through the table's underside (a rectangle at y = table height + thickness).</summary>

@@ -14,12 +14,16 @@ public sealed record TableConvention(
     IReadOnlyList<string> Models,
     double OffsetXCm, double OffsetYCm, double OffsetZCm,
     int SignX, int SignY, int SignZ,
-    int SignPrimaryAngle, int SignSecondaryAngle)
+    int SignPrimaryAngle, int SignSecondaryAngle,
+    FieldSizeSource FieldSize)
 {
     /// <summary>Siemens AXIOM-Artis (Artis zee reports this model name): table position = isocentre offset, field from the collimated field area.</summary>
-    public static readonly TableConvention SiemensAxiomArtis = new("Siemens", ["AXIOM-Artis"], 0, 0, 0, +1, +1, +1, +1, +1);
+    public static readonly TableConvention SiemensAxiomArtis = new("Siemens", ["AXIOM-Artis"], 0, 0, 0, +1, +1, +1, +1, +1, FieldSizeSource.CollimatedFieldArea);
 
-    public static readonly IReadOnlyList<TableConvention> Known = [SiemensAxiomArtis];
+    /// <summary>Philips Allura Clarity: table zero away from the isocentre, height counted upwards, secondary angle reversed, field from the shutters.</summary>
+    public static readonly TableConvention PhilipsAlluraClarity = new("Philips", ["Allura Clarity"], -0.3, 105.5, -173.35, +1, -1, +1, +1, -1, FieldSizeSource.Shutters);
+
+    public static readonly IReadOnlyList<TableConvention> Known = [SiemensAxiomArtis, PhilipsAlluraClarity];
 
     /// <summary>The convention for a device, matched as PySkinDose does (manufacturer and model, case-insensitive); null when none is known.</summary>
     public static TableConvention? For(DeviceIdentity device) =>
@@ -34,4 +38,13 @@ public sealed record TableConvention(
         OffsetXCm + SignX * g.TableLongitudinalPositionMm!.Value / 10,
         OffsetYCm + SignY * g.TableHeightPositionMm!.Value / 10,
         OffsetZCm + SignZ * g.TableLateralPositionMm!.Value / 10);
+}
+
+/// <summary>Where the field size at the detector comes from.</summary>
+public enum FieldSizeSource
+{
+    /// <summary>A square with the reported Collimated Field Area (TID 10003B): only the area is known, not its shape.</summary>
+    CollimatedFieldArea,
+    /// <summary>The collimator shutters (vendor private), projected from 100 cm to the detector: the field's two sides.</summary>
+    Shutters,
 }

@@ -29,6 +29,7 @@ public sealed class SkinDoseAgreementTests(ITestOutputHelper output)
     [SamplesTheory]
     [InlineData("pyskindose/siemens_axiom_artis.dcm")]
     [InlineData("example:siemens_axiom_example_procedure.dcm")]
+    [InlineData("example:philips_allura_clarity_u601.dcm")]
     public void Peak_skin_dose_agrees_with_PySkinDose_where_it_hits_skin(string file)
     {
         var path = Resolve(file);

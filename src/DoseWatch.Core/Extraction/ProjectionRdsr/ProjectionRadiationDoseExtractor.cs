@@ -94,11 +94,12 @@ public static class ProjectionRadiationDoseExtractor
             PositionerSecondaryAngleDeg = Read(DoseCodes.PositionerSecondaryAngle, CanonicalUnits.Degree),
             TableLongitudinalPositionMm = Read(DoseCodes.TableLongitudinalPosition, CanonicalUnits.Millimetre),
             TableLateralPositionMm = Read(DoseCodes.TableLateralPosition, CanonicalUnits.Millimetre),
-            TableHeightPositionMm = Read(DoseCodes.TableHeightPosition, CanonicalUnits.Millimetre),
+            // Philips reports the table height and (for fluoroscopy) the source-detector distance only in its private codes.
+            TableHeightPositionMm = Read(DoseCodes.TableHeightPosition, CanonicalUnits.Millimetre) ?? Read(DoseCodes.PhilipsTableHeightPosition, CanonicalUnits.Millimetre),
             TableHeadTiltAngleDeg = Read(DoseCodes.TableHeadTiltAngle, CanonicalUnits.Degree),
             TableHorizontalRotationAngleDeg = Read(DoseCodes.TableHorizontalRotationAngle, CanonicalUnits.Degree),
             TableCradleTiltAngleDeg = Read(DoseCodes.TableCradleTiltAngle, CanonicalUnits.Degree),
-            DistanceSourceToDetectorMm = Read(DoseCodes.DistanceSourceToDetector, CanonicalUnits.Millimetre),
+            DistanceSourceToDetectorMm = Read(DoseCodes.DistanceSourceToDetector, CanonicalUnits.Millimetre) ?? Read(DoseCodes.PhilipsFinalDistanceSourceToDetector, CanonicalUnits.Millimetre),
             DistanceSourceToIsocenterMm = Read(DoseCodes.DistanceSourceToIsocenter, CanonicalUnits.Millimetre),
             DistanceSourceToReferencePointMm = Read(DoseCodes.DistanceSourceToReferencePoint, CanonicalUnits.Millimetre),
             CollimatedFieldAreaM2 = Read(DoseCodes.CollimatedFieldArea, CanonicalUnits.SquareMetre),
@@ -106,6 +107,10 @@ public static class ProjectionRadiationDoseExtractor
             CollimatedFieldWidthMm = Read(DoseCodes.CollimatedFieldWidth, CanonicalUnits.Millimetre),
             CopperFilterMm = Thickness(DoseCodes.Copper),
             AluminiumFilterMm = Thickness(DoseCodes.Aluminum),
+            LeftShutterMm = Read(DoseCodes.PhilipsLeftShutter, CanonicalUnits.Millimetre),
+            RightShutterMm = Read(DoseCodes.PhilipsRightShutter, CanonicalUnits.Millimetre),
+            TopShutterMm = Read(DoseCodes.PhilipsTopShutter, CanonicalUnits.Millimetre),
+            BottomShutterMm = Read(DoseCodes.PhilipsBottomShutter, CanonicalUnits.Millimetre),
         };
         return geometry.IsEmpty ? null : geometry;
     }
