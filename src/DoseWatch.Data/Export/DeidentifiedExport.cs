@@ -54,10 +54,18 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!File.Exists(instance.Path)) { skipped.Add($"{instance.SopInstanceUid}: file missing"); continue; }
-            DicomFile file;
-            try { file = DicomReader.ReadFile(instance.Path); }
-            catch (DicomFormatException e) { skipped.Add($"{instance.SopInstanceUid}: {e.Message}"); continue; }
-            var output = deidentifier.Deidentify(file, patientOf.GetValueOrDefault(instance.StudyUid));
+            DicomFile output;
+            try
+            {
+                output = deidentifier.Deidentify(DicomReader.ReadFile(instance.Path), patientOf.GetValueOrDefault(instance.StudyUid));
+            }
+            // One odd stored object (unreadable, or a value no valid object can carry) is skipped and reported; the
+            // export of everything else completes. Nothing of it is written: the entry is opened only after this.
+            catch (Exception e) when (e is DicomFormatException or ArgumentException)
+            {
+                skipped.Add($"{instance.SopInstanceUid}: {e.Message}");
+                continue;
+            }
             var newStudy = output.DataSet.GetString(DicomTag.StudyInstanceUid) ?? "unknown";
             var newSop = output.DataSet.GetString(DicomTag.SopInstanceUid)!;
             await using (var stream = openEntry($"dicom/{newStudy}/{newSop}.dcm")) DicomWriter.WriteFile(stream, output);
@@ -167,5 +175,5 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
     }
 }
 
-/// <param name="Skipped">Objects that could not be exported, with the reason (missing file, unreadable).</param>
+/// <param name="Skipped">Objects that could not be exported, with the reason (missing file, unreadable, an invalid UID).</param>
 public sealed record DeidentifiedExportSummary(int Studies, int Events, int Objects, IReadOnlyList<string> Skipped);
