@@ -96,20 +96,12 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
     private static async Task WriteCsvAsync(Stream stream, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string?>> rows, CancellationToken ct)
     {
         await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\r\n" };
-        await writer.WriteLineAsync(string.Join(',', header.Select(Quote)));
+        await writer.WriteLineAsync(string.Join(',', header.Select(CsvCell.Write)));
         foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
-            await writer.WriteLineAsync(string.Join(',', row.Select(Quote)));
+            await writer.WriteLineAsync(string.Join(',', row.Select(CsvCell.Write)));
         }
-    }
-
-    // RFC 4180: quote fields with a comma, quote or line break; a leading = + - @ is prefixed so spreadsheets never run it.
-    private static string Quote(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        if (value[0] is '=' or '+' or '@' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
     private sealed class StudyRow
