@@ -59,8 +59,8 @@ public sealed record StudyAnalysisInput(
     public IReadOnlyList<NationalDrlTable> NationalDrls { get; init; } = [NationalDrlTable.UnitedKingdom2022];
 
     /// <summary>
-    /// Set by the caller when a weekly digest of new protocol names is due (none raised in the last
-    /// <see cref="ProtocolNameDigest.Period"/>) and names entered the review queue since; null otherwise.
+    /// Set by the caller when the weekly digest of new protocol names is due (none raised yet in this
+    /// <see cref="ProtocolNameDigest.Week"/>) and names entered the review queue since the last one; null otherwise.
     /// </summary>
     public ProtocolNameDigest? NewProtocolNames { get; init; }
 }
@@ -68,6 +68,10 @@ public sealed record StudyAnalysisInput(
 /// <summary>Raw names that entered the review queue since <paramref name="Since"/> (mapping them is a physicist's work).</summary>
 public sealed record ProtocolNameDigest(DateTimeOffset Since, IReadOnlyList<string> Names)
 {
-    /// <summary>At most one digest alert per week: unknown names are work for the review queue, not an alert per study.</summary>
-    public static readonly TimeSpan Period = TimeSpan.FromDays(7);
+    /// <summary>
+    /// At most one digest alert per ISO 8601 week (UTC), "2026-W49": unknown names are work for the review queue, not an
+    /// alert per study.
+    /// </summary>
+    public static string Week(DateTimeOffset at) =>
+        FormattableString.Invariant($"{System.Globalization.ISOWeek.GetYear(at.UtcDateTime):D4}-W{System.Globalization.ISOWeek.GetWeekOfYear(at.UtcDateTime):D2}");
 }

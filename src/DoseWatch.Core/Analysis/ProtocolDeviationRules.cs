@@ -29,7 +29,7 @@ internal static class ProtocolDeviationRules
 
     /// <summary>
     /// Unknown names are work for the review queue (/protocols/mapping), not an alert per study: at most one digest per
-    /// <see cref="ProtocolNameDigest.Period"/>, raised on a study that carries an unmapped name when the caller says a
+    /// <see cref="ProtocolNameDigest.Week"/>, raised on a study that carries an unmapped name when the caller says a
     /// digest is due (<see cref="StudyAnalysisInput.NewProtocolNames"/>).
     /// </summary>
     private static IEnumerable<AlertCandidate> UnknownProtocol(Rule rule, AnalysisContext context)

@@ -65,26 +65,28 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
     }
 
     /// <summary>
-    /// The names for a digest when one is due: an enabled unknown-protocol rule applies, none of those rules raised an
-    /// alert in the last <see cref="ProtocolNameDigest.Period"/>, and names entered the review queue since the last
-    /// digest (ever, before the first). Two analyses running at the same moment may both find it due; the next week
-    /// then starts from the later one.
+    /// The names for a digest when one is due: an enabled unknown-protocol rule applies, names entered the review queue
+    /// since the last digest (ever, before the first), and this analysis is the first to claim the current ISO week
+    /// (table protocol_name_digests, migration 0025: of analyses running at the same moment only one wins the insert).
     /// </summary>
     private async Task<ProtocolNameDigest?> DigestDueAsync(IReadOnlyList<Rule> ruleSet, Study study, CancellationToken ct)
     {
-        var ids = ruleSet.Where(r => r.Enabled && r.Type == RuleType.ProtocolDeviation && r.Scope.Matches(study)
-            && r.Parameter(RuleParameters.Check) == RuleParameters.CheckUnknownProtocol).Select(r => r.Id).ToArray();
-        if (ids.Length == 0) return null;
+        if (!ruleSet.Any(r => r.Enabled && r.Type == RuleType.ProtocolDeviation && r.Scope.Matches(study)
+            && r.Parameter(RuleParameters.Check) == RuleParameters.CheckUnknownProtocol)) return null;
         var now = clock.GetUtcNow();
+        var week = ProtocolNameDigest.Week(now);
         await using var connection = await connections.OpenAsync(ct);
-        // The ids are the rules' own numbers (long), written into the statement: Dapper would send a list to PostgreSQL as one array.
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM protocol_name_digests WHERE week = @week", new { week }, cancellationToken: ct)) > 0)
+            return null;
         var last = await connection.QueryFirstOrDefaultAsync<DateTimeOffset?>(new CommandDefinition(
-            $"SELECT created_at FROM alerts WHERE rule_id IN ({string.Join(", ", ids)}) ORDER BY created_at DESC LIMIT 1", cancellationToken: ct));
-        if (last is { } l && now - l < ProtocolNameDigest.Period) return null;
+            "SELECT claimed_at FROM protocol_name_digests ORDER BY claimed_at DESC LIMIT 1", cancellationToken: ct));
         var names = (await connection.QueryAsync<(string RawName, DateTimeOffset FirstSeen)>(new CommandDefinition(
             "SELECT raw_name, first_seen FROM protocol_mappings WHERE standard_protocol IS NULL AND first_seen IS NOT NULL AND first_seen > @since",
             new { since = last ?? DateTimeOffset.UnixEpoch }, cancellationToken: ct))).ToList();
-        return names.Count == 0 ? null : new ProtocolNameDigest(last ?? names.Min(n => n.FirstSeen),
+        if (names.Count == 0) return null;
+        var claimed = await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO protocol_name_digests (week, claimed_at) VALUES (@week, @now) ON CONFLICT (week) DO NOTHING", new { week, now }, cancellationToken: ct));
+        return claimed == 0 ? null : new ProtocolNameDigest(last ?? names.Min(n => n.FirstSeen),
             names.Select(n => n.RawName).Distinct(StringComparer.OrdinalIgnoreCase).ToList());
     }
 }
