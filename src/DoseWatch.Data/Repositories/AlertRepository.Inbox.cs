@@ -23,8 +23,22 @@ public sealed partial class AlertRepository
         var items = (await connection.QueryAsync<AlertRow>(new CommandDefinition(
             $"SELECT {AlertColumns} FROM alerts {filter} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset", p, cancellationToken: cancellationToken)))
             .Select(a => a.ToAlert()).ToList();
+        var studies = await StudiesAsync(connection, items.Select(a => a.StudyInstanceUid), cancellationToken);
+        return new AlertPage(items, total, page, size) { Studies = studies };
+    }
+
+    /// <summary>Date, accession and device of each of the studies (absent: not stored).</summary>
+    public async Task<IReadOnlyDictionary<string, AlertStudy>> StudiesAsync(IEnumerable<string> studyInstanceUids, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await StudiesAsync(connection, studyInstanceUids, cancellationToken);
+    }
+
+    private static async Task<Dictionary<string, AlertStudy>> StudiesAsync(System.Data.Common.DbConnection connection, IEnumerable<string> studyInstanceUids,
+        CancellationToken cancellationToken)
+    {
         var studies = new Dictionary<string, AlertStudy>(StringComparer.Ordinal);
-        var uids = items.Select(a => a.StudyInstanceUid).Distinct(StringComparer.Ordinal).ToList();
+        var uids = studyInstanceUids.Distinct(StringComparer.Ordinal).ToList();
         if (uids.Count > 0)
         {
             var sp = new DynamicParameters();
@@ -39,7 +53,7 @@ public sealed partial class AlertRepository
                     DateOnly.TryParseExact(r.StudyDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null,
                     string.IsNullOrWhiteSpace(r.AccessionNumber) ? null : r.AccessionNumber, r.Manufacturer, r.Model, r.StationName, r.DeviceKey);
         }
-        return new AlertPage(items, total, page, size) { Studies = studies };
+        return studies;
     }
 
     /// <summary>
