@@ -39,7 +39,7 @@ public static class InboxHosting
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            recurringJobs.AddOrUpdate<InboxSweepJob>(InboxSweepJob.RecurringJobId, job => job.Run(CancellationToken.None), Cron.Minutely());
+            recurringJobs.AddOrUpdate<InboxSweepJob>(InboxSweepJob.RecurringJobId, job => job.Run(CancellationToken.None), InboxOptions.SweepCron);
             return Task.CompletedTask;
         }
 
