@@ -17,6 +17,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "audit" => await AuditCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "deid" => await DeidCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "bench-dashboards" => await DashboardBenchCommand.RunAsync(args[1..], Console.Out),
+    "bench-skin-dose" => SkinDoseBenchCommand.Run(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
 };
@@ -40,6 +41,7 @@ static int Usage(string? error = null)
           {AuditCommand.Usage}
           {DeidCommand.Usage}
           {DashboardBenchCommand.Usage}
+          {SkinDoseBenchCommand.Usage}
         """);
     return error is null ? 0 : 2;
 }
