@@ -1,3 +1,5 @@
+using System.Collections;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Data;
 
 namespace DoseWatch.Cli.Commands;
@@ -41,4 +43,27 @@ internal sealed class LocalDatabase
     }
 
     public IDbConnectionFactory Open() => DbConnectionFactory.Create(Options, DataDirectory);
+
+    /// <summary>The privacy keys' settings as the app reads them from the environment (<c>DoseWatch__Privacy__…</c>).</summary>
+    public PrivacyOptions Privacy { get; } = PrivacyFromEnvironment();
+
+    /// <summary>The app's encryption key ring: configured keys, else the key files beside the data (generated when none).</summary>
+    public EncryptionKeyRing EncryptionKeys() => EncryptionKeyRing.Resolve(Privacy.EncryptionKeys, Privacy.ResolveKeyDirectory(DataDirectory));
+
+    public StoredObjectCipher StoredObjects() => new(EncryptionKeys());
+
+    private static PrivacyOptions PrivacyFromEnvironment()
+    {
+        const string prefix = "DoseWatch__Privacy__";
+        var o = new PrivacyOptions
+        {
+            PseudonymKey = Environment.GetEnvironmentVariable(prefix + nameof(PrivacyOptions.PseudonymKey)),
+            KeyDirectory = Environment.GetEnvironmentVariable(prefix + nameof(PrivacyOptions.KeyDirectory)),
+        };
+        var keys = prefix + nameof(PrivacyOptions.EncryptionKeys) + "__";
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+            if (e.Key is string name && name.StartsWith(keys, StringComparison.OrdinalIgnoreCase) && e.Value is string value)
+                o.EncryptionKeys[name[keys.Length..]] = value;
+        return o;
+    }
 }

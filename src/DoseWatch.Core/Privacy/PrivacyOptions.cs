@@ -18,4 +18,15 @@ public sealed class PrivacyOptions
 
     /// <summary>Base64 HMAC key (≥ 32 bytes); when empty, one is generated into the data directory (<see cref="PseudonymKey"/>).</summary>
     public string? PseudonymKey { get; set; }
+
+    /// <summary>Encryption keys by number (base64, ≥ 32 bytes each; the highest number is current), e.g.
+    /// <c>DoseWatch:Privacy:EncryptionKeys:1</c>. When none is set, the key files of <see cref="KeyDirectory"/> are used
+    /// (<see cref="EncryptionKeyRing"/>).</summary>
+    public Dictionary<string, string> EncryptionKeys { get; set; } = [];
+
+    /// <summary>Where generated key files live (encryption and audit keys); default: the data directory.</summary>
+    public string? KeyDirectory { get; set; }
+
+    public string ResolveKeyDirectory(string dataDirectory) =>
+        string.IsNullOrWhiteSpace(KeyDirectory) ? dataDirectory : Path.GetFullPath(Path.Combine(dataDirectory, KeyDirectory));
 }

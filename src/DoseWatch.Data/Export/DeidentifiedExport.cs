@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Dicom;
 using DoseWatch.Dicom.Deidentification;
 
@@ -14,7 +15,7 @@ namespace DoseWatch.Data.Export;
 /// <para>The patient key is the stored pseudonym (HMAC of issuer + patient ID, kept in both privacy modes), so objects
 /// and rows of a patient share one export pseudonym and one date shift even when direct identifiers were never stored.</para>
 /// </summary>
-public sealed class DeidentifiedExport(IDbConnectionFactory connections)
+public sealed class DeidentifiedExport(IDbConnectionFactory connections, StoredObjectCipher storedObjects)
 {
     /// <summary>Writes the export through <paramref name="openEntry"/> (a relative path with '/' separators → a writable stream).</summary>
     public async Task<DeidentifiedExportSummary> WriteAsync(Deidentifier deidentifier, DateOnly? from, DateOnly? to,
@@ -55,8 +56,8 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
             cancellationToken.ThrowIfCancellationRequested();
             if (!File.Exists(instance.Path)) { skipped.Add($"{instance.SopInstanceUid}: file missing"); continue; }
             DicomFile file;
-            try { file = DicomReader.ReadFile(instance.Path); }
-            catch (DicomFormatException e) { skipped.Add($"{instance.SopInstanceUid}: {e.Message}"); continue; }
+            try { file = storedObjects.ReadDicom(instance.Path); }
+            catch (Exception e) when (e is DicomFormatException or StoredObjectUnreadableException) { skipped.Add($"{instance.SopInstanceUid}: {e.Message}"); continue; }
             var output = deidentifier.Deidentify(file, patientOf.GetValueOrDefault(instance.StudyUid));
             var newStudy = output.DataSet.GetString(DicomTag.StudyInstanceUid) ?? "unknown";
             var newSop = output.DataSet.GetString(DicomTag.SopInstanceUid)!;

@@ -15,7 +15,8 @@ namespace DoseWatch.Web.Jobs;
 /// <see cref="PrivacyMode"/>). Every step is idempotent, so a rerun after a crash
 /// or a retry leaves the same rows. The study's analysis (deviations, outliers, alerts) is queued once its records are saved.
 /// </summary>
-public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, PatientIdentification patients, TimeProvider clock) : IDoseExtraction
+public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, PatientIdentification patients,
+    StoredObjectCipher storedObjects, TimeProvider clock) : IDoseExtraction
 {
     // Headers and SR content are all a dose monitor needs: pixel data are skipped, never loaded.
     private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
@@ -25,11 +26,15 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
         DicomFile file;
         try
         {
-            file = DicomReader.ReadFile(instance.Path, HeaderOnly);
+            file = storedObjects.ReadDicom(instance.Path, HeaderOnly);
         }
         catch (DicomFormatException e)
         {
             return ExtractionOutcome.Rejected($"Not a readable DICOM object: {e.Message}");
+        }
+        catch (StoredObjectUnreadableException e)
+        {
+            return ExtractionOutcome.Rejected($"The stored file cannot be decrypted: {e.Message}");
         }
 
         var result = DoseExtractor.Extract(file);
