@@ -1,11 +1,14 @@
 using DoseWatch.Core.Privacy;
+using DoseWatch.Data.Migrations;
+using DoseWatch.Data.Repositories;
 
 namespace DoseWatch.Cli.Commands;
 
 /// <summary>
 /// <c>dosewatch keys rotate</c>: adds the next encryption key file (the new current key for processes started after it;
 /// older keys stay for reading). <c>dosewatch keys reencrypt</c>: rewrites every stored object (inbox and quarantine)
-/// that is plaintext or sealed with an older key under the current key, so an old key can eventually be retired.
+/// that is plaintext or sealed with an older key under the current key, and seals the patient identity of every study
+/// row that is plaintext or under an older key, so an old key can eventually be retired.
 /// Safe to run while DoseWatch runs: each file is replaced by an atomic rename; files still being received are not touched.
 /// </summary>
 internal static class KeysCommand
@@ -56,7 +59,7 @@ internal static class KeysCommand
         return 0;
     }
 
-    private static Task<int> ReencryptAsync(LocalDatabase database, TextWriter output, TextWriter error)
+    private static async Task<int> ReencryptAsync(LocalDatabase database, TextWriter output, TextWriter error)
     {
         var cipher = database.StoredObjects();
         int resealed = 0, current = 0, failed = 0;
@@ -79,6 +82,17 @@ internal static class KeysCommand
             }
         }
         output.WriteLine($"keys reencrypt: {resealed} file(s) re-encrypted with key {cipher.Keys.Current.Number} ({cipher.Keys.Current.IdHex}), {current} already current, {failed} failed");
-        return Task.FromResult(failed == 0 ? 0 : 1);
+        var connections = database.Open();
+        try
+        {
+            await new MigrationRunner(connections, MigrationCatalog.Embedded(connections.Provider)).MigrateAsync();
+            var rows = await new DoseRecordRepository(connections).SealStoredIdentitiesAsync(new PatientIdentityCipher(cipher.Keys), alsoOlderKeys: true);
+            output.WriteLine($"keys reencrypt: {rows} study row(s) with the patient identity sealed under key {cipher.Keys.Current.Number}");
+        }
+        finally
+        {
+            if (connections is IAsyncDisposable d) await d.DisposeAsync();
+        }
+        return failed == 0 ? 0 : 1;
     }
 }

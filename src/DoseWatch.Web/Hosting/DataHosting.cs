@@ -39,11 +39,15 @@ public static class DataHosting
     }
 
     private sealed class MigrateOnStartup(MigrationRunner runner, DataDirectory data, IOptions<DoseWatchOptions> options,
-        IOptions<DatabaseOptions> database, ILogger<MigrateOnStartup> logger) : IHostedService
+        IOptions<DatabaseOptions> database, IDbConnectionFactory connections, Core.Privacy.PatientIdentityCipher identities,
+        ILogger<MigrateOnStartup> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await runner.MigrateAsync(cancellationToken);
+            // Migration 0028's data step: identities stored in plaintext by an older DoseWatch are sealed (the key is not in SQL's reach).
+            var sealedRows = await new DoseRecordRepository(connections).SealStoredIdentitiesAsync(identities, alsoOlderKeys: false, cancellationToken);
+            if (sealedRows > 0) logger.LogInformation("Sealed the plaintext patient identity of {Count} stored studies (issue #22)", sealedRows);
             ReportStorage();
         }
 

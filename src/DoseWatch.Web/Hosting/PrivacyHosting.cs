@@ -21,6 +21,7 @@ public static class PrivacyHosting
             return EncryptionKeyRing.Resolve(privacy.EncryptionKeys, privacy.ResolveKeyDirectory(sp.GetRequiredService<DataDirectory>().Path));
         });
         services.AddSingleton<StoredObjectCipher>();
+        services.AddSingleton<PatientIdentityCipher>();
         services.AddSingleton<PatientIdentityDisclosure>();
         return services;
     }
