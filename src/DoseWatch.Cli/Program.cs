@@ -42,6 +42,7 @@ static int Usage(string? error = null)
           {AccountCommands.UsersUsage}
           {AccountCommands.ApiKeyUsage}
           {AuditCommand.Usage}
+          {AuditCommand.HeadUsage}
           {DeidCommand.Usage}
           {KeysCommand.RotateUsage}
           {KeysCommand.ReencryptUsage}

@@ -54,7 +54,7 @@ internal static class DeidCommand
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 return new FileStream(path, FileMode.CreateNew, FileAccess.Write);
             });
-            await new AuditLog(connections).AppendAsync(new AuditEvent("cli:" + Environment.UserName, "export.deidentified", outDir,
+            await database.AuditLog(connections).AppendAsync(new AuditEvent("cli:" + Environment.UserName, "export.deidentified", outDir,
                 JsonSerializer.Serialize(new { from, to, summary.Studies, summary.Events, summary.Objects, skipped = summary.Skipped.Count })));
             foreach (var s in summary.Skipped) error.WriteLine($"deid: skipped {s}");
             output.WriteLine($"deid export: {summary.Studies} studies, {summary.Events} events, {summary.Objects} DICOM objects to {outDir}");

@@ -52,13 +52,19 @@ internal sealed class LocalDatabase
 
     public StoredObjectCipher StoredObjects() => new(EncryptionKeys());
 
-    private static PrivacyOptions PrivacyFromEnvironment()
+    /// <summary>The audit chain's key, as the app resolves it (configuration, else audit.key).</summary>
+    public byte[] AuditKey() => Privacy.ResolveAuditKey(DataDirectory);
+
+    public DoseWatch.Data.Audit.AuditLog AuditLog(IDbConnectionFactory connections) => new(connections, AuditKey());
+
+    public static PrivacyOptions PrivacyFromEnvironment()
     {
         const string prefix = "DoseWatch__Privacy__";
         var o = new PrivacyOptions
         {
             PseudonymKey = Environment.GetEnvironmentVariable(prefix + nameof(PrivacyOptions.PseudonymKey)),
             KeyDirectory = Environment.GetEnvironmentVariable(prefix + nameof(PrivacyOptions.KeyDirectory)),
+            AuditKey = Environment.GetEnvironmentVariable(prefix + nameof(PrivacyOptions.AuditKey)),
         };
         var keys = prefix + nameof(PrivacyOptions.EncryptionKeys) + "__";
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())

@@ -13,8 +13,7 @@ public sealed record EncryptionKey(int Number, byte[] Id, byte[] Material)
 {
     public const int IdBytes = 8;
 
-    public static EncryptionKey From(int number, byte[] material) =>
-        new(number, SHA256.HashData([.. Encoding.ASCII.GetBytes("dosewatch-key-id-v1"), .. material])[..IdBytes], material);
+    public static EncryptionKey From(int number, byte[] material) => new(number, KeyFile.Fingerprint(material), material);
 
     public string IdHex => Convert.ToHexStringLower(Id);
 

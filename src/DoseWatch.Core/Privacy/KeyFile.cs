@@ -59,6 +59,11 @@ public static class KeyFile
         }
     }
 
+    /// <summary>A key's public name: the first 8 bytes of SHA-256("dosewatch-key-id-v1" || key), in hex. It tells which
+    /// key sealed or signed something without revealing the key.</summary>
+    public static byte[] Fingerprint(ReadOnlySpan<byte> key) =>
+        SHA256.HashData([.. "dosewatch-key-id-v1"u8, .. key])[..8];
+
     /// <summary>A base64 key of at least <see cref="GeneratedKeyBytes"/> bytes; <paramref name="source"/> names where it came from in errors.</summary>
     public static byte[] Parse(string base64, string source)
     {

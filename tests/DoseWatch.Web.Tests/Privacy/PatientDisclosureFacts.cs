@@ -32,7 +32,7 @@ public sealed class PatientDisclosureFacts : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _connections = await SelectedDatabase.NewMigratedAsync(_directory.FullName);
-        _audit = new AuditLog(_connections);
+        _audit = new AuditLog(_connections, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         _disclosure = new PatientIdentityDisclosure(_connections, _audit, _identities, Microsoft.Extensions.Logging.Abstractions.NullLogger<PatientIdentityDisclosure>.Instance);
         if (!SharedSamples.Available) return;
         var repository = new DoseRecordRepository(_connections);
