@@ -50,7 +50,8 @@ public sealed class DirectoryStore : IStoreHandler
 
     public ValueTask<IIncomingInstance> BeginAsync(IncomingStore store, CancellationToken ct)
     {
-        if (!IsSafeUid(store.SopInstanceUid)) return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.ErrorCannotUnderstand));
+        // A UID is digits and dots (PS3.5 §9.1): anything else cannot be a file name here.
+        if (!DicomUid.IsValid(store.SopInstanceUid)) return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.ErrorCannotUnderstand));
         var temp = Path.Combine(_incoming, $"{Guid.NewGuid():N}.part");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -69,10 +70,6 @@ public sealed class DirectoryStore : IStoreHandler
         }
         return ValueTask.FromResult<IIncomingInstance>(new Instance(this, store, temp, file, stream));
     }
-
-    /// <summary>A UID is digits and dots, at most 64 characters (PS3.5 §9.1): anything else cannot be a file name here.</summary>
-    public static bool IsSafeUid(string uid) =>
-        uid.Length is > 0 and <= 64 && uid.All(c => c is (>= '0' and <= '9') or '.') && uid[0] != '.';
 
     /// <param name="stream">What the data set is written to: <paramref name="file"/> itself, or the seal wrapped around it.</param>
     private sealed class Instance(DirectoryStore store, IncomingStore request, string tempPath, FileStream file, Stream stream) : IIncomingInstance
