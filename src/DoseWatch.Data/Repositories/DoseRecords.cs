@@ -49,6 +49,10 @@ public sealed record StudyQuery(
     /// <summary>Patient sex as sent (M, F, O).</summary>
     public string? Sex { get; init; }
 
+    /// <summary>One patient's studies: the keyed pseudonym of the patient ID searched for (identifiers are stored
+    /// sealed, so the search is on the HMAC, never on plaintext).</summary>
+    public string? PatientPseudonym { get; init; }
+
     /// <summary>Age band: at least this many years (inclusive)...</summary>
     public double? AgeFromYears { get; init; }
 

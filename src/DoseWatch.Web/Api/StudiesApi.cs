@@ -24,12 +24,18 @@ public static class StudiesApi
         return app;
     }
 
-    public static async Task<Results<Ok<StudyListResponse>, ValidationProblem>> ListStudies(
-        IDbConnectionFactory connections, PatientIdentityDisclosure patients, ClaimsPrincipal user,
+    public static async Task<Results<Ok<StudyListResponse>, ValidationProblem, ForbidHttpResult>> ListStudies(
+        IDbConnectionFactory connections, PatientIdentityDisclosure patients, PatientPseudonym pseudonyms, ClaimsPrincipal user,
         [AsParameters] StudyFilter filter, CancellationToken cancellationToken)
     {
         var (query, errors) = filter.Validate();
         if (query is null) return TypedResults.ValidationProblem(errors);
+        if (!string.IsNullOrWhiteSpace(filter.PatientId))
+        {
+            // Finding a named patient's studies is a use of identity: the same roles that see it.
+            if (!PatientIdentityDisclosure.MaySeeIdentity(user)) return TypedResults.Forbid();
+            query = query with { PatientPseudonym = pseudonyms.For(filter.IssuerOfPatientId, filter.PatientId) };
+        }
         var result = await new DoseRecordRepository(connections).ListStudiesAsync(query, cancellationToken);
         var identities = await patients.ForStudiesAsync(user, result.Items.Select(s => s.Study.StudyInstanceUid).ToList(), "GET /api/v1/studies", cancellationToken);
         return TypedResults.Ok(new StudyListResponse(

@@ -1,5 +1,6 @@
 using DoseWatch.Core.Domain;
 using DoseWatch.Core.Extraction;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Core.SkinDose;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Dicom;
@@ -14,7 +15,7 @@ namespace DoseWatch.Web.Jobs;
 /// <see cref="SkinDoseSettings.PySkinDoseExample"/> or records why only the dose at the reference point can be given,
 /// stores the result and re-runs the study's analysis so that the skin dose rules see it. Idempotent.
 /// </summary>
-public sealed class SkinDoseJob(SkinDoseRepository skinDoses, StudyAnalysisQueue analysis, TimeProvider clock, ILogger<SkinDoseJob> logger)
+public sealed class SkinDoseJob(SkinDoseRepository skinDoses, StudyAnalysisQueue analysis, StoredObjectCipher storedObjects, TimeProvider clock, ILogger<SkinDoseJob> logger)
 {
     private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
 
@@ -27,7 +28,7 @@ public sealed class SkinDoseJob(SkinDoseRepository skinDoses, StudyAnalysisQueue
             logger.LogWarning("Skin dose of {SopInstanceUid}: the received file {Path} is gone, nothing computed", sopInstanceUid, path);
             return;
         }
-        var result = DoseExtractor.Extract(DicomReader.ReadFile(path, HeaderOnly));
+        var result = DoseExtractor.Extract(storedObjects.ReadDicom(path, HeaderOnly)); // the stored object is encrypted at rest
         if (!Applies(result) || result.Instance.SopInstanceUid != sopInstanceUid) return;
         var skin = SkinDoseCalculator.Calculate(result.Study!.Device, result.Events, SkinDoseSettings.PySkinDoseExample);
         await skinDoses.SaveAsync(result.Study.StudyInstanceUid, sopInstanceUid, skin, clock.GetUtcNow(), cancellationToken);
