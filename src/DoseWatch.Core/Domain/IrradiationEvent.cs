@@ -80,6 +80,9 @@ public sealed record IrradiationEvent
     public IReadOnlyList<XRaySourceParameters> XRaySources { get; init; } = [];
     public CtDoseCheck? DoseCheck { get; init; }
 
+    /// <summary>CT Procedure Context (CID 10014 contrast technique: with/without contrast), as the device names it.</summary>
+    public string? ProcedureContext { get; init; }
+
     // Shared X-ray technique
     public double? Kvp { get; init; }
     public double? TubeCurrentMA { get; init; }
@@ -97,6 +100,20 @@ public sealed record IrradiationEvent
     public double? TargetExposureIndex { get; init; }
     public double? DeviationIndex { get; init; }
     public double? EntranceDoseMGy { get; init; }
+
+    /// <summary>Pulse Width (113793); the mean of the per-pulse values when one is reported per pulse.</summary>
+    public double? PulseWidthMs { get; init; }
+    public double? HalfValueLayerMm { get; init; }
+
+    // Projection geometry (TID 10003C, CID 10008): what skin-dose mapping needs, per event.
+    public double? DistanceSourceToDetectorMm { get; init; }
+    public double? DistanceSourceToIsocenterMm { get; init; }
+    public double? DistanceSourceToReferencePointMm { get; init; }
+    public double? PositionerPrimaryAngleDeg { get; init; }
+    public double? PositionerSecondaryAngleDeg { get; init; }
+    public double? TableLongitudinalPositionMm { get; init; }
+    public double? TableLateralPositionMm { get; init; }
+    public double? TableHeightPositionMm { get; init; }
 
     // Mammography
     public double? AgdMGy { get; init; }
@@ -127,6 +144,10 @@ public sealed record IrradiationEvent
     public string? RadiopharmaceuticalAgent { get; init; }
     public ConceptCode? Route { get; init; }
     public DateTimeOffset? AdministeredAt { get; init; }
+
+    /// <summary>Effective Dose (113839) as the dose report states it (RRDSR Effective Dose Information, CT Dose): the
+    /// device's figure, unlike DoseWatch's own estimate in <see cref="Estimates"/>.</summary>
+    public double? ReportedEffectiveDoseMSv { get; init; }
 
     /// <summary>Values computed by DoseWatch (SSDE, effective dose), each labelled with its method.</summary>
     public IReadOnlyList<DerivedEstimate> Estimates { get; init; } = [];

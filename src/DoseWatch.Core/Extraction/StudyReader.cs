@@ -42,7 +42,11 @@ internal static class StudyReader
             modalityOverride ?? HeaderValues.Text(ds, DicomTag.Modality),
             HeaderValues.Text(ds, DoseTags.StudyDescription),
             patient,
-            device);
+            device)
+        {
+            RequestedProcedure = HeaderValues.Text(ds, DoseTags.RequestedProcedureDescription)
+                ?? ds.GetSequence(DoseTags.RequestAttributesSequence)?.Items.Select(i => HeaderValues.Text(i, DoseTags.RequestedProcedureDescription)).FirstOrDefault(t => t is not null),
+        };
     }
 
     // Anonymisers and some devices write 0 for "unknown" weight or size; 0 is not a patient's weight.

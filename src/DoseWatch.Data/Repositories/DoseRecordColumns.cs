@@ -78,6 +78,18 @@ internal static class DoseRecordColumns
         new("route_scheme", e => e.Route?.Scheme),
         new("route_meaning", e => e.Route?.Meaning),
         new("administered_at", e => e.AdministeredAt?.ToUniversalTime()),
+        new("pulse_width_ms", e => e.PulseWidthMs),
+        new("half_value_layer_mm", e => e.HalfValueLayerMm),
+        new("distance_source_to_detector_mm", e => e.DistanceSourceToDetectorMm),
+        new("distance_source_to_isocenter_mm", e => e.DistanceSourceToIsocenterMm),
+        new("distance_source_to_reference_point_mm", e => e.DistanceSourceToReferencePointMm),
+        new("positioner_primary_angle_deg", e => e.PositionerPrimaryAngleDeg),
+        new("positioner_secondary_angle_deg", e => e.PositionerSecondaryAngleDeg),
+        new("table_longitudinal_position_mm", e => e.TableLongitudinalPositionMm),
+        new("table_lateral_position_mm", e => e.TableLateralPositionMm),
+        new("table_height_position_mm", e => e.TableHeightPositionMm),
+        new("procedure_context", e => e.ProcedureContext),
+        new("reported_effective_dose_msv", e => e.ReportedEffectiveDoseMSv),
     ];
 
     private static DerivedEstimate? Estimate(IrradiationEvent e, string quantity) => e.Estimates.FirstOrDefault(x => x.Quantity == quantity);
@@ -144,6 +156,18 @@ internal static class DoseRecordColumns
             RadiopharmaceuticalAgent = Str(r, "radiopharmaceutical_agent"),
             Route = Code(r, "route"),
             AdministeredAt = Time(r, "administered_at"),
+            PulseWidthMs = Dbl(r, "pulse_width_ms"),
+            HalfValueLayerMm = Dbl(r, "half_value_layer_mm"),
+            DistanceSourceToDetectorMm = Dbl(r, "distance_source_to_detector_mm"),
+            DistanceSourceToIsocenterMm = Dbl(r, "distance_source_to_isocenter_mm"),
+            DistanceSourceToReferencePointMm = Dbl(r, "distance_source_to_reference_point_mm"),
+            PositionerPrimaryAngleDeg = Dbl(r, "positioner_primary_angle_deg"),
+            PositionerSecondaryAngleDeg = Dbl(r, "positioner_secondary_angle_deg"),
+            TableLongitudinalPositionMm = Dbl(r, "table_longitudinal_position_mm"),
+            TableLateralPositionMm = Dbl(r, "table_lateral_position_mm"),
+            TableHeightPositionMm = Dbl(r, "table_height_position_mm"),
+            ProcedureContext = Str(r, "procedure_context"),
+            ReportedEffectiveDoseMSv = Dbl(r, "reported_effective_dose_msv"),
             Estimates = estimates,
         };
     }

@@ -43,10 +43,10 @@ public sealed partial class DoseRecordRepository
         INSERT INTO studies (study_instance_uid, accession_number, study_date, study_time, modality, study_description,
             patient_age, patient_age_years, patient_sex, patient_weight_kg, patient_height_m, device_id,
             manufacturer, model, station_name, serial_number, device_observer_uid, device_key, updated_at,
-            patient_name, patient_id, issuer_of_patient_id, patient_birth_date, patient_pseudonym)
+            patient_name, patient_id, issuer_of_patient_id, patient_birth_date, patient_pseudonym, requested_procedure)
         VALUES (@Uid, @Accession, @Date, @Time, @Modality, @Description, @Age, @AgeYears, @Sex, @WeightKg, @HeightM, @DeviceId,
             @Manufacturer, @Model, @Station, @Serial, @ObserverUid, @DeviceKey, @Now,
-            @PatientName, @PatientId, @IssuerOfPatientId, @PatientBirthDate, @PatientPseudonym)
+            @PatientName, @PatientId, @IssuerOfPatientId, @PatientBirthDate, @PatientPseudonym, @RequestedProcedure)
         ON CONFLICT (study_instance_uid) DO UPDATE SET
             accession_number = COALESCE(studies.accession_number, excluded.accession_number),
             study_date = COALESCE(studies.study_date, excluded.study_date),
@@ -70,6 +70,7 @@ public sealed partial class DoseRecordRepository
             issuer_of_patient_id = COALESCE(studies.issuer_of_patient_id, excluded.issuer_of_patient_id),
             patient_birth_date = COALESCE(studies.patient_birth_date, excluded.patient_birth_date),
             patient_pseudonym = COALESCE(studies.patient_pseudonym, excluded.patient_pseudonym),
+            requested_procedure = COALESCE(studies.requested_procedure, excluded.requested_procedure),
             updated_at = excluded.updated_at
         """;
 
@@ -78,12 +79,12 @@ public sealed partial class DoseRecordRepository
             not_a_dose_object_reason, event_count, reported_event_count, dlp_total_mgy_cm, ct_effective_dose_total_msv, dap_total_gy_cm2,
             dose_rp_total_gy, fluoro_dap_total_gy_cm2, fluoro_dose_rp_total_gy, acquisition_dap_total_gy_cm2, acquisition_dose_rp_total_gy,
             fluoro_time_total_s, acquisition_time_total_s, radiographic_frame_count, agd_left_breast_mgy, agd_right_breast_mgy, agd_total_mgy,
-            warnings, applied_fixes, extracted_at)
+            warnings, applied_fixes, extracted_at, accession_number, device_key, manufacturer, model, station_name)
         VALUES (@SopInstanceUid, @SopClassUid, @SeriesInstanceUid, @StudyInstanceUid, @Modality, @Kind,
             @Reason, @EventCount, @ReportedEventCount, @DlpTotalMGyCm, @CtEffectiveDoseTotalMSv, @DapTotalGyCm2,
             @DoseRpTotalGy, @FluoroDapTotalGyCm2, @FluoroDoseRpTotalGy, @AcquisitionDapTotalGyCm2, @AcquisitionDoseRpTotalGy,
             @FluoroTimeTotalS, @AcquisitionTimeTotalS, @RadiographicFrameCount, @AgdLeftBreastMGy, @AgdRightBreastMGy, @AgdTotalMGy,
-            @Warnings, @AppliedFixes, @Now)
+            @Warnings, @AppliedFixes, @Now, @AccessionNumber, @DeviceKey, @Manufacturer, @Model, @StationName)
         ON CONFLICT (sop_instance_uid) DO UPDATE SET
             sop_class_uid = excluded.sop_class_uid, series_instance_uid = excluded.series_instance_uid, study_instance_uid = excluded.study_instance_uid,
             modality = excluded.modality, kind = excluded.kind, not_a_dose_object_reason = excluded.not_a_dose_object_reason, event_count = excluded.event_count,
@@ -93,7 +94,9 @@ public sealed partial class DoseRecordRepository
             acquisition_dose_rp_total_gy = excluded.acquisition_dose_rp_total_gy, fluoro_time_total_s = excluded.fluoro_time_total_s,
             acquisition_time_total_s = excluded.acquisition_time_total_s, radiographic_frame_count = excluded.radiographic_frame_count,
             agd_left_breast_mgy = excluded.agd_left_breast_mgy, agd_right_breast_mgy = excluded.agd_right_breast_mgy, agd_total_mgy = excluded.agd_total_mgy,
-            warnings = excluded.warnings, applied_fixes = excluded.applied_fixes, extracted_at = excluded.extracted_at
+            warnings = excluded.warnings, applied_fixes = excluded.applied_fixes, extracted_at = excluded.extracted_at,
+            accession_number = excluded.accession_number, device_key = excluded.device_key, manufacturer = excluded.manufacturer,
+            model = excluded.model, station_name = excluded.station_name
         """;
 
     /// <summary>Stores one extraction result. Safe to re-run (Hangfire retries): the same result twice leaves the same rows.</summary>
@@ -297,6 +300,7 @@ public sealed partial class DoseRecordRepository
         Serial = s.Device.SerialNumber,
         ObserverUid = s.Device.DeviceObserverUid,
         DeviceKey = s.Device.Key,
+        s.RequestedProcedure,
         Now = now,
     };
 
@@ -319,6 +323,12 @@ public sealed partial class DoseRecordRepository
             Warnings = string.Join("\n", r.Warnings.Select(w => $"{w.Where}: {w.Message}")),
             AppliedFixes = string.Join(",", r.AppliedFixes),
             Now = now,
+            // Each object keeps its own accession and device: a PET/CT's CT and PET parts may differ (issue #16 item 8).
+            r.Study?.AccessionNumber,
+            DeviceKey = r.Study?.Device.Key,
+            r.Study?.Device.Manufacturer,
+            r.Study?.Device.Model,
+            r.Study?.Device.StationName,
         };
     }
 }

@@ -94,6 +94,8 @@ def content_item(item, path):
         out["text"] = text(item.get("UID"))
     elif vt == "DATETIME":
         out["text"] = text(item.get("DateTime"))
+    elif vt == "PNAME":
+        out["text"] = text(str(item.get("PersonName"))) if item.get("PersonName") is not None else None
     return out
 
 
@@ -152,6 +154,8 @@ def read(path):
         "patientAge": text(ds.get("PatientAge")),
         "patientWeight": number_list(ds.get("PatientWeight")),
         "patientSize": number_list(ds.get("PatientSize")),
+        "requestedProcedure": text(ds.get("RequestedProcedureDescription")) or next(
+            (text(i.get("RequestedProcedureDescription")) for i in ds.get("RequestAttributesSequence", []) if text(i.get("RequestedProcedureDescription"))), None),
         "root": code_of(ds.get("ConceptNameCodeSequence")),
         "templateId": None,
         "events": [],

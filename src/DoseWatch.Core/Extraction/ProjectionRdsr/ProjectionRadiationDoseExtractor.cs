@@ -41,6 +41,7 @@ public static class ProjectionRadiationDoseExtractor
         }
         var kvps = e.Descendant(DoseCodes.Kvp) is { } k ? context.Nums(k, CanonicalUnits.KiloVolt, $"{where} › KVP") : [];
         var currents = e.Descendant(DoseCodes.XRayTubeCurrent) is { } mA ? context.Nums(mA, CanonicalUnits.MilliAmpere, $"{where} › X-Ray Tube Current") : [];
+        var pulseWidths = e.Descendant(DoseCodes.PulseWidth) is { } w ? context.Nums(w, CanonicalUnits.MilliSecond, $"{where} › Pulse Width") : [];
         var laterality = e.Descendant(DoseCodes.Laterality)?.CodeValueItem;
         return new IrradiationEvent
         {
@@ -69,6 +70,16 @@ public static class ProjectionRadiationDoseExtractor
             PulseRatePerS = context.Num(e.Descendant(DoseCodes.PulseRate), CanonicalUnits.PerSecond, $"{where} › Pulse Rate"),
             NumberOfPulses = context.Num(e.Descendant(DoseCodes.NumberOfPulses), CanonicalUnits.Dimensionless, $"{where} › Number of Pulses"),
             IrradiationDurationS = context.Num(e.Descendant(DoseCodes.IrradiationDuration), CanonicalUnits.Second, $"{where} › Irradiation Duration"),
+            PulseWidthMs = pulseWidths.Count > 0 ? pulseWidths.Average() : null,
+            HalfValueLayerMm = context.Num(e.Descendant(DoseCodes.HalfValueLayer), CanonicalUnits.Millimetre, $"{where} › Half Value Layer"),
+            DistanceSourceToDetectorMm = context.Num(e.Descendant(DoseCodes.DistanceSourceToDetector), CanonicalUnits.Millimetre, $"{where} › Distance Source to Detector"),
+            DistanceSourceToIsocenterMm = context.Num(e.Descendant(DoseCodes.DistanceSourceToIsocenter), CanonicalUnits.Millimetre, $"{where} › Distance Source to Isocenter"),
+            DistanceSourceToReferencePointMm = context.Num(e.Descendant(DoseCodes.DistanceSourceToReferencePoint), CanonicalUnits.Millimetre, $"{where} › Distance Source to Reference Point"),
+            PositionerPrimaryAngleDeg = context.Num(e.Descendant(DoseCodes.PositionerPrimaryAngle), CanonicalUnits.Degree, $"{where} › Positioner Primary Angle"),
+            PositionerSecondaryAngleDeg = context.Num(e.Descendant(DoseCodes.PositionerSecondaryAngle), CanonicalUnits.Degree, $"{where} › Positioner Secondary Angle"),
+            TableLongitudinalPositionMm = context.Num(e.Descendant(DoseCodes.TableLongitudinalPosition), CanonicalUnits.Millimetre, $"{where} › Table Longitudinal Position"),
+            TableLateralPositionMm = context.Num(e.Descendant(DoseCodes.TableLateralPosition), CanonicalUnits.Millimetre, $"{where} › Table Lateral Position"),
+            TableHeightPositionMm = context.Num(e.Descendant(DoseCodes.TableHeightPosition), CanonicalUnits.Millimetre, $"{where} › Table Height Position"),
             AnodeTarget = e.Descendant(DoseCodes.AnodeTargetMaterial)?.CodeValueItem?.Meaning,
             Filters = FiltersOf(e, where, context),
         };

@@ -47,6 +47,8 @@ public static class DoseCodes
     public static readonly CodedConcept CtAcquisition = CtDoseCodes.CtAcquisition;
     public static readonly CodedConcept CtAcquisitionType = CtDoseCodes.CtAcquisitionType;
     public static readonly CodedConcept CtAcquisitionParameters = CtDoseCodes.CtAcquisitionParameters;
+    public static readonly CodedConcept ProcedureContext = CtDoseCodes.ProcedureContext;
+    public static readonly CodedConcept EffectiveDose = CommonSrCodes.EffectiveDose;
     public static readonly CodedConcept ScanningLength = CtDoseCodes.ScanningLength;
     public static readonly CodedConcept NominalSingleCollimationWidth = CtDoseCodes.NominalSingleCollimationWidth;
     public static readonly CodedConcept NominalTotalCollimationWidth = CtDoseCodes.NominalTotalCollimationWidth;
@@ -124,6 +126,16 @@ public static class DoseCodes
     public static readonly CodedConcept XRayFilterMaterial = ProjectionXRayDoseCodes.XRayFilterMaterial;
     public static readonly CodedConcept XRayFilterThicknessMinimum = ProjectionXRayDoseCodes.XRayFilterThicknessMinimum;
     public static readonly CodedConcept XRayFilterThicknessMaximum = ProjectionXRayDoseCodes.XRayFilterThicknessMaximum;
+    public static readonly CodedConcept PulseWidth = ProjectionXRayDoseCodes.PulseWidth;
+    public static readonly CodedConcept HalfValueLayer = ProjectionXRayDoseCodes.HalfValueLayer;
+    public static readonly CodedConcept DistanceSourceToDetector = ProjectionXRayDoseCodes.DistanceSourceToDetector;
+    public static readonly CodedConcept DistanceSourceToIsocenter = ProjectionXRayDoseCodes.DistanceSourceToIsocenter;
+    public static readonly CodedConcept DistanceSourceToReferencePoint = ProjectionXRayDoseCodes.DistanceSourceToReferencePoint;
+    public static readonly CodedConcept PositionerPrimaryAngle = ProjectionXRayDoseCodes.PositionerPrimaryAngle;
+    public static readonly CodedConcept PositionerSecondaryAngle = ProjectionXRayDoseCodes.PositionerSecondaryAngle;
+    public static readonly CodedConcept TableLongitudinalPosition = new("113751", "DCM");
+    public static readonly CodedConcept TableLateralPosition = new("113752", "DCM");
+    public static readonly CodedConcept TableHeightPosition = new("113753", "DCM");
 
     // Radiopharmaceutical (TID 10021/10022)
     public static readonly CodedConcept RadiopharmaceuticalAdministration = RadiopharmaceuticalDoseCodes.RadiopharmaceuticalAdministration;
