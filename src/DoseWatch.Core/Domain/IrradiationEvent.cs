@@ -12,6 +12,8 @@ public enum DoseSourceKind
     MrImageHeader,
     UsImageHeader,
     VendorDoseSummary,
+    /// <summary>NM or PET image: Radiopharmaceutical Information Sequence (0054,0016).</summary>
+    NuclearImageHeader,
 }
 
 public static class DoseSourceKindExtensions
@@ -20,6 +22,14 @@ public static class DoseSourceKindExtensions
     public static bool IsDoseReport(this DoseSourceKind kind) =>
         kind is DoseSourceKind.CtRdsr or DoseSourceKind.ProjectionRdsr or DoseSourceKind.RadiopharmaceuticalRdsr
             or DoseSourceKind.CtDoseInfoSecondaryCapture or DoseSourceKind.VendorDoseSummary;
+
+    /// <summary>
+    /// An administration read from NM/PET image headers. A radiopharmaceutical RDSR of the same study is the complete
+    /// record of its administrations and supersedes these: the headers' event UIDs and start times need not match the
+    /// report's (the Siemens PET/CT sample's images say 10:48:30 where its RRDSR says 10:40:30), so they are set aside
+    /// per study, not matched per administration.
+    /// </summary>
+    public static bool IsAdministrationFromImages(this DoseSourceKind kind) => kind is DoseSourceKind.NuclearImageHeader;
 
     /// <summary>Ionising X-ray exposure, where an RDSR and the images of the same study describe the same irradiation.</summary>
     public static bool IsXRay(this DoseSourceKind kind) =>

@@ -33,6 +33,7 @@ public static class DoseExtractor
             DoseObjectClass.MrImage => MrImageHeaderExtractor.Extract(ds, context),
             DoseObjectClass.UsImage => UsImageHeaderExtractor.Extract(ds, context),
             DoseObjectClass.ProjectionImage => ProjectionImageHeaderExtractor.Extract(ds, context),
+            DoseObjectClass.NuclearImage => NuclearImageHeaderExtractor.Extract(ds, context),
             _ => ExtractionResult.NotADoseObject(StudyReader.Instance(ds), StudyReader.Read(ds, null, new ExtractionContext()), classification.Reason),
         };
     }

@@ -7,6 +7,7 @@ internal static class DoseTags
 {
     public static readonly DicomTag ImageType = new(0x0008, 0x0008);
     public static readonly DicomTag StudyTime = new(0x0008, 0x0030);
+    public static readonly DicomTag SeriesDate = new(0x0008, 0x0021);
     public static readonly DicomTag AcquisitionDate = new(0x0008, 0x0022);
     public static readonly DicomTag AcquisitionTime = new(0x0008, 0x0032);
     public static readonly DicomTag AcquisitionDateTime = new(0x0008, 0x002A);

@@ -122,9 +122,17 @@ public sealed partial class DoseRecordRepository
         // The study's events leave the per-day protocol counts before they change and come back after (0013).
         if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
             await CountProtocolDaysAsync(connection, tx, studyUid, -1, cancellationToken);
+        var administrationsSuperseded = false;
+        if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
+            administrationsSuperseded = await SupersedeImageAdministrationsAsync(connection, tx, studyUid, result, cancellationToken);
         if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
             foreach (var ev in result.Events)
             {
+                if (administrationsSuperseded && ev.Source.IsAdministrationFromImages())
+                {
+                    merged++; // the study's radiopharmaceutical report already records its administrations
+                    continue;
+                }
                 var existingRank = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                     "SELECT source_rank FROM irradiation_events WHERE study_instance_uid = @Study AND event_uid = @Event",
                     new { Study = studyUid, Event = ev.EventUid }, tx, cancellationToken: cancellationToken));
@@ -138,6 +146,27 @@ public sealed partial class DoseRecordRepository
             await RefreshStudySummaryAsync(connection, tx, studyUid, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return new DoseRecordSaveOutcome(result.Instance.SopInstanceUid, studyUid, inserted, merged, known);
+    }
+
+    /// <summary>
+    /// A radiopharmaceutical RDSR supersedes the administrations read from the study's NM/PET image headers
+    /// (<see cref="DoseSourceKindExtensions.IsAdministrationFromImages"/>), whichever arrives first: a report removes
+    /// them; images saved after a report add none (returns true). Run before the events are written, in the save's transaction.
+    /// </summary>
+    private static async Task<bool> SupersedeImageAdministrationsAsync(DbConnection connection, DbTransaction tx, string studyUid, ExtractionResult result, CancellationToken ct)
+    {
+        var fromImages = Enum.GetValues<DoseSourceKind>().Where(k => k.IsAdministrationFromImages()).Select(k => k.ToString()).ToList();
+        if (result.Events.Any(e => e.Source == DoseSourceKind.RadiopharmaceuticalRdsr))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM irradiation_events WHERE study_instance_uid = @Study AND source_kind IN ({string.Join(", ", fromImages.Select(k => $"'{k}'"))})",
+                new { Study = studyUid }, tx, cancellationToken: ct));
+            return false;
+        }
+        if (!result.Events.Any(e => e.Source.IsAdministrationFromImages())) return false;
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM irradiation_events WHERE study_instance_uid = @Study AND source_kind = @Report",
+            new { Study = studyUid, Report = nameof(DoseSourceKind.RadiopharmaceuticalRdsr) }, tx, cancellationToken: ct)) > 0;
     }
 
     /// <summary>

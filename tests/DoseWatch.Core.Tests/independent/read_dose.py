@@ -191,6 +191,18 @@ def read(path):
     phantom = ds.get("CTDIPhantomTypeCodeSequence")
     if phantom:
         out["header"]["CTDIPhantomTypeCode"] = code_of(phantom)
+    # NM/PET administrations (Radiopharmaceutical Information Sequence), as pydicom reads each item.
+    out["radiopharmaceuticals"] = [{
+        "totalDose": number_list(i.get("RadionuclideTotalDose")),
+        "radiopharmaceutical": text(i.get("Radiopharmaceutical")),
+        "agent": code_of(i.get("RadiopharmaceuticalCodeSequence")),
+        "radionuclide": code_of(i.get("RadionuclideCodeSequence")),
+        "route": code_of(i.get("AdministrationRouteCodeSequence")),
+        "startDateTime": text(i.get("RadiopharmaceuticalStartDateTime")),
+        "startTime": text(i.get("RadiopharmaceuticalStartTime")),
+        "administrationUid": text(i.get((0x0008, 0x3012)).value if (0x0008, 0x3012) in i else None),
+    } for i in ds.get("RadiopharmaceuticalInformationSequence", [])]
+    out["seriesDate"] = text(ds.get("SeriesDate"))
     return out
 
 
