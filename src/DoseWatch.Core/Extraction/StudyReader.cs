@@ -33,7 +33,7 @@ internal static class StudyReader
             HeaderValues.Text(ds, DoseTags.ManufacturerModelName) ?? root?.Descendant(DoseCodes.DeviceObserverModelName)?.Text,
             HeaderValues.Text(ds, DoseTags.StationName) ?? root?.Descendant(DoseCodes.DeviceObserverName)?.Text,
             HeaderValues.Text(ds, DoseTags.DeviceSerialNumber) ?? root?.Descendant(DoseCodes.DeviceObserverSerialNumber)?.Text,
-            root?.Descendant(DoseCodes.DeviceObserverUid)?.UidValue);
+            VendorFixes.DeviceObserverUidAsText.Read(root, context));
         return new Study(
             studyUid,
             HeaderValues.Text(ds, DoseTags.AccessionNumber),
