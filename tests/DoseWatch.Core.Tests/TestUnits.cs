@@ -47,6 +47,8 @@ public static class TestUnits
         [("ms", "ms")] = 1,
         [("s", "ms")] = 1000,
         [("deg", "deg")] = 1,
+        [("m2", "m2")] = 1,
+        [("cm2", "m2")] = 1 / (CmPerM * CmPerM),
     };
 
     /// <summary>The value in the canonical unit, or null when the reported unit is missing (DoseWatch must then store nothing).</summary>

@@ -115,15 +115,9 @@ public sealed record IrradiationEvent
     public double? PulseWidthMs { get; init; }
     public double? HalfValueLayerMm { get; init; }
 
-    // Projection geometry (TID 10003C, CID 10008): what skin-dose mapping needs, per event.
-    public double? DistanceSourceToDetectorMm { get; init; }
-    public double? DistanceSourceToIsocenterMm { get; init; }
-    public double? DistanceSourceToReferencePointMm { get; init; }
-    public double? PositionerPrimaryAngleDeg { get; init; }
-    public double? PositionerSecondaryAngleDeg { get; init; }
-    public double? TableLongitudinalPositionMm { get; init; }
-    public double? TableLateralPositionMm { get; init; }
-    public double? TableHeightPositionMm { get; init; }
+
+    /// <summary>Beam and table geometry (TID 10003), null when the event reports none; what a skin dose map is computed from.</summary>
+    public ProjectionGeometry? Geometry { get; init; }
 
     // Mammography
     public double? AgdMGy { get; init; }

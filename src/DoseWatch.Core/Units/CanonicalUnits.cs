@@ -12,7 +12,6 @@ public static class CanonicalUnits
     public const string GrayCentimetreSquared = "Gy.cm2";
     public const string Second = "s";
     public const string MilliSecond = "ms";
-    public const string Degree = "deg";
     public const string Millimetre = "mm";
     public const string KiloVolt = "kV";
     public const string MilliAmpere = "mA";
@@ -27,6 +26,8 @@ public static class CanonicalUnits
     public const string PerSecond = "1/s";
     public const string Kilogram = "kg";
     public const string Metre = "m";
+    public const string SquareMetre = "m2";
+    public const string Degree = "deg";
     public const string Dimensionless = "1";
 
     /// <summary>

@@ -34,7 +34,8 @@ public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals
     public IReadOnlyList<AccumulatedDose> Reported { get; init; } = [];
 }
 
-public sealed record StudySummary(Study Study, long? DeviceId, StudyTotals Totals);
+/// <param name="PeakSkinDoseGy">Fluoroscopy: the peak skin dose of the study's skin dose map (SkinDoseRepository); null when none was computed.</param>
+public sealed record StudySummary(Study Study, long? DeviceId, StudyTotals Totals, double? PeakSkinDoseGy = null);
 
 /// <summary>Filters of GET /api/v1/studies. Dates are inclusive study dates; device matches station, model, manufacturer or serial; protocol matches any event's protocol (case-insensitive substring).</summary>
 public sealed record StudyQuery(

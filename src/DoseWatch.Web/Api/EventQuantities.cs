@@ -46,14 +46,22 @@ public static class EventQuantities
         new("entrance", "Entrance exposure at RP", "mGy", e => e.EntranceDoseMGy),
         new("hvl", "Half-value layer", "mm", e => e.HalfValueLayerMm),
         new("filters", "Filters", "", e => e.Filters),
-        new("sid", "Source–detector distance", "mm", e => e.DistanceSourceToDetectorMm),
-        new("sod", "Source–isocentre distance", "mm", e => e.DistanceSourceToIsocenterMm),
-        new("srp", "Source–reference point distance", "mm", e => e.DistanceSourceToReferencePointMm),
-        new("primaryangle", "Primary angle", "°", e => e.PositionerPrimaryAngleDeg),
-        new("secondaryangle", "Secondary angle", "°", e => e.PositionerSecondaryAngleDeg),
-        new("tablelongitudinal", "Table longitudinal", "mm", e => e.TableLongitudinalPositionMm),
-        new("tablelateral", "Table lateral", "mm", e => e.TableLateralPositionMm),
-        new("tableheight", "Table height", "mm", e => e.TableHeightPositionMm),
+        new("sid", "Source–detector distance", "mm", e => e.Geometry?.DistanceSourceToDetectorMm),
+        new("sod", "Source–isocentre distance", "mm", e => e.Geometry?.DistanceSourceToIsocenterMm),
+        new("srp", "Source–reference point distance", "mm", e => e.Geometry?.DistanceSourceToReferencePointMm),
+        new("primaryangle", "Primary angle", "°", e => e.Geometry?.PositionerPrimaryAngleDeg),
+        new("secondaryangle", "Secondary angle", "°", e => e.Geometry?.PositionerSecondaryAngleDeg),
+        new("tablelongitudinal", "Table longitudinal", "mm", e => e.Geometry?.TableLongitudinalPositionMm),
+        new("tablelateral", "Table lateral", "mm", e => e.Geometry?.TableLateralPositionMm),
+        new("tableheight", "Table height", "mm", e => e.Geometry?.TableHeightPositionMm),
+        new("tableheadtilt", "Table head tilt", "°", e => e.Geometry?.TableHeadTiltAngleDeg),
+        new("tablerotation", "Table horizontal rotation", "°", e => e.Geometry?.TableHorizontalRotationAngleDeg),
+        new("tablecradletilt", "Table cradle tilt", "°", e => e.Geometry?.TableCradleTiltAngleDeg),
+        new("fieldarea", "Collimated field area", "m²", e => e.Geometry?.CollimatedFieldAreaM2),
+        new("fieldheight", "Collimated field height", "mm", e => e.Geometry?.CollimatedFieldHeightMm),
+        new("fieldwidth", "Collimated field width", "mm", e => e.Geometry?.CollimatedFieldWidthMm),
+        new("copper", "Copper filter", "mm", e => e.Geometry?.CopperFilterMm),
+        new("aluminium", "Aluminium filter", "mm", e => e.Geometry?.AluminiumFilterMm),
         new("agd", "AGD", "mGy", e => e.AgdMGy),
         new("laterality", "Laterality", "", e => e.Laterality),
         new("thickness", "Compression thickness", "mm", e => e.CompressionThicknessMm),
@@ -100,5 +108,5 @@ public static class EventQuantities
 public sealed record EventQuantity(string Key, string Label, string Unit, Func<IrradiationEvent, object?> Value, bool InEventTable = true)
 {
     /// <summary>The export's column header: label and unit in plain characters ("DLP (mGy.cm)"), as spreadsheets and scripts read them.</summary>
-    public string ExportHeader => Unit.Length == 0 ? Label : $"{Label} ({Unit.Replace("·", ".", StringComparison.Ordinal).Replace("²", "2", StringComparison.Ordinal).Replace("µ", "u", StringComparison.Ordinal).Replace("°", "deg", StringComparison.Ordinal)})";
+    public string ExportHeader => Unit.Length == 0 ? Label : $"{Label} ({Unit.Replace("·", ".", StringComparison.Ordinal).Replace("²", "2", StringComparison.Ordinal).Replace("µ", "u", StringComparison.Ordinal).Replace("°", "deg", StringComparison.Ordinal).Replace("m²", "m2", StringComparison.Ordinal)})";
 }
