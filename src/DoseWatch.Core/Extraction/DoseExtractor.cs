@@ -15,7 +15,20 @@ namespace DoseWatch.Core.Extraction;
 /// </summary>
 public static class DoseExtractor
 {
-    public static ExtractionResult Extract(DicomFile file) => Extract(file.DataSet);
+    /// <summary>The file's data set, with a warning for each departure from PS3.5 its reading tolerated (<see cref="DicomFile.LenientReadings"/>).</summary>
+    public static ExtractionResult Extract(DicomFile file)
+    {
+        var result = Extract(file.DataSet);
+        if (file.LenientReadings.Count == 0) return result;
+        return result with
+        {
+            Warnings = [.. result.Warnings, .. file.LenientReadings.Select(r => new ExtractionWarning("DICOM encoding", r))],
+            AppliedFixes = [.. result.AppliedFixes, LenientDicomEncoding],
+        };
+    }
+
+    /// <summary>The applied-fix name when the file itself was read leniently (the toolkit's LenientReadings).</summary>
+    public const string LenientDicomEncoding = "LenientDicomEncoding";
 
     public static ExtractionResult Extract(DicomDataSet ds)
     {
@@ -33,6 +46,7 @@ public static class DoseExtractor
             DoseObjectClass.MrImage => MrImageHeaderExtractor.Extract(ds, context),
             DoseObjectClass.UsImage => UsImageHeaderExtractor.Extract(ds, context),
             DoseObjectClass.ProjectionImage => ProjectionImageHeaderExtractor.Extract(ds, context),
+            DoseObjectClass.NuclearImage => NuclearImageHeaderExtractor.Extract(ds, context),
             _ => ExtractionResult.NotADoseObject(StudyReader.Instance(ds), StudyReader.Read(ds, null, new ExtractionContext()), classification.Reason),
         };
     }

@@ -28,7 +28,11 @@ public sealed record StudyTotals(
 
 public sealed record StoredEvent(IrradiationEvent Event, string SopInstanceUid, bool CountedInTotals);
 
-public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals, IReadOnlyList<StoredEvent> Events);
+public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals, IReadOnlyList<StoredEvent> Events)
+{
+    /// <summary>The accumulated values each of the study's dose objects reports (the device's own totals, one per object).</summary>
+    public IReadOnlyList<AccumulatedDose> Reported { get; init; } = [];
+}
 
 /// <param name="PeakSkinDoseGy">Fluoroscopy: the peak skin dose of the study's skin dose map (SkinDoseRepository); null when none was computed.</param>
 public sealed record StudySummary(Study Study, long? DeviceId, StudyTotals Totals, double? PeakSkinDoseGy = null);
@@ -87,7 +91,18 @@ public static class HeadlineDose
 
 /// <summary>An object a study was extracted from; <see cref="Path"/> is the stored file (instances.path), null when not kept.</summary>
 public sealed record StudySourceObject(string SopInstanceUid, string SopClassUid, string? SeriesInstanceUid, string? Modality, string Kind,
-    string? NotADoseObjectReason, int EventCount, string Warnings, string AppliedFixes, DateTimeOffset? ExtractedAt, string? Path, string? CallingAeTitle);
+    string? NotADoseObjectReason, int EventCount, string Warnings, string AppliedFixes, DateTimeOffset? ExtractedAt, string? Path, string? CallingAeTitle)
+{
+    /// <summary>The object's own accession and device: the parts of a multi-modality study (PET/CT) may differ.</summary>
+    public string? AccessionNumber { get; init; }
+    public string? DeviceKey { get; init; }
+    public string? Manufacturer { get; init; }
+    public string? Model { get; init; }
+    public string? StationName { get; init; }
+
+    /// <summary>The accumulated values the object reports (none for image headers).</summary>
+    public AccumulatedDose Accumulated { get; init; } = AccumulatedDose.None;
+}
 
 /// <summary>A device as the studies identify it; <see cref="Label"/> is what a person recognises it by.</summary>
 public sealed record DeviceChoice(string DeviceKey, string? Modality, string? Manufacturer, string? Model, string? StationName)
@@ -135,4 +150,14 @@ internal static class StudyTotalsRule
             reported.Select(a => a.FluoroTimeTotalS).Where(v => v is not null).Max() ?? Sum(e => e.AcquisitionType?.Value == "44491008" ? e.IrradiationDurationS : null, _ => null),
             Sum(e => e.AgdMGy, a => a.AgdTotalMGy));
     }
+}
+
+/// <summary>Every modality of a study: the studies row's (the first received) and then each dose object's own, once each.
+/// A PET/CT under one Study Instance UID is CT and PT (or NM), not only what arrived first (issue #16 item 8).</summary>
+public static class StudyModalities
+{
+    public static IReadOnlyList<string> Of(Study study, IReadOnlyList<StudySourceObject> sources) =>
+        new[] { study.Modality }
+            .Concat(sources.Where(o => o.Kind == nameof(ExtractionKind.DoseObject)).Select(o => o.Modality))
+            .Where(m => !string.IsNullOrWhiteSpace(m)).Select(m => m!.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 }
