@@ -70,7 +70,7 @@ public sealed partial class AssociationRequestor : IAsyncDisposable
                     return new AssociationRequestor(ul, request, ac, AssociationNegotiation.AcceptedContexts(request, ac));
                 case UlIndicationKind.AssociateRejected:
                     var rj = (AAssociateRj)answer.Pdu!;
-                    throw new AssociationFailedException($"Association rejected: {rj}", rj);
+                    throw new AssociationFailedException(AssociateRejectExplanation.Describe(rj, request), rj);
                 default:
                     throw new AssociationFailedException($"Association failed: {answer}");
             }
