@@ -28,6 +28,12 @@ public static class InboxHosting
         services.TryAddSingleton<Core.Abstractions.IDoseExtraction, DoseExtractionPipeline>();
         services.AddTransient<ExtractInstanceJob>();
         services.AddTransient<InboxSweepJob>();
+        // Back-fills by Query/Retrieve: what they retrieve arrives at the Store SCP and takes this same inbox path.
+        services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.Section)
+            .Validate(o => o.InstancesPerSecond >= 0 && o.PauseBetweenStudies >= TimeSpan.Zero, "DoseWatch:Backfill limits cannot be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<BackfillRepository>();
+        services.AddTransient<BackfillJob>();
         services.AddHostedService<RecurringJobRegistration>();
         return services;
     }
