@@ -38,6 +38,24 @@ public sealed class BackfillRepository(IDbConnectionFactory connections, TimePro
         }, cancellationToken: ct));
     }
 
+    /// <summary>The newest back-fill of exactly this PACS and date range (a scheduled catch-up run twice reuses it), or null.</summary>
+    public async Task<long?> FindSameAsync(BackfillRequest request, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            SELECT id FROM backfills
+            WHERE host = @Host AND port = @Port AND called_ae = @CalledAeTitle AND date_from = @From AND date_to = @To AND modalities = @Modalities
+            ORDER BY id DESC LIMIT 1
+            """, new { request.Host, request.Port, request.CalledAeTitle, From = Iso(request.From), To = Iso(request.To), Modalities = string.Join('\\', request.Modalities) },
+            cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<long>> ListIdsAsync(int limit, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM backfills ORDER BY id DESC LIMIT @limit", new { limit }, cancellationToken: ct))).ToList();
+    }
+
     public async Task<BackfillRequest?> GetRequestAsync(long backfillId, CancellationToken ct) => (await GetAsync(backfillId, ct))?.Request;
 
     public async Task<BackfillRecord?> GetAsync(long backfillId, CancellationToken ct = default)

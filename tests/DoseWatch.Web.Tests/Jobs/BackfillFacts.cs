@@ -151,6 +151,40 @@ public sealed class BackfillFacts : IAsyncLifetime
         Assert.Equal("nothing_to_retrieve", dx.GetProperty("outcome").GetString());
     }
 
+    [SamplesFact]
+    public async Task The_nightly_catch_up_retrieves_yesterdays_studies_once()
+    {
+        var yesterday = DateOnly.FromDateTime(DateTime.Now).AddDays(-1);
+        var late = await SeededStudies.MakeAsync(_temp, yesterday, "NIGHT1", SharedSamples.Path_("openrem/CT-RDSR-Siemens-Multi-2.dcm"));
+        var older = await SeededStudies.MakeAsync(_temp, yesterday.AddDays(-1), "NIGHT0", SharedSamples.Path_("openrem/MG-RDSR-Hologic_2D.dcm"));
+        var ae = $"DW{Random.Shared.Next(100000, 999999)}";
+        var port = DoseWatchApp.FreeTcpPort();
+        await using var orthanc = await OrthancProcess.StartAsync(new Dictionary<string, (string, int)> { ["dosewatch"] = (ae, port) });
+        foreach (var f in late.Files.Concat(older.Files)) await orthanc.UploadAsync(f);
+        await using var app = await DoseWatchApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Dicom:AeTitle"] = ae,
+            ["Dicom:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.200",
+            ["DoseWatch:Backfill:InstancesPerSecond"] = "0",
+            ["DoseWatch:Backfill:Nightly:Nodes:0:Host"] = "127.0.0.1",
+            ["DoseWatch:Backfill:Nightly:Nodes:0:Port"] = orthanc.DicomPort.ToString(CultureInfo.InvariantCulture),
+            ["DoseWatch:Backfill:Nightly:Nodes:0:CalledAeTitle"] = OrthancProcess.AeTitle,
+        });
+        var nightly = app.Services.GetRequiredService<DoseWatch.Web.Jobs.NightlyBackfillJob>();
+        var id = Assert.Single(await nightly.Run(CancellationToken.None));
+        using var client = app.CreateHttpClient();
+        var done = await WaitForBackfillAsync(client, id);
+        Assert.Equal((yesterday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "completed"), (done.GetProperty("from").GetString(), done.GetProperty("status").GetString()));
+        var study = Assert.Single(done.GetProperty("studyOutcomes").EnumerateArray());
+        Assert.Equal((late.StudyInstanceUid, "retrieved"), (study.GetProperty("studyInstanceUid").GetString(), study.GetProperty("outcome").GetString()));
+        await WaitForStudyAsync(client, late.StudyInstanceUid);
+
+        // Run again the same day (a retry): the same back-fill, nothing new.
+        Assert.Equal([id], await nightly.Run(CancellationToken.None));
+        Assert.Equal([id], await app.Services.GetRequiredService<BackfillRepository>().ListIdsAsync(10));
+    }
+
     [Fact]
     public async Task A_backfill_request_without_a_pacs_is_refused_with_reasons()
     {
