@@ -186,6 +186,31 @@ public sealed class BackfillFacts : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_backfills_page_shows_progress_and_each_studys_outcome_in_words()
+    {
+        var journal = _app.Services.GetRequiredService<BackfillRepository>();
+        var id = await journal.CreateAsync(new BackfillRequest("pacs.example", 104, "MAIN_PACS", _aeTitle, _aeTitle, new DateOnly(2024, 3, 1), new DateOnly(2024, 3, 31), ["CT"]));
+        await journal.AddStudiesAsync(id, [new BackfillStudy("1.2.9.1", new DateOnly(2024, 3, 4), "ACC-1", "CT\\SR"), new BackfillStudy("1.2.9.2", new DateOnly(2024, 3, 9), null, "")], default);
+        await journal.SetStudyResultAsync(id, "1.2.9.1", new BackfillStudyResult(BackfillStudyOutcome.Failed, 1, 0, 1,
+            BackfillRunner.Describe(new DoseWatch.Dicom.Network.Dimse.DimseStatus(0xA801))), default);
+
+        using var admin = _app.CreateHttpClient();
+        var html = await admin.GetStringAsync($"/admin/backfills?id={id}");
+        Assert.Contains("MAIN_PACS at pacs.example:104", html);
+        Assert.Contains("2024-03-01 to 2024-03-31", html);
+        Assert.Contains("0 of 2 studies", html);  // a failed study is not done: a rerun tries it again
+        Assert.Contains("does not know the move destination AE title", html);
+        Assert.Contains("data-field=\"outcome\">Failed<", html);
+        Assert.Contains("data-field=\"outcome\">Waiting<", html);
+        Assert.Contains("CT, SR", html);
+        Assert.DoesNotContain("0xA801", html);
+
+        using var physicist = _app.CreateHttpClient(DoseWatch.Core.Access.Roles.Physicist, followRedirects: false);
+        using var refused = await physicist.GetAsync($"/admin/backfills?id={id}");
+        Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task A_backfill_request_without_a_pacs_is_refused_with_reasons()
     {
         using var client = _app.CreateHttpClient();
