@@ -30,3 +30,10 @@ CREATE TABLE backfill_studies (
     updated_at TIMESTAMPTZ,
     PRIMARY KEY (backfill_id, study_instance_uid)
 );
+
+-- What a PACS administrator recognises an inbox row by (issue #17), read from the header when the instance arrives;
+-- empty for rows received before this version.
+ALTER TABLE instances ADD COLUMN modality TEXT;
+ALTER TABLE instances ADD COLUMN device TEXT;
+ALTER TABLE instances ADD COLUMN accession_number TEXT;
+ALTER TABLE instances ADD COLUMN study_date TEXT;  -- ISO yyyy-mm-dd
