@@ -27,6 +27,9 @@ public static class InboxHosting
         // One extractor: the inbox job's pipeline (a non-dose object is set aside on its inbox row and creates no study).
         services.TryAddSingleton<Core.Abstractions.IDoseExtraction, DoseExtractionPipeline>();
         services.AddTransient<ExtractInstanceJob>();
+        services.AddSingleton<SkinDoseRepository>();
+        services.AddSingleton<SkinDoseQueue>();
+        services.AddTransient<SkinDoseJob>();
         services.AddTransient<InboxSweepJob>();
         // Back-fills by Query/Retrieve: what they retrieve arrives at the Store SCP and takes this same inbox path.
         services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.Section)
@@ -47,7 +50,7 @@ public static class InboxHosting
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            recurringJobs.AddOrUpdate<InboxSweepJob>(InboxSweepJob.RecurringJobId, job => job.Run(CancellationToken.None), Cron.Minutely());
+            recurringJobs.AddOrUpdate<InboxSweepJob>(InboxSweepJob.RecurringJobId, job => job.Run(CancellationToken.None), InboxOptions.SweepCron);
             // The nightly catch-up exists only while PACS nodes are configured for it.
             if (nightly.Value.Nodes.Count > 0)
                 recurringJobs.AddOrUpdate<NightlyBackfillJob>(NightlyBackfillJob.RecurringJobId, job => job.Run(CancellationToken.None), nightly.Value.Cron,

@@ -57,6 +57,7 @@ public static class WebHosting
         app.MapBackfillsApi();
         app.MapStudiesApi();
         app.MapDeidentifiedExportApi();
+        app.MapAuditHeadApi();
         app.MapStudiesExportApi();
         app.MapAlertsApi();
         app.MapAlertSubscriptionsApi();
