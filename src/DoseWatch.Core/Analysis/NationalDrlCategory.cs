@@ -38,6 +38,23 @@ public static class NationalDrlCategory
     public static string? OfEvent(string? studyDescription, IrradiationEvent ev) =>
         FromNames([studyDescription, ev.Protocol]) ?? (ev.TargetRegion is { } r ? FromRegions(new HashSet<string> { Code(r) }) : null);
 
+    /// <summary>
+    /// The row for a protocol name alone (dashboards, which group events by name): an indication row's words, else the
+    /// anatomy the name spells (head/brain, neck, chest/thorax, abdomen, pelvis); null when it spells none or another.
+    /// </summary>
+    public static string? OfName(string? protocolName)
+    {
+        if (FromNames([protocolName]) is { } row) return row;
+        var words = ProtocolNameSimilarity.Normalise(protocolName).Split(' ').ToHashSet(StringComparer.Ordinal);
+        var regions = new HashSet<string>(StringComparer.Ordinal);
+        if (words.Contains("head") || words.Contains("brain")) regions.Add(Head);
+        if (words.Contains("neck")) regions.Add(Neck);
+        if (words.Contains("chest") || words.Contains("thorax")) regions.Add(Chest);
+        if (words.Contains("abdomen")) regions.Add(Abdomen);
+        if (words.Contains("pelvis")) regions.Add(Pelvis);
+        return FromRegions(regions);
+    }
+
     private static string Code(ConceptCode region) => Extraction.Sr.DoseCodes.Normalise(region).Value;
 
     private static string? FromNames(IEnumerable<string?> names)

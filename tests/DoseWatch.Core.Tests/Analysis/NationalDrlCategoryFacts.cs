@@ -37,4 +37,15 @@ public sealed class NationalDrlCategoryFacts
         // A sequence is judged by its own region: the chest sequence of a chest-abdomen study takes the chest row.
         Assert.Equal("Chest (lung cancer)", NationalDrlCategory.OfEvent(null, Ct("a", Chest)));
     }
+
+    [Theory]
+    [InlineData("CT HEAD ROUTINE", "Head (acute stroke)")]
+    [InlineData("Thorax 1.5mm", "Chest (lung cancer)")]
+    [InlineData("CT CHEST ABDOMEN PELVIS", "Chest, abdomen, pelvis (cancer)")]
+    [InlineData("CAP", "Chest, abdomen, pelvis (cancer)")]
+    [InlineData("CT ABDOMEN PELVIS", "Abdomen + pelvis (abscess)")]
+    [InlineData("CTPA", "CT pulmonary angiography (PE)")]
+    [InlineData("Knee", null)]
+    [InlineData("Cardiac CTA", null)]
+    public void A_protocol_name_alone_maps_by_the_anatomy_it_spells(string name, string? row) => Assert.Equal(row, NationalDrlCategory.OfName(name));
 }

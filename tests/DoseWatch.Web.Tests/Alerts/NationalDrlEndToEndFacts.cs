@@ -24,6 +24,8 @@ public sealed class NationalDrlEndToEndFacts : IDisposable
 
     private sealed record WrittenEvent(string EventUid, bool Localizer, double? CtdiVolMGy, double? DlpMGyCm, string? TargetRegion);
 
+    internal static (double? CtdiVol, double? Dlp) UkRow(string examination) => ReferenceRow(examination);
+
     /// <summary>CTDIvol (mGy) and DLP (mGy·cm) of one examination row of the reference's UK DRL table ("–" is null).</summary>
     private static (double? CtdiVol, double? Dlp) ReferenceRow(string examination)
     {
