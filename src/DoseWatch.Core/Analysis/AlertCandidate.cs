@@ -12,7 +12,7 @@ public sealed record AlertEvidence(
     IReadOnlyDictionary<string, string> Facts,
     IReadOnlyList<double> Distribution)
 {
-    public static AlertEvidence Of(ProtocolResolution? protocol, params (string Name, string Value)[] facts) =>
+    public static AlertEvidence Of(ProtocolResolution? protocol, params IEnumerable<(string Name, string Value)> facts) =>
         new(protocol?.Standard?.Name, protocol?.RawName, facts.ToDictionary(f => f.Name, f => f.Value), []);
 
     public AlertEvidence WithDistribution(IReadOnlyList<double> values) => this with { Distribution = values };
@@ -57,4 +57,21 @@ public sealed record StudyAnalysisInput(
     public IReadOnlyList<HistoricalStudy> PatientHistory { get; init; } = [];
 
     public IReadOnlyList<NationalDrlTable> NationalDrls { get; init; } = [NationalDrlTable.UnitedKingdom2022];
+
+    /// <summary>
+    /// Set by the caller when the weekly digest of new protocol names is due (none raised yet in this
+    /// <see cref="ProtocolNameDigest.Week"/>) and names entered the review queue since the last one; null otherwise.
+    /// </summary>
+    public ProtocolNameDigest? NewProtocolNames { get; init; }
+}
+
+/// <summary>Raw names that entered the review queue since <paramref name="Since"/> (mapping them is a physicist's work).</summary>
+public sealed record ProtocolNameDigest(DateTimeOffset Since, IReadOnlyList<string> Names)
+{
+    /// <summary>
+    /// At most one digest alert per ISO 8601 week (UTC), "2026-W49": unknown names are work for the review queue, not an
+    /// alert per study.
+    /// </summary>
+    public static string Week(DateTimeOffset at) =>
+        FormattableString.Invariant($"{System.Globalization.ISOWeek.GetYear(at.UtcDateTime):D4}-W{System.Globalization.ISOWeek.GetWeekOfYear(at.UtcDateTime):D2}");
 }

@@ -18,18 +18,15 @@ internal static class NotificationValueRules
             // The RF mode of an Operating Mode Sequence ("RF:IEC_FIRST_LEVEL; GRADIENT:…"), as the SAR table reads it.
             e => MrSarLimits.LimitWPerKg(GuidanceLines.RfMode(e.OperatingMode) ?? e.OperatingMode, e.SarDefinition),
             e => $"IEC 60601-2-33 {e.OperatingMode ?? "IEC_NORMAL (assumed)"} {e.SarDefinition ?? "IEC_WHOLE_BODY"}"),
-        "us-mi" => PerEvent(rule, context, "mechanicalIndex", "1", e => e.MechanicalIndex,
+        "us-mi" => PerEvent(rule, context, DoseQuantity.MechanicalIndex.Name, "1", DoseQuantity.MechanicalIndex.Pick,
             e => UltrasoundOutputGuidance.MechanicalIndexLimit(UltrasoundOutputGuidance.InferApplication(e.Preset)),
             e => $"MI guidance for {UltrasoundOutputGuidance.InferApplication(e.Preset)} application"),
-        "us-ti" => PerEvent(rule, context, "thermalIndex", "1", MaximumThermalIndex,
+        // The largest of TIS, TIB and TIC: without the gestational age the stricter reading is the safe one.
+        "us-ti" => PerEvent(rule, context, DoseQuantity.ThermalIndex.Name, "1", DoseQuantity.ThermalIndex.Pick,
             e => UltrasoundOutputGuidance.ThermalIndexLimit(UltrasoundOutputGuidance.InferApplication(e.Preset)),
             e => $"TI guidance for {UltrasoundOutputGuidance.InferApplication(e.Preset)} application"),
         var other => throw new FormatException($"Rule {rule.Id} '{rule.Name}': unknown notification table '{other}'."),
     };
-
-    /// <summary>The largest of TIS, TIB and TIC: without the gestational age the stricter reading is the safe one.</summary>
-    private static double? MaximumThermalIndex(IrradiationEvent e) =>
-        new[] { e.ThermalIndexSoftTissue, e.ThermalIndexBone, e.ThermalIndexCranialBone }.Max();
 
     private static IEnumerable<AlertCandidate> AapmCt(Rule rule, AnalysisContext context) =>
         PerEvent(rule, context, "ctdivol", "mGy", e => e.CtdiVolMGy,

@@ -11,7 +11,8 @@ public static class RuleValidation
     private static readonly string[] Checks =
     [
         RuleParameters.CheckUnknownProtocol, RuleParameters.CheckUnapprovedProtocol, RuleParameters.CheckTargetRegion, RuleParameters.CheckKvp,
-        RuleParameters.CheckPitch, RuleParameters.CheckCollimation, RuleParameters.CheckEventCount,
+        RuleParameters.CheckPitch, RuleParameters.CheckCollimation, RuleParameters.CheckEventCount, RuleParameters.CheckOperatingMode,
+        RuleParameters.CheckThermalIndexType,
     ];
 
     public static readonly IReadOnlyList<string> NotificationTables = ["aapm-ct", "fluoro-srdl", "mr-sar", "us-mi", "us-ti"];

@@ -68,6 +68,17 @@ public sealed class AlertsAppFixture : IAsyncLifetime
         await protocols.MapAsync(rawName, ProtocolNameSource.AcquisitionProtocol, "", standard, "test");
     }
 
+    /// <summary>
+    /// Maps <paramref name="rawName"/> to a standard protocol approved only on another device, so that one study of it
+    /// raises exactly one protocol-deviation alert (unapproved-protocol) without any history: an alert to act on.
+    /// </summary>
+    public async Task MapUnapprovedAsync(string rawName, string standard)
+    {
+        var protocols = Service<ProtocolRepository>();
+        await protocols.SaveStandardProtocolAsync(new StandardProtocol(standard, "CT", new HashSet<string> { "some other device" }));
+        await protocols.MapAsync(rawName, ProtocolNameSource.AcquisitionProtocol, "", standard, "test");
+    }
+
     public async Task DisposeAsync()
     {
         await App.DisposeAsync();

@@ -26,7 +26,8 @@ public sealed class AlertsBrowserFacts(AlertsAppFixture fixture, ITestOutputHelp
 
         var device = new DeviceIdentity("ACME", "Browser CT", "CT-WEB", "SN-WEB", null);
         var study = $"2.25.{Random.Shared.NextInt64(1, long.MaxValue)}";
-        await fixture.SaveStudyAsync(device, study, "Protocol nobody mapped", 9, 120);
+        await fixture.MapUnapprovedAsync("Browser chest routine", "Browser chest (other room only)");
+        await fixture.SaveStudyAsync(device, study, "Browser chest routine", 9, 120);
         var raised = Stopwatch.StartNew();
         var id = Assert.Single(await fixture.Service<AnalyzeStudyJob>().AnalyzeAsync(study, CancellationToken.None));
 
