@@ -2,9 +2,10 @@ namespace DoseWatch.Core.Analysis;
 
 /// <summary>
 /// The rules a new installation starts with (stored as data on first start, then edited in the UI). Thresholds are
-/// null where the reference table applies. DRL rules need a protocol-to-examination choice by a physicist, and local
-/// DRLs flag a quarter of studies by construction, so none is enabled by default. Outlier and deviation rules apply to
-/// every reference group: a standard protocol, or a raw protocol name nobody has mapped yet (issue #15).
+/// null where the reference table applies. National DRLs are on: each CT study or sequence is compared with the table row
+/// it maps to (<see cref="NationalDrlCategory"/>), and one that maps to none is not judged. Local DRLs flag a quarter of
+/// studies by construction, so they are off. Outlier and deviation rules apply to every reference group: a standard
+/// protocol, or a raw protocol name nobody has mapped yet (issue #15).
 /// </summary>
 public static class DefaultRules
 {
@@ -47,6 +48,8 @@ public static class DefaultRules
         Make("Ultrasound MI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-mi")),
         Make("Ultrasound TI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-ti")),
         Make("CT Dose Check exceeded", RuleType.DoseCheck, null, null, "CT", (RuleParameters.Part, "any")),
+        Make("National DRL: CTDIvol per sequence", RuleType.DrlExceeded, null, "mGy", "CT", (RuleParameters.Source, "national"), (RuleParameters.Quantity, DoseQuantity.CtdiVol.Name)),
+        Make("National DRL: DLP per examination", RuleType.DrlExceeded, null, "mGy.cm", "CT", (RuleParameters.Source, "national"), (RuleParameters.Quantity, DoseQuantity.Dlp.Name)),
         Make("Local DRL (75th percentile) DLP", RuleType.DrlExceeded, null, "mGy.cm", "CT", (RuleParameters.Source, "local"), (RuleParameters.Quantity, DoseQuantity.Dlp.Name)) with { Enabled = false },
     ];
 }
