@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using Dapper;
 using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
 using DoseWatch.Core.Extraction;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Data;
 using DoseWatch.Data.Migrations;
 using DoseWatch.Data.Repositories;
@@ -52,13 +54,15 @@ internal static class DemoEvaluation
         await rules.SeedAsync(DefaultRules.All);
         var analysis = new StudyAnalysis(database, rules, new ProtocolRepository(database, clock), new AlertRepository(database, clock), clock);
         var repository = new DoseRecordRepository(database);
+        // As a fresh installation in its default (identified) mode: a new random pseudonym key that links a patient's studies.
+        var patients = new PatientIdentification(new PatientPseudonym(RandomNumberGenerator.GetBytes(32)), PrivacyMode.Identified);
         var timer = Stopwatch.StartNew();
         foreach (var study in studies)
         {
             foreach (var file in DemoObjects.Write(study))
             {
                 var result = DoseExtractor.Extract(file);
-                if (result.Kind == ExtractionKind.DoseObject) await repository.SaveAsync(result);
+                if (result.Kind == ExtractionKind.DoseObject) await repository.SaveAsync(result, null, patients.Read(file.DataSet));
             }
             // As the defaults' HistoryStudies and ReferenceMinimumStudies (DoseWatch:Alerts, AlertsOptions).
             await analysis.AnalyzeAsync(study.StudyUid, historyStudies: 500, referenceMinimumStudies: 20,
