@@ -54,10 +54,18 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!File.Exists(instance.Path)) { skipped.Add($"{instance.SopInstanceUid}: file missing"); continue; }
-            DicomFile file;
-            try { file = DicomReader.ReadFile(instance.Path); }
-            catch (DicomFormatException e) { skipped.Add($"{instance.SopInstanceUid}: {e.Message}"); continue; }
-            var output = deidentifier.Deidentify(file, patientOf.GetValueOrDefault(instance.StudyUid));
+            DicomFile output;
+            try
+            {
+                output = deidentifier.Deidentify(DicomReader.ReadFile(instance.Path), patientOf.GetValueOrDefault(instance.StudyUid));
+            }
+            // One odd stored object (unreadable, or a value no valid object can carry) is skipped and reported; the
+            // export of everything else completes. Nothing of it is written: the entry is opened only after this.
+            catch (Exception e) when (e is DicomFormatException or ArgumentException)
+            {
+                skipped.Add($"{instance.SopInstanceUid}: {e.Message}");
+                continue;
+            }
             var newStudy = output.DataSet.GetString(DicomTag.StudyInstanceUid) ?? "unknown";
             var newSop = output.DataSet.GetString(DicomTag.SopInstanceUid)!;
             await using (var stream = openEntry($"dicom/{newStudy}/{newSop}.dcm")) DicomWriter.WriteFile(stream, output);
@@ -88,20 +96,12 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
     private static async Task WriteCsvAsync(Stream stream, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string?>> rows, CancellationToken ct)
     {
         await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\r\n" };
-        await writer.WriteLineAsync(string.Join(',', header.Select(Quote)));
+        await writer.WriteLineAsync(string.Join(',', header.Select(CsvCell.Write)));
         foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
-            await writer.WriteLineAsync(string.Join(',', row.Select(Quote)));
+            await writer.WriteLineAsync(string.Join(',', row.Select(CsvCell.Write)));
         }
-    }
-
-    // RFC 4180: quote fields with a comma, quote or line break; a leading = + - @ is prefixed so spreadsheets never run it.
-    private static string Quote(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        if (value[0] is '=' or '+' or '@' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
     private sealed class StudyRow
@@ -167,5 +167,5 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
     }
 }
 
-/// <param name="Skipped">Objects that could not be exported, with the reason (missing file, unreadable).</param>
+/// <param name="Skipped">Objects that could not be exported, with the reason (missing file, unreadable, an invalid UID).</param>
 public sealed record DeidentifiedExportSummary(int Studies, int Events, int Objects, IReadOnlyList<string> Skipped);

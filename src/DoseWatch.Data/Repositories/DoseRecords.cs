@@ -30,7 +30,8 @@ public sealed record StoredEvent(IrradiationEvent Event, string SopInstanceUid, 
 
 public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals, IReadOnlyList<StoredEvent> Events);
 
-public sealed record StudySummary(Study Study, long? DeviceId, StudyTotals Totals);
+/// <param name="PeakSkinDoseGy">Fluoroscopy: the peak skin dose of the study's skin dose map (SkinDoseRepository); null when none was computed.</param>
+public sealed record StudySummary(Study Study, long? DeviceId, StudyTotals Totals, double? PeakSkinDoseGy = null);
 
 /// <summary>Filters of GET /api/v1/studies. Dates are inclusive study dates; device matches station, model, manufacturer or serial; protocol matches any event's protocol (case-insensitive substring).</summary>
 public sealed record StudyQuery(

@@ -13,9 +13,10 @@ namespace DoseWatch.Web.Jobs;
 /// The extraction step behind <see cref="ExtractInstanceJob"/>: read the received file's header, run the extractor chosen by
 /// SOP class and template, record the device and store the dose records with the patient's identity (or only its pseudonym, per
 /// <see cref="PrivacyMode"/>). Every step is idempotent, so a rerun after a crash
-/// or a retry leaves the same rows. The study's analysis (deviations, outliers, alerts) is queued once its records are saved.
+/// or a retry leaves the same rows. The study's analysis (deviations, outliers, alerts) is queued once its records are saved,
+/// and for a fluoroscopy report its skin dose (<see cref="SkinDoseJob"/>).
 /// </summary>
-public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, PatientIdentification patients, TimeProvider clock) : IDoseExtraction
+public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, SkinDoseQueue skinDose, PatientIdentification patients, TimeProvider clock) : IDoseExtraction
 {
     // Headers and SR content are all a dose monitor needs: pixel data are skipped, never loaded.
     private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
@@ -45,6 +46,8 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
         var saved = await new DoseRecordRepository(connections, clock).SaveAsync(result, deviceId, patient, cancellationToken);
         // Deviations and outliers are evaluated right after the records exist (the analysis job is idempotent per study).
         analysis.Enqueue(result.Study.StudyInstanceUid);
+        // Fluoroscopy reports: peak skin dose and map, computed from the file's beam geometry in a job of their own.
+        skinDose.EnqueueIfApplies(result, instance.Path);
         var warnings = result.Warnings.Count == 0 ? "" : $"; {result.Warnings.Count} warning(s): " + string.Join("; ", result.Warnings.Take(3).Select(w => $"{w.Where}: {w.Message}"));
         return ExtractionOutcome.Extracted($"{result.Events.Count} event(s): {saved.EventsInserted} new, {saved.EventsMerged} merged{warnings}");
     }

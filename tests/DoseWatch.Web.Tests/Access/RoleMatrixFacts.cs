@@ -84,6 +84,8 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         // Research export: the physicist's alone (the privacy work's decision), not the administrator's.
         ["GET /api/v1/exports/deidentified"] = new("Physicist only", new HashSet<string> { Roles.Physicist }),
         ["GET /api/v1/alerts/"] = Alerts,
+        ["GET /api/v1/alerts/counts"] = Alerts,
+        ["POST /api/v1/alerts/acknowledge"] = Alerts,
         ["GET /api/v1/alerts/{id:long}"] = Alerts,
         ["POST /api/v1/alerts/{id:long}/acknowledge"] = Alerts,
         ["POST /api/v1/alerts/{id:long}/resolve"] = Alerts,

@@ -51,6 +51,11 @@ public sealed class AlertsAppFixture : IAsyncLifetime
             new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", studyUid + ".9", null, "CT"), study, [ev], AccumulatedDose.None, [], []));
     }
 
+    /// <summary>Stores a study without dose events (its date, accession and device are what the inbox shows).</summary>
+    public Task SaveStudyAsync(Study study) =>
+        new DoseRecordRepository(Service<IDbConnectionFactory>()).SaveAsync(new ExtractionResult(ExtractionKind.DoseObject,
+            new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", study.StudyInstanceUid + ".9", null, study.Modality), study, [], AccumulatedDose.None, [], []));
+
     public async Task MapAsync(string rawName, string standard)
     {
         var protocols = Service<ProtocolRepository>();

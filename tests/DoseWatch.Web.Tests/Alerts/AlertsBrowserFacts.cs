@@ -34,8 +34,8 @@ public sealed class AlertsBrowserFacts(AlertsAppFixture fixture, ITestOutputHelp
         var row = page.Locator($"tr[data-alert='{id}']");
         await row.WaitForAsync(new() { Timeout = 5000 }); // pushed over the circuit: no reload
         output.WriteLine($"alert stored → row in the open inbox: {raised.ElapsedMilliseconds} ms");
-        Assert.Contains(study, await row.InnerTextAsync());
-        Assert.Contains("protocol deviation", await row.InnerTextAsync());
+        Assert.Equal($"studies/{study}", await row.Locator("a[data-field=study]").GetAttributeAsync("href"));
+        Assert.Contains("Protocol deviation", await row.InnerTextAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "alerts-new.png"), FullPage = true });
 
         await row.Locator("button[data-action=acknowledge]").ClickAsync();

@@ -42,7 +42,8 @@ public sealed class DirectoryStore : IStoreHandler
 
     public ValueTask<IIncomingInstance> BeginAsync(IncomingStore store, CancellationToken ct)
     {
-        if (!IsSafeUid(store.SopInstanceUid)) return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.ErrorCannotUnderstand));
+        // A UID is digits and dots (PS3.5 §9.1): anything else cannot be a file name here.
+        if (!DicomUid.IsValid(store.SopInstanceUid)) return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.ErrorCannotUnderstand));
         var temp = Path.Combine(_incoming, $"{Guid.NewGuid():N}.part");
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         try
@@ -57,10 +58,6 @@ public sealed class DirectoryStore : IStoreHandler
         }
         return ValueTask.FromResult<IIncomingInstance>(new Instance(this, store, temp, stream));
     }
-
-    /// <summary>A UID is digits and dots, at most 64 characters (PS3.5 §9.1): anything else cannot be a file name here.</summary>
-    public static bool IsSafeUid(string uid) =>
-        uid.Length is > 0 and <= 64 && uid.All(c => c is (>= '0' and <= '9') or '.') && uid[0] != '.';
 
     private sealed class Instance(DirectoryStore store, IncomingStore request, string tempPath, FileStream stream) : IIncomingInstance
     {
