@@ -117,7 +117,8 @@ public sealed class RuleEditingBrowserFacts(AlertsAppFixture fixture)
     public async Task An_alert_assigned_through_the_api_shows_its_assignee_in_the_open_inbox()
     {
         var study = NewUid();
-        await fixture.SaveStudyAsync(Scanner, study, "Protocol nobody mapped for assignment", 9, 120);
+        await fixture.MapUnapprovedAsync("Assignment chest", "Assignment chest (other room only)");
+        await fixture.SaveStudyAsync(Scanner, study, "Assignment chest", 9, 120);
         var id = (await ListAsync(study)).First().Id;
         var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/alerts", Roles.Qa);
         using var _ = playwright;
