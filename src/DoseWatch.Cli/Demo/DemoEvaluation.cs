@@ -62,7 +62,9 @@ internal static class DemoEvaluation
             foreach (var file in DemoObjects.Write(study))
             {
                 var result = DoseExtractor.Extract(file);
-                if (result.Kind == ExtractionKind.DoseObject) await repository.SaveAsync(result, null, patients.Read(file.DataSet));
+                // Only the pseudonym: the evaluation measures alerts, and a study's sealed identity plays no part in them.
+                if (result.Kind == ExtractionKind.DoseObject)
+                    await repository.SaveAsync(result, null, new StoredPatientIdentity(null, patients.Read(file.DataSet).Pseudonym));
             }
             // As the defaults' HistoryStudies and ReferenceMinimumStudies (DoseWatch:Alerts, AlertsOptions).
             await analysis.AnalyzeAsync(study.StudyUid, historyStudies: 500, referenceMinimumStudies: 20,
