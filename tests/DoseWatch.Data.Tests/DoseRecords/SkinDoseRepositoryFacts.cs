@@ -106,9 +106,9 @@ public abstract class SkinDoseRepositoryFacts(ITestDatabases databases) : IAsync
         var records = new DoseRecordRepository(factory);
         var skin = new SkinDoseRepository(factory);
         var result = Calculate(extracted);
-        var patient = new PatientIdentity(null, null, null, null, "pseudonym-1");
-        var other = new PatientIdentity(null, null, null, null, "pseudonym-2");
-        var days = new (string Uid, DateOnly Date, PatientIdentity Who)[] { ("1.2.3.1", new DateOnly(2026, 1, 1), patient), ("1.2.3.2", new DateOnly(2026, 2, 1), patient),
+        var patient = new StoredPatientIdentity(null, "pseudonym-1");
+        var other = new StoredPatientIdentity(null, "pseudonym-2");
+        var days = new (string Uid, DateOnly Date, StoredPatientIdentity Who)[] { ("1.2.3.1", new DateOnly(2026, 1, 1), patient), ("1.2.3.2", new DateOnly(2026, 2, 1), patient),
             ("1.2.3.3", new DateOnly(2026, 2, 10), other), ("1.2.3.4", new DateOnly(2025, 6, 1), patient) };
         foreach (var (uid, date, who) in days)
         {
