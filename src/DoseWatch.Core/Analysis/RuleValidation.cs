@@ -43,6 +43,9 @@ public static class RuleValidation
             case RuleType.DrlExceeded when rule.Parameter(RuleParameters.Source) is not "local" && rule.Parameter(RuleParameters.Examination) is null:
                 problems[RuleParameters.Examination] = "A national DRL rule names the table row (examination) it compares with.";
                 break;
+            case RuleType.PeakSkinDose when rule.Threshold is null:
+                problems["threshold"] = "A peak skin dose rule needs its threshold in Gy (e.g. 2, 3 or 5).";
+                break;
             case RuleType.DoseCheck when rule.Parameter(RuleParameters.Part) is not ("any" or "alert" or "notification" or null):
                 problems[RuleParameters.Part] = "The dose-check part is any, alert or notification.";
                 break;

@@ -64,6 +64,8 @@ public sealed class SkinDoseAgreementTests(ITestOutputHelper output)
     [InlineData("openrem/RF-RDSR-Philips_Allura.dcm")]
     [InlineData("openrem/RF-No-kVp-and-others.dcm")]
     [InlineData("openrem/Dual-RDSR-RF.dcm")]
+    [InlineData("openrem/RF-Pat-Orientation-Modifier-Missing.dcm")]
+    [InlineData("openrem/RF-ESR-Siemens-Varic.dcm")]
     public void Without_PySkinDose_skin_hit_DoseWatch_falls_back_to_the_reference_point_with_the_reason(string file)
     {
         var path = Resolve(file);

@@ -8,6 +8,7 @@ using DoseWatch.Core.SkinDose;
 using DoseWatch.Dicom;
 using DoseWatch.Tests;
 using DoseWatch.Web.Tests.Jobs;
+using DoseWatch.Web.Components.Pages.Studies;
 using DoseWatch.Web.Tests.Studies;
 
 namespace DoseWatch.Web.Tests.Api;
@@ -73,6 +74,13 @@ public sealed class SkinDoseEndToEndFacts(DoseApp dose)
         Assert.True(Math.Abs(peak - expected.PeakSkinDoseGy!.Value) <= 1e-12 * expected.PeakSkinDoseGy.Value, $"CSV peak {peak}, expected {expected.PeakSkinDoseGy}");
         Assert.Equal(expected.PeakLocation.Describe(), row[header.IndexOf("Peak skin dose location")]);
         Assert.Equal("", row[header.IndexOf("Peak skin dose not computed because")]);
+
+        // The study page (prerendered) shows the peak, where it is, and the map's chart.
+        var html = await client.GetStringAsync($"/studies/{uid}");
+        Assert.Contains($"data-total=\"psd\" b-", html);
+        Assert.Contains($">{DoseUnits.Gray(expected.PeakSkinDoseGy)}</div>", html);
+        Assert.Contains(WebUtility.HtmlEncode(expected.PeakLocation.Describe()), html);
+        Assert.Contains("id=\"skin-dose-map\"", html);
     }
 
     [SamplesFact]
@@ -90,5 +98,12 @@ public sealed class SkinDoseEndToEndFacts(DoseApp dose)
         Assert.Equal(JsonValueKind.Null, skin.GetProperty("peakLocation").ValueKind);
         Assert.Equal(expected.NotComputedReason, skin.GetProperty("notComputedReason").GetString());
         Assert.Equal(expected.ReferencePointDoseGy!.Value, skin.GetProperty("referencePointDoseGy").GetDouble(), 12);
+
+        // The study page says why there is no map and labels the fallback as the reference point dose; it draws no map.
+        using var client = dose.App.CreateHttpClient();
+        var html = await client.GetStringAsync($"/studies/{uid}");
+        Assert.Contains(WebUtility.HtmlEncode(expected.NotComputedReason!), html);
+        Assert.Contains($">{DoseUnits.Gray(expected.ReferencePointDoseGy)}</strong>", html);
+        Assert.DoesNotContain("skin-dose-map", html);
     }
 }
