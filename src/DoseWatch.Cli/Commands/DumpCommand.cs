@@ -1,13 +1,16 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Dicom;
 
 namespace DoseWatch.Cli.Commands;
 
 /// <summary>
 /// <c>dosewatch dump FILE</c>: prints a data set the way DCMTK's dcmdump does (tag, VR, value, then
-/// "# length, VM Keyword"), so operators used to dcmdump can read it and diff the two.
+/// "# length, VM Keyword"), so operators used to dcmdump can read it and diff the two. A stored object encrypted at rest
+/// (<c>data/inbox/*.dcm</c>) is opened with the installation's keys: configured ones (<c>DoseWatch__Privacy__…</c>), else
+/// the key files of the data directory the object lies in.
 /// </summary>
 public static class DumpCommand
 {
@@ -29,7 +32,8 @@ public static class DumpCommand
         {
             try
             {
-                var file = DicomReader.ReadFile(path, new DicomReadOptions { StopBeforePixelData = stopBeforePixels });
+                var options = new DicomReadOptions { StopBeforePixelData = stopBeforePixels };
+                var file = StoredObjectCipher.SealingKeyId(path) is null ? DicomReader.ReadFile(path, options) : StoredObjectsOf(path).ReadDicom(path, options);
                 Print(file, new DumpWriter(output, longValues));
             }
             catch (DicomFormatException ex)
@@ -44,6 +48,13 @@ public static class DumpCommand
             }
         }
         return status;
+    }
+
+    private static StoredObjectCipher StoredObjectsOf(string storedPath)
+    {
+        var privacy = LocalDatabase.PrivacyFromEnvironment();
+        var dataDirectory = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(storedPath)))!; // <data>/inbox/<uid>.dcm
+        return new StoredObjectCipher(EncryptionKeyRing.Resolve(privacy.EncryptionKeys, privacy.ResolveKeyDirectory(dataDirectory)));
     }
 
     public static void Print(DicomFile file, DumpWriter writer)

@@ -67,6 +67,12 @@ public sealed class KeysCommandFacts : IAsyncLifetime
             if (!OperatingSystem.IsWindows()) Assert.Equal(OwnerOnlyFiles.FileMode, File.GetUnixFileMode(path));
         }
 
+        // `dosewatch dump` opens an encrypted stored object with the keys of the data directory it lies in.
+        var (plainDump, sealedDump) = (new StringWriter(), new StringWriter());
+        Assert.Equal(0, DumpCommand.Run([sample], plainDump, new StringWriter()));
+        Assert.Equal(0, DumpCommand.Run([sealedWithFirst], sealedDump, new StringWriter()));
+        Assert.Equal(plainDump.ToString(), sealedDump.ToString());
+
         var (again, againOutput) = await RunAsync("reencrypt");
         Assert.Equal(0, again);
         Assert.Contains("0 file(s) re-encrypted with key 2", againOutput);
