@@ -151,9 +151,9 @@ public sealed class AssociationAcceptor
                 await BeginDataSetAsync(command, pdv.PresentationContextId, ct).ConfigureAwait(false);
                 return;
             }
-            var response = command.CommandField == CommandField.CEchoRq
-                ? DimseCommand.CEchoRsp(command, DimseStatus.Success)
-                : DimseCommand.FailureRsp(command, DimseStatus.UnrecognizedOperation);
+            var response = command.CommandField != CommandField.CEchoRq
+                ? DimseCommand.FailureRsp(command, DimseStatus.UnrecognizedOperation)
+                : DimseCommand.CEchoRsp(command, command.HasValidUids ? DimseStatus.Success : DimseStatus.SopClassNotSupported);
             if (command.CommandField == CommandField.CEchoRq) record.Echoes++;
             await DimseSender.SendCommandAsync(ul, pdv.PresentationContextId, response, ct).ConfigureAwait(false);
         }
@@ -164,9 +164,16 @@ public sealed class AssociationAcceptor
             _dataContextId = contextId;
             if (command.CommandField != CommandField.CStoreRq) return;  // answered with a failure once its data set is in
             var context = _contexts[contextId];
+            // A UID with a byte outside the UI repertoire: nothing can be stored under it (PS3.7 C.4.2, "cannot understand").
+            if (!command.HasValidUids)
+            {
+                _instance = new RefusedInstance(DimseStatus.ErrorCannotUnderstand);
+                return;
+            }
+            // The data set is drained and answered "SOP class not supported" when the command's class is not the context's.
             if (command.AffectedSopClassUid != context.AbstractSyntax)
             {
-                _instance = RejectedInstance.Instance;
+                _instance = new RefusedInstance(DimseStatus.SopClassNotSupported);
                 return;
             }
             _instance = await owner._store.BeginAsync(new IncomingStore(command, context, _parties!), ct).ConfigureAwait(false);
@@ -196,9 +203,7 @@ public sealed class AssociationAcceptor
                 _instance = null;
                 await using (instance.ConfigureAwait(false))
                 {
-                    var status = ReferenceEquals(instance, RejectedInstance.Instance)
-                        ? DimseStatus.SopClassNotSupported
-                        : await instance.CompleteAsync(ct).ConfigureAwait(false);
+                    var status = await instance.CompleteAsync(ct).ConfigureAwait(false);
                     Count(status);
                     response = DimseCommand.CStoreRsp(command, status);
                 }
@@ -241,14 +246,5 @@ public sealed class AssociationAcceptor
             if (instance is not null) await instance.DisposeAsync().ConfigureAwait(false);
             _awaitingData = null;
         }
-    }
-
-    /// <summary>Drains a data set sent on a context whose abstract syntax differs from the command's SOP class.</summary>
-    private sealed class RejectedInstance : IIncomingInstance
-    {
-        public static readonly RejectedInstance Instance = new();
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct) => ValueTask.CompletedTask;
-        public ValueTask<DimseStatus> CompleteAsync(CancellationToken ct) => ValueTask.FromResult(DimseStatus.SopClassNotSupported);
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

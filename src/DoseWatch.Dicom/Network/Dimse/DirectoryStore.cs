@@ -112,13 +112,6 @@ public sealed class DirectoryStore : IStoreHandler
             if (!_completed) File.Delete(tempPath);
         }
     }
-
-    private sealed class RefusedInstance(DimseStatus status) : IIncomingInstance
-    {
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct) => ValueTask.CompletedTask;
-        public ValueTask<DimseStatus> CompleteAsync(CancellationToken ct) => ValueTask.FromResult(status);
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }
 
 /// <summary>fsync of a directory, so that a rename into it survives power loss (POSIX); a no-op where not available.</summary>
