@@ -23,8 +23,8 @@ public sealed class AssociationAcceptor
         _ulOptions = ulOptions with { MaxReceivePduLength = policy.MaxPduLength };
     }
 
-    /// <param name="overCapacity">True when the service already serves its maximum number of associations: the request is answered with a transient reject.</param>
-    public async Task<AssociationRecord> RunAsync(Stream transport, IPEndPoint? peer, bool tls, bool overCapacity, CancellationToken ct)
+    /// <param name="admission">Asked once the caller is known; a refusal is answered with a transient reject (temporary congestion). Null admits every caller.</param>
+    public async Task<AssociationRecord> RunAsync(Stream transport, IPEndPoint? peer, bool tls, IAssociationAdmission? admission, CancellationToken ct)
     {
         var record = new AssociationRecord { StartedAt = DateTimeOffset.UtcNow, PeerAddress = peer?.Address.ToString() ?? "", PeerPort = peer?.Port ?? 0, Tls = tls };
         await using var ul = new UpperLayerConnection(transport, isAssociationRequestor: false, _ulOptions, ct);
@@ -32,7 +32,7 @@ public sealed class AssociationAcceptor
         try
         {
             ul.TransportConnectionIndication();
-            await session.RunAsync(overCapacity, ct).ConfigureAwait(false);
+            await session.RunAsync(admission, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -65,7 +65,7 @@ public sealed class AssociationAcceptor
         private byte _dataContextId;
         private IIncomingInstance? _instance;
 
-        public async Task RunAsync(bool overCapacity, CancellationToken ct)
+        public async Task RunAsync(IAssociationAdmission? admission, CancellationToken ct)
         {
             var first = await ul.ReceiveAsync().ConfigureAwait(false);
             if (first.Kind != UlIndicationKind.AssociateRequested)
@@ -73,7 +73,7 @@ public sealed class AssociationAcceptor
                 await EndAsync(first).ConfigureAwait(false);
                 return;
             }
-            if (!await NegotiateAsync((AAssociateRq)first.Pdu!, overCapacity, ct).ConfigureAwait(false)) return;
+            if (!await NegotiateAsync((AAssociateRq)first.Pdu!, admission, ct).ConfigureAwait(false)) return;
             while (true)
             {
                 var indication = await ul.ReceiveAsync().ConfigureAwait(false);
@@ -92,13 +92,13 @@ public sealed class AssociationAcceptor
             }
         }
 
-        private async Task<bool> NegotiateAsync(AAssociateRq rq, bool overCapacity, CancellationToken ct)
+        private async Task<bool> NegotiateAsync(AAssociateRq rq, IAssociationAdmission? admission, CancellationToken ct)
         {
             record.CallingAeTitle = rq.CallingAeTitle;
             record.CalledAeTitle = rq.CalledAeTitle;
-            var result = overCapacity
-                ? new AssociationRejected(AAssociateRj.TemporaryCongestion(), "maximum number of associations reached")
-                : AssociationNegotiation.Negotiate(rq, owner._policy, peer?.Address);
+            var result = AssociationNegotiation.Negotiate(rq, owner._policy, peer?.Address);
+            if (result is AssociationAccepted admissible && admission is not null && !admission.TryAdmit(admissible.Caller))
+                result = new AssociationRejected(AAssociateRj.TemporaryCongestion(), "maximum number of associations reached");
             if (result is AssociationRejected rejected)
             {
                 record.Outcome = AssociationOutcome.Rejected;

@@ -276,7 +276,7 @@ public sealed class UpperLayerConnection : IAsyncDisposable
 
     private void Execute(UlAction action)
     {
-        if (action == UlAction.AE5) _artim.Start();
+        if (action == UlAction.AE5) _artim.Start(_options.AssociateRequestTimeout);
     }
 
     private void CloseTransport()

@@ -15,6 +15,12 @@ public sealed record UpperLayerOptions
     /// <summary>ARTIM timer duration (PS3.8 leaves it to the implementation).</summary>
     public TimeSpan ArtimTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a new transport connection may stay silent before its A-ASSOCIATE-RQ (the first ARTIM run, AE-5);
+    /// null means <see cref="ArtimTimeout"/>. Short on a service, so idle sockets cannot hold its capacity.
+    /// </summary>
+    public TimeSpan? AssociateRequestTimeout { get; init; }
+
     /// <summary>How long an established association may stay silent before we abort it.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(120);
 }
