@@ -215,6 +215,8 @@ public sealed class AssociationAcceptor
         {
             if (status.IsSuccess) record.InstancesStored++;
             else record.FailedInstances++;
+            // Named in the log as what it is, e.g. a full disk, rather than left to a count of failures.
+            if (status.Code is >= 0xA700 and <= 0xA7FF) record.Detail ??= $"storage out of resources (disk full or failing): instances answered {status}";
         }
 
         private async Task ReleaseAsync(CancellationToken ct)

@@ -45,16 +45,18 @@ public sealed class DirectoryStore : IStoreHandler
         // A UID is digits and dots (PS3.5 §9.1): anything else cannot be a file name here.
         if (!DicomUid.IsValid(store.SopInstanceUid)) return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.ErrorCannotUnderstand));
         var temp = Path.Combine(_incoming, $"{Guid.NewGuid():N}.part");
-        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        FileStream? stream = null;
         try
         {
+            stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
             stream.Write(FileMetaHeader.Encode(store.SopClassUid, store.SopInstanceUid, store.Context.TransferSyntax.Uid, store.Parties.CallingAeTitle));
         }
-        catch
+        catch (IOException)
         {
-            stream.Dispose();
-            File.Delete(temp);
-            throw;
+            // Disk full (or failing): the data set is drained and answered Out of Resources; the association goes on.
+            stream?.Dispose();
+            TryDelete(temp);
+            return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.RefusedOutOfResources));
         }
         return ValueTask.FromResult<IIncomingInstance>(new Instance(this, store, temp, stream));
     }
@@ -64,16 +66,30 @@ public sealed class DirectoryStore : IStoreHandler
         private long _bytes;
         private bool _completed;
 
+        private bool _outOfSpace;
+
         public ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct)
         {
-            // Page-cache writes of at most one PDU: synchronous is cheaper than a thread-pool hop.
-            stream.Write(fragment.Span);
-            _bytes += fragment.Length;
+            if (_outOfSpace) return ValueTask.CompletedTask;  // the rest of the data set is drained, not kept
+            try
+            {
+                // Page-cache writes of at most one PDU: synchronous is cheaper than a thread-pool hop.
+                stream.Write(fragment.Span);
+                _bytes += fragment.Length;
+            }
+            catch (IOException)
+            {
+                // Disk full: the partial file goes now (freeing its space); the peer gets Out of Resources, not a closed socket.
+                _outOfSpace = true;
+                stream.Dispose();
+                TryDelete(tempPath);
+            }
             return ValueTask.CompletedTask;
         }
 
         public async ValueTask<DimseStatus> CompleteAsync(CancellationToken ct)
         {
+            if (_outOfSpace) return DimseStatus.RefusedOutOfResources;
             try
             {
                 stream.Flush(flushToDisk: store.Fsync);
@@ -88,6 +104,7 @@ public sealed class DirectoryStore : IStoreHandler
             }
             catch (IOException)
             {
+                TryDelete(tempPath);
                 return DimseStatus.RefusedOutOfResources;
             }
         }
@@ -108,9 +125,16 @@ public sealed class DirectoryStore : IStoreHandler
 
         public async ValueTask DisposeAsync()
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            if (!_completed) File.Delete(tempPath);
+            try { await stream.DisposeAsync().ConfigureAwait(false); }
+            catch (IOException) { /* a flush on a full disk: the file is deleted below */ }
+            if (!_completed) TryDelete(tempPath);
         }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { /* removed at the next start (DeleteLeftovers) */ }
     }
 }
 

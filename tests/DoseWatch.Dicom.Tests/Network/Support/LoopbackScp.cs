@@ -12,9 +12,9 @@ public sealed class LoopbackScp : IAsyncDisposable
     private readonly DicomListener _listener;
     private readonly Task _run;
 
-    public LoopbackScp(AcceptorPolicy? policy = null, UpperLayerOptions? ul = null, int maxAssociations = 64, ConnectionLimits? limits = null)
+    public LoopbackScp(AcceptorPolicy? policy = null, UpperLayerOptions? ul = null, int maxAssociations = 64, ConnectionLimits? limits = null, string? directory = null)
     {
-        Directory = Path.Combine(Path.GetTempPath(), "dw-scp-" + Guid.NewGuid().ToString("N"));
+        Directory = directory ?? Path.Combine(Path.GetTempPath(), "dw-scp-" + Guid.NewGuid().ToString("N"));
         Store = new DirectoryStore(Directory);
         Policy = policy ?? new AcceptorPolicy { AeTitle = "DOSEWATCH" };
         _listener = new DicomListener(new IPEndPoint(IPAddress.Loopback, 0), new AssociationAcceptor(Policy, Store, ul ?? new UpperLayerOptions()),
