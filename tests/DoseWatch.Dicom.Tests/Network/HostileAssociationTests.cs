@@ -74,4 +74,35 @@ public sealed class HostileAssociationTests
         Assert.Contains("presentation context ID 1", record.Detail);
         Assert.DoesNotContain("Exception", record.Detail);
     }
+
+    /// <summary>
+    /// Issue #22 item 5: the data set must be the object the command announces. A tiny data set under UID U, and a data
+    /// set whose own UID differs from the command's, are refused with 0xA900; nothing is filed under U.
+    /// </summary>
+    [Fact]
+    public async Task A_data_set_that_is_not_the_announced_instance_is_refused_with_a900()
+    {
+        await using var scp = new LoopbackScp(ul: ShortArtim);
+        using var peer = await RawPeer.ConnectAsync(scp.Port);
+        await peer.SendAssociateRqAsync("DOSEWATCH", "RAW", [(3, CtImageStorage)]);
+        Assert.Equal(0x02, (await peer.ReadPduAsync())!.Value.Type);
+        const string Announced = "1.2.826.0.1.3680043.2.1125.22.5.1";
+
+        async Task<ushort> StoreAsync(ushort id, byte[] dataSet)
+        {
+            await peer.SendPDataAsync(3, isCommand: true, RawPeer.Command(0x0001, id, RawPeer.Uid(CtImageStorage), RawPeer.Uid(Announced)));
+            await peer.SendPDataAsync(3, isCommand: false, dataSet);
+            return RawPeer.Status(await peer.ReadCommandAsync());
+        }
+
+        var tiny = await StoreAsync(1, RawPeer.EncodeImplicitLittleEndian([(0x00100010, "X^Y "u8.ToArray())]));
+        var other = await StoreAsync(2, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid("1.2.826.0.1.3680043.2.1125.22.5.2"))]));
+        var otherClass = await StoreAsync(3, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid("1.2.840.10008.5.1.4.1.1.88.67")), (0x00080018, RawPeer.Uid(Announced))]));
+        var right = await StoreAsync(4, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(Announced))]));
+        await peer.SendReleaseRqAsync();
+
+        Assert.Equal((0xA900, 0xA900, 0xA900, 0x0000), (tiny, other, otherClass, right));
+        Assert.Equal([Announced + ".dcm"], scp.StoredFiles.Select(Path.GetFileName));
+        Assert.Empty(scp.PartialFiles);
+    }
 }

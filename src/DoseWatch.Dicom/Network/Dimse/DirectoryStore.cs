@@ -94,6 +94,11 @@ public sealed class DirectoryStore : IStoreHandler
             {
                 stream.Flush(flushToDisk: store.Fsync);
                 await stream.DisposeAsync().ConfigureAwait(false);
+                if (IdentityMismatch() is { } refusal)
+                {
+                    TryDelete(tempPath);
+                    return refusal;
+                }
                 var final = Path.Combine(store._directory, request.SopInstanceUid + ".dcm");
                 var duplicate = !TryMoveNoReplace(tempPath, final);
                 if (store.Fsync && !duplicate) DirectorySync.Fsync(store._directory);
@@ -107,6 +112,27 @@ public sealed class DirectoryStore : IStoreHandler
                 TryDelete(tempPath);
                 return DimseStatus.RefusedOutOfResources;
             }
+        }
+
+        /// <summary>
+        /// The data set must be the object the command announced (PS3.4 B.2.3): its SOP Class and Instance UIDs equal
+        /// the command's Affected ones, else 0xA900, so that no object is filed under another's UID (and a later real
+        /// one dropped as its duplicate). A data set that cannot be parsed is 0xC000. Pixel data is not read.
+        /// </summary>
+        private DimseStatus? IdentityMismatch()
+        {
+            DicomDataSet dataSet;
+            try
+            {
+                dataSet = DicomReader.ReadFile(tempPath, new DicomReadOptions { StopBeforePixelData = true, LargeValueThreshold = 64 * 1024 }).DataSet;
+            }
+            catch (DicomFormatException)
+            {
+                return DimseStatus.ErrorCannotUnderstand;
+            }
+            return dataSet.GetString(DicomTag.SopInstanceUid) == request.SopInstanceUid && dataSet.GetString(DicomTag.SopClassUid) == request.SopClassUid
+                ? null
+                : DimseStatus.ErrorDataSetDoesNotMatchSopClass;
         }
 
         private static bool TryMoveNoReplace(string from, string to)
