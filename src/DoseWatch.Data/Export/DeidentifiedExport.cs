@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Dicom;
 using DoseWatch.Dicom.Deidentification;
 
@@ -14,7 +15,7 @@ namespace DoseWatch.Data.Export;
 /// <para>The patient key is the stored pseudonym (HMAC of issuer + patient ID, kept in both privacy modes), so objects
 /// and rows of a patient share one export pseudonym and one date shift even when direct identifiers were never stored.</para>
 /// </summary>
-public sealed class DeidentifiedExport(IDbConnectionFactory connections)
+public sealed class DeidentifiedExport(IDbConnectionFactory connections, StoredObjectCipher storedObjects)
 {
     /// <summary>Writes the export through <paramref name="openEntry"/> (a relative path with '/' separators → a writable stream).</summary>
     public async Task<DeidentifiedExportSummary> WriteAsync(Deidentifier deidentifier, DateOnly? from, DateOnly? to,
@@ -57,11 +58,11 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
             DicomFile output;
             try
             {
-                output = deidentifier.Deidentify(DicomReader.ReadFile(instance.Path), patientOf.GetValueOrDefault(instance.StudyUid));
+                output = deidentifier.Deidentify(storedObjects.ReadDicom(instance.Path), patientOf.GetValueOrDefault(instance.StudyUid));
             }
-            // One odd stored object (unreadable, or a value no valid object can carry) is skipped and reported; the
-            // export of everything else completes. Nothing of it is written: the entry is opened only after this.
-            catch (Exception e) when (e is DicomFormatException or ArgumentException)
+            // One odd stored object (unreadable, undecryptable, or a value no valid object can carry) is skipped and
+            // reported; the export of everything else completes. Nothing of it is written: the entry is opened only after this.
+            catch (Exception e) when (e is DicomFormatException or StoredObjectUnreadableException or ArgumentException)
             {
                 skipped.Add($"{instance.SopInstanceUid}: {e.Message}");
                 continue;

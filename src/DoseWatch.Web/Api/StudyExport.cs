@@ -1,4 +1,5 @@
 using DoseWatch.Core.Domain;
+using DoseWatch.Core.SkinDose;
 using DoseWatch.Data.Repositories;
 
 namespace DoseWatch.Web.Api;
@@ -43,10 +44,11 @@ public static class StudyExport
         "Study instance UID", "Accession number", "Study date", "Study time", "Modality", "Manufacturer", "Model", "Station name", "Serial number",
         "Study description", "Patient pseudonym", "Patient age", "Age (years)", "Sex", "Weight (kg)", "Height (m)", "Open alerts", "No. events",
         "DLP total (mGy.cm)", "DAP total (Gy.cm2)", "Dose RP total (Gy)", "Fluoro time total (s)", "AGD total (mGy)",
+        "Peak skin dose (Gy)", "Peak skin dose location", "Peak skin dose not computed because",
     ];
 
     public static ExportTable Build(IReadOnlyList<StudyRecord> studies, IReadOnlyDictionary<string, IReadOnlyList<StoredAlert>> alerts,
-        IReadOnlyDictionary<string, string?> pseudonyms)
+        IReadOnlyDictionary<string, string?> pseudonyms, IReadOnlyDictionary<string, SkinDoseResult> skinDoses)
     {
         var events = studies.ToDictionary(s => s.Study.StudyInstanceUid, s => s.Events.Where(e => e.CountedInTotals).Select(e => e.Event).ToList(), StringComparer.Ordinal);
         var columns = EventColumns.Where(c => events.Values.Any(list => list.Any(e => c.Value(e) is not null))).ToList();
@@ -66,6 +68,8 @@ public static class StudyExport
                 s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, pseudonyms.GetValueOrDefault(s.StudyInstanceUid), s.Patient.Age, s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
                 s.Patient.HeightM, open, t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy,
             };
+            var skin = skinDoses.GetValueOrDefault(s.StudyInstanceUid);
+            cells.AddRange([skin?.PeakSkinDoseGy, skin?.PeakLocation?.Describe(), skin?.NotComputedReason]);
             var mine = events[s.StudyInstanceUid];
             for (var n = 0; n < maximumEvents; n++)
                 cells.AddRange(columns.Select(c => n < mine.Count ? c.Value(mine[n]) : null));

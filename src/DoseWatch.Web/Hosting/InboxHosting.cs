@@ -27,6 +27,9 @@ public static class InboxHosting
         // One extractor: the inbox job's pipeline (a non-dose object is set aside on its inbox row and creates no study).
         services.TryAddSingleton<Core.Abstractions.IDoseExtraction, DoseExtractionPipeline>();
         services.AddTransient<ExtractInstanceJob>();
+        services.AddSingleton<SkinDoseRepository>();
+        services.AddSingleton<SkinDoseQueue>();
+        services.AddTransient<SkinDoseJob>();
         services.AddTransient<InboxSweepJob>();
         services.AddHostedService<RecurringJobRegistration>();
         return services;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using DoseWatch.Core.Abstractions;
 using DoseWatch.Core.Access;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Data;
 using DoseWatch.Data.Export;
 using DoseWatch.Dicom.Deidentification;
@@ -29,7 +30,7 @@ public static class DeidentifiedExportApi
     }
 
     public static async Task<Results<FileStreamHttpResult, ValidationProblem>> ExportAsync(
-        IDbConnectionFactory connections, IAuditTrail audit, ClaimsPrincipal user, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
+        IDbConnectionFactory connections, StoredObjectCipher storedObjects, IAuditTrail audit, ClaimsPrincipal user, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
     {
         if (from is { } f && to is { } t && f > t) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from is after to"] });
         // Built in a temporary file (deleted when the response is done): objects can be many, memory stays flat.
@@ -39,7 +40,7 @@ public static class DeidentifiedExportApi
             DeidentifiedExportSummary summary;
             using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
             {
-                summary = await new DeidentifiedExport(connections).WriteAsync(new Deidentifier(RandomNumberGenerator.GetBytes(32)), from, to,
+                summary = await new DeidentifiedExport(connections, storedObjects).WriteAsync(new Deidentifier(RandomNumberGenerator.GetBytes(32)), from, to,
                     name => zip.CreateEntry(name, CompressionLevel.Fastest).Open(), cancellationToken);
                 // Objects that could not be exported (unreadable, an invalid UID) are named in the zip, one line each.
                 if (summary.Skipped.Count > 0)

@@ -11,20 +11,28 @@ public sealed record StoredInstance(string Path, string SopClassUid, string SopI
 /// the received bytes verbatim in the received transfer syntax. Bytes go to a temporary file under
 /// <c>.incoming/</c>, which is fsynced and then renamed into place (with a directory fsync), so a file under its final
 /// name is always complete. An instance already present is kept as is and answered with Success again.
+/// Files are created readable by the owner only (0600 on Unix). A <c>seal</c> transform (the product's at-rest
+/// encryption) wraps the file stream: what it writes, finishes on dispose, is what is fsynced before Success.
 /// </summary>
 public sealed class DirectoryStore : IStoreHandler
 {
     private readonly string _directory;
     private readonly string _incoming;
     private readonly Func<StoredInstance, CancellationToken, ValueTask>? _onStored;
+    private readonly Func<Stream, Stream>? _seal;
 
     /// <param name="onStored">Called once the instance is durable and before Success is answered.</param>
-    public DirectoryStore(string directory, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null, bool fsync = true)
+    /// <param name="seal">Wraps each new file's stream (e.g. to encrypt it); disposing the wrapper must finish its
+    /// output and leave the file stream open.</param>
+    public DirectoryStore(string directory, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null, bool fsync = true,
+        Func<Stream, Stream>? seal = null)
     {
         _directory = Path.GetFullPath(directory);
         _incoming = Path.Combine(_directory, ".incoming");
-        Directory.CreateDirectory(_incoming);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(_incoming);
+        else Directory.CreateDirectory(_incoming, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         _onStored = onStored;
+        _seal = seal;
         Fsync = fsync;
         DeleteLeftovers();
     }
@@ -45,23 +53,28 @@ public sealed class DirectoryStore : IStoreHandler
         // A UID is digits and dots (PS3.5 §9.1): anything else cannot be a file name here.
         if (!DicomUid.IsValid(store.SopInstanceUid)) return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.ErrorCannotUnderstand));
         var temp = Path.Combine(_incoming, $"{Guid.NewGuid():N}.part");
-        FileStream? stream = null;
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        FileStream? file = null;
+        Stream? stream = null;
         try
         {
-            stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            file = new FileStream(temp, options);
+            stream = _seal is null ? file : _seal(file);
             stream.Write(FileMetaHeader.Encode(store.SopClassUid, store.SopInstanceUid, store.Context.TransferSyntax.Uid, store.Parties.CallingAeTitle));
         }
         catch (IOException)
         {
             // Disk full (or failing): the data set is drained and answered Out of Resources; the association goes on.
-            stream?.Dispose();
+            file?.Dispose();
             TryDelete(temp);
             return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.RefusedOutOfResources));
         }
-        return ValueTask.FromResult<IIncomingInstance>(new Instance(this, store, temp, stream));
+        return ValueTask.FromResult<IIncomingInstance>(new Instance(this, store, temp, file!, stream!));
     }
 
-    private sealed class Instance(DirectoryStore store, IncomingStore request, string tempPath, FileStream stream) : IIncomingInstance
+    /// <param name="stream">What the data set is written to: <paramref name="file"/> itself, or the seal wrapped around it.</param>
+    private sealed class Instance(DirectoryStore store, IncomingStore request, string tempPath, FileStream file, Stream stream) : IIncomingInstance
     {
         private long _bytes;
         private bool _completed;
@@ -81,7 +94,8 @@ public sealed class DirectoryStore : IStoreHandler
             {
                 // Disk full: the partial file goes now (freeing its space); the peer gets Out of Resources, not a closed socket.
                 _outOfSpace = true;
-                stream.Dispose();
+                try { if (!ReferenceEquals(stream, file)) stream.Dispose(); } catch (IOException) { }
+                file.Dispose();
                 TryDelete(tempPath);
             }
             return ValueTask.CompletedTask;
@@ -92,9 +106,11 @@ public sealed class DirectoryStore : IStoreHandler
             if (_outOfSpace) return DimseStatus.RefusedOutOfResources;
             try
             {
-                stream.Flush(flushToDisk: store.Fsync);
-                await stream.DisposeAsync().ConfigureAwait(false);
-                if (IdentityMismatch() is { } refusal)
+                if (!ReferenceEquals(stream, file)) await stream.DisposeAsync().ConfigureAwait(false); // the seal's last bytes
+                file.Flush(flushToDisk: store.Fsync);
+                await file.DisposeAsync().ConfigureAwait(false);
+                // A sealed (encrypted) file cannot be read back here; its identity is not checked (see docs/security.md).
+                if (ReferenceEquals(stream, file) && IdentityMismatch() is { } refusal)
                 {
                     TryDelete(tempPath);
                     return refusal;
@@ -151,7 +167,15 @@ public sealed class DirectoryStore : IStoreHandler
 
         public async ValueTask DisposeAsync()
         {
-            try { await stream.DisposeAsync().ConfigureAwait(false); }
+            try
+            {
+                if (!ReferenceEquals(stream, file)) await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // an abandoned instance's last bytes could not be written (disk full): the temporary file goes anyway
+            }
+            try { await file.DisposeAsync().ConfigureAwait(false); }
             catch (IOException) { /* a flush on a full disk: the file is deleted below */ }
             if (!_completed) TryDelete(tempPath);
         }
