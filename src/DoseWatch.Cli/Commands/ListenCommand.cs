@@ -35,7 +35,7 @@ internal static class ListenCommand
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var listener = new DicomListener(new IPEndPoint(IPAddress.Any, port), new AssociationAcceptor(policy, store, ul),
-            int.Parse(a.Get("--max-associations", "64"), System.Globalization.CultureInfo.InvariantCulture), tls: null, Report);
+            new ConnectionLimits { MaxAssociations = int.Parse(a.Get("--max-associations", "64"), System.Globalization.CultureInfo.InvariantCulture) }, tls: null, Report);
         listener.Start();
         Console.WriteLine($"listening on {listener.LocalEndpoint.Port}");
         await listener.RunAsync(stop.Token);

@@ -133,6 +133,7 @@ public static class AccessHosting
     public static WebApplication UseDoseWatchAccess(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UseCookieRequestOrigin();
         app.UseAuthorization();
         return app;
     }

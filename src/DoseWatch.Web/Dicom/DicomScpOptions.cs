@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using DoseWatch.Dicom.Network.Acse;
+using DoseWatch.Dicom.Network.Dimse;
 using Microsoft.Extensions.Options;
 
 namespace DoseWatch.Web.Dicom;
@@ -37,6 +38,22 @@ public sealed class DicomScpOptions
     [Range(1, 10_000)]
     public int MaxAssociations { get; set; } = 64;
 
+    /// <summary>Associations beyond <see cref="MaxAssociations"/> kept for <see cref="KnownDevices"/> (allow-listed, from their addresses).</summary>
+    [Range(0, 10_000)]
+    public int ReservedForKnownDevices { get; set; } = 8;
+
+    /// <summary>Open connections from one IP address; more are closed at once (a flood from one host cannot fill the service).</summary>
+    [Range(1, 10_000)]
+    public int MaxConnectionsPerPeer { get; set; } = 16;
+
+    /// <summary>Connections that have not sent their A-ASSOCIATE-RQ yet; more are closed at once.</summary>
+    [Range(1, 10_000)]
+    public int MaxPendingConnections { get; set; } = 256;
+
+    /// <summary>How long a new connection may stay silent before its A-ASSOCIATE-RQ (then it is closed).</summary>
+    [Range(0.05, 3600)]
+    public double AssociationRequestTimeoutSeconds { get; set; } = 5;
+
     /// <summary>Maximum Length we advertise (largest P-DATA-TF we accept); also bounds memory per association.</summary>
     [Range(4096, 16 * 1024 * 1024)]
     public int MaxPduLength { get; set; } = 128 * 1024;
@@ -51,6 +68,14 @@ public sealed class DicomScpOptions
     public bool Fsync { get; set; } = true;
 
     public DicomTlsOptions Tls { get; set; } = new();
+
+    public ConnectionLimits ToLimits() => new()
+    {
+        MaxAssociations = MaxAssociations,
+        ReservedForKnownDevices = ReservedForKnownDevices,
+        MaxConnectionsPerPeer = MaxConnectionsPerPeer,
+        MaxPendingConnections = MaxPendingConnections,
+    };
 
     public AcceptorPolicy ToPolicy() => new()
     {

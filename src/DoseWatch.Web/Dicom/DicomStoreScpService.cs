@@ -30,6 +30,7 @@ public sealed class DicomStoreScpService(
         var acceptor = new AssociationAcceptor(o.ToPolicy(), inbox.Store, new UpperLayerOptions
         {
             ArtimTimeout = TimeSpan.FromSeconds(o.ArtimTimeoutSeconds),
+            AssociateRequestTimeout = TimeSpan.FromSeconds(o.AssociationRequestTimeoutSeconds),
             IdleTimeout = TimeSpan.FromSeconds(o.IdleTimeoutSeconds),
         });
         var address = IPAddress.Parse(o.BindAddress);
@@ -52,17 +53,49 @@ public sealed class DicomStoreScpService(
 
     private IPEndPoint Listen(IPEndPoint endpoint, AssociationAcceptor acceptor, DicomTlsSettings? tls)
     {
-        var listener = new DicomListener(endpoint, acceptor, options.Value.MaxAssociations, tls, RecordAsync);
+        var listener = new DicomListener(endpoint, acceptor, options.Value.ToLimits(), tls, RecordAsync);
         listener.Start();
         _listeners.Add(listener);
         return listener.LocalEndpoint;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_listeners.Select(l => l.RunAsync(stoppingToken)));
+        Task.WhenAll([.. _listeners.Select(l => l.RunAsync(stoppingToken)), ReportRefusedConnectionsAsync(stoppingToken)]);
+
+    /// <summary>How often connections closed by the limits or ended without an association are logged, one line per peer address.</summary>
+    public static readonly TimeSpan RefusedConnectionsReportInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Scanners, fuzzers and idle sockets are logged in aggregate (a flood must not add one association row per
+    /// connection): each interval, one warning per peer address and reason with the count.
+    /// </summary>
+    private async Task ReportRefusedConnectionsAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RefusedConnectionsReportInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) ReportRefusedConnections();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        ReportRefusedConnections();
+    }
+
+    /// <summary>Logs and clears the counts now (also called at shutdown).</summary>
+    public void ReportRefusedConnections()
+    {
+        foreach (var listener in _listeners)
+            foreach (var r in listener.TakeRefusedConnections())
+                logger.LogWarning("DICOM: {Count} connection(s) from {Peer} on {Endpoint} without an association: {Reason}",
+                    r.Count, r.PeerAddress, listener.LocalEndpoint, r.Reason);
+    }
 
     private async Task RecordAsync(AssociationRecord r)
     {
+        // No A-ASSOCIATE-RQ ever came (scanner, fuzzer, idle socket): counted by the listener and logged in aggregate,
+        // not one journal row each.
+        if (r.Outcome == AssociationOutcome.NoAssociation) return;
         var level = r.Outcome is AssociationOutcome.Released or AssociationOutcome.Rejected ? LogLevel.Information : LogLevel.Warning;
         logger.Log(level,
             "DICOM association {CallingAe}->{CalledAe} from {Peer}:{PeerPort}{Unknown}: {Outcome}; {Instances} stored, {Failed} failed, {Echoes} echoes, {Bytes} bytes in {DurationMs:F0} ms; contexts [{Contexts}] {Detail}",

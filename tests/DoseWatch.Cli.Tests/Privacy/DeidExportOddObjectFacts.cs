@@ -32,7 +32,8 @@ public sealed class DeidExportOddObjectFacts(RunningDoseWatch app) : IClassFixtu
         await using (var connection = await DbConnectionFactory.Create(new DatabaseOptions(), app.DataDirectory).OpenAsync())
         {
             var stored = await connection.QuerySingleAsync<string>("SELECT path FROM instances WHERE sop_instance_uid = @oddUid", new { oddUid });
-            PutByteInDataSetSopClassUid(stored, 0xD6);
+            // The stored file is encrypted at rest: an object stored before encryption (plaintext, still readable) stands in for it.
+            PutByteInDataSetSopClassUid(SharedSamples.Path_(Odd), stored, 0xD6);
         }
         var outDir = Path.Combine(folder.Path, "export");
         var output = new StringWriter();
@@ -57,10 +58,10 @@ public sealed class DeidExportOddObjectFacts(RunningDoseWatch app) : IClassFixtu
         return line[(line.IndexOf('[') + 1)..line.IndexOf(']')].TrimEnd('\0', ' ');
     }
 
-    /// <summary>Overwrites the second character of the data set's (0008,0016) value in place (the file meta's copy is left as is).</summary>
-    private static void PutByteInDataSetSopClassUid(string path, byte value)
+    /// <summary>Writes <paramref name="source"/> to <paramref name="path"/> with the second character of the data set's (0008,0016) value replaced (the file meta's copy is left as is).</summary>
+    private static void PutByteInDataSetSopClassUid(string source, string path, byte value)
     {
-        var bytes = File.ReadAllBytes(path);
+        var bytes = File.ReadAllBytes(source);
         var metaEnd = 132 + 12 + BitConverter.ToInt32(bytes, 140); // preamble + DICM, then (0002,0000) UL and its value
         var tag = new byte[] { 0x08, 0x00, 0x16, 0x00 };
         var at = bytes.AsSpan(metaEnd).IndexOf(tag);

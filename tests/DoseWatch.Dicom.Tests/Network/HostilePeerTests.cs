@@ -67,7 +67,8 @@ public class HostilePeerTests
     [Fact]
     public async Task RandomBytesAreAbortedOrClosed()
     {
-        await using var scp = new LoopbackScp(ul: ShortTimers);
+        // All 20 from 127.0.0.1: above the default per-address ceiling (16), which ConnectionLimitsTests covers.
+        await using var scp = new LoopbackScp(ul: ShortTimers, limits: new ConnectionLimits { MaxConnectionsPerPeer = 32 });
         var random = new Random(20261125);
         var cases = Enumerable.Range(0, 20).Select(_ =>
         {

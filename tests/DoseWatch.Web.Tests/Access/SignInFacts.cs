@@ -182,6 +182,44 @@ public sealed partial class SignInFacts(SharedApp shared)
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
     }
 
+    /// <summary>
+    /// Issue #22 item 11: a signed-in browser's cookie rides along on a POST a foreign page makes. A cookie-authenticated
+    /// state change must come from this site (Origin, else Referer); an API-key call is unaffected by any Origin.
+    /// The alert does not exist: 404 means the request passed the check and reached the endpoint.
+    /// </summary>
+    [Fact]
+    public async Task A_cookie_authenticated_api_post_from_a_foreign_origin_is_refused_and_an_api_key_post_is_not()
+    {
+        var user = await NewUserAsync(Roles.Qa);
+        using var session = new Session(shared.App);
+        using (var signIn = await session.SignInAsync(user, Password)) Assert.Equal("/ct", signIn.Headers.Location?.OriginalString);
+        const string Acknowledge = "/api/v1/alerts/987654321/acknowledge";
+        var self = shared.App.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+        async Task<HttpStatusCode> PostAsync(HttpClient client, string? origin, string? referer)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, Acknowledge) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+            if (origin is not null) request.Headers.Add("Origin", origin);
+            if (referer is not null) request.Headers.Referrer = new Uri(referer);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(session.Http, "http://evil.example", null));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(session.Http, "null", null));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(session.Http, null, "http://evil.example/page"));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(session.Http, null, null));
+        // The same port on another host name, and another port on this host, are other origins.
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(session.Http, self.Replace("127.0.0.1", "127.0.0.2", StringComparison.Ordinal), null));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(session.Http, "http://127.0.0.1:1", null));
+        Assert.Equal(HttpStatusCode.NotFound, await PostAsync(session.Http, self, null));
+        Assert.Equal(HttpStatusCode.NotFound, await PostAsync(session.Http, null, self + "/alerts"));
+        // Reading stays open to the cookie whatever the origin.
+        using (var read = await session.Http.GetAsync("/api/v1/alerts")) Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        using var withKey = shared.App.CreateHttpClient(Roles.Qa);
+        Assert.Equal(HttpStatusCode.NotFound, await PostAsync(withKey, "http://evil.example", null));
+    }
+
     [Fact]
     public async Task With_totp_the_password_alone_is_not_enough_and_a_code_works_once()
     {

@@ -23,8 +23,8 @@ public sealed class AssociationAcceptor
         _ulOptions = ulOptions with { MaxReceivePduLength = policy.MaxPduLength };
     }
 
-    /// <param name="overCapacity">True when the service already serves its maximum number of associations: the request is answered with a transient reject.</param>
-    public async Task<AssociationRecord> RunAsync(Stream transport, IPEndPoint? peer, bool tls, bool overCapacity, CancellationToken ct)
+    /// <param name="admission">Asked once the caller is known; a refusal is answered with a transient reject (temporary congestion). Null admits every caller.</param>
+    public async Task<AssociationRecord> RunAsync(Stream transport, IPEndPoint? peer, bool tls, IAssociationAdmission? admission, CancellationToken ct)
     {
         var record = new AssociationRecord { StartedAt = DateTimeOffset.UtcNow, PeerAddress = peer?.Address.ToString() ?? "", PeerPort = peer?.Port ?? 0, Tls = tls };
         await using var ul = new UpperLayerConnection(transport, isAssociationRequestor: false, _ulOptions, ct);
@@ -32,7 +32,7 @@ public sealed class AssociationAcceptor
         try
         {
             ul.TransportConnectionIndication();
-            await session.RunAsync(overCapacity, ct).ConfigureAwait(false);
+            await session.RunAsync(admission, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -65,7 +65,7 @@ public sealed class AssociationAcceptor
         private byte _dataContextId;
         private IIncomingInstance? _instance;
 
-        public async Task RunAsync(bool overCapacity, CancellationToken ct)
+        public async Task RunAsync(IAssociationAdmission? admission, CancellationToken ct)
         {
             var first = await ul.ReceiveAsync().ConfigureAwait(false);
             if (first.Kind != UlIndicationKind.AssociateRequested)
@@ -73,7 +73,7 @@ public sealed class AssociationAcceptor
                 await EndAsync(first).ConfigureAwait(false);
                 return;
             }
-            if (!await NegotiateAsync((AAssociateRq)first.Pdu!, overCapacity, ct).ConfigureAwait(false)) return;
+            if (!await NegotiateAsync((AAssociateRq)first.Pdu!, admission, ct).ConfigureAwait(false)) return;
             while (true)
             {
                 var indication = await ul.ReceiveAsync().ConfigureAwait(false);
@@ -92,13 +92,13 @@ public sealed class AssociationAcceptor
             }
         }
 
-        private async Task<bool> NegotiateAsync(AAssociateRq rq, bool overCapacity, CancellationToken ct)
+        private async Task<bool> NegotiateAsync(AAssociateRq rq, IAssociationAdmission? admission, CancellationToken ct)
         {
             record.CallingAeTitle = rq.CallingAeTitle;
             record.CalledAeTitle = rq.CalledAeTitle;
-            var result = overCapacity
-                ? new AssociationRejected(AAssociateRj.TemporaryCongestion(), "maximum number of associations reached")
-                : AssociationNegotiation.Negotiate(rq, owner._policy, peer?.Address);
+            var result = AssociationNegotiation.Negotiate(rq, owner._policy, peer?.Address);
+            if (result is AssociationAccepted admissible && admission is not null && !admission.TryAdmit(admissible.Caller))
+                result = new AssociationRejected(AAssociateRj.TemporaryCongestion(), "maximum number of associations reached");
             if (result is AssociationRejected rejected)
             {
                 record.Outcome = AssociationOutcome.Rejected;
@@ -151,9 +151,9 @@ public sealed class AssociationAcceptor
                 await BeginDataSetAsync(command, pdv.PresentationContextId, ct).ConfigureAwait(false);
                 return;
             }
-            var response = command.CommandField == CommandField.CEchoRq
-                ? DimseCommand.CEchoRsp(command, DimseStatus.Success)
-                : DimseCommand.FailureRsp(command, DimseStatus.UnrecognizedOperation);
+            var response = command.CommandField != CommandField.CEchoRq
+                ? DimseCommand.FailureRsp(command, DimseStatus.UnrecognizedOperation)
+                : DimseCommand.CEchoRsp(command, command.HasValidUids ? DimseStatus.Success : DimseStatus.SopClassNotSupported);
             if (command.CommandField == CommandField.CEchoRq) record.Echoes++;
             await DimseSender.SendCommandAsync(ul, pdv.PresentationContextId, response, ct).ConfigureAwait(false);
         }
@@ -164,9 +164,16 @@ public sealed class AssociationAcceptor
             _dataContextId = contextId;
             if (command.CommandField != CommandField.CStoreRq) return;  // answered with a failure once its data set is in
             var context = _contexts[contextId];
+            // A UID with a byte outside the UI repertoire: nothing can be stored under it (PS3.7 C.4.2, "cannot understand").
+            if (!command.HasValidUids)
+            {
+                _instance = new RefusedInstance(DimseStatus.ErrorCannotUnderstand);
+                return;
+            }
+            // The data set is drained and answered "SOP class not supported" when the command's class is not the context's.
             if (command.AffectedSopClassUid != context.AbstractSyntax)
             {
-                _instance = RejectedInstance.Instance;
+                _instance = new RefusedInstance(DimseStatus.SopClassNotSupported);
                 return;
             }
             _instance = await owner._store.BeginAsync(new IncomingStore(command, context, _parties!), ct).ConfigureAwait(false);
@@ -196,9 +203,7 @@ public sealed class AssociationAcceptor
                 _instance = null;
                 await using (instance.ConfigureAwait(false))
                 {
-                    var status = ReferenceEquals(instance, RejectedInstance.Instance)
-                        ? DimseStatus.SopClassNotSupported
-                        : await instance.CompleteAsync(ct).ConfigureAwait(false);
+                    var status = await instance.CompleteAsync(ct).ConfigureAwait(false);
                     Count(status);
                     response = DimseCommand.CStoreRsp(command, status);
                 }
@@ -210,6 +215,8 @@ public sealed class AssociationAcceptor
         {
             if (status.IsSuccess) record.InstancesStored++;
             else record.FailedInstances++;
+            // Named in the log as what it is, e.g. a full disk, rather than left to a count of failures.
+            if (status.Code is >= 0xA700 and <= 0xA7FF) record.Detail ??= $"storage out of resources (disk full or failing): instances answered {status}";
         }
 
         private async Task ReleaseAsync(CancellationToken ct)
@@ -241,14 +248,5 @@ public sealed class AssociationAcceptor
             if (instance is not null) await instance.DisposeAsync().ConfigureAwait(false);
             _awaitingData = null;
         }
-    }
-
-    /// <summary>Drains a data set sent on a context whose abstract syntax differs from the command's SOP class.</summary>
-    private sealed class RejectedInstance : IIncomingInstance
-    {
-        public static readonly RejectedInstance Instance = new();
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct) => ValueTask.CompletedTask;
-        public ValueTask<DimseStatus> CompleteAsync(CancellationToken ct) => ValueTask.FromResult(DimseStatus.SopClassNotSupported);
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

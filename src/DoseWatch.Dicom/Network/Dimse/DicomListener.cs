@@ -10,24 +10,26 @@ namespace DoseWatch.Dicom.Network.Dimse;
 public sealed record DicomTlsSettings(X509Certificate2 Certificate, bool RequireClientCertificate);
 
 /// <summary>
-/// Accepts TCP (optionally TLS) connections and serves each one as an association on its own task. At most
-/// <c>maxAssociations</c> are served; one more is answered with a transient A-ASSOCIATE-RJ (temporary congestion) and anything
-/// beyond that is closed at once, so a flood cannot grow memory.
+/// Accepts TCP (optionally TLS) connections and serves each one as an association on its own task, within
+/// <see cref="ConnectionLimits"/>: a connection over the per-address or the pending ceiling is closed at once, an
+/// association over capacity is answered with a transient A-ASSOCIATE-RJ (temporary congestion), except for known devices
+/// while reserved slots are free. Connections closed by the limits, and those that end without ever associating
+/// (silent, scanners, fuzzers; their records still go to <c>onEnded</c>), are counted per peer address
+/// (<see cref="TakeRefusedConnections"/>) so that a service can log them in aggregate.
 /// </summary>
 public sealed class DicomListener : IDisposable
 {
     private readonly TcpListener _listener;
     private readonly AssociationAcceptor _acceptor;
-    private readonly int _maxAssociations;
+    private readonly ConnectionBudget _budget;
     private readonly DicomTlsSettings? _tls;
     private readonly Func<AssociationRecord, Task> _onEnded;
-    private int _active;
 
-    public DicomListener(IPEndPoint endpoint, AssociationAcceptor acceptor, int maxAssociations, DicomTlsSettings? tls, Func<AssociationRecord, Task> onEnded)
+    public DicomListener(IPEndPoint endpoint, AssociationAcceptor acceptor, ConnectionLimits limits, DicomTlsSettings? tls, Func<AssociationRecord, Task> onEnded)
     {
         _listener = new TcpListener(endpoint);
         _acceptor = acceptor;
-        _maxAssociations = maxAssociations;
+        _budget = new ConnectionBudget(limits);
         _tls = tls;
         _onEnded = onEnded;
     }
@@ -35,7 +37,12 @@ public sealed class DicomListener : IDisposable
     /// <summary>The bound endpoint (the real port when 0 was asked for); valid after <see cref="Start"/>.</summary>
     public IPEndPoint LocalEndpoint => (IPEndPoint)_listener.LocalEndpoint;
 
-    public int ActiveAssociations => Volatile.Read(ref _active);
+    public int ActiveAssociations => _budget.Associations;
+
+    public int PendingConnections => _budget.Pending;
+
+    /// <summary>Connections closed by the limits or ended before any association since the last call, per peer address and reason.</summary>
+    public IReadOnlyList<RefusedConnections> TakeRefusedConnections() => _budget.TakeRefused();
 
     public void Start() => _listener.Start(backlog: 128);
 
@@ -67,33 +74,36 @@ public sealed class DicomListener : IDisposable
 
     private async Task ServeAsync(Socket socket, CancellationToken ct)
     {
-        var active = Interlocked.Increment(ref _active);
+        var peer = socket.RemoteEndPoint as IPEndPoint;
+        var address = peer?.Address is { } a ? (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a) : IPAddress.None;
+        if (_budget.TryOpen(address) is { } refusal)
+        {
+            socket.Dispose();
+            _budget.CountRefused(address.ToString(), refusal);
+            return;
+        }
+        using var slot = _budget.Open(address);
         try
         {
-            if (active > _maxAssociations + 1)
-            {
-                socket.Dispose();
-                return;
-            }
             socket.NoDelay = true;
-            var peer = socket.RemoteEndPoint as IPEndPoint;
             Stream transport = new NetworkStream(socket, ownsSocket: true);
             if (_tls is not null)
             {
                 var ssl = await AuthenticateAsync(transport, ct).ConfigureAwait(false);
-                if (ssl is null) return;
+                if (ssl is null)
+                {
+                    _budget.CountRefused(address.ToString(), "TLS handshake failed");
+                    return;
+                }
                 transport = ssl;
             }
-            var record = await _acceptor.RunAsync(transport, peer, _tls is not null, overCapacity: active > _maxAssociations, ct).ConfigureAwait(false);
+            var record = await _acceptor.RunAsync(transport, peer, _tls is not null, slot, ct).ConfigureAwait(false);
+            if (record.Outcome == AssociationOutcome.NoAssociation) _budget.CountRefused(address.ToString(), "closed or silent before an A-ASSOCIATE-RQ");
             await _onEnded(record).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             socket.Dispose();
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _active);
         }
     }
 

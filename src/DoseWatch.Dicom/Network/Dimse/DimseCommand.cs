@@ -32,7 +32,7 @@ public sealed class DimseCommand
         .SetUInt16(CommandTags.CommandDataSetType, CommandTags.NoDataSet));
 
     public static DimseCommand CEchoRsp(DimseCommand rq, DimseStatus status) => new(new DicomDataSet()
-        .SetString(CommandTags.AffectedSopClassUid, DicomVR.UI, rq.AffectedSopClassUid ?? Acse.SopClassUids.Verification)
+        .SetString(CommandTags.AffectedSopClassUid, DicomVR.UI, EchoedUid(rq.AffectedSopClassUid) ?? Acse.SopClassUids.Verification)
         .SetUInt16(CommandTags.CommandField, (ushort)CommandField.CEchoRsp)
         .SetUInt16(CommandTags.MessageIdBeingRespondedTo, rq.MessageId)
         .SetUInt16(CommandTags.CommandDataSetType, CommandTags.NoDataSet)
@@ -49,23 +49,34 @@ public sealed class DimseCommand
     public static DimseCommand CStoreRsp(DimseCommand rq, DimseStatus status, string? errorComment = null)
     {
         var ds = new DicomDataSet()
-            .SetString(CommandTags.AffectedSopClassUid, DicomVR.UI, rq.AffectedSopClassUid ?? "")
+            .SetString(CommandTags.AffectedSopClassUid, DicomVR.UI, EchoedUid(rq.AffectedSopClassUid) ?? "")
             .SetUInt16(CommandTags.CommandField, (ushort)CommandField.CStoreRsp)
             .SetUInt16(CommandTags.MessageIdBeingRespondedTo, rq.MessageId)
             .SetUInt16(CommandTags.CommandDataSetType, CommandTags.NoDataSet)
             .SetUInt16(CommandTags.Status, status.Code)
-            .SetString(CommandTags.AffectedSopInstanceUid, DicomVR.UI, rq.AffectedSopInstanceUid ?? "");
+            .SetString(CommandTags.AffectedSopInstanceUid, DicomVR.UI, EchoedUid(rq.AffectedSopInstanceUid) ?? "");
         if (errorComment is not null) ds.SetString(CommandTags.ErrorComment, DicomVR.LO, errorComment.Length > 64 ? errorComment[..64] : errorComment);
         return new DimseCommand(ds);
     }
 
     /// <summary>A response to a request we cannot serve (PS3.7 C.5: 0x0211 unrecognized operation).</summary>
     public static DimseCommand FailureRsp(DimseCommand rq, DimseStatus status) => new(new DicomDataSet()
-        .SetString(CommandTags.AffectedSopClassUid, DicomVR.UI, rq.AffectedSopClassUid ?? "")
+        .SetString(CommandTags.AffectedSopClassUid, DicomVR.UI, EchoedUid(rq.AffectedSopClassUid) ?? "")
         .SetUInt16(CommandTags.CommandField, (ushort)((ushort)rq.CommandField | 0x8000))
         .SetUInt16(CommandTags.MessageIdBeingRespondedTo, rq.MessageId)
         .SetUInt16(CommandTags.CommandDataSetType, CommandTags.NoDataSet)
         .SetUInt16(CommandTags.Status, status.Code));
+
+    /// <summary>
+    /// A request's UID as a response repeats it ("=" in PS3.7 tables): only a valid UID; one with a byte outside the
+    /// UI repertoire (a non-ASCII byte, a letter) cannot be encoded and is sent empty, with the failure status that
+    /// the request earned.
+    /// </summary>
+    private static string? EchoedUid(string? uid) => uid is null ? null : DicomUid.IsValid(uid) ? uid : "";
+
+    /// <summary>True when every UID the request carries is a valid UID (PS3.5 §9.1).</summary>
+    public bool HasValidUids =>
+        (AffectedSopClassUid is null || DicomUid.IsValid(AffectedSopClassUid)) && (AffectedSopInstanceUid is null || DicomUid.IsValid(AffectedSopInstanceUid));
 
     /// <summary>Encodes as Implicit VR Little Endian (the codec's writer) with a correct Command Group Length first.</summary>
     public byte[] Encode()

@@ -55,20 +55,22 @@ public sealed class DirectoryStore : IStoreHandler
         var temp = Path.Combine(_incoming, $"{Guid.NewGuid():N}.part");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        var file = new FileStream(temp, options);
-        Stream stream = file;
+        FileStream? file = null;
+        Stream? stream = null;
         try
         {
-            if (_seal is not null) stream = _seal(file);
+            file = new FileStream(temp, options);
+            stream = _seal is null ? file : _seal(file);
             stream.Write(FileMetaHeader.Encode(store.SopClassUid, store.SopInstanceUid, store.Context.TransferSyntax.Uid, store.Parties.CallingAeTitle));
         }
-        catch
+        catch (IOException)
         {
-            file.Dispose();
-            File.Delete(temp);
-            throw;
+            // Disk full (or failing): the data set is drained and answered Out of Resources; the association goes on.
+            file?.Dispose();
+            TryDelete(temp);
+            return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.RefusedOutOfResources));
         }
-        return ValueTask.FromResult<IIncomingInstance>(new Instance(this, store, temp, file, stream));
+        return ValueTask.FromResult<IIncomingInstance>(new Instance(this, store, temp, file!, stream!));
     }
 
     /// <param name="stream">What the data set is written to: <paramref name="file"/> itself, or the seal wrapped around it.</param>
@@ -77,21 +79,42 @@ public sealed class DirectoryStore : IStoreHandler
         private long _bytes;
         private bool _completed;
 
+        private bool _outOfSpace;
+
         public ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct)
         {
-            // Page-cache writes of at most one PDU: synchronous is cheaper than a thread-pool hop.
-            stream.Write(fragment.Span);
-            _bytes += fragment.Length;
+            if (_outOfSpace) return ValueTask.CompletedTask;  // the rest of the data set is drained, not kept
+            try
+            {
+                // Page-cache writes of at most one PDU: synchronous is cheaper than a thread-pool hop.
+                stream.Write(fragment.Span);
+                _bytes += fragment.Length;
+            }
+            catch (IOException)
+            {
+                // Disk full: the partial file goes now (freeing its space); the peer gets Out of Resources, not a closed socket.
+                _outOfSpace = true;
+                try { if (!ReferenceEquals(stream, file)) stream.Dispose(); } catch (IOException) { }
+                file.Dispose();
+                TryDelete(tempPath);
+            }
             return ValueTask.CompletedTask;
         }
 
         public async ValueTask<DimseStatus> CompleteAsync(CancellationToken ct)
         {
+            if (_outOfSpace) return DimseStatus.RefusedOutOfResources;
             try
             {
                 if (!ReferenceEquals(stream, file)) await stream.DisposeAsync().ConfigureAwait(false); // the seal's last bytes
                 file.Flush(flushToDisk: store.Fsync);
                 await file.DisposeAsync().ConfigureAwait(false);
+                // A sealed (encrypted) file cannot be read back here; its identity is not checked (see docs/security.md).
+                if (ReferenceEquals(stream, file) && IdentityMismatch() is { } refusal)
+                {
+                    TryDelete(tempPath);
+                    return refusal;
+                }
                 var final = Path.Combine(store._directory, request.SopInstanceUid + ".dcm");
                 var duplicate = !TryMoveNoReplace(tempPath, final);
                 if (store.Fsync && !duplicate) DirectorySync.Fsync(store._directory);
@@ -102,8 +125,30 @@ public sealed class DirectoryStore : IStoreHandler
             }
             catch (IOException)
             {
+                TryDelete(tempPath);
                 return DimseStatus.RefusedOutOfResources;
             }
+        }
+
+        /// <summary>
+        /// The data set must be the object the command announced (PS3.4 B.2.3): its SOP Class and Instance UIDs equal
+        /// the command's Affected ones, else 0xA900, so that no object is filed under another's UID (and a later real
+        /// one dropped as its duplicate). A data set that cannot be parsed is 0xC000. Pixel data is not read.
+        /// </summary>
+        private DimseStatus? IdentityMismatch()
+        {
+            DicomDataSet dataSet;
+            try
+            {
+                dataSet = DicomReader.ReadFile(tempPath, new DicomReadOptions { StopBeforePixelData = true, LargeValueThreshold = 64 * 1024 }).DataSet;
+            }
+            catch (DicomFormatException)
+            {
+                return DimseStatus.ErrorCannotUnderstand;
+            }
+            return dataSet.GetString(DicomTag.SopInstanceUid) == request.SopInstanceUid && dataSet.GetString(DicomTag.SopClassUid) == request.SopClassUid
+                ? null
+                : DimseStatus.ErrorDataSetDoesNotMatchSopClass;
         }
 
         private static bool TryMoveNoReplace(string from, string to)
@@ -130,16 +175,16 @@ public sealed class DirectoryStore : IStoreHandler
             {
                 // an abandoned instance's last bytes could not be written (disk full): the temporary file goes anyway
             }
-            await file.DisposeAsync().ConfigureAwait(false);
-            if (!_completed) File.Delete(tempPath);
+            try { await file.DisposeAsync().ConfigureAwait(false); }
+            catch (IOException) { /* a flush on a full disk: the file is deleted below */ }
+            if (!_completed) TryDelete(tempPath);
         }
     }
 
-    private sealed class RefusedInstance(DimseStatus status) : IIncomingInstance
+    private static void TryDelete(string path)
     {
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct) => ValueTask.CompletedTask;
-        public ValueTask<DimseStatus> CompleteAsync(CancellationToken ct) => ValueTask.FromResult(status);
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        try { File.Delete(path); }
+        catch (IOException) { /* removed at the next start (DeleteLeftovers) */ }
     }
 }
 

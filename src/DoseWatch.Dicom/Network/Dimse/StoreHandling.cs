@@ -30,3 +30,12 @@ public interface IIncomingInstance : IAsyncDisposable
     /// <summary>All fragments received: make the instance durable, then return the status to answer.</summary>
     ValueTask<DimseStatus> CompleteAsync(CancellationToken ct);
 }
+
+/// <summary>An instance refused before any byte is kept: its data set is drained and the status answered.</summary>
+public sealed class RefusedInstance(DimseStatus status) : IIncomingInstance
+{
+    public DimseStatus Status { get; } = status;
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct) => ValueTask.CompletedTask;
+    public ValueTask<DimseStatus> CompleteAsync(CancellationToken ct) => ValueTask.FromResult(Status);
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

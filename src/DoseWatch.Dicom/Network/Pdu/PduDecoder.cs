@@ -99,6 +99,9 @@ public static class PduDecoder
         }
         if (appContext is null) throw r.Error("A-ASSOCIATE-RQ without an application context item");
         if (contexts.Count == 0) throw r.Error("A-ASSOCIATE-RQ without a presentation context item");
+        // PS3.8 §9.3.2.2: each presentation context ID is unique within the request; a repeated one makes the PDU invalid (Evt19).
+        if (contexts.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw r.Error($"A-ASSOCIATE-RQ proposes presentation context ID {repeated.Key} {repeated.Count()} times");
         if (ui is null) throw r.Error("A-ASSOCIATE-RQ without a user information item");
         return new AAssociateRq(called, calling, contexts, ui, appContext, version);
     }

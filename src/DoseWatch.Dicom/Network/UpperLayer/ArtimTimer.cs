@@ -10,15 +10,19 @@ namespace DoseWatch.Dicom.Network.UpperLayer;
 public sealed class ArtimTimer(TimeSpan duration, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeSpan _configured = duration;
     private long _startedAt;
 
-    public TimeSpan Duration { get; } = duration;
+    /// <summary>The duration of the current (or last) run.</summary>
+    public TimeSpan Duration { get; private set; } = duration;
+
 
     public bool IsRunning { get; private set; }
 
-    /// <summary>Starts the timer, or restarts it when already running (AA-1).</summary>
-    public void Start()
+    /// <summary>Starts the timer, or restarts it when already running (AA-1); <paramref name="runFor"/> overrides the duration for this run.</summary>
+    public void Start(TimeSpan? runFor = null)
     {
+        Duration = runFor ?? _configured;
         _startedAt = _time.GetTimestamp();
         IsRunning = true;
     }

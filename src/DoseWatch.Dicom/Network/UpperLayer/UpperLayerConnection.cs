@@ -263,7 +263,9 @@ public sealed class UpperLayerConnection : IAsyncDisposable
     }
 
     private uint EffectiveSendLimit(uint? peerMaximum) =>
-        peerMaximum is null or 0 ? _options.MaxSendPduLengthWhenUnlimited : Math.Max(peerMaximum.Value, (uint)Pdv.Overhead + 1);
+        peerMaximum is null or 0
+            ? _options.MaxSendPduLengthWhenUnlimited
+            : Math.Clamp(peerMaximum.Value, (uint)Pdv.Overhead + 1, _options.MaxSendPduLengthWhenUnlimited);
 
     private async ValueTask TrySendAbortAsync(AAbort abort)
     {
@@ -274,7 +276,7 @@ public sealed class UpperLayerConnection : IAsyncDisposable
 
     private void Execute(UlAction action)
     {
-        if (action == UlAction.AE5) _artim.Start();
+        if (action == UlAction.AE5) _artim.Start(_options.AssociateRequestTimeout);
     }
 
     private void CloseTransport()

@@ -12,13 +12,13 @@ public sealed class LoopbackScp : IAsyncDisposable
     private readonly DicomListener _listener;
     private readonly Task _run;
 
-    public LoopbackScp(AcceptorPolicy? policy = null, UpperLayerOptions? ul = null, int maxAssociations = 64)
+    public LoopbackScp(AcceptorPolicy? policy = null, UpperLayerOptions? ul = null, int maxAssociations = 64, ConnectionLimits? limits = null, string? directory = null)
     {
-        Directory = Path.Combine(Path.GetTempPath(), "dw-scp-" + Guid.NewGuid().ToString("N"));
+        Directory = directory ?? Path.Combine(Path.GetTempPath(), "dw-scp-" + Guid.NewGuid().ToString("N"));
         Store = new DirectoryStore(Directory);
         Policy = policy ?? new AcceptorPolicy { AeTitle = "DOSEWATCH" };
         _listener = new DicomListener(new IPEndPoint(IPAddress.Loopback, 0), new AssociationAcceptor(Policy, Store, ul ?? new UpperLayerOptions()),
-            maxAssociations, tls: null, r => { lock (Records) Records.Add(r); return Task.CompletedTask; });
+            limits ?? new ConnectionLimits { MaxAssociations = maxAssociations }, tls: null, r => { lock (Records) Records.Add(r); return Task.CompletedTask; });
         _listener.Start();
         _run = _listener.RunAsync(_stop.Token);
     }
@@ -27,6 +27,7 @@ public sealed class LoopbackScp : IAsyncDisposable
     public DirectoryStore Store { get; }
     public AcceptorPolicy Policy { get; }
     public int Port => _listener.LocalEndpoint.Port;
+    public DicomListener Listener => _listener;
     public List<AssociationRecord> Records { get; } = [];
 
     public string[] StoredFiles => System.IO.Directory.GetFiles(Directory, "*.dcm");
