@@ -27,7 +27,7 @@ public sealed class InboxSpool
             {
                 logger.LogError(e, "Instance {SopInstanceUid} is stored at {Path} but the received-instance sink failed", instance.SopInstanceUid, instance.Path);
             }
-        }, options.Value.Fsync, cipher is null ? null : cipher.Seal);
+        }, options.Value.Fsync, cipher is null ? null : cipher.Seal, cipher is null ? null : cipher.OpenRead);
     }
 
     public string Directory { get; }

@@ -20,19 +20,25 @@ public sealed class DirectoryStore : IStoreHandler
     private readonly string _incoming;
     private readonly Func<StoredInstance, CancellationToken, ValueTask>? _onStored;
     private readonly Func<Stream, Stream>? _seal;
+    private readonly Func<string, Stream>? _openSealed;
 
     /// <param name="onStored">Called once the instance is durable and before Success is answered.</param>
     /// <param name="seal">Wraps each new file's stream (e.g. to encrypt it); disposing the wrapper must finish its
     /// output and leave the file stream open.</param>
+    /// <param name="openSealed">Opens a file written through <paramref name="seal"/> for reading (e.g. decrypts it), so
+    /// that a sealed data set's identity is checked like a plain one's before Success.</param>
     public DirectoryStore(string directory, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null, bool fsync = true,
-        Func<Stream, Stream>? seal = null)
+        Func<Stream, Stream>? seal = null, Func<string, Stream>? openSealed = null)
     {
+        if (seal is not null && openSealed is null)
+            throw new ArgumentException("A sealed store needs the reader of its seal: every data set's identity is checked before Success.", nameof(openSealed));
         _directory = Path.GetFullPath(directory);
         _incoming = Path.Combine(_directory, ".incoming");
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(_incoming);
         else Directory.CreateDirectory(_incoming, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         _onStored = onStored;
         _seal = seal;
+        _openSealed = openSealed;
         Fsync = fsync;
         DeleteLeftovers();
     }
@@ -109,8 +115,7 @@ public sealed class DirectoryStore : IStoreHandler
                 if (!ReferenceEquals(stream, file)) await stream.DisposeAsync().ConfigureAwait(false); // the seal's last bytes
                 file.Flush(flushToDisk: store.Fsync);
                 await file.DisposeAsync().ConfigureAwait(false);
-                // A sealed (encrypted) file cannot be read back here; its identity is not checked (see docs/security.md).
-                if (ReferenceEquals(stream, file) && IdentityMismatch() is { } refusal)
+                if (IdentityMismatch() is { } refusal)
                 {
                     TryDelete(tempPath);
                     return refusal;
@@ -140,7 +145,9 @@ public sealed class DirectoryStore : IStoreHandler
             DicomDataSet dataSet;
             try
             {
-                dataSet = DicomReader.ReadFile(tempPath, new DicomReadOptions { StopBeforePixelData = true, LargeValueThreshold = 64 * 1024 }).DataSet;
+                // Only the header is read (and, sealed, decrypted): pixel data and large values are passed over.
+                using var source = store._openSealed is { } open ? open(tempPath) : File.OpenRead(tempPath);
+                dataSet = DicomReader.Read(source, new DicomReadOptions { StopBeforePixelData = true, LargeValueThreshold = 64 * 1024 }).DataSet;
             }
             catch (DicomFormatException)
             {

@@ -1,0 +1,50 @@
+using System.Globalization;
+using DoseWatch.Tests.Network;
+
+namespace DoseWatch.Web.Tests.Dicom;
+
+/// <summary>
+/// Issue #22 item 5 in the running product, whose inbox encrypts every object on its way to disk: a data set that is
+/// not the instance its C-STORE command announces is refused with 0xA900 after the sealed file is read back, nothing is
+/// filed under the announced UID, and the real instance sent afterwards is stored (not dropped as a duplicate).
+/// </summary>
+public sealed class AnnouncedInstanceFacts : IAsyncLifetime
+{
+    private const string CtImageStorage = "1.2.840.10008.5.1.4.1.1.2";
+    private readonly int _port = DoseWatchApp.FreeTcpPort();
+    private DoseWatchApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await DoseWatchApp.StartAsync(new Dictionary<string, string?>
+    {
+        ["Dicom:Port"] = _port.ToString(CultureInfo.InvariantCulture),
+    });
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task An_encrypted_inbox_refuses_a_data_set_that_is_not_the_announced_instance()
+    {
+        using var peer = await RawPeer.ConnectAsync(_port);
+        await peer.SendAssociateRqAsync("DOSEWATCH", "RAW", [(3, CtImageStorage)]);
+        Assert.Equal(0x02, (await peer.ReadPduAsync())!.Value.Type);
+        var announced = $"1.2.826.0.1.3680043.2.1125.22.5.{Random.Shared.Next(1, int.MaxValue)}";
+
+        async Task<ushort> StoreAsync(ushort id, byte[] dataSet)
+        {
+            await peer.SendPDataAsync(3, isCommand: true, RawPeer.Command(0x0001, id, RawPeer.Uid(CtImageStorage), RawPeer.Uid(announced)));
+            await peer.SendPDataAsync(3, isCommand: false, dataSet);
+            return RawPeer.Status(await peer.ReadCommandAsync());
+        }
+
+        var tiny = await StoreAsync(1, RawPeer.EncodeImplicitLittleEndian([(0x00100010, "X^Y "u8.ToArray())]));
+        var other = await StoreAsync(2, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(announced + ".9"))]));
+        var right = await StoreAsync(3, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(announced))]));
+        await peer.SendReleaseRqAsync();
+
+        Assert.Equal((0xA900, 0xA900, 0x0000), (tiny, other, right));
+        var inbox = Path.Combine(_app.DataDirectory, "inbox");
+        Assert.Equal([announced + ".dcm"], Directory.EnumerateFiles(inbox, "*.dcm").Select(Path.GetFileName));
+        // The stored object is sealed: its bytes do not hold the UID in the clear (the refusals above were read back through the cipher).
+        Assert.DoesNotContain(announced, System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(Path.Combine(inbox, announced + ".dcm"))));
+    }
+}
