@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using DoseWatch.Core.Analysis;
 
 namespace DoseWatch.Data.Repositories;
 

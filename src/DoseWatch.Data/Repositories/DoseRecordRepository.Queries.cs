@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
+using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
 
 namespace DoseWatch.Data.Repositories;
@@ -57,8 +58,8 @@ public sealed partial class DoseRecordRepository
         return ("(" + string.Join(", ", values.Select((_, i) => "@s" + i.ToString(CultureInfo.InvariantCulture))) + ")", p);
     }
 
-    private static async Task<List<IDictionary<string, object?>>> QueryRowsAsync(DbConnection connection, string sql, object? parameters, CancellationToken ct) =>
-        (await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: ct)))
+    private static async Task<List<IDictionary<string, object?>>> QueryRowsAsync(DbConnection connection, string sql, object? parameters, CancellationToken ct, DbTransaction? tx = null) =>
+        (await connection.QueryAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct)))
             .Select(row => (IDictionary<string, object?>)(IDictionary<string, object>)row).ToList();
 
     private static async Task<Dictionary<string, List<(IrradiationEvent Event, string Sop)>>> EventsAsync(
@@ -103,25 +104,40 @@ public sealed partial class DoseRecordRepository
         return ev with { XRaySources = xray, DoseCheck = alert is null && notification is null ? null : new CtDoseCheck(alert, notification) };
     }
 
-    private static async Task<Dictionary<string, List<AccumulatedDose>>> ReportedAsync(DbConnection connection, IReadOnlyList<string> studies, CancellationToken ct)
+    /// <summary>Each dose object's accumulated values and the events it lists (migration 0023), per study: the inputs of <see cref="StudyTotalsRule"/>.</summary>
+    internal static async Task<Dictionary<string, List<ReportedTotals>>> ReportedAsync(DbConnection connection, IReadOnlyList<string> studies, CancellationToken ct, DbTransaction? tx = null)
     {
-        var result = new Dictionary<string, List<AccumulatedDose>>(StringComparer.Ordinal);
+        var result = new Dictionary<string, List<ReportedTotals>>(StringComparer.Ordinal);
         if (studies.Count == 0) return result;
         var (inStudies, p) = InList(studies);
         var rows = await QueryRowsAsync(connection,
-            $"SELECT * FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND kind = 'DoseObject'", p, ct);
+            $"SELECT * FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND kind = 'DoseObject'", p, ct, tx);
+        var listed = (await QueryRowsAsync(connection,
+                $"SELECT study_instance_uid, sop_instance_uid, event_uid FROM dose_object_events WHERE study_instance_uid IN {inStudies}", p, ct, tx))
+            .ToLookup(r => (DoseRecordColumns.Str(r, "study_instance_uid")!, DoseRecordColumns.Str(r, "sop_instance_uid")!), r => DoseRecordColumns.Str(r, "event_uid")!);
         foreach (var r in rows)
         {
             var study = DoseRecordColumns.Str(r, "study_instance_uid")!;
+            var sop = DoseRecordColumns.Str(r, "sop_instance_uid")!;
             if (!result.TryGetValue(study, out var list)) result[study] = list = [];
-            list.Add(new AccumulatedDose
+            list.Add(new ReportedTotals(sop, listed[(study, sop)].ToHashSet(StringComparer.Ordinal), new AccumulatedDose
             {
+                ReportedEventCount = DoseRecordColumns.Dbl(r, "reported_event_count"),
                 DlpTotalMGyCm = DoseRecordColumns.Dbl(r, "dlp_total_mgy_cm"),
+                CtEffectiveDoseTotalMSv = DoseRecordColumns.Dbl(r, "ct_effective_dose_total_msv"),
                 DapTotalGyCm2 = DoseRecordColumns.Dbl(r, "dap_total_gy_cm2"),
                 DoseRpTotalGy = DoseRecordColumns.Dbl(r, "dose_rp_total_gy"),
+                FluoroDapTotalGyCm2 = DoseRecordColumns.Dbl(r, "fluoro_dap_total_gy_cm2"),
+                FluoroDoseRpTotalGy = DoseRecordColumns.Dbl(r, "fluoro_dose_rp_total_gy"),
+                AcquisitionDapTotalGyCm2 = DoseRecordColumns.Dbl(r, "acquisition_dap_total_gy_cm2"),
+                AcquisitionDoseRpTotalGy = DoseRecordColumns.Dbl(r, "acquisition_dose_rp_total_gy"),
                 FluoroTimeTotalS = DoseRecordColumns.Dbl(r, "fluoro_time_total_s"),
+                AcquisitionTimeTotalS = DoseRecordColumns.Dbl(r, "acquisition_time_total_s"),
+                RadiographicFrameCount = DoseRecordColumns.Dbl(r, "radiographic_frame_count"),
+                AgdLeftBreastMGy = DoseRecordColumns.Dbl(r, "agd_left_breast_mgy"),
+                AgdRightBreastMGy = DoseRecordColumns.Dbl(r, "agd_right_breast_mgy"),
                 AgdTotalMGy = DoseRecordColumns.Dbl(r, "agd_total_mgy"),
-            });
+            }, DoseRecordColumns.Time(r, "extracted_at")));
         }
         return result;
     }

@@ -43,6 +43,8 @@ public static class StudyExport
         "Study instance UID", "Accession number", "Study date", "Study time", "Modality", "Manufacturer", "Model", "Station name", "Serial number",
         "Study description", "Patient pseudonym", "Patient age", "Age (years)", "Sex", "Weight (kg)", "Height (m)", "Open alerts", "No. events",
         "DLP total (mGy.cm)", "DAP total (Gy.cm2)", "Dose RP total (Gy)", "Fluoro time total (s)", "AGD total (mGy)",
+        // The totals above are the device's own where it reported them (StudyTotalsRule); the event sums are kept beside.
+        "DLP sum of events (mGy.cm)", "DAP sum of events (Gy.cm2)", "Dose RP sum of events (Gy)", "AGD sum of events (mGy)", "Totals warnings",
     ];
 
     public static ExportTable Build(IReadOnlyList<StudyRecord> studies, IReadOnlyDictionary<string, IReadOnlyList<StoredAlert>> alerts,
@@ -65,6 +67,7 @@ public static class StudyExport
                 s.StudyTime?.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), s.Modality, s.Device.Manufacturer, s.Device.Model,
                 s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, pseudonyms.GetValueOrDefault(s.StudyInstanceUid), s.Patient.Age, s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
                 s.Patient.HeightM, open, t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy,
+                t.Sums.DlpMGyCm, t.Sums.DapGyCm2, t.Sums.DoseRpGy, t.Sums.AgdMGy, t.Discrepancies.Count == 0 ? null : string.Join(" ", t.Discrepancies.Select(d => d.Message)),
             };
             var mine = events[s.StudyInstanceUid];
             for (var n = 0; n < maximumEvents; n++)
