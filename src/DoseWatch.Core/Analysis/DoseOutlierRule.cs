@@ -22,8 +22,8 @@ internal static class DoseOutlierRule
         if (quantity.PerStudy)
         {
             if (context.StudyProtocol.Standard is not { } standard || !rule.Scope.MatchesProtocol(standard)) yield break;
-            if (quantity.StudyValue(context.Input.Events) is not { } value) yield break;
-            var history = context.HistoryStudies(standard).Select(h => quantity.StudyValue(h.Events)).OfType<double>().ToList();
+            if (quantity.StudyValue(context.Input.Events, context.Input.Reported) is not { } value) yield break;
+            var history = context.HistoryStudies(standard).Select(h => quantity.StudyValue(h.Events, h.Reported)).OfType<double>().ToList();
             if (Judge(rule, context, null, context.StudyProtocol, quantity, value, history, minimum, limit) is { } c) yield return c;
             yield break;
         }
@@ -61,7 +61,7 @@ internal static class DrlRules
         var local = string.Equals(rule.Parameter(RuleParameters.Source), "local", StringComparison.OrdinalIgnoreCase);
         if (quantity.PerStudy)
         {
-            if (!rule.Scope.MatchesProtocol(context.StudyProtocol.Standard) || quantity.StudyValue(context.Input.Events) is not { } value) yield break;
+            if (!rule.Scope.MatchesProtocol(context.StudyProtocol.Standard) || quantity.StudyValue(context.Input.Events, context.Input.Reported) is not { } value) yield break;
             var drl = local ? LocalDrl(rule, context, context.StudyProtocol, quantity) : NationalDrl(rule, context, quantity);
             if (drl is { } d && value > d.Level) yield return Candidate(rule, context, null, context.StudyProtocol, quantity, value, d);
             yield break;
@@ -91,7 +91,7 @@ internal static class DrlRules
         var minimum = rule.IntParameter(RuleParameters.MinimumSampleSize, RuleParameters.DefaultMinimumSampleSize);
         var percentile = rule.DoubleParameter(RuleParameters.Percentile, 75);
         var history = (quantity.PerStudy
-            ? context.HistoryStudies(standard).Select(h => quantity.StudyValue(h.Events))
+            ? context.HistoryStudies(standard).Select(h => quantity.StudyValue(h.Events, h.Reported))
             : context.HistoryEvents(standard).Select(quantity.Pick)).OfType<double>().Order().ToList();
         if (history.Count < minimum) return null;
         return (RobustStatistics.Quantile(history, percentile / 100), $"local DRL: {Number(percentile)}th percentile of {history.Count} earlier values", history);

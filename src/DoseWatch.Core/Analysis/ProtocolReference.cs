@@ -32,7 +32,11 @@ public sealed record ProtocolReference
 }
 
 /// <summary>The events of one earlier study of a protocol, the unit of history for references and outliers.</summary>
-public sealed record HistoricalStudy(string StudyInstanceUid, DateOnly? StudyDate, string? StudyDescription, IReadOnlyList<IrradiationEvent> Events);
+public sealed record HistoricalStudy(string StudyInstanceUid, DateOnly? StudyDate, string? StudyDescription, IReadOnlyList<IrradiationEvent> Events)
+{
+    /// <summary>The device's accumulated totals over the study's dose objects (<see cref="StudyTotalsRule.Combine"/>).</summary>
+    public AccumulatedDose Reported { get; init; } = AccumulatedDose.None;
+}
 
 public static class ProtocolReferenceLearner
 {

@@ -122,15 +122,18 @@ public static class RuleParameters
 /// <summary>A dose quantity a rule can judge: per event (CTDIvol, SSDE, AGD) or per study (totals over the study's events).</summary>
 public sealed record DoseQuantity(string Name, string Unit, bool PerStudy, Func<IrradiationEvent, double?> Pick)
 {
+    /// <summary>The device's own accumulated value of a per-study quantity (TID 10002/10012), null when it has none.</summary>
+    public Func<AccumulatedDose, double?> Accumulated { get; init; } = _ => null;
+
     public static readonly DoseQuantity CtdiVol = new("ctdivol", "mGy", false, e => e.CtdiVolMGy);
     /// <summary>Size-adjusted: SSDE as reported, else DoseWatch's AAPM 204/220 estimate.</summary>
     public static readonly DoseQuantity Ssde = new("ssde", "mGy", false, e => e.SsdeMGy ?? e.Estimates.FirstOrDefault(x => x.Quantity == "SSDE")?.Value);
     public static readonly DoseQuantity Agd = new("agd", "mGy", false, e => e.AgdMGy);
-    public static readonly DoseQuantity Dlp = new("dlp", "mGy.cm", true, e => e.DlpMGyCm);
-    public static readonly DoseQuantity Dap = new("dap", "Gy.cm2", true, e => e.DapGyCm2);
-    public static readonly DoseQuantity DoseRp = new("doserp", "Gy", true, e => e.DoseRpGy);
+    public static readonly DoseQuantity Dlp = new("dlp", "mGy.cm", true, e => e.DlpMGyCm) { Accumulated = a => a.DlpTotalMGyCm };
+    public static readonly DoseQuantity Dap = new("dap", "Gy.cm2", true, e => e.DapGyCm2) { Accumulated = a => a.DapTotalGyCm2 };
+    public static readonly DoseQuantity DoseRp = new("doserp", "Gy", true, e => e.DoseRpGy) { Accumulated = a => a.DoseRpTotalGy };
     public static readonly DoseQuantity FluoroTime = new("fluorotime", "s", true,
-        e => Equals(e.AcquisitionType, DoseEvents.Fluoroscopy) ? e.IrradiationDurationS : null);
+        e => Equals(e.AcquisitionType, DoseEvents.Fluoroscopy) ? e.IrradiationDurationS : null) { Accumulated = a => a.FluoroTimeTotalS };
 
     public static readonly IReadOnlyList<DoseQuantity> All = [CtdiVol, Ssde, Agd, Dlp, Dap, DoseRp, FluoroTime];
 
@@ -139,8 +142,11 @@ public sealed record DoseQuantity(string Name, string Unit, bool PerStudy, Func<
             ?? throw new FormatException($"'{name}' is not a dose quantity; expected one of {string.Join(", ", All.Select(q => q.Name))}.");
 
     /// <summary>
-    /// The study's value of a per-study quantity: the sum over all its events, localizers included (their dose was
-    /// delivered, and DRLs for DLP are per complete examination); null if no event reports it.
+    /// The study's value of a per-study quantity: the device's own accumulated value when the study's dose objects report
+    /// one (<see cref="StudyTotalsRule"/>: per-event durations and rounded event doses are not what the device counted),
+    /// else the sum over all its events, localizers included (their dose was delivered, and DRLs for DLP are per complete
+    /// examination); null if neither is reported.
     /// </summary>
-    public double? StudyValue(IEnumerable<IrradiationEvent> events) => DoseEvents.Total(events, Pick);
+    public double? StudyValue(IEnumerable<IrradiationEvent> events, AccumulatedDose? reported = null) =>
+        (reported is null ? null : Accumulated(reported)) ?? DoseEvents.Total(events, Pick);
 }

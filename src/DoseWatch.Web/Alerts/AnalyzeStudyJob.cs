@@ -47,6 +47,7 @@ public sealed class AnalyzeStudyJob(
         var ruleSet = await rules.ListAsync(cancellationToken);
         var input = new StudyAnalysisInput(study, record.Events.Where(e => e.CountedInTotals).Select(e => e.Event).ToList(), catalogue)
         {
+            Reported = record.Totals.Reported,
             References = await protocols.ListReferencesAsync(cancellationToken),
             DeviceHistory = history,
             NationalDrls = await protocols.NationalDrlTablesAsync([NationalDrlTable.UnitedKingdom2022], cancellationToken),

@@ -73,6 +73,27 @@ public sealed class StudyTotalsRuleFacts
         Assert.Equal(Math.Abs(events - reported) > StudyTotalsRule.RelativeTolerance * reported, totals.Discrepancies.Any(d => d.Quantity == "doseRp"));
     }
 
+    [SamplesFact]
+    public void The_fluoroscopy_time_alert_judges_the_device_total_not_the_sum_of_event_durations()
+    {
+        // #15 item 5: this RDSR reports 70 s of fluoroscopy; its fluoroscopy events' durations sum to thousands of seconds.
+        const string sample = "openrem/RF-RDSR-Canon-Alphenix-rotational.dcm";
+        var reading = IndependentReading.Of(SharedSamples.Path_(sample));
+        var reportedSeconds = AccumulatedByPydicom(reading, "113730", "s");
+        var (result, totals) = TotalsOf(sample);
+        var counted = result.Events;
+        Assert.True(DoseQuantity.FluoroTime.StudyValue(counted) >= FluoroscopySubstantialDoseLevels.FluoroTimeS, "the event durations alone would cross the level");
+
+        var input = new StudyAnalysisInput(result.Study!, counted, ProtocolCatalogue.Empty) { Reported = totals.Reported };
+        var alerts = AlertEvaluator.Evaluate(DefaultRules.All.Where(r => r.Enabled).ToList(), input);
+
+        Assert.Equal(reportedSeconds, totals.FluoroTimeTotalS!.Value, 9);
+        Assert.Equal(reportedSeconds, DoseQuantity.FluoroTime.StudyValue(counted, totals.Reported)!.Value, 9);
+        Assert.DoesNotContain(alerts, a => a.Quantity == DoseQuantity.FluoroTime.Name);
+        Assert.DoesNotContain(alerts, a => a.Message.Contains("substantial", StringComparison.Ordinal)
+            && a.Value < (a.Quantity == "doserp" ? FluoroscopySubstantialDoseLevels.DoseRpGy : a.Quantity == "dap" ? FluoroscopySubstantialDoseLevels.DapGyCm2 : double.MaxValue));
+    }
+
     private static IrradiationEvent Event(string uid, double dlp) => new() { EventUid = uid, Source = DoseSourceKind.CtRdsr, DlpMGyCm = dlp };
 
     private static ReportedTotals Report(string sop, double dlp, DateTimeOffset at, params string[] events) =>
