@@ -15,12 +15,15 @@ namespace DoseWatch.Core.Extraction;
 /// </summary>
 public static class DoseExtractor
 {
-    public static ExtractionResult Extract(DicomFile file) => Extract(file.DataSet);
+    /// <param name="siteTimeZone">Where the modalities' clocks are, for dates and times the object gives without an offset (UTC when null).</param>
+    public static ExtractionResult Extract(DicomFile file, TimeZoneInfo? siteTimeZone = null) => Extract(file.DataSet, siteTimeZone);
 
-    public static ExtractionResult Extract(DicomDataSet ds)
+    /// <inheritdoc cref="Extract(DicomFile, TimeZoneInfo?)"/>
+    public static ExtractionResult Extract(DicomDataSet ds, TimeZoneInfo? siteTimeZone = null)
     {
         var classification = DoseObjectClassifier.Classify(ds);
-        var context = new ExtractionContext();
+        var context = new ExtractionContext(siteTimeZone);
+        context.ReadObjectOffset(ds);
         if (classification.AppliedFix is { } fix) context.Applied(fix);
         return classification.Class switch
         {

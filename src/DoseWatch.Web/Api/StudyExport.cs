@@ -19,7 +19,7 @@ public static class StudyExport
         new("Protocol", e => e.Protocol),
         new("Acquisition type", e => e.AcquisitionType?.Meaning ?? e.AcquisitionType?.Value),
         new("Target region", e => e.TargetRegion?.Meaning ?? e.TargetRegion?.Value),
-        new("Start (UTC)", e => e.StartedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)),
+        new("Start (UTC)", e => e.StartedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture)),
         new("kVp", e => e.Kvp),
         new("Tube current (mA)", e => e.TubeCurrentMA),
         new("Exposure time (s)", e => e.ExposureTimeS),

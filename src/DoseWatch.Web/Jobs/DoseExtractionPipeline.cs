@@ -15,8 +15,11 @@ namespace DoseWatch.Web.Jobs;
 /// <see cref="PrivacyMode"/>). Every step is idempotent, so a rerun after a crash
 /// or a retry leaves the same rows. The study's analysis (deviations, outliers, alerts) is queued once its records are saved.
 /// </summary>
-public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, PatientIdentification patients, TimeProvider clock) : IDoseExtraction
+public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, PatientIdentification patients, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<ExtractionOptions> options) : IDoseExtraction
 {
+    private readonly TimeZoneInfo _siteTimeZone = options.Value.TimeZone();
+
     // Headers and SR content are all a dose monitor needs: pixel data are skipped, never loaded.
     private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
 
@@ -32,7 +35,7 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
             return ExtractionOutcome.Rejected($"Not a readable DICOM object: {e.Message}");
         }
 
-        var result = DoseExtractor.Extract(file);
+        var result = DoseExtractor.Extract(file, _siteTimeZone);
         // Set aside with its reason on the inbox row only: a text report must not create a study in the dose records.
         if (result.Kind == ExtractionKind.NotADoseObject)
             return ExtractionOutcome.NotDoseObject(result.NotADoseObjectReason ?? "Not a dose object");

@@ -132,6 +132,29 @@ public sealed class StudiesApiFacts(DoseApp shared)
     }
 
     [SamplesFact]
+    public async Task Event_start_times_are_served_as_instants_with_their_fraction_of_a_second()
+    {
+        // Issue #16 item 2: "20160818192617.043" local (no offset in the object) in the site's zone: the API serves the
+        // instant, .043 kept, labelled with its real offset from UTC (the stored instant is UTC), never the local time as +00:00.
+        var site = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var result = DoseExtractor.Extract(DicomReader.ReadFile(SharedSamples.Path_("openrem/DX-RDSR-Carestream_DRXEvolution.dcm")), site);
+        await new DoseRecordRepository(shared.App.Services.GetRequiredService<IDbConnectionFactory>()).SaveAsync(result);
+        using var client = shared.App.CreateHttpClient();
+
+        var events = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{result.Study!.StudyInstanceUid}")).GetProperty("events").EnumerateArray().ToList();
+
+        Assert.True(result.Events.Count >= 5);
+        foreach (var ev in result.Events)
+        {
+            var served = Assert.Single(events, e => e.GetProperty("irradiationEventUid").GetString() == ev.EventUid).GetProperty("startedAt").GetString()!;
+            var instant = DateTimeOffset.Parse(served, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(ev.StartedAt!.Value, instant); // same instant, to the tick
+            Assert.NotEqual(0, instant.Millisecond + instant.Microsecond);
+            Assert.NotEqual(ev.StartedAt.Value.DateTime, instant.UtcDateTime); // the local wall-clock time is not passed off as UTC
+        }
+    }
+
+    [SamplesFact]
     public async Task The_list_filters_by_modality_and_an_unknown_study_is_404()
     {
         var ct = await SaveAsync("openrem/CT-RDSR-Siemens-Multi-3.dcm");

@@ -59,7 +59,7 @@ public static class CtRadiationDoseExtractor
         {
             EventUid = uid,
             Source = DoseSourceKind.CtRdsr,
-            StartedAt = HeaderValues.ParseDateTime(acquisition.Child(DoseCodes.DateTimeStarted)?.DateTimeValue),
+            StartedAt = context.Instant(acquisition.Child(DoseCodes.DateTimeStarted)?.DateTimeValue),
             Protocol = acquisition.Child(DoseCodes.AcquisitionProtocol)?.Text,
             TargetRegion = acquisition.Child(DoseCodes.TargetRegion)?.CodeValueItem,
             AcquisitionType = acquisition.Child(DoseCodes.CtAcquisitionType)?.CodeValueItem,

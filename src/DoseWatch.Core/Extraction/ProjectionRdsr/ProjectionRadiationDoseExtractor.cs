@@ -58,7 +58,7 @@ public static class ProjectionRadiationDoseExtractor
         {
             EventUid = uid,
             Source = DoseSourceKind.ProjectionRdsr,
-            StartedAt = HeaderValues.ParseDateTime(e.Child(DoseCodes.DateTimeStarted)?.DateTimeValue),
+            StartedAt = context.Instant(e.Child(DoseCodes.DateTimeStarted)?.DateTimeValue),
             Protocol = e.Child(DoseCodes.AcquisitionProtocol)?.Text,
             TargetRegion = e.Child(DoseCodes.TargetRegion)?.CodeValueItem,
             AcquisitionType = e.Child(DoseCodes.IrradiationEventType)?.CodeValueItem,
