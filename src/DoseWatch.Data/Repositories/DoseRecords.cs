@@ -57,7 +57,11 @@ public static class HeadlineDose
 
 /// <summary>An object a study was extracted from; <see cref="Path"/> is the stored file (instances.path), null when not kept.</summary>
 public sealed record StudySourceObject(string SopInstanceUid, string SopClassUid, string? SeriesInstanceUid, string? Modality, string Kind,
-    string? NotADoseObjectReason, int EventCount, string Warnings, string AppliedFixes, DateTimeOffset? ExtractedAt, string? Path, string? CallingAeTitle);
+    string? NotADoseObjectReason, int EventCount, string Warnings, string AppliedFixes, DateTimeOffset? ExtractedAt, string? Path, string? CallingAeTitle)
+{
+    /// <summary>One line per warning ("where: message"), as the save wrote them.</summary>
+    public IReadOnlyList<string> WarningLines => Warnings.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
 
 /// <summary>A device as the studies identify it; <see cref="Label"/> is what a person recognises it by.</summary>
 public sealed record DeviceChoice(string DeviceKey, string? Modality, string? Manufacturer, string? Model, string? StationName)

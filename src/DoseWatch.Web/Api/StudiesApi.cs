@@ -44,6 +44,7 @@ public static class StudiesApi
         if (record is null) return TypedResults.NotFound();
         var identities = await patients.ForStudiesAsync(user, [studyInstanceUid], $"GET /api/v1/studies/{studyInstanceUid}", cancellationToken);
         var study = ToResponse(record.Study, record.DeviceId, record.Totals);
+        var sources = await new DoseRecordRepository(connections).SourceObjectsAsync(studyInstanceUid, cancellationToken);
         return TypedResults.Ok(new StudyDetailResponse
         {
             StudyInstanceUid = study.StudyInstanceUid,
@@ -59,6 +60,7 @@ public static class StudiesApi
             PatientHeightM = study.PatientHeightM,
             Totals = study.Totals,
             Events = record.Events.Select(ToResponse).ToList(),
+            ExtractionWarnings = [.. sources.SelectMany(o => o.WarningLines.Select(w => new ExtractionWarningResponse(o.SopInstanceUid, w)))],
         });
     }
 

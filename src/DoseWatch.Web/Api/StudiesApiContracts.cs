@@ -132,7 +132,14 @@ public sealed record PatientResponse(
 public sealed record StudyDetailResponse : StudyResponse
 {
     [JsonPropertyName("events")] public required IReadOnlyList<EventResponse> Events { get; init; }
+
+    /// <summary>What extraction could not read as a fact, per dose object: a missing required value, an unknown unit…</summary>
+    [JsonPropertyName("extractionWarnings")] public IReadOnlyList<ExtractionWarningResponse> ExtractionWarnings { get; init; } = [];
 }
+
+public sealed record ExtractionWarningResponse(
+    [property: JsonPropertyName("sopInstanceUid")] string SopInstanceUid,
+    [property: JsonPropertyName("warning")] string Warning);
 
 public sealed record StudyListResponse(
     [property: JsonPropertyName("items")] IReadOnlyList<StudyResponse> Items,

@@ -20,6 +20,9 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
 {
     private readonly TimeZoneInfo _siteTimeZone = options.Value.TimeZone();
 
+    /// <summary>How the inbox reason of an object extracted with warnings begins.</summary>
+    public const string WithWarnings = "With warnings";
+
     // Headers and SR content are all a dose monitor needs: pixel data are skipped, never loaded.
     private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
 
@@ -48,8 +51,10 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
         var saved = await new DoseRecordRepository(connections, clock).SaveAsync(result, deviceId, patient, cancellationToken);
         // Deviations and outliers are evaluated right after the records exist (the analysis job is idempotent per study).
         analysis.Enqueue(result.Study.StudyInstanceUid);
-        var warnings = result.Warnings.Count == 0 ? "" : $"; {result.Warnings.Count} warning(s): " + string.Join("; ", result.Warnings.Take(3).Select(w => $"{w.Where}: {w.Message}"));
-        return ExtractionOutcome.Extracted($"{result.Events.Count} event(s): {saved.EventsInserted} new, {saved.EventsMerged} merged{warnings}");
+        var events = $"{result.Events.Count} event(s): {saved.EventsInserted} new, {saved.EventsMerged} merged";
+        // Warnings lead the inbox reason, so "extracted" never hides a missing required value (the Inbox marks them).
+        return ExtractionOutcome.Extracted(result.Warnings.Count == 0 ? events
+            : $"{WithWarnings} ({result.Warnings.Count}): " + string.Join("; ", result.Warnings.Take(3).Select(w => $"{w.Where}: {w.Message}")) + $". {events}");
     }
 
     private Task<long> RecordDeviceAsync(string callingAeTitle, DeviceIdentity device, CancellationToken cancellationToken) =>
