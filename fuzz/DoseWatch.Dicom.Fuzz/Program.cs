@@ -19,6 +19,9 @@ static void ReadOne(Stream input)
 
 switch (args.FirstOrDefault())
 {
+    case "campaign":
+        // In-process loopback campaign over PDUs, data sets and encrypted stored objects (docs/fuzzing.md).
+        return DoseWatch.Dicom.Fuzz.Campaign.Run(args[1..]);
     case "libfuzzer":
         // libFuzzer via libfuzzer-dotnet: the driver runs this process and feeds inputs over shared memory.
         Fuzzer.LibFuzzer.Run(span => ReadOne(new MemoryStream(span.ToArray())));
@@ -37,3 +40,4 @@ switch (args.FirstOrDefault())
         Fuzzer.OutOfProcess.Run(ReadOne);
         break;
 }
+return 0;

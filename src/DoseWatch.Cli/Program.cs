@@ -1,5 +1,8 @@
 using DoseWatch.Cli.Commands;
 
+// Files the tool creates beside the app's (keys, re-encrypted objects, exports) are for the service account only.
+DoseWatch.Core.Privacy.OwnerOnlyFiles.RestrictProcessUmask();
+
 // One case per command; each command parses its own arguments and returns the process exit code.
 return args.Length == 0 ? Usage() : args[0] switch
 {
@@ -16,7 +19,9 @@ return args.Length == 0 ? Usage() : args[0] switch
     "apikey" => await AccountCommands.ApiKeyAsync(args[1..], Console.Out, Console.Error),
     "audit" => await AuditCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "deid" => await DeidCommand.RunAsync(args[1..], Console.Out, Console.Error),
+    "keys" => await KeysCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "bench-dashboards" => await DashboardBenchCommand.RunAsync(args[1..], Console.Out),
+    "bench-skin-dose" => SkinDoseBenchCommand.Run(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
 };
@@ -38,8 +43,12 @@ static int Usage(string? error = null)
           {AccountCommands.UsersUsage}
           {AccountCommands.ApiKeyUsage}
           {AuditCommand.Usage}
+          {AuditCommand.HeadUsage}
           {DeidCommand.Usage}
+          {KeysCommand.RotateUsage}
+          {KeysCommand.ReencryptUsage}
           {DashboardBenchCommand.Usage}
+          {SkinDoseBenchCommand.Usage}
         """);
     return error is null ? 0 : 2;
 }

@@ -2,6 +2,8 @@ using DoseWatch.Web.Access;
 using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Hosting;
 
+// Everything this process creates (database, WAL, job store, received objects, keys) is for the service account only.
+DoseWatch.Core.Privacy.OwnerOnlyFiles.RestrictProcessUmask();
 var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 
 builder.AddDoseWatchData();

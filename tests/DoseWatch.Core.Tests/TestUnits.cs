@@ -44,6 +44,9 @@ public static class TestUnits
         [("{events}", "1")] = 1,
         [("mSv", "mSv")] = 1,
         [("N", "N")] = 1,
+        [("deg", "deg")] = 1,
+        [("m2", "m2")] = 1,
+        [("cm2", "m2")] = 1 / (CmPerM * CmPerM),
     };
 
     /// <summary>The value in the canonical unit, or null when the reported unit is missing (DoseWatch must then store nothing).</summary>

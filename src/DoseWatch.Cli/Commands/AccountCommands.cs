@@ -71,7 +71,7 @@ internal static class AccountCommands
             error.WriteLine($"users: a user named {name} exists already");
             return 1;
         }
-        await Audit(connections).AppendAsync(new AuditEvent(Actor, "user.create", name, $"role {role}"));
+        await Audit(a, connections).AppendAsync(new AuditEvent(Actor, "user.create", name, $"role {role}"));
         output.WriteLine($"user {name} added ({role})");
         if (!a.Has("--password-stdin")) output.WriteLine($"password: {password}");
         if (a.Has("--totp"))
@@ -79,7 +79,7 @@ internal static class AccountCommands
             var users = new UserRepository(connections);
             var secret = Totp.NewSecret();
             await users.SetTotpSecretAsync((await users.FindAsync(name))!.Id, secret);
-            await Audit(connections).AppendAsync(new AuditEvent(Actor, "user.totp-set", name));
+            await Audit(a, connections).AppendAsync(new AuditEvent(Actor, "user.totp-set", name));
             output.WriteLine($"totp: {Totp.ProvisioningUri("DoseWatch", name, secret)}");
         }
         return 0;
@@ -95,7 +95,7 @@ internal static class AccountCommands
             error.WriteLine($"apikey: an active key named {name} exists already (revoke it first)");
             return 1;
         }
-        await Audit(connections).AppendAsync(new AuditEvent(Actor, "apikey.create", name, $"role {role}, prefix {key.Prefix}"));
+        await Audit(a, connections).AppendAsync(new AuditEvent(Actor, "apikey.create", name, $"role {role}, prefix {key.Prefix}"));
         // The key alone on stdout, so that scripts can capture it; it is not shown again.
         output.WriteLine(key.Key);
         error.WriteLine($"apikey {name} created ({role}); store the key now: only its hash is kept");
@@ -110,7 +110,7 @@ internal static class AccountCommands
             error.WriteLine($"apikey: no active key named {name}");
             return 1;
         }
-        await Audit(connections).AppendAsync(new AuditEvent(Actor, "apikey.revoke", name));
+        await Audit(a, connections).AppendAsync(new AuditEvent(Actor, "apikey.revoke", name));
         output.WriteLine($"apikey {name} revoked");
         return 0;
     }
@@ -124,7 +124,8 @@ internal static class AccountCommands
 
     private static string Actor => $"cli:{Environment.UserName}";
 
-    private static AuditLog Audit(IDbConnectionFactory connections) => new(connections);
+    /// <summary>The app's audit log with its key (configuration or audit.key beside the data, as the app resolves it).</summary>
+    private static AuditLog Audit(NetworkArguments a, IDbConnectionFactory connections) => new(connections, DatabaseTarget.AuditKey(a));
 
     private static string Single(NetworkArguments a, string usage) =>
         a.Positional.Count == 2 && !string.IsNullOrWhiteSpace(a.Positional[1]) ? a.Positional[1] : throw new ArgumentException($"usage: {usage}");

@@ -22,11 +22,17 @@ internal static class DatabaseTarget
                 ? parsed : throw new ArgumentException($"DoseWatch__Database__Provider '{provider}' is not Sqlite or PostgreSql");
         options.ConnectionString = a.Has("--postgres") ? a.Get("--postgres", "") : Environment.GetEnvironmentVariable("DoseWatch__Database__ConnectionString");
         if (a.Has("--postgres")) options.Provider = DatabaseProvider.PostgreSql;
-        var dataDirectory = a.Get("--data", Environment.GetEnvironmentVariable("DoseWatch__DataDirectory") is { Length: > 0 } d ? d : "./data");
+        var dataDirectory = DataDirectory(a);
         if (options.Provider == DatabaseProvider.Sqlite) Directory.CreateDirectory(dataDirectory);
 
         var connections = DbConnectionFactory.Create(options, Path.GetFullPath(dataDirectory));
         await new MigrationRunner(connections, MigrationCatalog.Embedded(connections.Provider)).MigrateAsync(cancellationToken);
         return connections;
     }
+
+    private static string DataDirectory(NetworkArguments a) =>
+        a.Get("--data", Environment.GetEnvironmentVariable("DoseWatch__DataDirectory") is { Length: > 0 } d ? d : "./data");
+
+    /// <summary>The audit chain's key as the app resolves it: configuration (environment), else audit.key beside the data.</summary>
+    public static byte[] AuditKey(NetworkArguments a) => LocalDatabase.PrivacyFromEnvironment().ResolveAuditKey(Path.GetFullPath(DataDirectory(a)));
 }

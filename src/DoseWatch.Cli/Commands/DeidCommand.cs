@@ -36,7 +36,7 @@ internal static class DeidCommand
             to = Date(a, "--to");
             if (from > to) throw new ArgumentException("--from is after --to");
             database = LocalDatabase.From(a);
-            key = a.Has("--key-file") ? PseudonymKey.LoadOrCreate(a.Get("--key-file", "")) : RandomNumberGenerator.GetBytes(32);
+            key = a.Has("--key-file") ? KeyFile.LoadOrCreate(a.Get("--key-file", "")) : RandomNumberGenerator.GetBytes(32);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -48,13 +48,13 @@ internal static class DeidCommand
         try
         {
             Directory.CreateDirectory(outDir);
-            var summary = await new DeidentifiedExport(connections).WriteAsync(new Deidentifier(key), from, to, relative =>
+            var summary = await new DeidentifiedExport(connections, database.StoredObjects()).WriteAsync(new Deidentifier(key), from, to, relative =>
             {
                 var path = Path.Combine(outDir, relative.Replace('/', Path.DirectorySeparatorChar));
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 return new FileStream(path, FileMode.CreateNew, FileAccess.Write);
             });
-            await new AuditLog(connections).AppendAsync(new AuditEvent("cli:" + Environment.UserName, "export.deidentified", outDir,
+            await database.AuditLog(connections).AppendAsync(new AuditEvent("cli:" + Environment.UserName, "export.deidentified", outDir,
                 JsonSerializer.Serialize(new { from, to, summary.Studies, summary.Events, summary.Objects, skipped = summary.Skipped.Count })));
             foreach (var s in summary.Skipped) error.WriteLine($"deid: skipped {s}");
             output.WriteLine($"deid export: {summary.Studies} studies, {summary.Events} events, {summary.Objects} DICOM objects to {outDir}");

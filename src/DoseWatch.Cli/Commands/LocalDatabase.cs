@@ -1,3 +1,5 @@
+using System.Collections;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Data;
 
 namespace DoseWatch.Cli.Commands;
@@ -41,4 +43,33 @@ internal sealed class LocalDatabase
     }
 
     public IDbConnectionFactory Open() => DbConnectionFactory.Create(Options, DataDirectory);
+
+    /// <summary>The privacy keys' settings as the app reads them from the environment (<c>DoseWatch__Privacy__…</c>).</summary>
+    public PrivacyOptions Privacy { get; } = PrivacyFromEnvironment();
+
+    /// <summary>The app's encryption key ring: configured keys, else the key files beside the data (generated when none).</summary>
+    public EncryptionKeyRing EncryptionKeys() => EncryptionKeyRing.Resolve(Privacy.EncryptionKeys, Privacy.ResolveKeyDirectory(DataDirectory));
+
+    public StoredObjectCipher StoredObjects() => new(EncryptionKeys());
+
+    /// <summary>The audit chain's key, as the app resolves it (configuration, else audit.key).</summary>
+    public byte[] AuditKey() => Privacy.ResolveAuditKey(DataDirectory);
+
+    public DoseWatch.Data.Audit.AuditLog AuditLog(IDbConnectionFactory connections) => new(connections, AuditKey());
+
+    public static PrivacyOptions PrivacyFromEnvironment()
+    {
+        const string prefix = "DoseWatch__Privacy__";
+        var o = new PrivacyOptions
+        {
+            PseudonymKey = Environment.GetEnvironmentVariable(prefix + nameof(PrivacyOptions.PseudonymKey)),
+            KeyDirectory = Environment.GetEnvironmentVariable(prefix + nameof(PrivacyOptions.KeyDirectory)),
+            AuditKey = Environment.GetEnvironmentVariable(prefix + nameof(PrivacyOptions.AuditKey)),
+        };
+        var keys = prefix + nameof(PrivacyOptions.EncryptionKeys) + "__";
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+            if (e.Key is string name && name.StartsWith(keys, StringComparison.OrdinalIgnoreCase) && e.Value is string value)
+                o.EncryptionKeys[name[keys.Length..]] = value;
+        return o;
+    }
 }

@@ -12,7 +12,7 @@ public sealed record AlertEvidence(
     IReadOnlyDictionary<string, string> Facts,
     IReadOnlyList<double> Distribution)
 {
-    public static AlertEvidence Of(ProtocolResolution? protocol, params (string Name, string Value)[] facts) =>
+    public static AlertEvidence Of(ProtocolResolution? protocol, params IEnumerable<(string Name, string Value)> facts) =>
         new(protocol?.Standard?.Name, protocol?.RawName, facts.ToDictionary(f => f.Name, f => f.Value), []);
 
     public AlertEvidence WithDistribution(IReadOnlyList<double> values) => this with { Distribution = values };
@@ -59,5 +59,31 @@ public sealed record StudyAnalysisInput(
     /// <summary>Earlier studies of the same patient, for cumulative dose.</summary>
     public IReadOnlyList<HistoricalStudy> PatientHistory { get; init; } = [];
 
+    /// <summary>Fluoroscopy: the study's peak skin dose from its skin dose map (Gy); null when none could be computed.</summary>
+    public double? PeakSkinDoseGy { get; init; }
+
+    /// <summary>The patient's other studies with a peak skin dose, for the cumulative peak skin dose rule.</summary>
+    public IReadOnlyList<PatientPeakSkinDose> PatientPeakSkinDoses { get; init; } = [];
+
     public IReadOnlyList<NationalDrlTable> NationalDrls { get; init; } = [NationalDrlTable.UnitedKingdom2022];
+
+    /// <summary>
+    /// Set by the caller when the weekly digest of new protocol names is due (none raised yet in this
+    /// <see cref="ProtocolNameDigest.Week"/>) and names entered the review queue since the last one; null otherwise.
+    /// </summary>
+    public ProtocolNameDigest? NewProtocolNames { get; init; }
 }
+
+/// <summary>Raw names that entered the review queue since <paramref name="Since"/> (mapping them is a physicist's work).</summary>
+public sealed record ProtocolNameDigest(DateTimeOffset Since, IReadOnlyList<string> Names)
+{
+    /// <summary>
+    /// At most one digest alert per ISO 8601 week (UTC), "2026-W49": unknown names are work for the review queue, not an
+    /// alert per study.
+    /// </summary>
+    public static string Week(DateTimeOffset at) =>
+        FormattableString.Invariant($"{System.Globalization.ISOWeek.GetYear(at.UtcDateTime):D4}-W{System.Globalization.ISOWeek.GetWeekOfYear(at.UtcDateTime):D2}");
+}
+
+/// <summary>One of a patient's studies with the peak skin dose of its skin dose map.</summary>
+public sealed record PatientPeakSkinDose(string StudyInstanceUid, DateOnly? StudyDate, double PeakSkinDoseGy);

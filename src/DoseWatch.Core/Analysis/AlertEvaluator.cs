@@ -36,10 +36,10 @@ public static class AlertEvaluator
     public static IReadOnlyList<ProtocolReference> LearnReferences(StudyAnalysisInput input, int minimumStudies)
     {
         var context = new AnalysisContext(input);
-        return context.Events.Select(e => e.Protocol.Standard).OfType<StandardProtocol>().DistinctBy(s => s.Name)
-            .Select(s => (Protocol: s, Studies: context.HistoryStudies(s).ToList()))
+        return context.Events.Select(e => ReferenceGroup.Of(e.Protocol)).OfType<ReferenceGroup>().Where(g => g.IsStandardProtocol).DistinctBy(g => g.Key)
+            .Select(g => (Group: g, Studies: context.HistoryStudies(g).ToList()))
             .Where(x => x.Studies.Count >= minimumStudies)
-            .Select(x => ProtocolReferenceLearner.Learn(x.Protocol.Name, context.DeviceKey, x.Studies))
+            .Select(x => ProtocolReferenceLearner.Learn(x.Group.Name, context.DeviceKey, x.Studies))
             .ToList();
     }
 
@@ -68,16 +68,22 @@ public static class AlertEvaluator
             RuleType.DrlExceeded => DrlRules.Evaluate(rule, context),
             RuleType.CumulativeDose => CumulativeDoseRule.Evaluate(rule, context),
             RuleType.DoseCheck => DoseCheckRule.Evaluate(rule, context),
+            RuleType.PeakSkinDose => PeakSkinDoseRule.Evaluate(rule, context),
             _ => [],
         };
         return found.ToList();
     }
 }
 
-/// <summary>The input with protocol resolutions and per-protocol history worked out once for all rules.</summary>
+/// <summary>The input with protocol resolutions and per-group history worked out once for all rules.</summary>
 internal sealed class AnalysisContext
 {
-    private readonly Dictionary<string, ProtocolReference?> _references = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ProtocolReference?> _references = new(StringComparer.Ordinal);
+
+    /// <summary>An earlier study with its reference group and each diagnostic event's group, resolved once.</summary>
+    private sealed record ResolvedStudy(HistoricalStudy Study, ReferenceGroup? Group, IReadOnlyList<(IrradiationEvent Event, ReferenceGroup? Group)> Events);
+
+    private readonly List<ResolvedStudy> _history;
 
     public AnalysisContext(StudyAnalysisInput input)
     {
@@ -86,6 +92,8 @@ internal sealed class AnalysisContext
         Events = input.Events.Where(DoseEvents.IsDiagnostic).Select(e => (e, Resolve(e, input.Study.StudyDescription))).ToList();
         StudyProtocol = StudyResolution(input.Study.StudyDescription, input.Events);
         History = input.DeviceHistory.Where(h => h.StudyInstanceUid != input.Study.StudyInstanceUid).ToList();
+        _history = History.Select(h => new ResolvedStudy(h, ReferenceGroup.Of(StudyResolution(h.StudyDescription, h.Events)),
+            h.Events.Where(DoseEvents.IsDiagnostic).Select(e => (e, ReferenceGroup.Of(Resolve(e, h.StudyDescription)))).ToList())).ToList();
     }
 
     public StudyAnalysisInput Input { get; }
@@ -102,30 +110,33 @@ internal sealed class AnalysisContext
     public ProtocolResolution StudyResolution(string? studyDescription, IEnumerable<IrradiationEvent> events) =>
         Input.Catalogue.ResolveStudy(DeviceKey, studyDescription, events);
 
-    /// <summary>Earlier events of the same standard protocol on this device (diagnostic events only).</summary>
-    public IEnumerable<IrradiationEvent> HistoryEvents(StandardProtocol protocol) =>
-        History.SelectMany(h => h.Events.Where(DoseEvents.IsDiagnostic).Where(e => Same(Resolve(e, h.StudyDescription), protocol)));
+    /// <summary>Earlier events of the same group on this device (diagnostic events only), with the study each belongs to.</summary>
+    public IEnumerable<(HistoricalStudy Study, IrradiationEvent Event)> HistoryEvents(ReferenceGroup group) =>
+        _history.SelectMany(h => h.Events.Where(e => e.Group?.Key == group.Key).Select(e => (h.Study, e.Event)));
 
-    /// <summary>Earlier studies whose study protocol is <paramref name="protocol"/>.</summary>
-    public IEnumerable<HistoricalStudy> HistoryStudies(StandardProtocol protocol) =>
-        History.Where(h => Same(StudyResolution(h.StudyDescription, h.Events), protocol));
+    /// <summary>Earlier studies whose study protocol is in <paramref name="group"/>.</summary>
+    public IEnumerable<HistoricalStudy> HistoryStudies(ReferenceGroup group) =>
+        _history.Where(h => h.Group?.Key == group.Key).Select(h => h.Study);
 
-    /// <summary>The stored reference (device's own before the all-devices one), else one learned from enough history.</summary>
-    public ProtocolReference? Reference(StandardProtocol protocol, int minimumSampleSize)
+    /// <summary>
+    /// The stored reference of a standard protocol (device's own before the all-devices one), else one learned from the
+    /// group's history once it has <paramref name="minimumSampleSize"/> studies (before that the group only learns).
+    /// A raw name's reference is never stored: it is learned again from history for every study.
+    /// </summary>
+    public ProtocolReference? Reference(ReferenceGroup group, int minimumSampleSize)
     {
-        if (_references.TryGetValue(protocol.Name, out var known)) return known;
-        var stored = Input.References.Where(r => string.Equals(r.StandardProtocol, protocol.Name, StringComparison.OrdinalIgnoreCase))
-            .OrderByDescending(r => r.DeviceKey == DeviceKey).FirstOrDefault(r => r.DeviceKey == DeviceKey || r.DeviceKey == "");
+        if (_references.TryGetValue(group.Key, out var known)) return known;
+        var stored = group.IsStandardProtocol
+            ? Input.References.Where(r => string.Equals(r.StandardProtocol, group.Name, StringComparison.OrdinalIgnoreCase))
+                .OrderByDescending(r => r.DeviceKey == DeviceKey).FirstOrDefault(r => r.DeviceKey == DeviceKey || r.DeviceKey == "")
+            : null;
         if (stored is null)
         {
-            var studies = HistoryStudies(protocol).ToList();
-            stored = studies.Count >= minimumSampleSize ? ProtocolReferenceLearner.Learn(protocol.Name, DeviceKey, studies) : null;
+            var studies = HistoryStudies(group).ToList();
+            stored = studies.Count >= minimumSampleSize ? ProtocolReferenceLearner.Learn(group.Name, DeviceKey, studies) : null;
         }
-        return _references[protocol.Name] = stored;
+        return _references[group.Key] = stored;
     }
-
-    private static bool Same(ProtocolResolution r, StandardProtocol protocol) =>
-        r.Standard is { } s && string.Equals(s.Name, protocol.Name, StringComparison.OrdinalIgnoreCase);
 
     public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }

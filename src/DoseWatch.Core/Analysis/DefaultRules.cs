@@ -3,23 +3,37 @@ namespace DoseWatch.Core.Analysis;
 /// <summary>
 /// The rules a new installation starts with (stored as data on first start, then edited in the UI). Thresholds are
 /// null where the reference table applies. DRL rules need a protocol-to-examination choice by a physicist, and local
-/// DRLs flag a quarter of studies by construction, so none is enabled by default.
+/// DRLs flag a quarter of studies by construction, so none is enabled by default. Outlier and deviation rules apply to
+/// every reference group: a standard protocol, or a raw protocol name nobody has mapped yet (issue #15).
 /// </summary>
 public static class DefaultRules
 {
     private static Rule Make(string name, RuleType type, double? threshold, string? unit, string? modality, params (string Key, string Value)[] parameters) =>
         new(0, name, type, new RuleScope(modality), threshold, unit, parameters.ToDictionary(p => p.Key, p => p.Value));
 
+    public const string NewProtocolNamesDigest = "New protocol names (weekly digest)";
+
     public static IReadOnlyList<Rule> All { get; } =
     [
-        Make("Unknown protocol name", RuleType.ProtocolDeviation, null, null, null, (RuleParameters.Check, RuleParameters.CheckUnknownProtocol)),
+        // Renamed from "Unknown protocol name" (one alert per study) by migration 0025: now a weekly digest.
+        Make(NewProtocolNamesDigest, RuleType.ProtocolDeviation, null, null, null, (RuleParameters.Check, RuleParameters.CheckUnknownProtocol)),
         Make("Protocol not approved for the device", RuleType.ProtocolDeviation, null, null, null, (RuleParameters.Check, RuleParameters.CheckUnapprovedProtocol)),
         Make("Target region differs from the protocol", RuleType.ProtocolDeviation, null, null, null, (RuleParameters.Check, RuleParameters.CheckTargetRegion)),
         Make("kVp outside the protocol's set", RuleType.ProtocolDeviation, null, "kV", null, (RuleParameters.Check, RuleParameters.CheckKvp)),
         Make("Pitch outside the protocol's range", RuleType.ProtocolDeviation, null, "1", "CT", (RuleParameters.Check, RuleParameters.CheckPitch)),
         Make("Collimation outside the protocol's range", RuleType.ProtocolDeviation, null, "mm", "CT", (RuleParameters.Check, RuleParameters.CheckCollimation)),
         Make("Unusual number of events", RuleType.ProtocolDeviation, null, "{events}", null, (RuleParameters.Check, RuleParameters.CheckEventCount)),
+        Make("MR operating mode differs from the usual", RuleType.ProtocolDeviation, null, null, "MR", (RuleParameters.Check, RuleParameters.CheckOperatingMode)),
+        Make("Ultrasound thermal index type differs from the usual", RuleType.ProtocolDeviation, null, null, "US", (RuleParameters.Check, RuleParameters.CheckThermalIndexType)),
         Make("CTDIvol outlier", RuleType.DoseOutlier, 3.5, "1", "CT", (RuleParameters.Quantity, DoseQuantity.CtdiVol.Name)),
+        // Projection X-ray (fluoroscopy, radiography) per study; a study that reports no DAP or Ka,r is not judged.
+        Make("DAP outlier", RuleType.DoseOutlier, 3.5, "1", null, (RuleParameters.Quantity, DoseQuantity.Dap.Name)),
+        Make("Ka,r outlier", RuleType.DoseOutlier, 3.5, "1", null, (RuleParameters.Quantity, DoseQuantity.DoseRp.Name)),
+        Make("AGD outlier", RuleType.DoseOutlier, 3.5, "1", null, (RuleParameters.Quantity, DoseQuantity.Agd.Name)),
+        Make("Administered activity outlier", RuleType.DoseOutlier, 3.5, "1", null, (RuleParameters.Quantity, DoseQuantity.Activity.Name)),
+        Make("MR SAR outlier", RuleType.DoseOutlier, 3.5, "1", "MR", (RuleParameters.Quantity, DoseQuantity.Sar.Name)),
+        Make("Ultrasound MI outlier", RuleType.DoseOutlier, 3.5, "1", "US", (RuleParameters.Quantity, DoseQuantity.MechanicalIndex.Name)),
+        Make("Ultrasound TI outlier", RuleType.DoseOutlier, 3.5, "1", "US", (RuleParameters.Quantity, DoseQuantity.ThermalIndex.Name)),
         // Off by default: for one-scan studies it repeats the CTDIvol outlier; extra scans are the event-count check.
         Make("DLP outlier", RuleType.DoseOutlier, 3.5, "1", "CT", (RuleParameters.Quantity, DoseQuantity.Dlp.Name)) with { Enabled = false },
         Make("AAPM CT notification value", RuleType.NotificationValue, null, "mGy", "CT", (RuleParameters.Table, "aapm-ct")),
@@ -29,6 +43,13 @@ public static class DefaultRules
         Make("Cumulative Ka,r over 12 weeks", RuleType.CumulativeDose, null, "Gy", null, (RuleParameters.Quantity, DoseQuantity.DoseRp.Name), (RuleParameters.WindowDays, "84")),
         Make("Cumulative DAP over 12 weeks", RuleType.CumulativeDose, null, "Gy.cm2", null, (RuleParameters.Quantity, DoseQuantity.Dap.Name), (RuleParameters.WindowDays, "84")),
         Make("Cumulative fluoroscopy time over 12 weeks", RuleType.CumulativeDose, null, "s", null, (RuleParameters.Quantity, DoseQuantity.FluoroTime.Name), (RuleParameters.WindowDays, "84")),
+        // Peak skin dose of the skin dose map (fluoroscopy with the geometry a map needs; docs/skin-dose.md): the skin
+        // follow-up levels of NCRP Report 168 / SIR guidance start at 2-3 Gy, transient erythema from about 2 Gy.
+        Make("Peak skin dose 2 Gy", RuleType.PeakSkinDose, 2, "Gy", null),
+        Make("Peak skin dose 3 Gy", RuleType.PeakSkinDose, 3, "Gy", null),
+        Make("Peak skin dose 5 Gy", RuleType.PeakSkinDose, 5, "Gy", null),
+        // Peaks of different procedures may lie on different skin: their sum over-states the dose to any one site.
+        Make("Cumulative peak skin dose over 12 weeks", RuleType.PeakSkinDose, 5, "Gy", null, (RuleParameters.WindowDays, "84")),
         Make("MR SAR above the IEC limit", RuleType.NotificationValue, null, "W/kg", "MR", (RuleParameters.Table, "mr-sar")),
         Make("Ultrasound MI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-mi")),
         Make("Ultrasound TI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-ti")),

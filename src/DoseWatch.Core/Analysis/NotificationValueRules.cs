@@ -18,18 +18,15 @@ internal static class NotificationValueRules
             // The RF mode of an Operating Mode Sequence ("RF:IEC_FIRST_LEVEL; GRADIENT:…"), as the SAR table reads it.
             e => MrSarLimits.LimitWPerKg(GuidanceLines.RfMode(e.OperatingMode) ?? e.OperatingMode, e.SarDefinition),
             e => $"IEC 60601-2-33 {e.OperatingMode ?? "IEC_NORMAL (assumed)"} {e.SarDefinition ?? "IEC_WHOLE_BODY"}"),
-        "us-mi" => PerEvent(rule, context, "mechanicalIndex", "1", e => e.MechanicalIndex,
+        "us-mi" => PerEvent(rule, context, DoseQuantity.MechanicalIndex.Name, "1", DoseQuantity.MechanicalIndex.Pick,
             e => UltrasoundOutputGuidance.MechanicalIndexLimit(UltrasoundOutputGuidance.InferApplication(e.Preset)),
             e => $"MI guidance for {UltrasoundOutputGuidance.InferApplication(e.Preset)} application"),
-        "us-ti" => PerEvent(rule, context, "thermalIndex", "1", MaximumThermalIndex,
+        // The largest of TIS, TIB and TIC: without the gestational age the stricter reading is the safe one.
+        "us-ti" => PerEvent(rule, context, DoseQuantity.ThermalIndex.Name, "1", DoseQuantity.ThermalIndex.Pick,
             e => UltrasoundOutputGuidance.ThermalIndexLimit(UltrasoundOutputGuidance.InferApplication(e.Preset)),
             e => $"TI guidance for {UltrasoundOutputGuidance.InferApplication(e.Preset)} application"),
         var other => throw new FormatException($"Rule {rule.Id} '{rule.Name}': unknown notification table '{other}'."),
     };
-
-    /// <summary>The largest of TIS, TIB and TIC: without the gestational age the stricter reading is the safe one.</summary>
-    private static double? MaximumThermalIndex(IrradiationEvent e) =>
-        new[] { e.ThermalIndexSoftTissue, e.ThermalIndexBone, e.ThermalIndexCranialBone }.Max();
 
     private static IEnumerable<AlertCandidate> AapmCt(Rule rule, AnalysisContext context) =>
         PerEvent(rule, context, "ctdivol", "mGy", e => e.CtdiVolMGy,
@@ -146,4 +143,38 @@ internal static class DoseCheckRule
     }
 
     private static string Show(double? v) => v is { } x ? Number(x) : "?";
+}
+
+/// <summary>
+/// Peak skin dose of the study's skin dose map at or above the rule's threshold (Gy); with a window (windowDays), the
+/// patient's peak skin doses added over the window, raised once: by the study that takes the sum to the threshold.
+/// Studies without a map (the dose at the reference point only) are not judged by it.
+/// </summary>
+internal static class PeakSkinDoseRule
+{
+    public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context)
+    {
+        if (context.Input.PeakSkinDoseGy is not { } peak || rule.Threshold is not { } level) yield break;
+        var facts = AlertEvidence.Of(context.StudyProtocol, ("peakSkinDoseGy", Number(peak)));
+        if (rule.Parameter(RuleParameters.WindowDays) is null)
+        {
+            if (peak < level) yield break;
+            yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, "peakSkinDose", peak, level, "Gy",
+                $"Peak skin dose {Number(peak)} Gy reached {Number(level)} Gy: skin follow-up of the patient (estimate from the skin dose map).", facts);
+            yield break;
+        }
+        var window = rule.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays);
+        if (context.Study.StudyDate is not { } date) yield break;
+        var earlier = context.Input.PatientPeakSkinDoses
+            .Where(h => h.StudyInstanceUid != context.Study.StudyInstanceUid && h.StudyDate is { } d && d <= date && d > date.AddDays(-window)).ToList();
+        var before = earlier.Sum(h => h.PeakSkinDoseGy);
+        var total = before + peak;
+        if (total < level || before >= level) yield break;
+        yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, "peakSkinDose", total, level, "Gy",
+            $"Cumulative peak skin dose {Number(total)} Gy over {window} days ({earlier.Count + 1} studies of this patient) reached {Number(level)} Gy: skin follow-up (peaks of different procedures may lie on different skin).",
+            AlertEvidence.Of(context.StudyProtocol, ("windowDays", window.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("thisStudy", Number(peak)), ("earlierTotal", Number(before)),
+                ("earlierStudies", string.Join("; ", earlier.Select(e => $"{e.StudyInstanceUid}={Number(e.PeakSkinDoseGy)}"))))
+                .WithDistribution([.. earlier.Select(e => e.PeakSkinDoseGy), peak]));
+    }
 }

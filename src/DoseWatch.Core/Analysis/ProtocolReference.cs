@@ -36,6 +36,9 @@ public sealed record HistoricalStudy(string StudyInstanceUid, DateOnly? StudyDat
 {
     /// <summary>The device's accumulated totals over the study's dose objects (<see cref="StudyTotalsRule.Combine"/>).</summary>
     public AccumulatedDose Reported { get; init; } = AccumulatedDose.None;
+
+    /// <summary>The patient's weight at the study, for size-adjusted outlier scores; null when the objects did not carry it.</summary>
+    public double? PatientWeightKg { get; init; }
 }
 
 public static class ProtocolReferenceLearner
@@ -47,16 +50,30 @@ public static class ProtocolReferenceLearner
     public const double MinimumKvpShare = 0.05;
 
     /// <summary>
+    /// A set of usual values (kVp, MR operating mode, TI type) is an expectation only when its values cover at least this
+    /// share of the events: where the setting varies freely (automatic kVp in fluoroscopy and mammography) no value is
+    /// unusual, and a set of the commonest would flag the rest.
+    /// </summary>
+    public const double MinimumSetCoverage = 0.95;
+
+    /// <summary>The values used by at least <see cref="MinimumKvpShare"/> of <paramref name="values"/>, if they cover <see cref="MinimumSetCoverage"/> of them; else empty.</summary>
+    public static HashSet<T> ExpectedSet<T>(IEnumerable<T> values) where T : notnull
+    {
+        var all = values.ToList();
+        var set = all.GroupBy(v => v).Where(g => g.Count() >= MinimumKvpShare * all.Count).Select(g => g.Key).ToHashSet();
+        return all.Count > 0 && all.Count(set.Contains) >= MinimumSetCoverage * all.Count ? set : [];
+    }
+
+    /// <summary>
     /// Learns a reference from earlier studies of one protocol on one device: the most frequent target region, the kVp
-    /// values used by at least 5 % of events, and the central 95 % (type 7 quantiles 2.5 % and 97.5 %) of pitch, total
+    /// values used by at least 5 % of events (when they cover 95 % of them, <see cref="ExpectedSet"/>), and the central 95 % (type 7 quantiles 2.5 % and 97.5 %) of pitch, total
     /// collimation, events per study, CTDIvol per event and DLP per study. Localizers are left out of the technique and
     /// dose statistics (their values describe the scout, not the protocol).
     /// </summary>
     public static ProtocolReference Learn(string standardProtocol, string deviceKey, IReadOnlyList<HistoricalStudy> history)
     {
         var events = history.SelectMany(h => h.Events).Where(DoseEvents.IsDiagnostic).ToList();
-        var kvps = events.SelectMany(DoseEvents.Kvps).ToList();
-        var kvpSet = kvps.GroupBy(k => k).Where(g => g.Count() >= MinimumKvpShare * kvps.Count).Select(g => g.Key).ToHashSet();
+        var kvpSet = ExpectedSet(events.SelectMany(DoseEvents.Kvps));
         return new ProtocolReference
         {
             StandardProtocol = standardProtocol,

@@ -13,12 +13,19 @@ public sealed record ProtocolReviewItem(UnmappedProtocolName Name, IReadOnlyList
 public static class ProtocolReviewQueue
 {
     /// <summary>
-    /// The queue, most frequent names first (mapping them covers most studies), then the most recent. Names that the
-    /// catalogue maps meanwhile are left out.
+    /// The queue, one entry per device and normalised name (the same name seen as acquisition protocol and as study
+    /// description, or in other spellings, is one piece of work: studies summed, first and last sighting over all),
+    /// most frequent first (mapping them covers most studies), then the most recent. Names that the catalogue maps
+    /// meanwhile are left out.
     /// </summary>
     public static IReadOnlyList<ProtocolReviewItem> Build(ProtocolCatalogue catalogue, IEnumerable<UnmappedProtocolName> names) =>
         names
             .Where(n => !IsMapped(catalogue, n))
+            .GroupBy(n => (n.DeviceKey, Name: ProtocolNameSimilarity.Normalise(n.RawName)))
+            .Select(g => g.OrderByDescending(n => n.Occurrences).First() with
+            {
+                FirstSeen = g.Min(n => n.FirstSeen), LastSeen = g.Max(n => n.LastSeen), Occurrences = g.Sum(n => n.Occurrences),
+            })
             .OrderByDescending(n => n.Occurrences).ThenByDescending(n => n.LastSeen).ThenBy(n => n.RawName, StringComparer.Ordinal)
             .Select(n => new ProtocolReviewItem(n, catalogue.Suggest(n.RawName, n.Modality)))
             .ToList();

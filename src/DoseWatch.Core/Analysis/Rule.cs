@@ -12,6 +12,7 @@ public enum RuleType
     DrlExceeded,
     CumulativeDose,
     DoseCheck,
+    PeakSkinDose,
 }
 
 public static class RuleTypes
@@ -24,6 +25,7 @@ public static class RuleTypes
         (RuleType.DrlExceeded, "drl-exceeded"),
         (RuleType.CumulativeDose, "cumulative-dose"),
         (RuleType.DoseCheck, "dose-check"),
+        (RuleType.PeakSkinDose, "peak-skin-dose"),
     ];
 
     public static string ToWire(this RuleType type) => Names.First(n => n.Type == type).Wire;
@@ -89,6 +91,8 @@ public static class RuleParameters
     public const string CheckPitch = "pitch";
     public const string CheckCollimation = "collimation";
     public const string CheckEventCount = "event-count";
+    public const string CheckOperatingMode = "operating-mode";
+    public const string CheckThermalIndexType = "ti-type";
 
     /// <summary>dose-outlier, drl-exceeded, notification-value (fluoro), cumulative-dose: a <see cref="DoseQuantity"/> name.</summary>
     public const string Quantity = "quantity";
@@ -111,7 +115,7 @@ public static class RuleParameters
     public const string Country = "country";
     public const string Percentile = "percentile";
 
-    /// <summary>cumulative-dose: window in days (default 84 = 12 weeks).</summary>
+    /// <summary>cumulative-dose: window in days (default 84 = 12 weeks); peak-skin-dose: when set, the patient's peak skin doses are added over this window.</summary>
     public const string WindowDays = "windowDays";
     public const int DefaultWindowDays = 84;
 
@@ -119,23 +123,41 @@ public static class RuleParameters
     public const string Part = "part";
 }
 
-/// <summary>A dose quantity a rule can judge: per event (CTDIvol, SSDE, AGD) or per study (totals over the study's events).</summary>
+/// <summary>
+/// A dose quantity a rule can judge: per event (CTDIvol, SSDE, AGD, administered activity, SAR, MI, TI) or per study
+/// (totals over the study's events). <see cref="SizeDependent"/>: the dose follows the patient's size, so outlier scores
+/// are size-adjusted where the weight is known. <see cref="Stratum"/>: history is compared only within the same value
+/// of it (administered activity per radiopharmaceutical).
+/// </summary>
 public sealed record DoseQuantity(string Name, string Unit, bool PerStudy, Func<IrradiationEvent, double?> Pick)
 {
     /// <summary>The device's own accumulated value of a per-study quantity (TID 10002/10012), null when it has none.</summary>
     public Func<AccumulatedDose, double?> Accumulated { get; init; } = _ => null;
 
-    public static readonly DoseQuantity CtdiVol = new("ctdivol", "mGy", false, e => e.CtdiVolMGy);
+    public bool SizeDependent { get; init; }
+    public Func<IrradiationEvent, string?>? Stratum { get; init; }
+
+    public static readonly DoseQuantity CtdiVol = new("ctdivol", "mGy", false, e => e.CtdiVolMGy) { SizeDependent = true };
     /// <summary>Size-adjusted: SSDE as reported, else DoseWatch's AAPM 204/220 estimate.</summary>
     public static readonly DoseQuantity Ssde = new("ssde", "mGy", false, e => e.SsdeMGy ?? e.Estimates.FirstOrDefault(x => x.Quantity == "SSDE")?.Value);
     public static readonly DoseQuantity Agd = new("agd", "mGy", false, e => e.AgdMGy);
-    public static readonly DoseQuantity Dlp = new("dlp", "mGy.cm", true, e => e.DlpMGyCm) { Accumulated = a => a.DlpTotalMGyCm };
-    public static readonly DoseQuantity Dap = new("dap", "Gy.cm2", true, e => e.DapGyCm2) { Accumulated = a => a.DapTotalGyCm2 };
-    public static readonly DoseQuantity DoseRp = new("doserp", "Gy", true, e => e.DoseRpGy) { Accumulated = a => a.DoseRpTotalGy };
+    public static readonly DoseQuantity Dlp = new("dlp", "mGy.cm", true, e => e.DlpMGyCm) { SizeDependent = true, Accumulated = a => a.DlpTotalMGyCm };
+    public static readonly DoseQuantity Dap = new("dap", "Gy.cm2", true, e => e.DapGyCm2) { SizeDependent = true, Accumulated = a => a.DapTotalGyCm2 };
+    public static readonly DoseQuantity DoseRp = new("doserp", "Gy", true, e => e.DoseRpGy) { SizeDependent = true, Accumulated = a => a.DoseRpTotalGy };
     public static readonly DoseQuantity FluoroTime = new("fluorotime", "s", true,
         e => Equals(e.AcquisitionType, DoseEvents.Fluoroscopy) ? e.IrradiationDurationS : null) { Accumulated = a => a.FluoroTimeTotalS };
+    /// <summary>Administered activity, compared per radiopharmaceutical (agent, else radionuclide).</summary>
+    public static readonly DoseQuantity Activity = new("activity", "MBq", false, e => e.AdministeredActivityMBq)
+    {
+        SizeDependent = true, Stratum = e => e.RadiopharmaceuticalAgent ?? e.Radionuclide?.ToString(),
+    };
+    public static readonly DoseQuantity Sar = new("sar", "W/kg", false, e => e.SarWPerKg);
+    public static readonly DoseQuantity MechanicalIndex = new("mechanicalIndex", "1", false, e => e.MechanicalIndex);
+    /// <summary>The largest of TIS, TIB and TIC reported.</summary>
+    public static readonly DoseQuantity ThermalIndex = new("thermalIndex", "1", false,
+        e => new[] { e.ThermalIndexSoftTissue, e.ThermalIndexBone, e.ThermalIndexCranialBone }.Max());
 
-    public static readonly IReadOnlyList<DoseQuantity> All = [CtdiVol, Ssde, Agd, Dlp, Dap, DoseRp, FluoroTime];
+    public static readonly IReadOnlyList<DoseQuantity> All = [CtdiVol, Ssde, Agd, Dlp, Dap, DoseRp, FluoroTime, Activity, Sar, MechanicalIndex, ThermalIndex];
 
     public static DoseQuantity Parse(string? name, DoseQuantity fallback) =>
         name is null ? fallback : All.FirstOrDefault(q => string.Equals(q.Name, name, StringComparison.OrdinalIgnoreCase))

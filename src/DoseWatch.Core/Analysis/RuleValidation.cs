@@ -11,7 +11,8 @@ public static class RuleValidation
     private static readonly string[] Checks =
     [
         RuleParameters.CheckUnknownProtocol, RuleParameters.CheckUnapprovedProtocol, RuleParameters.CheckTargetRegion, RuleParameters.CheckKvp,
-        RuleParameters.CheckPitch, RuleParameters.CheckCollimation, RuleParameters.CheckEventCount,
+        RuleParameters.CheckPitch, RuleParameters.CheckCollimation, RuleParameters.CheckEventCount, RuleParameters.CheckOperatingMode,
+        RuleParameters.CheckThermalIndexType,
     ];
 
     public static readonly IReadOnlyList<string> NotificationTables = ["aapm-ct", "fluoro-srdl", "mr-sar", "us-mi", "us-ti"];
@@ -41,6 +42,9 @@ public static class RuleValidation
                 break;
             case RuleType.DrlExceeded when rule.Parameter(RuleParameters.Source) is not "local" && rule.Parameter(RuleParameters.Examination) is null:
                 problems[RuleParameters.Examination] = "A national DRL rule names the table row (examination) it compares with.";
+                break;
+            case RuleType.PeakSkinDose when rule.Threshold is null:
+                problems["threshold"] = "A peak skin dose rule needs its threshold in Gy (e.g. 2, 3 or 5).";
                 break;
             case RuleType.DoseCheck when rule.Parameter(RuleParameters.Part) is not ("any" or "alert" or "notification" or null):
                 problems[RuleParameters.Part] = "The dose-check part is any, alert or notification.";

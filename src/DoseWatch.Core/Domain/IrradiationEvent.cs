@@ -98,6 +98,9 @@ public sealed record IrradiationEvent
     public double? DeviationIndex { get; init; }
     public double? EntranceDoseMGy { get; init; }
 
+    /// <summary>Beam and table geometry (TID 10003), null when the event reports none; what a skin dose map is computed from.</summary>
+    public ProjectionGeometry? Geometry { get; init; }
+
     // Mammography
     public double? AgdMGy { get; init; }
     public string? Laterality { get; init; }

@@ -25,6 +25,8 @@ public static class CanonicalUnits
     public const string PerSecond = "1/s";
     public const string Kilogram = "kg";
     public const string Metre = "m";
+    public const string SquareMetre = "m2";
+    public const string Degree = "deg";
     public const string Dimensionless = "1";
 
     /// <summary>

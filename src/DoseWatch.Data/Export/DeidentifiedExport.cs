@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Dicom;
 using DoseWatch.Dicom.Deidentification;
 
@@ -14,7 +15,7 @@ namespace DoseWatch.Data.Export;
 /// <para>The patient key is the stored pseudonym (HMAC of issuer + patient ID, kept in both privacy modes), so objects
 /// and rows of a patient share one export pseudonym and one date shift even when direct identifiers were never stored.</para>
 /// </summary>
-public sealed class DeidentifiedExport(IDbConnectionFactory connections)
+public sealed class DeidentifiedExport(IDbConnectionFactory connections, StoredObjectCipher storedObjects)
 {
     /// <summary>Writes the export through <paramref name="openEntry"/> (a relative path with '/' separators → a writable stream).</summary>
     public async Task<DeidentifiedExportSummary> WriteAsync(Deidentifier deidentifier, DateOnly? from, DateOnly? to,
@@ -54,10 +55,18 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!File.Exists(instance.Path)) { skipped.Add($"{instance.SopInstanceUid}: file missing"); continue; }
-            DicomFile file;
-            try { file = DicomReader.ReadFile(instance.Path); }
-            catch (DicomFormatException e) { skipped.Add($"{instance.SopInstanceUid}: {e.Message}"); continue; }
-            var output = deidentifier.Deidentify(file, patientOf.GetValueOrDefault(instance.StudyUid));
+            DicomFile output;
+            try
+            {
+                output = deidentifier.Deidentify(storedObjects.ReadDicom(instance.Path), patientOf.GetValueOrDefault(instance.StudyUid));
+            }
+            // One odd stored object (unreadable, undecryptable, or a value no valid object can carry) is skipped and
+            // reported; the export of everything else completes. Nothing of it is written: the entry is opened only after this.
+            catch (Exception e) when (e is DicomFormatException or StoredObjectUnreadableException or ArgumentException)
+            {
+                skipped.Add($"{instance.SopInstanceUid}: {e.Message}");
+                continue;
+            }
             var newStudy = output.DataSet.GetString(DicomTag.StudyInstanceUid) ?? "unknown";
             var newSop = output.DataSet.GetString(DicomTag.SopInstanceUid)!;
             await using (var stream = openEntry($"dicom/{newStudy}/{newSop}.dcm")) DicomWriter.WriteFile(stream, output);
@@ -88,20 +97,12 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
     private static async Task WriteCsvAsync(Stream stream, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string?>> rows, CancellationToken ct)
     {
         await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\r\n" };
-        await writer.WriteLineAsync(string.Join(',', header.Select(Quote)));
+        await writer.WriteLineAsync(string.Join(',', header.Select(CsvCell.Write)));
         foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
-            await writer.WriteLineAsync(string.Join(',', row.Select(Quote)));
+            await writer.WriteLineAsync(string.Join(',', row.Select(CsvCell.Write)));
         }
-    }
-
-    // RFC 4180: quote fields with a comma, quote or line break; a leading = + - @ is prefixed so spreadsheets never run it.
-    private static string Quote(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        if (value[0] is '=' or '+' or '@' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
     private sealed class StudyRow
@@ -167,5 +168,5 @@ public sealed class DeidentifiedExport(IDbConnectionFactory connections)
     }
 }
 
-/// <param name="Skipped">Objects that could not be exported, with the reason (missing file, unreadable).</param>
+/// <param name="Skipped">Objects that could not be exported, with the reason (missing file, unreadable, an invalid UID).</param>
 public sealed record DeidentifiedExportSummary(int Studies, int Events, int Objects, IReadOnlyList<string> Skipped);

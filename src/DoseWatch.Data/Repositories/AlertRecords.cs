@@ -19,11 +19,35 @@ public sealed record StoredAlert(
     public string? AssignedBy { get; init; }
 }
 
-/// <summary>Filters of GET /api/v1/alerts; <see cref="From"/> is inclusive on the creation time.</summary>
+/// <summary>
+/// Filters of the inbox and GET /api/v1/alerts, all optional: <see cref="From"/> is inclusive and <see cref="Before"/>
+/// exclusive on the creation time; <see cref="Modality"/> and <see cref="DeviceKey"/> are the study's as the alert stored them.
+/// </summary>
 public sealed record AlertQuery(string? Status = null, string? Type = null, DateTimeOffset? From = null, string? StudyInstanceUid = null, int Page = 1, int PageSize = 50,
-    string? Assignee = null);
+    string? Assignee = null)
+{
+    public string? Modality { get; init; }
+    public string? DeviceKey { get; init; }
+    public DateTimeOffset? Before { get; init; }
+}
 
-public sealed record AlertPage(IReadOnlyList<StoredAlert> Items, long Total, int Page, int PageSize);
+/// <summary>
+/// One page of alerts, the number matching the filters, and the studies the page's alerts are about (by UID; a study
+/// deleted since is absent).
+/// </summary>
+public sealed record AlertPage(IReadOnlyList<StoredAlert> Items, long Total, int Page, int PageSize)
+{
+    public IReadOnlyDictionary<string, AlertStudy> Studies { get; init; } = new Dictionary<string, AlertStudy>();
+
+    public int Pages => PageSize <= 0 ? 0 : (int)((Total + PageSize - 1) / PageSize);
+}
+
+/// <summary>What a person recognises a study by in the inbox: date, accession number and the device.</summary>
+public sealed record AlertStudy(string StudyInstanceUid, DateOnly? StudyDate, string? AccessionNumber, string? Manufacturer, string? Model, string? StationName, string DeviceKey)
+{
+    /// <summary>Station · model · manufacturer, as the study browser's device list names a device.</summary>
+    public string DeviceLabel => new DeviceChoice(DeviceKey, null, Manufacturer, Model, StationName).Label;
+}
 
 /// <summary>One step of an alert's history: raised, acknowledged, resolved, assigned.</summary>
 public sealed record AlertLifecycleEvent(long Id, long AlertId, DateTimeOffset At, string Actor, string Action, string Status, string? Comment);

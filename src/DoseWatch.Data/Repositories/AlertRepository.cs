@@ -61,27 +61,6 @@ public sealed partial class AlertRepository(IDbConnectionFactory connections, Ti
             $"SELECT {AlertColumns} FROM alerts WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is { } a ? a.ToAlert() : null;
     }
 
-    public async Task<AlertPage> ListAsync(AlertQuery query, CancellationToken cancellationToken = default)
-    {
-        var where = new List<string>();
-        var p = new DynamicParameters();
-        if (query.Status is { } status) { where.Add("status = @status"); p.Add("status", status); }
-        if (query.Type is { } type) { where.Add("type = @type"); p.Add("type", type); }
-        if (query.From is { } from) { where.Add("created_at >= @from"); p.Add("from", from); }
-        if (query.StudyInstanceUid is { } study) { where.Add("study_instance_uid = @study"); p.Add("study", study); }
-        if (query.Assignee is { } assignee) { where.Add("assignee = @assignee"); p.Add("assignee", assignee); }
-        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
-        var page = Math.Max(1, query.Page);
-        var size = Math.Clamp(query.PageSize, 1, 500);
-        p.Add("limit", size);
-        p.Add("offset", (long)(page - 1) * size);
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM alerts {filter}", p, cancellationToken: cancellationToken));
-        var items = await connection.QueryAsync<AlertRow>(new CommandDefinition(
-            $"SELECT {AlertColumns} FROM alerts {filter} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset", p, cancellationToken: cancellationToken));
-        return new AlertPage(items.Select(a => a.ToAlert()).ToList(), total, page, size);
-    }
-
     public Task<AlertTransition> AcknowledgeAsync(long id, string actor, string? comment, CancellationToken cancellationToken = default) =>
         TransitionAsync(id, actor, comment, AlertStatuses.Acknowledged, [AlertStatuses.New], "acknowledged_at", cancellationToken);
 

@@ -66,6 +66,11 @@ public sealed partial class DoseRecordRepository
                 """);
             p.Add("StandardProtocol", query.StandardProtocol.Trim());
         }
+        if (query.PatientPseudonym is { } patient)
+        {
+            where.Add("s.patient_pseudonym = @PatientPseudonym"); // ix_studies_patient_pseudonym
+            p.Add("PatientPseudonym", patient);
+        }
         if (!string.IsNullOrWhiteSpace(query.Sex))
         {
             where.Add("s.patient_sex = @Sex");

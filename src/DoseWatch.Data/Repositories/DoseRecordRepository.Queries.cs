@@ -41,7 +41,8 @@ public sealed partial class DoseRecordRepository
         {
             var uid = DoseRecordColumns.Str(r, "study_instance_uid")!;
             var stored = StudyTotalsRule.MarkCounted(events.GetValueOrDefault(uid) ?? []);
-            return new StudySummary(ReadStudy(r), DoseRecordColumns.Long(r, "device_id"), StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(uid) ?? []));
+            return new StudySummary(ReadStudy(r), DoseRecordColumns.Long(r, "device_id"), StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(uid) ?? []),
+                DoseRecordColumns.Dbl(r, "peak_skin_dose_gy"));
         }).ToList();
         return new StudyPage(items, page, size, total);
     }

@@ -44,10 +44,10 @@ public sealed partial class DoseRecordRepository
         INSERT INTO studies (study_instance_uid, accession_number, study_date, study_time, modality, study_description,
             patient_age, patient_age_years, patient_sex, patient_weight_kg, patient_height_m, device_id,
             manufacturer, model, station_name, serial_number, device_observer_uid, device_key, updated_at,
-            patient_name, patient_id, issuer_of_patient_id, patient_birth_date, patient_pseudonym)
+            patient_identity_sealed, patient_pseudonym)
         VALUES (@Uid, @Accession, @Date, @Time, @Modality, @Description, @Age, @AgeYears, @Sex, @WeightKg, @HeightM, @DeviceId,
             @Manufacturer, @Model, @Station, @Serial, @ObserverUid, @DeviceKey, @Now,
-            @PatientName, @PatientId, @IssuerOfPatientId, @PatientBirthDate, @PatientPseudonym)
+            @PatientIdentitySealed, @PatientPseudonym)
         ON CONFLICT (study_instance_uid) DO UPDATE SET
             accession_number = COALESCE(studies.accession_number, excluded.accession_number),
             study_date = COALESCE(studies.study_date, excluded.study_date),
@@ -66,10 +66,7 @@ public sealed partial class DoseRecordRepository
             serial_number = COALESCE(studies.serial_number, excluded.serial_number),
             device_observer_uid = COALESCE(studies.device_observer_uid, excluded.device_observer_uid),
             device_key = CASE WHEN studies.device_key = '' THEN excluded.device_key ELSE studies.device_key END,
-            patient_name = COALESCE(studies.patient_name, excluded.patient_name),
-            patient_id = COALESCE(studies.patient_id, excluded.patient_id),
-            issuer_of_patient_id = COALESCE(studies.issuer_of_patient_id, excluded.issuer_of_patient_id),
-            patient_birth_date = COALESCE(studies.patient_birth_date, excluded.patient_birth_date),
+            patient_identity_sealed = COALESCE(studies.patient_identity_sealed, excluded.patient_identity_sealed),
             patient_pseudonym = COALESCE(studies.patient_pseudonym, excluded.patient_pseudonym),
             updated_at = excluded.updated_at
         """;
@@ -99,11 +96,13 @@ public sealed partial class DoseRecordRepository
 
     /// <summary>Stores one extraction result. Safe to re-run (Hangfire retries): the same result twice leaves the same rows.</summary>
     public Task<DoseRecordSaveOutcome> SaveAsync(ExtractionResult result, long? deviceId = null, CancellationToken cancellationToken = default) =>
-        SaveAsync(result, deviceId, PatientIdentity.Unknown, cancellationToken);
+        SaveAsync(result, deviceId, StoredPatientIdentity.Unknown, cancellationToken);
 
     /// <summary>As above, with the patient's identity as the privacy mode allows it to be stored (pseudonym only, in
-    /// pseudonymous mode). The first object of a study to carry a value sets it, as for the other study attributes.</summary>
-    public async Task<DoseRecordSaveOutcome> SaveAsync(ExtractionResult result, long? deviceId, PatientIdentity patient, CancellationToken cancellationToken = default)
+    /// pseudonymous mode), its direct identifiers already sealed (<see cref="PatientIdentityCipher"/>): no plaintext
+    /// identifier reaches the database. The first object of a study to carry identifiers sets them, as for the other
+    /// study attributes.</summary>
+    public async Task<DoseRecordSaveOutcome> SaveAsync(ExtractionResult result, long? deviceId, StoredPatientIdentity patient, CancellationToken cancellationToken = default)
     {
         var now = _clock.GetUtcNow();
         await using var connection = await _open(cancellationToken);
@@ -293,12 +292,9 @@ public sealed partial class DoseRecordRepository
 
     private static int? Flag(bool? b) => b is null ? null : b.Value ? 1 : 0;
 
-    private static object StudyParameters(Study s, long? deviceId, PatientIdentity patient, DateTimeOffset now) => new
+    private static object StudyParameters(Study s, long? deviceId, StoredPatientIdentity patient, DateTimeOffset now) => new
     {
-        PatientName = patient.Name,
-        PatientId = patient.Id,
-        IssuerOfPatientId = patient.IssuerOfId,
-        PatientBirthDate = patient.BirthDate,
+        PatientIdentitySealed = patient.SealedIdentifiers,
         PatientPseudonym = patient.Pseudonym,
         Uid = s.StudyInstanceUid,
         Accession = s.AccessionNumber,

@@ -5,7 +5,8 @@ namespace DoseWatch.Data.Repositories;
 
 public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals, IReadOnlyList<StoredEvent> Events);
 
-public sealed record StudySummary(Study Study, long? DeviceId, StudyTotals Totals);
+/// <param name="PeakSkinDoseGy">Fluoroscopy: the peak skin dose of the study's skin dose map (SkinDoseRepository); null when none was computed.</param>
+public sealed record StudySummary(Study Study, long? DeviceId, StudyTotals Totals, double? PeakSkinDoseGy = null);
 
 /// <summary>Filters of GET /api/v1/studies. Dates are inclusive study dates; device matches station, model, manufacturer or serial; protocol matches any event's protocol (case-insensitive substring).</summary>
 public sealed record StudyQuery(
@@ -22,6 +23,10 @@ public sealed record StudyQuery(
 
     /// <summary>Patient sex as sent (M, F, O).</summary>
     public string? Sex { get; init; }
+
+    /// <summary>One patient's studies: the keyed pseudonym of the patient ID searched for (identifiers are stored
+    /// sealed, so the search is on the HMAC, never on plaintext).</summary>
+    public string? PatientPseudonym { get; init; }
 
     /// <summary>Age band: at least this many years (inclusive)...</summary>
     public double? AgeFromYears { get; init; }

@@ -150,33 +150,51 @@ public sealed class InstanceRepository(IDbConnectionFactory connections)
 
     /// <summary>
     /// Puts a finished or failed instance back into the inbox (operator retry): attempts start over. Only from
-    /// <c>extracted</c>, <c>not_dose</c>, <c>failed</c> or <c>quarantined</c>; false otherwise (it is still being worked on).
+    /// <c>extracted</c>, <c>not_dose</c>, <c>failed</c> or <c>quarantined</c>, or from <c>received</c>/<c>extracting</c> left
+    /// untouched since before <paramref name="staleBefore"/> (its job or worker was lost); false otherwise (it is being worked on).
     /// </summary>
-    public async Task<bool> TryRequeueAsync(long id, string path, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<bool> TryRequeueAsync(long id, string path, DateTimeOffset now, DateTimeOffset? staleBefore = null,
+        CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE instances SET status = 'received', status_reason = NULL, attempts = 0, path = @path, updated_at = @now
-            WHERE id = @id AND status IN ('extracted', 'not_dose', 'failed', 'quarantined')
-            """, new { id, path, now }, cancellationToken: cancellationToken)) == 1;
+            WHERE id = @id AND (status IN ('extracted', 'not_dose', 'failed', 'quarantined')
+                OR (status IN ('received', 'extracting') AND updated_at < @staleBefore))
+            """, new { id, path, now, staleBefore = staleBefore ?? DateTimeOffset.MinValue }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>
     /// Instances left behind (received but never picked up, or claimed by a worker that died) whose last change is older
-    /// than <paramref name="staleBefore"/>; their <c>updated_at</c> is moved to <paramref name="now"/> so the next sweep
-    /// leaves them alone while the new job runs.
+    /// than <paramref name="staleBefore"/>. A dead worker's claim is handed back (<c>extracting</c> becomes <c>received</c>)
+    /// so that the job enqueued for it can claim it at once; <c>updated_at</c> moves to <paramref name="now"/> so the next
+    /// sweep leaves the row alone while that job runs. (Moving only <c>updated_at</c> of an <c>extracting</c> row made it
+    /// look freshly claimed: the new job could not claim it and it stayed stuck.)
     /// </summary>
     public async Task<IReadOnlyList<long>> TakeStaleAsync(DateTimeOffset staleBefore, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         // The outer "updated_at < @staleBefore" is re-checked on a row another sweep (another node) just took, so it is taken once.
         var ids = await connection.QueryAsync<long>(new CommandDefinition("""
-            UPDATE instances SET updated_at = @now
+            UPDATE instances SET updated_at = @now, status = 'received',
+                status_reason = CASE WHEN status = 'extracting' THEN 'Handed back: the worker extracting it stopped' ELSE status_reason END
             WHERE updated_at < @staleBefore AND status IN ('received', 'extracting') AND id IN (
                 SELECT id FROM instances WHERE status IN ('received', 'extracting') AND updated_at < @staleBefore ORDER BY updated_at, id LIMIT @limit)
             RETURNING id
             """, new { staleBefore, now, limit }, cancellationToken: cancellationToken));
         return ids.Order().ToList();
+    }
+
+    /// <summary>
+    /// The heartbeat of a running extraction: keeps its claim younger than the stale limit, so a short limit finds dead
+    /// workers quickly without handing a long extraction to a second worker. False when the claim is no longer held.
+    /// </summary>
+    public async Task<bool> RenewClaimAsync(long id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE instances SET updated_at = @now WHERE id = @id AND status = 'extracting'",
+            new { id, now }, cancellationToken: cancellationToken)) == 1;
     }
 
     private sealed class InstanceRow

@@ -93,6 +93,8 @@ public sealed class Deidentifier
         output.SetString(LongitudinalTemporalInformationModified, DicomVR.CS, "MODIFIED");
 
         var sopClass = output.GetString(DicomTag.SopClassUid) ?? file.Meta.GetString(DicomTag.MediaStorageSopClassUid) ?? "";
+        // Kept as is (a class UID identifies no one), so it must be a UID that can be written: digits and dots only.
+        if (!DicomUid.IsValid(sopClass)) throw new DicomFormatException($"The SOP Class UID '{DicomUid.Printable(sopClass)}' is not a valid UID.", 0);
         var sopInstance = output.GetString(DicomTag.SopInstanceUid)
             ?? ReplaceUid(file.Meta.GetString(DicomTag.MediaStorageSopInstanceUid) ?? throw new DicomFormatException("The object has no SOP Instance UID.", 0));
         return new DicomFile(DicomFileMeta.Create(sopClass, sopInstance, file.TransferSyntax), output, file.TransferSyntax);

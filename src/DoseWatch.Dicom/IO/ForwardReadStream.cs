@@ -1,7 +1,7 @@
 namespace DoseWatch.Dicom;
 
 /// <summary>Base for read-only, forward-only streams (a network peer, an inflater): only Read needs writing.</summary>
-internal abstract class ForwardReadStream : Stream
+public abstract class ForwardReadStream : Stream
 {
     public override bool CanRead => true;
     public override bool CanSeek => false;

@@ -38,12 +38,9 @@ public static class AccountEndpoints
         var attempt = await signIn.AttemptAsync(form.UserName ?? "", form.Password ?? "", form.Code, context.RequestAborted);
         if (attempt.Outcome != SignInOutcome.Succeeded)
         {
-            var error = attempt.Outcome switch
-            {
-                SignInOutcome.LockedOut => "locked",
-                SignInOutcome.CodeRequired => "code",
-                _ => "failed",
-            };
+            // A locked account answers exactly as a wrong password or an unknown name does: "locked" only for real
+            // accounts told an attacker which names exist. (The code prompt comes only after the right password.)
+            var error = attempt.Outcome == SignInOutcome.CodeRequired ? "code" : "failed";
             return Results.LocalRedirect($"{SignInPage}?error={error}&user={Uri.EscapeDataString(form.UserName ?? "")}&ReturnUrl={Uri.EscapeDataString(returnUrl)}");
         }
         await context.SignInAsync(SignedInUser.CookieScheme, SignedInUser.Local(attempt.Account!, clock.GetUtcNow()));
@@ -66,7 +63,11 @@ public static class AccountEndpoints
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalOnly(returnUrl) }, [AccessHosting.OpenIdConnectScheme])
             : Results.NotFound();
 
-    /// <summary>Only paths of this site: an open redirect after sign-in would hand a phishing page a trusted link.</summary>
+    /// <summary>
+    /// Only paths of this site: an open redirect after sign-in would hand a phishing page a trusted link. No control
+    /// character anywhere: browsers drop TAB and line breaks, so <c>/&lt;TAB&gt;/evil.example</c> would become
+    /// <c>//evil.example</c>, and LocalRedirect refuses such a URL with an exception (a 500 after the cookie was set).
+    /// </summary>
     public static string LocalOnly(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : "/";
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl) ? url : "/";
 }

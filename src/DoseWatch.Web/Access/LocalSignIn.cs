@@ -12,7 +12,8 @@ public sealed record SignInAttempt(SignInOutcome Outcome, UserAccount? Account =
 /// <summary>
 /// Checks a local sign-in: password (Identity's hasher), then the TOTP code when the account has one. Wrong passwords and
 /// wrong codes count towards the lockout; a locked account is refused without looking at the password. Every outcome is
-/// audited. Unknown users cost a hash verification too, so the response time does not tell which names exist.
+/// audited. Unknown users and locked accounts cost a hash verification too, so the response time does not tell which
+/// names exist; the sign-in page answers a lockout with the same message as a wrong password (<see cref="AccountEndpoints"/>).
 /// </summary>
 public sealed class LocalSignIn(UserRepository users, IAuditTrail audit, IOptions<AuthOptions> options, TimeProvider clock)
 {
@@ -31,6 +32,8 @@ public sealed class LocalSignIn(UserRepository users, IAuditTrail audit, IOption
         }
         if (account.IsLockedAt(now))
         {
+            // The same hash verification as every other refusal, so the response time does not single out locked accounts.
+            LocalPasswords.Verify("decoy", DecoyHash.Value, password, out _);
             await AuditAsync(account.UserName, "auth.sign-in-refused", $"locked until {account.LockedUntil:O}", cancellationToken);
             return new SignInAttempt(SignInOutcome.LockedOut, account);
         }

@@ -29,6 +29,22 @@ public sealed class AlertActions(AlertRepository alerts, IAuditTrail audit, Aler
         return StepAsync(id, actor, Assign, a => new { assignee = a.Assignee }, () => alerts.AssignAsync(id, actor, name, cancellationToken), null, cancellationToken);
     }
 
+    /// <summary>
+    /// Acknowledges those of <paramref name="ids"/> that are new in one transaction; each moved alert gets its own audit
+    /// entry (as if acknowledged alone) and the live inboxes one notice for all of them.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> AcknowledgeManyAsync(IReadOnlyCollection<long> ids, string actor, string? comment, CancellationToken cancellationToken = default)
+    {
+        var moved = await alerts.AcknowledgeManyAsync(ids, actor, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), cancellationToken);
+        foreach (var id in moved)
+        {
+            var detail = JsonSerializer.Serialize(new { old = new { status = AlertStatuses.New }, @new = new { status = AlertStatuses.Acknowledged }, comment, bulk = true });
+            await audit.AppendAsync(new AuditEvent(actor, Acknowledge, $"alert:{id}", detail), cancellationToken);
+        }
+        if (moved.Count > 0) feed.Publish(moved);
+        return moved;
+    }
+
     private async Task<AlertTransition> StepAsync(long id, string actor, string action, Func<StoredAlert, object> state,
         Func<Task<AlertTransition>> step, string? comment, CancellationToken ct)
     {

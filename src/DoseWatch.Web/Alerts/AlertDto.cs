@@ -16,13 +16,31 @@ public sealed record AlertDto(
     public DateTimeOffset? AssignedAt { get; init; }
     public string? AssignedBy { get; init; }
 
+    /// <summary>The study as a person recognises it (in lists; null where the study is not stored or not looked up).</summary>
+    public AlertStudyDto? Study { get; init; }
+
     public static AlertDto From(StoredAlert a) => new(a.Id, a.Type, a.Status, a.StudyInstanceUid, a.EventUid, new AlertRuleDto(a.RuleId, a.RuleName),
         a.Quantity, a.Value, a.Threshold, a.Unit, a.Message, a.StandardProtocol, a.DeviceKey, a.Modality, a.Assignee, a.Comment,
         a.CreatedAt, a.UpdatedAt, a.AcknowledgedAt, a.ResolvedAt, JsonSerializer.Deserialize<AlertEvidence>(a.EvidenceJson))
     { AssignedAt = a.AssignedAt, AssignedBy = a.AssignedBy };
 }
 
-public sealed record AlertPageDto(IReadOnlyList<AlertDto> Items, long Total, int Page, int PageSize);
+public sealed record AlertPageDto(IReadOnlyList<AlertDto> Items, long Total, int Page, int PageSize)
+{
+    public int Pages { get; init; }
+}
+
+/// <summary>Study date, accession number and device (station · model · manufacturer) of an alert's study.</summary>
+public sealed record AlertStudyDto(DateOnly? StudyDate, string? AccessionNumber, string Device, string DeviceKey)
+{
+    public static AlertStudyDto From(AlertStudy s) => new(s.StudyDate, s.AccessionNumber, s.DeviceLabel, s.DeviceKey);
+}
+
+/// <summary>Body of the bulk acknowledge: the alerts and an optional comment.</summary>
+public sealed record AlertBulkRequest(IReadOnlyList<long>? Ids, string? Comment);
+
+/// <summary>What a bulk acknowledge did: the alerts it acknowledged and those it left (not new, or unknown).</summary>
+public sealed record AlertBulkResultDto(IReadOnlyList<long> Acknowledged, IReadOnlyList<long> Skipped);
 
 public sealed record AlertDeliveryDto(long Id, string Channel, string Target, string Status, int Attempts, string? LastError, DateTimeOffset NextAttemptAt, DateTimeOffset? SentAt)
 {

@@ -9,14 +9,20 @@ namespace DoseWatch.Web.Alerts;
 
 public static class AlertsApi
 {
-    public const int MaxPageSize = 500;
+    public const int MaxPageSize = AlertFilter.MaxPageSize;
 
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireAuthorization(Access.AccessPolicies.Alerts);
         api.MapGet("/", ListAsync).WithName("ListAlerts")
             .WithSummary("Alerts, newest first")
-            .WithDescription("status: new, acknowledged or resolved; type: protocol-deviation, dose-outlier, notification-value, drl-exceeded, cumulative-dose or dose-check; from: ISO 8601 time, alerts raised at or after it.");
+            .WithDescription("status: new, acknowledged or resolved; type: protocol-deviation, dose-outlier, notification-value, drl-exceeded, cumulative-dose or dose-check; "
+                + "modality; device (device key); from: ISO 8601 date or time, alerts raised at or after it; to: a date (that whole day, UTC, included) or a time (raised before it); "
+                + "page (from 1) and pageSize (1-500, default 50); the answer has total and pages.");
+        api.MapGet("/counts", CountsAsync).WithName("CountAlertsByType")
+            .WithSummary("Alerts per type under the same filters as the list (its type filter left out)");
+        api.MapPost("/acknowledge", AcknowledgeManyAsync).WithName("AcknowledgeAlerts")
+            .WithSummary("Acknowledge several alerts: { \"ids\": [..], \"comment\": \"..\" }; those not new are skipped");
         api.MapGet("/{id:long}", GetAsync).WithName("GetAlert").WithSummary("One alert with its lifecycle history and deliveries");
         api.MapPost("/{id:long}/acknowledge", AcknowledgeAsync).WithName("AcknowledgeAlert");
         api.MapPost("/{id:long}/resolve", ResolveAsync).WithName("ResolveAlert").WithSummary("Resolve with a comment (required)");
@@ -26,26 +32,43 @@ public static class AlertsApi
     }
 
     public static async Task<Results<Ok<AlertPageDto>, ValidationProblem>> ListAsync(AlertRepository alerts,
-        string? status = null, string? type = null, string? from = null, string? study = null, int page = 1, int pageSize = 50,
-        string? assignee = null, CancellationToken cancellationToken = default)
+        string? status = null, string? type = null, string? from = null, string? study = null, int? page = null, int? pageSize = null,
+        string? assignee = null, string? modality = null, string? device = null, string? to = null, CancellationToken cancellationToken = default)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (status is not null && !AlertStatuses.All.Contains(status)) errors["status"] = [$"Unknown status '{status}'. Use {string.Join(", ", AlertStatuses.All)}."];
-        if (type is not null && !RuleTypes.TryParse(type, out _))
-            errors["type"] = [$"Unknown type '{type}'. Use {string.Join(", ", Enum.GetValues<RuleType>().Select(t => t.ToWire()))}."];
-        DateTimeOffset? fromTime = null;
-        if (from is not null)
-        {
-            if (DateTimeOffset.TryParse(from, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed)) fromTime = parsed;
-            else errors["from"] = [$"'{from}' is not an ISO 8601 date or time."];
-        }
-        if (page < 1) errors["page"] = ["page starts at 1."];
-        if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize}."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-
-        var result = await alerts.ListAsync(new AlertQuery(status, type?.ToLowerInvariant(), fromTime, study, page, pageSize, assignee), cancellationToken);
-        return TypedResults.Ok(new AlertPageDto(result.Items.Select(AlertDto.From).ToList(), result.Total, result.Page, result.PageSize));
+        var (query, errors) = Filter(status, type, from, study, page, pageSize, assignee, modality, device, to).ToQuery();
+        if (query is null) return TypedResults.ValidationProblem(errors);
+        var result = await alerts.ListAsync(query, cancellationToken);
+        return TypedResults.Ok(new AlertPageDto(
+            result.Items.Select(a => AlertDto.From(a) with { Study = result.Studies.TryGetValue(a.StudyInstanceUid, out var s) ? AlertStudyDto.From(s) : null }).ToList(),
+            result.Total, result.Page, result.PageSize) { Pages = result.Pages });
     }
+
+    /// <summary>The number of alerts of each type under the list's filters (its type filter left out); every type is present, 0 when none.</summary>
+    public static async Task<Results<Ok<Dictionary<string, long>>, ValidationProblem>> CountsAsync(AlertRepository alerts,
+        string? status = null, string? type = null, string? from = null, string? study = null, string? assignee = null, string? modality = null,
+        string? device = null, string? to = null, CancellationToken cancellationToken = default)
+    {
+        var (query, errors) = Filter(status, type, from, study, null, null, assignee, modality, device, to).ToQuery();
+        if (query is null) return TypedResults.ValidationProblem(errors);
+        var counts = await alerts.CountByTypeAsync(query, cancellationToken);
+        return TypedResults.Ok(Enum.GetValues<RuleType>().Select(t => t.ToWire()).ToDictionary(t => t, t => counts.GetValueOrDefault(t)));
+    }
+
+    /// <summary>Acknowledges those of the ids that are new; the others (unknown, already acknowledged or resolved) are listed as skipped.</summary>
+    public static async Task<Results<Ok<AlertBulkResultDto>, ValidationProblem>> AcknowledgeManyAsync([FromBody] AlertBulkRequest? request,
+        AlertActions actions, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (request?.Ids is not { Count: > 0 } ids)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = ["List the ids of the alerts to acknowledge."] });
+        if (ids.Count > MaxPageSize)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ids"] = [$"At most {MaxPageSize} alerts at a time."] });
+        var moved = await actions.AcknowledgeManyAsync(ids, SignedInUser.Actor(user), request.Comment, cancellationToken);
+        return TypedResults.Ok(new AlertBulkResultDto(moved, ids.Distinct().Except(moved).Order().ToList()));
+    }
+
+    private static AlertFilter Filter(string? status, string? type, string? from, string? study, int? page, int? pageSize, string? assignee,
+        string? modality, string? device, string? to) =>
+        new() { Status = status, Type = type, From = from, Study = study, Page = page, PageSize = pageSize, Assignee = assignee, Modality = modality, Device = device, To = to };
 
     public static async Task<Results<Ok<AlertDetailDto>, NotFound>> GetAsync(long id, AlertRepository alerts, CancellationToken cancellationToken) =>
         await alerts.GetAsync(id, cancellationToken) is { } alert

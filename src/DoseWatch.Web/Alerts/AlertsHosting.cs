@@ -28,6 +28,8 @@ public static class AlertsHosting
         services.AddSingleton(sp => new ProtocolRepository(sp.GetRequiredService<IDbConnectionFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AlertRepository(sp.GetRequiredService<IDbConnectionFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RecentStudyRepository(sp.GetRequiredService<IDbConnectionFactory>()));
+        services.AddSingleton(sp => new StudyAnalysis(sp.GetRequiredService<IDbConnectionFactory>(), sp.GetRequiredService<RuleRepository>(),
+            sp.GetRequiredService<ProtocolRepository>(), sp.GetRequiredService<AlertRepository>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AlertFeed>();
         services.AddSingleton<AlertActions>();
         services.AddSingleton<Rules.RuleEditing>();

@@ -2,13 +2,16 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
+using DoseWatch.Data.Export;
 
 namespace DoseWatch.Web.Api;
 
 /// <summary>
 /// A rectangular export: header row and cells that are text, numbers or empty. Written as CSV (RFC 4180, UTF-8 with BOM
 /// so spreadsheet programs pick the encoding) or as a minimal Office Open XML workbook (one sheet, inline strings).
-/// Numbers are written round-trip ("R"), invariant culture, so a reader gets back exactly the stored double.
+/// Numbers are written round-trip ("R"), invariant culture, so a reader gets back exactly the stored double. CSV text
+/// cells that a spreadsheet would run as a formula are neutralised (<see cref="CsvCell"/>); in the workbook every text
+/// cell is an inline string, which is never evaluated.
 /// </summary>
 public sealed class ExportTable(IReadOnlyList<string> headers)
 {
@@ -33,16 +36,13 @@ public sealed class ExportTable(IReadOnlyList<string> headers)
     public async Task WriteCsvAsync(Stream output, CancellationToken cancellationToken = default)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true) { NewLine = "\r\n" };
-        await writer.WriteLineAsync(string.Join(",", Headers.Select(Quote)));
+        await writer.WriteLineAsync(string.Join(",", Headers.Select(CsvCell.Write)));
         foreach (var row in Rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await writer.WriteLineAsync(string.Join(",", row.Select(c => Quote(Text(c)))));
+            await writer.WriteLineAsync(string.Join(",", row.Select(c => CsvCell.Write(Text(c)))));
         }
     }
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
 
     /// <summary>An .xlsx (ECMA-376 SpreadsheetML) with the table on one sheet named <paramref name="sheetName"/>.</summary>
     public void WriteXlsx(Stream output, string sheetName)

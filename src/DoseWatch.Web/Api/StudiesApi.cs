@@ -2,6 +2,7 @@ using System.Security.Claims;
 using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
 using DoseWatch.Core.Privacy;
+using DoseWatch.Core.SkinDose;
 using DoseWatch.Data;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Web.Privacy;
@@ -24,16 +25,22 @@ public static class StudiesApi
         return app;
     }
 
-    public static async Task<Results<Ok<StudyListResponse>, ValidationProblem>> ListStudies(
-        IDbConnectionFactory connections, PatientIdentityDisclosure patients, ClaimsPrincipal user,
+    public static async Task<Results<Ok<StudyListResponse>, ValidationProblem, ForbidHttpResult>> ListStudies(
+        IDbConnectionFactory connections, PatientIdentityDisclosure patients, PatientPseudonym pseudonyms, ClaimsPrincipal user,
         [AsParameters] StudyFilter filter, CancellationToken cancellationToken)
     {
         var (query, errors) = filter.Validate();
         if (query is null) return TypedResults.ValidationProblem(errors);
+        if (!string.IsNullOrWhiteSpace(filter.PatientId))
+        {
+            // Finding a named patient's studies is a use of identity: the same roles that see it.
+            if (!PatientIdentityDisclosure.MaySeeIdentity(user)) return TypedResults.Forbid();
+            query = query with { PatientPseudonym = pseudonyms.For(filter.IssuerOfPatientId, filter.PatientId) };
+        }
         var result = await new DoseRecordRepository(connections).ListStudiesAsync(query, cancellationToken);
         var identities = await patients.ForStudiesAsync(user, result.Items.Select(s => s.Study.StudyInstanceUid).ToList(), "GET /api/v1/studies", cancellationToken);
         return TypedResults.Ok(new StudyListResponse(
-            result.Items.Select(s => ToResponse(s.Study, s.DeviceId, s.Totals) with { Patient = Patient(identities, s.Study.StudyInstanceUid) }).ToList(),
+            result.Items.Select(s => ToResponse(s.Study, s.DeviceId, s.Totals) with { Patient = Patient(identities, s.Study.StudyInstanceUid), PeakSkinDoseGy = s.PeakSkinDoseGy }).ToList(),
             result.Page, result.PageSize, result.Total));
     }
 
@@ -45,6 +52,7 @@ public static class StudiesApi
         var identities = await patients.ForStudiesAsync(user, [studyInstanceUid], $"GET /api/v1/studies/{studyInstanceUid}", cancellationToken);
         var study = ToResponse(record.Study, record.DeviceId, record.Totals);
         var sources = await new DoseRecordRepository(connections).SourceObjectsAsync(studyInstanceUid, cancellationToken);
+        var skin = (await new SkinDoseRepository(connections).ForStudyAsync(studyInstanceUid, cancellationToken)).FirstOrDefault()?.Result;
         return TypedResults.Ok(new StudyDetailResponse
         {
             StudyInstanceUid = study.StudyInstanceUid,
@@ -61,8 +69,14 @@ public static class StudiesApi
             Totals = study.Totals,
             Events = record.Events.Select(ToResponse).ToList(),
             ExtractionWarnings = [.. sources.SelectMany(o => o.WarningLines.Select(w => new ExtractionWarningResponse(o.SopInstanceUid, w)))],
+            PeakSkinDoseGy = skin?.PeakSkinDoseGy,
+            SkinDose = skin is null ? null : ToResponse(skin),
         });
     }
+
+    internal static SkinDoseResponse ToResponse(SkinDoseResult r) => new(r.Method.ToString(), r.PeakSkinDoseGy,
+        r.PeakLocation is { } l ? new SkinLocationResponse(l.FromHeadEndCm, l.AngleDeg, l.Side) : null,
+        r.ReferencePointDoseGy, r.EventCount, r.EventsMissingSkin, r.NotComputedReason, r.Model);
 
     private static PatientResponse? Patient(IReadOnlyDictionary<string, PatientIdentity> identities, string studyInstanceUid) =>
         identities.TryGetValue(studyInstanceUid, out var p) ? new PatientResponse(p.Pseudonym, p.Name, p.Id, p.IssuerOfId, p.BirthDate) : null;

@@ -119,7 +119,29 @@ public record StudyResponse
     [JsonPropertyName("patientWeightKg")] public double? PatientWeightKg { get; init; }
     [JsonPropertyName("patientHeightM")] public double? PatientHeightM { get; init; }
     [JsonPropertyName("totals")] public required TotalsResponse Totals { get; init; }
+    /// <summary>Fluoroscopy: peak skin dose of the study's skin dose map (Gy); null when no map could be computed (see skinDose).</summary>
+    [JsonPropertyName("peakSkinDoseGy")] public double? PeakSkinDoseGy { get; init; }
 }
+
+/// <summary>
+/// The study's skin dose: a map's peak and where it lies on the phantom, or, with method "ReferencePointDose", only the
+/// dose at the reference point and the reason no map could be computed (missing geometry, unknown table convention).
+/// </summary>
+public sealed record SkinDoseResponse(
+    [property: JsonPropertyName("method")] string Method,
+    [property: JsonPropertyName("peakSkinDoseGy")] double? PeakSkinDoseGy,
+    [property: JsonPropertyName("peakLocation")] SkinLocationResponse? PeakLocation,
+    [property: JsonPropertyName("referencePointDoseGy")] double? ReferencePointDoseGy,
+    [property: JsonPropertyName("eventCount")] int EventCount,
+    [property: JsonPropertyName("eventsMissingSkin")] int EventsMissingSkin,
+    [property: JsonPropertyName("notComputedReason")] string? NotComputedReason,
+    [property: JsonPropertyName("model")] string? Model);
+
+/// <summary>Where the peak lies on the phantom: distance from its head end, angle around the body (0° left, 90° back, 180° right, 270° front) and that side in words.</summary>
+public sealed record SkinLocationResponse(
+    [property: JsonPropertyName("fromHeadEndCm")] double FromHeadEndCm,
+    [property: JsonPropertyName("angleDeg")] double AngleDeg,
+    [property: JsonPropertyName("side")] string Side);
 
 /// <summary>The pseudonym always; name, ID, issuer and birth date only for roles that see patient identity (absent otherwise).</summary>
 public sealed record PatientResponse(
@@ -135,6 +157,9 @@ public sealed record StudyDetailResponse : StudyResponse
 
     /// <summary>What extraction could not read as a fact, per dose object: a missing required value, an unknown unit…</summary>
     [JsonPropertyName("extractionWarnings")] public IReadOnlyList<ExtractionWarningResponse> ExtractionWarnings { get; init; } = [];
+
+    /// <summary>Fluoroscopy: the skin dose result (absent for other modalities and before the skin dose job has run).</summary>
+    [JsonPropertyName("skinDose"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public SkinDoseResponse? SkinDose { get; init; }
 }
 
 public sealed record ExtractionWarningResponse(

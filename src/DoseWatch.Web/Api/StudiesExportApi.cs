@@ -45,7 +45,8 @@ public static class StudiesExportApi
         var pseudonyms = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var chunk in studies.Select(s => s.Study.StudyInstanceUid).Chunk(500))
             foreach (var (uid, patient) in await records.PatientIdentitiesAsync(chunk, cancellationToken)) pseudonyms[uid] = patient.Pseudonym;
-        var table = StudyExport.Build(studies, alerts, pseudonyms);
+        var skinDoses = await new SkinDoseRepository(connections).HeadlinesAsync(studies.Select(s => s.Study.StudyInstanceUid).ToList(), cancellationToken);
+        var table = StudyExport.Build(studies, alerts, pseudonyms, skinDoses);
 
         await audit.AppendAsync(new AuditEvent(PatientIdentityDisclosure.Actor(context.User), "export.studies", null,
             $"{format} {studies.Count} studies {filter.ToQueryString()}"), cancellationToken);

@@ -1,4 +1,5 @@
 using DoseWatch.Core.Domain;
+using DoseWatch.Core.SkinDose;
 using DoseWatch.Data.Repositories;
 
 namespace DoseWatch.Web.Api;
@@ -45,10 +46,11 @@ public static class StudyExport
         "DLP total (mGy.cm)", "DAP total (Gy.cm2)", "Dose RP total (Gy)", "Fluoro time total (s)", "AGD total (mGy)",
         // The totals above are the device's own where it reported them (StudyTotalsRule); the event sums are kept beside.
         "DLP sum of events (mGy.cm)", "DAP sum of events (Gy.cm2)", "Dose RP sum of events (Gy)", "AGD sum of events (mGy)", "Totals warnings",
+        "Peak skin dose (Gy)", "Peak skin dose location", "Peak skin dose not computed because",
     ];
 
     public static ExportTable Build(IReadOnlyList<StudyRecord> studies, IReadOnlyDictionary<string, IReadOnlyList<StoredAlert>> alerts,
-        IReadOnlyDictionary<string, string?> pseudonyms)
+        IReadOnlyDictionary<string, string?> pseudonyms, IReadOnlyDictionary<string, SkinDoseResult> skinDoses)
     {
         var events = studies.ToDictionary(s => s.Study.StudyInstanceUid, s => s.Events.Where(e => e.CountedInTotals).Select(e => e.Event).ToList(), StringComparer.Ordinal);
         var columns = EventColumns.Where(c => events.Values.Any(list => list.Any(e => c.Value(e) is not null))).ToList();
@@ -69,6 +71,8 @@ public static class StudyExport
                 s.Patient.HeightM, open, t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy,
                 t.Sums.DlpMGyCm, t.Sums.DapGyCm2, t.Sums.DoseRpGy, t.Sums.AgdMGy, t.Discrepancies.Count == 0 ? null : string.Join(" ", t.Discrepancies.Select(d => d.Message)),
             };
+            var skin = skinDoses.GetValueOrDefault(s.StudyInstanceUid);
+            cells.AddRange([skin?.PeakSkinDoseGy, skin?.PeakLocation?.Describe(), skin?.NotComputedReason]);
             var mine = events[s.StudyInstanceUid];
             for (var n = 0; n < maximumEvents; n++)
                 cells.AddRange(columns.Select(c => n < mine.Count ? c.Value(mine[n]) : null));

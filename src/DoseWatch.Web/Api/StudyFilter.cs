@@ -25,6 +25,12 @@ public sealed record StudyFilter
     [FromQuery(Name = "protocol")] public string? Protocol { get; init; }
     [FromQuery(Name = "standardProtocol")] public string? StandardProtocol { get; init; }
     [FromQuery(Name = "sex")] public string? Sex { get; init; }
+
+    /// <summary>Patient ID (with <see cref="IssuerOfPatientId"/> when the hospital has several issuers): matched through
+    /// the pseudonym, for roles that see patient identity only.</summary>
+    [FromQuery(Name = "patientId")] public string? PatientId { get; init; }
+
+    [FromQuery(Name = "issuerOfPatientId")] public string? IssuerOfPatientId { get; init; }
     /// <summary>Age band "FROM-BELOW" or "FROM+" in years, e.g. 18-40, 65+.</summary>
     [FromQuery(Name = "age")] public string? Age { get; init; }
     /// <summary>Headline dose range in the modality's unit (DLP mGy·cm for CT, DAP Gy·cm² for DX/RF/XA, AGD mGy for MG).</summary>

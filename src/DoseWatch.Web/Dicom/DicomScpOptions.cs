@@ -104,7 +104,7 @@ public sealed class DicomScpOptionsValidator : IValidateOptions<DicomScpOptions>
             if (!IsAeTitle(d.AeTitle)) errors.Add($"Dicom:KnownDevices AE title '{d.AeTitle}' is not a valid AE title");
             errors.AddRange(d.Addresses.Where(a => !IPAddress.TryParse(a, out _)).Select(a => $"Dicom:KnownDevices address '{a}' of {d.AeTitle} is not an IP address"));
         }
-        errors.AddRange(o.SopClasses.Where(u => !DoseWatch.Dicom.Network.Dimse.DirectoryStore.IsSafeUid(u)).Select(u => $"Dicom:SopClasses '{u}' is not a UID"));
+        errors.AddRange(o.SopClasses.Where(u => !DoseWatch.Dicom.DicomUid.IsValid(u)).Select(u => $"Dicom:SopClasses '{u}' is not a UID"));
         if (o.Tls.Enabled)
         {
             if (string.IsNullOrWhiteSpace(o.Tls.CertificatePath) || !File.Exists(o.Tls.CertificatePath))

@@ -1,3 +1,4 @@
+using DoseWatch.Core.Privacy;
 using DoseWatch.Dicom.Network.Dimse;
 using Microsoft.Extensions.Options;
 
@@ -5,12 +6,14 @@ namespace DoseWatch.Web.Dicom;
 
 /// <summary>
 /// The inbox under the data directory (<c>DoseWatch:DataDirectory</c>, default <c>./data</c>):
-/// <c>inbox/&lt;SOP Instance UID&gt;.dcm</c>, written through <see cref="DirectoryStore"/> (temporary file, fsync, rename).
+/// <c>inbox/&lt;SOP Instance UID&gt;.dcm</c>, written through <see cref="DirectoryStore"/> (temporary file, fsync, rename),
+/// encrypted on the way to disk by the <see cref="StoredObjectCipher"/> when one is registered (the product always
+/// registers it; a bare Store SCP host without the privacy services stores plaintext).
 /// </summary>
 public sealed class InboxSpool
 {
     public InboxSpool(IConfiguration configuration, IOptions<DicomScpOptions> options, IInstanceReceivedSink sink, ILogger<InboxSpool> logger,
-        Hosting.DataDirectory? dataDirectory = null)
+        Hosting.DataDirectory? dataDirectory = null, StoredObjectCipher? cipher = null)
     {
         var root = dataDirectory?.Path ?? (configuration["DoseWatch:DataDirectory"] is { Length: > 0 } d ? d : "./data");
         Directory = Path.GetFullPath(Path.Combine(root, "inbox"));
@@ -24,7 +27,7 @@ public sealed class InboxSpool
             {
                 logger.LogError(e, "Instance {SopInstanceUid} is stored at {Path} but the received-instance sink failed", instance.SopInstanceUid, instance.Path);
             }
-        }, options.Value.Fsync);
+        }, options.Value.Fsync, cipher is null ? null : cipher.Seal);
     }
 
     public string Directory { get; }

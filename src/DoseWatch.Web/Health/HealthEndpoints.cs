@@ -14,7 +14,12 @@ public static class HealthEndpoints
         return services;
     }
 
-    /// <summary>JSON report: overall status, then one object per check with its data. 200 when healthy, 503 otherwise.</summary>
+    /// <summary>Check data shown only to a signed-in user or key: where the database lives and error texts (which can
+    /// name paths and hosts) are of use to an administrator and to an attacker, not to a load balancer.</summary>
+    private static readonly HashSet<string> SignedInOnly = ["location", "error"];
+
+    /// <summary>JSON report: overall status, then one object per check with its data. 200 when healthy, 503 otherwise.
+    /// Anonymous callers get the statuses without <see cref="SignedInOnly"/> data.</summary>
     public static IEndpointConventionBuilder MapDoseWatchHealth(this IEndpointRouteBuilder endpoints, string pattern) =>
         endpoints.MapHealthChecks(pattern, new HealthCheckOptions
         {
@@ -31,6 +36,7 @@ public static class HealthEndpoints
 
     private static Task WriteJson(HttpContext context, HealthReport report)
     {
+        var signedIn = context.User.Identity?.IsAuthenticated == true;
         var body = new Dictionary<string, object?> { ["status"] = report.Status.ToString() };
         foreach (var (name, entry) in report.Entries)
         {
@@ -38,6 +44,7 @@ public static class HealthEndpoints
             if (entry.Description is not null) check["description"] = entry.Description;
             foreach (var (key, value) in entry.Data) check[key] = value;
             if (entry.Exception is not null) check["error"] = entry.Exception.Message;
+            if (!signedIn) check.Keys.Where(SignedInOnly.Contains).ToList().ForEach(k => check.Remove(k));
             body[name] = check;
         }
         context.Response.ContentType = "application/json; charset=utf-8";

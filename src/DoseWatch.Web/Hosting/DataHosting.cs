@@ -30,7 +30,10 @@ public static class DataHosting
         services.AddSingleton<OverviewRepository>();
         services.AddSingleton<DashboardRepository>();
         services.AddSingleton<ModalityDashboardRepository>();
-        services.AddSingleton<AuditLog>();
+        // The chain's key is outside the database: configuration or audit.key beside the other keys (issue #22).
+        services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<IDbConnectionFactory>(),
+            sp.GetRequiredService<IOptions<Core.Privacy.PrivacyOptions>>().Value.ResolveAuditKey(sp.GetRequiredService<DataDirectory>().Path),
+            sp.GetService<TimeProvider>()));
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<AuditLog>());
         services.AddDoseWatchPrivacy();
         // Registered before the job server and the Store SCP, so both start on a migrated schema.
@@ -39,11 +42,17 @@ public static class DataHosting
     }
 
     private sealed class MigrateOnStartup(MigrationRunner runner, DataDirectory data, IOptions<DoseWatchOptions> options,
-        IOptions<DatabaseOptions> database, ILogger<MigrateOnStartup> logger) : IHostedService
+        IOptions<DatabaseOptions> database, IDbConnectionFactory connections, Core.Privacy.PatientIdentityCipher identities,
+        AuditLog audit, ILogger<MigrateOnStartup> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await runner.MigrateAsync(cancellationToken);
+            // Migration 0028's data step: identities stored in plaintext by an older DoseWatch are sealed (the key is not in SQL's reach).
+            var sealedRows = await new DoseRecordRepository(connections).SealStoredIdentitiesAsync(identities, alsoOlderKeys: false, cancellationToken);
+            if (sealedRows > 0) logger.LogInformation("Sealed the plaintext patient identity of {Count} stored studies (issue #22)", sealedRows);
+            // An audit chain from before the key gets its keyed anchor now, not at the next audited action.
+            await audit.EnsureKeyedAsync(cancellationToken);
             ReportStorage();
         }
 

@@ -9,19 +9,21 @@ public sealed class DoseWatchOptions
     public string DataDirectory { get; set; } = "./data";
 }
 
-/// <summary>The resolved, existing data directory.</summary>
+/// <summary>The resolved, existing data directory: owner-only (0700, its files 0600; see <see cref="Core.Privacy.OwnerOnlyFiles"/>).</summary>
 public sealed class DataDirectory
 {
     public DataDirectory(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(Path);
+        Core.Privacy.OwnerOnlyFiles.Tighten(Path);
     }
 
     public string Path { get; }
 
     /// <summary>A subdirectory of the data directory, created if missing.</summary>
-    public string Subdirectory(string name) => Directory.CreateDirectory(System.IO.Path.Combine(Path, name)).FullName;
+    public string Subdirectory(string name) => OperatingSystem.IsWindows()
+        ? Directory.CreateDirectory(System.IO.Path.Combine(Path, name)).FullName
+        : Directory.CreateDirectory(System.IO.Path.Combine(Path, name), Core.Privacy.OwnerOnlyFiles.DirectoryMode).FullName;
 
     public static DataDirectory Resolve(DoseWatchOptions options, IHostEnvironment environment) =>
         new(System.IO.Path.Combine(environment.ContentRootPath, options.DataDirectory));

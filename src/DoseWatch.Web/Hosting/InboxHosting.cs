@@ -30,6 +30,9 @@ public static class InboxHosting
         // One extractor: the inbox job's pipeline (a non-dose object is set aside on its inbox row and creates no study).
         services.TryAddSingleton<Core.Abstractions.IDoseExtraction, DoseExtractionPipeline>();
         services.AddTransient<ExtractInstanceJob>();
+        services.AddSingleton<SkinDoseRepository>();
+        services.AddSingleton<SkinDoseQueue>();
+        services.AddTransient<SkinDoseJob>();
         services.AddTransient<InboxSweepJob>();
         services.AddHostedService<RecurringJobRegistration>();
         return services;
@@ -39,7 +42,7 @@ public static class InboxHosting
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            recurringJobs.AddOrUpdate<InboxSweepJob>(InboxSweepJob.RecurringJobId, job => job.Run(CancellationToken.None), Cron.Minutely());
+            recurringJobs.AddOrUpdate<InboxSweepJob>(InboxSweepJob.RecurringJobId, job => job.Run(CancellationToken.None), InboxOptions.SweepCron);
             return Task.CompletedTask;
         }
 

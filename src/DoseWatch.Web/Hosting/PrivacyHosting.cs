@@ -15,6 +15,13 @@ public static class PrivacyHosting
         services.AddSingleton(sp => new PatientPseudonym(PseudonymKey.Resolve(
             sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.PseudonymKey, sp.GetRequiredService<DataDirectory>().Path)));
         services.AddSingleton(sp => new PatientIdentification(sp.GetRequiredService<PatientPseudonym>(), sp.GetRequiredService<IOptions<PrivacyOptions>>().Value.Mode));
+        services.AddSingleton(sp =>
+        {
+            var privacy = sp.GetRequiredService<IOptions<PrivacyOptions>>().Value;
+            return EncryptionKeyRing.Resolve(privacy.EncryptionKeys, privacy.ResolveKeyDirectory(sp.GetRequiredService<DataDirectory>().Path));
+        });
+        services.AddSingleton<StoredObjectCipher>();
+        services.AddSingleton<PatientIdentityCipher>();
         services.AddSingleton<PatientIdentityDisclosure>();
         return services;
     }

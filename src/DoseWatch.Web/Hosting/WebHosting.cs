@@ -56,6 +56,7 @@ public static class WebHosting
         app.MapInstancesApi();
         app.MapStudiesApi();
         app.MapDeidentifiedExportApi();
+        app.MapAuditHeadApi();
         app.MapStudiesExportApi();
         app.MapAlertsApi();
         app.MapAlertSubscriptionsApi();

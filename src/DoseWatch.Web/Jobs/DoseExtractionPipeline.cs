@@ -13,9 +13,11 @@ namespace DoseWatch.Web.Jobs;
 /// The extraction step behind <see cref="ExtractInstanceJob"/>: read the received file's header, run the extractor chosen by
 /// SOP class and template, record the device and store the dose records with the patient's identity (or only its pseudonym, per
 /// <see cref="PrivacyMode"/>). Every step is idempotent, so a rerun after a crash
-/// or a retry leaves the same rows. The study's analysis (deviations, outliers, alerts) is queued once its records are saved.
+/// or a retry leaves the same rows. The study's analysis (deviations, outliers, alerts) is queued once its records are saved,
+/// and for a fluoroscopy report its skin dose (<see cref="SkinDoseJob"/>).
 /// </summary>
-public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, PatientIdentification patients, TimeProvider clock,
+public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, SkinDoseQueue skinDose,
+    PatientIdentification patients, StoredObjectCipher storedObjects, PatientIdentityCipher identities, TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<ExtractionOptions> options) : IDoseExtraction
 {
     private readonly TimeZoneInfo _siteTimeZone = options.Value.TimeZone();
@@ -31,11 +33,15 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
         DicomFile file;
         try
         {
-            file = DicomReader.ReadFile(instance.Path, HeaderOnly);
+            file = storedObjects.ReadDicom(instance.Path, HeaderOnly);
         }
         catch (DicomFormatException e)
         {
             return ExtractionOutcome.Rejected($"Not a readable DICOM object: {e.Message}");
+        }
+        catch (StoredObjectUnreadableException e)
+        {
+            return ExtractionOutcome.Rejected($"The stored file cannot be decrypted: {e.Message}");
         }
 
         var result = DoseExtractor.Extract(file, _siteTimeZone);
@@ -47,10 +53,13 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
 
         var deviceId = await RecordDeviceAsync(instance.CallingAeTitle, result.Study.Device, cancellationToken);
         // Identity as the privacy mode allows it to be stored: in pseudonymous mode only the pseudonym reaches the database.
-        var patient = patients.Read(file.DataSet);
+        // and its direct identifiers only sealed, bound to the study (PatientIdentityCipher).
+        var patient = identities.Seal(result.Study.StudyInstanceUid, patients.Read(file.DataSet));
         var saved = await new DoseRecordRepository(connections, clock).SaveAsync(result, deviceId, patient, cancellationToken);
         // Deviations and outliers are evaluated right after the records exist (the analysis job is idempotent per study).
         analysis.Enqueue(result.Study.StudyInstanceUid);
+        // Fluoroscopy reports: peak skin dose and map, computed from the file's beam geometry in a job of their own.
+        skinDose.EnqueueIfApplies(result, instance.Path);
         var events = $"{result.Events.Count} event(s): {saved.EventsInserted} new, {saved.EventsMerged} merged";
         // Warnings lead the inbox reason, so "extracted" never hides a missing required value (the Inbox marks them).
         return ExtractionOutcome.Extracted(result.Warnings.Count == 0 ? events

@@ -31,8 +31,39 @@ public sealed class ExtractInstanceJob(
         }
         var instance = await inbox.GetAsync(instanceId, cancellationToken)
             ?? throw new InvalidOperationException($"Instance {instanceId} vanished after it was claimed");
-        var outcome = await ExtractAsync(instance, cancellationToken);
+        ExtractionOutcome outcome;
+        using (var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            var renewing = RenewClaimAsync(instanceId, heartbeat.Token);
+            try
+            {
+                outcome = await ExtractAsync(instance, cancellationToken);
+            }
+            finally
+            {
+                await heartbeat.CancelAsync();
+                await renewing;
+            }
+        }
         await RecordAsync(instance, outcome, cancellationToken);
+    }
+
+    /// <summary>Keeps the claim fresh while the extraction runs, so only a dead worker's claim ever looks stale to the sweep.</summary>
+    private async Task RenewClaimAsync(long instanceId, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(options.Value.StaleAfter / 4, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+                await inbox.RenewClaimAsync(instanceId, clock.GetUtcNow(), stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (IsTransient(e))
+        {
+            logger.LogWarning(e, "Instance {InstanceId}: the extraction claim could not be renewed; the sweep may hand it to another worker", instanceId);
+        }
     }
 
     private async Task<ExtractionOutcome> ExtractAsync(InstanceRecord instance, CancellationToken cancellationToken)

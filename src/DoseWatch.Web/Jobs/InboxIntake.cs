@@ -1,3 +1,4 @@
+using DoseWatch.Core.Privacy;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Dicom;
 using DoseWatch.Dicom.Network.Dimse;
@@ -11,7 +12,7 @@ namespace DoseWatch.Web.Jobs;
 /// modality gets Success. A duplicate the SCP kept as it was only gets a row if it has none (a resend after a crash
 /// between the file and the row); otherwise it is left alone.
 /// </summary>
-public sealed class InboxIntake(InstanceRepository inbox, IBackgroundJobClient jobs, TimeProvider clock, ILogger<InboxIntake> logger)
+public sealed class InboxIntake(InstanceRepository inbox, IBackgroundJobClient jobs, StoredObjectCipher storedObjects, TimeProvider clock, ILogger<InboxIntake> logger)
     : IInstanceReceivedSink
 {
     public async ValueTask OnInstanceStoredAsync(StoredInstance instance, CancellationToken cancellationToken)
@@ -30,7 +31,7 @@ public sealed class InboxIntake(InstanceRepository inbox, IBackgroundJobClient j
     {
         try
         {
-            var file = DicomReader.ReadFile(path, new DicomReadOptions { StopBeforePixelData = true, LargeValueThreshold = 64 * 1024 });
+            var file = storedObjects.ReadDicom(path, new DicomReadOptions { StopBeforePixelData = true, LargeValueThreshold = 64 * 1024 });
             return file.DataSet.GetString(DicomTag.StudyInstanceUid) ?? "";
         }
         catch (Exception e) when (e is DicomFormatException or IOException)

@@ -7,7 +7,11 @@ public sealed class InboxOptions
 
     /// <summary>
     /// An instance still <c>received</c> or <c>extracting</c> this long after its last change is taken as lost (its job
-    /// never ran, or its worker died) and is enqueued again by the sweep, which runs every minute.
+    /// never ran, or its worker died) and is handed back and enqueued again by the sweep (every 15 s). A running
+    /// extraction renews its claim every quarter of this, so a short limit never hands live work to a second worker.
     /// </summary>
-    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The sweep's schedule: a six-part cron (with seconds), so a crash is recovered within a minute of restart.</summary>
+    public const string SweepCron = "*/15 * * * * *";
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace DoseWatch.Web.Jobs;
 
 /// <summary>
-/// Every minute: instances received but never picked up (the app stopped between the inbox row and the job) or claimed
+/// Every 15 seconds (<see cref="InboxOptions.SweepCron"/>): instances received but never picked up (the app stopped between the inbox row and the job) or claimed
 /// by a worker that died are enqueued again. Extraction jobs are safe to rerun, so a late duplicate does no harm.
 /// </summary>
 public sealed class InboxSweepJob(InstanceRepository inbox, IBackgroundJobClient jobs, IOptions<InboxOptions> options, TimeProvider clock,
@@ -16,7 +16,7 @@ public sealed class InboxSweepJob(InstanceRepository inbox, IBackgroundJobClient
 
     [AutomaticRetry(Attempts = 0)]
     // The lock wait ignores shutdown: a short one keeps a stop (service restart, deploy) from hanging behind a run that
-    // waits for another; a run that cannot get the lock fails without retry and the next minute's run catches up.
+    // waits for another; a run that cannot get the lock fails without retry and the next run catches up.
     [DisableConcurrentExecution(timeoutInSeconds: 10)]
     public async Task<int> Run(CancellationToken cancellationToken)
     {

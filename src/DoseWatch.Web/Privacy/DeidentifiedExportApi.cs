@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using DoseWatch.Core.Abstractions;
 using DoseWatch.Core.Access;
+using DoseWatch.Core.Privacy;
 using DoseWatch.Data;
 using DoseWatch.Data.Export;
 using DoseWatch.Dicom.Deidentification;
@@ -14,7 +15,7 @@ namespace DoseWatch.Web.Privacy;
 /// <summary>
 /// GET /api/v1/exports/deidentified?from=YYYY-MM-DD&amp;to=YYYY-MM-DD: a zip of the de-identified DICOM objects and
 /// studies.csv / events.csv (<see cref="DeidentifiedExport"/>), for physicists only. Each export has its own random
-/// key, so two exports cannot be linked; each is appended to the audit trail as <c>export.deidentified</c>.
+/// key, so two exports cannot be linked; objects that could not be exported are listed in <c>skipped.txt</c>; each export is appended to the audit trail as <c>export.deidentified</c>.
 /// </summary>
 public static class DeidentifiedExportApi
 {
@@ -29,7 +30,7 @@ public static class DeidentifiedExportApi
     }
 
     public static async Task<Results<FileStreamHttpResult, ValidationProblem>> ExportAsync(
-        IDbConnectionFactory connections, IAuditTrail audit, ClaimsPrincipal user, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
+        IDbConnectionFactory connections, StoredObjectCipher storedObjects, IAuditTrail audit, ClaimsPrincipal user, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
     {
         if (from is { } f && to is { } t && f > t) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from is after to"] });
         // Built in a temporary file (deleted when the response is done): objects can be many, memory stays flat.
@@ -38,8 +39,16 @@ public static class DeidentifiedExportApi
         {
             DeidentifiedExportSummary summary;
             using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-                summary = await new DeidentifiedExport(connections).WriteAsync(new Deidentifier(RandomNumberGenerator.GetBytes(32)), from, to,
+            {
+                summary = await new DeidentifiedExport(connections, storedObjects).WriteAsync(new Deidentifier(RandomNumberGenerator.GetBytes(32)), from, to,
                     name => zip.CreateEntry(name, CompressionLevel.Fastest).Open(), cancellationToken);
+                // Objects that could not be exported (unreadable, an invalid UID) are named in the zip, one line each.
+                if (summary.Skipped.Count > 0)
+                {
+                    await using var skipped = new StreamWriter(zip.CreateEntry("skipped.txt", CompressionLevel.Fastest).Open());
+                    foreach (var line in summary.Skipped) await skipped.WriteLineAsync(line);
+                }
+            }
             await audit.AppendAsync(new AuditEvent(PatientIdentityDisclosure.Actor(user), AuditAction, "GET /api/v1/exports/deidentified",
                 JsonSerializer.Serialize(new { from, to, summary.Studies, summary.Events, summary.Objects, skipped = summary.Skipped.Count })), cancellationToken);
             buffer.Position = 0;

@@ -69,7 +69,7 @@ public sealed partial class DeidExportCommandFacts(RunningDoseWatch app) : IClas
         Assert.Contains(events, e => uidrefs.Contains(e[1]));
         var rdsrStudy = exported.Single(d => d.Any(x => x.Tag == "0040,a124")).First(x => x.Tag == "0020,000d").Value;
         Assert.All(events.Where(e => e[0] == rdsrStudy), e => Assert.Contains(e[1], uidrefs));
-        var audit = await new AuditLog(DbConnectionFactory.Create(new DatabaseOptions(), app.DataDirectory)).QueryAsync(new AuditQuery(Action: "export.deidentified"));
+        var audit = await new AuditLog(DbConnectionFactory.Create(new DatabaseOptions(), app.DataDirectory), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).QueryAsync(new AuditQuery(Action: "export.deidentified"));
         Assert.Contains(audit.Items, e => e.Target == outDir && e.Actor.StartsWith("cli:", StringComparison.Ordinal));
     }
 

@@ -26,9 +26,12 @@ public sealed class DoseRuleFacts
         var alerts = AlertEvaluator.Evaluate([rule], Input(CtEvent("high", ctdiVol: 40), CtEvent("normal", ctdiVol: 11)));
         var alert = Assert.Single(alerts);
         Assert.Equal(("high", (double?)40, "mGy"), (alert.EventUid, alert.Value, alert.Unit));
-        // score = (ln 40 − ln 10) / (1.4826 · ln(10/9)); threshold dose = 10 · exp(3.5 · 1.4826 · ln(10/9))
+        // score = (ln 40 − ln 10) / (1.4826 · ln(10/9)); the limit for n = 20 is 3.5 + 30/20 = 5, the threshold dose
+        // 10 · exp(5 · 1.4826 · ln(10/9)).
         Assert.Equal(Math.Log(4) / (1.4826 * LogMad()), double.Parse(alert.Evidence.Facts["score"], System.Globalization.CultureInfo.InvariantCulture), 4);
-        Assert.Equal(10 * Math.Exp(3.5 * 1.4826 * LogMad()), alert.Threshold!.Value, 9);
+        Assert.Equal(10 * Math.Exp(5.0 * 1.4826 * LogMad()), alert.Threshold!.Value, 9);
+        Assert.Equal(("standard protocol", "20"), (alert.Evidence.Facts["referenceLearnedFrom"], alert.Evidence.Facts["referenceStudies"]));
+        Assert.Contains("standard protocol Chest", alert.Message);
         Assert.Equal(Ctdis.Order(), alert.Evidence.Distribution);
     }
 
@@ -39,7 +42,7 @@ public sealed class DoseRuleFacts
         // History DLP per study = 30 × CTDIvol: the log-MAD is unchanged by the factor 30; the median is 300.
         var alert = Assert.Single(AlertEvaluator.Evaluate([rule], Input(CtEvent("a", dlp: 700), CtEvent("b", dlp: 500))));
         Assert.Equal(((string?)null, (double?)1200), (alert.EventUid, alert.Value));
-        Assert.Equal(300 * Math.Exp(3.5 * 1.4826 * LogMad()), alert.Threshold!.Value, 6);
+        Assert.Equal(300 * Math.Exp(5.0 * 1.4826 * LogMad()), alert.Threshold!.Value, 6);
         var needs21 = rule with { Parameters = new Dictionary<string, string> { [RuleParameters.Quantity] = "dlp", [RuleParameters.MinimumSampleSize] = "21" } };
         Assert.Empty(AlertEvaluator.Evaluate([needs21], Input(CtEvent("a", dlp: 700), CtEvent("b", dlp: 500))));
     }

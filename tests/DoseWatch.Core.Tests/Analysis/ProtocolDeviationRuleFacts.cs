@@ -16,12 +16,16 @@ public sealed class ProtocolDeviationRuleFacts
         };
 
     [Fact]
-    public void An_unknown_protocol_name_is_raised_once_per_name_with_suggestions()
+    public void Unknown_protocol_names_raise_one_digest_only_when_the_caller_says_one_is_due()
     {
         var input = Input(CtEvent("e1", protocol: "Chest new"), CtEvent("e2", protocol: "CHEST  NEW"), CtEvent("e3"));
-        var alert = Assert.Single(AlertEvaluator.Evaluate([Check(RuleParameters.CheckUnknownProtocol)], input));
-        Assert.Equal(("1.2.3", "e1", (double?)null, "Chest new"), (alert.StudyInstanceUid, alert.EventUid, alert.Value, alert.Evidence.RawProtocol));
-        Assert.StartsWith("Chest (", alert.Evidence.Facts["suggestions"]);
+        Assert.Empty(AlertEvaluator.Evaluate([Check(RuleParameters.CheckUnknownProtocol)], input)); // no alert per study
+        var due = input with { NewProtocolNames = new ProtocolNameDigest(new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero), ["Chest new", "Head new"]) };
+        var alert = Assert.Single(AlertEvaluator.Evaluate([Check(RuleParameters.CheckUnknownProtocol)], due));
+        Assert.Equal(("1.2.3", (string?)null, (double?)2, "Chest new"), (alert.StudyInstanceUid, alert.EventUid, alert.Value, alert.Evidence.RawProtocol));
+        Assert.StartsWith("2 new protocol names since 2026-03-02", alert.Message);
+        // A study whose names all map carries no digest, even when one is due.
+        Assert.Empty(AlertEvaluator.Evaluate([Check(RuleParameters.CheckUnknownProtocol)], due with { Events = [CtEvent("e3")] }));
     }
 
     [Fact]
@@ -82,7 +86,7 @@ public sealed class ProtocolDeviationRuleFacts
     [Fact]
     public void Scope_and_enabled_flag_limit_where_a_rule_applies()
     {
-        var input = Input(CtEvent("e1", protocol: "New thing"));
+        var input = Input(CtEvent("e1", protocol: "New thing")) with { NewProtocolNames = new ProtocolNameDigest(DateTimeOffset.UnixEpoch, ["New thing"]) };
         var mrOnly = Check(RuleParameters.CheckUnknownProtocol) with { Scope = new RuleScope(Modality: "MR") };
         var otherDevice = Check(RuleParameters.CheckUnknownProtocol) with { Scope = new RuleScope(DeviceKey: OtherScanner.Key) };
         var disabled = Check(RuleParameters.CheckUnknownProtocol) with { Enabled = false };
@@ -96,7 +100,10 @@ public sealed class InvalidRuleFacts
     [Fact]
     public void A_rule_with_unusable_parameters_is_reported_and_the_others_still_run()
     {
-        var input = new StudyAnalysisInput(AnalysisFixtures.Study("1.2.3"), [AnalysisFixtures.CtEvent("e1", protocol: "Brand new")], AnalysisFixtures.ChestCatalogue());
+        var input = new StudyAnalysisInput(AnalysisFixtures.Study("1.2.3"), [AnalysisFixtures.CtEvent("e1", protocol: "Brand new")], AnalysisFixtures.ChestCatalogue())
+        {
+            NewProtocolNames = new ProtocolNameDigest(DateTimeOffset.UnixEpoch, ["Brand new"]),
+        };
         var broken = AnalysisFixtures.Rule(RuleType.ProtocolDeviation, null, null, (RuleParameters.Check, "spelling-mistake"));
         var good = AnalysisFixtures.Rule(RuleType.ProtocolDeviation, null, null, (RuleParameters.Check, RuleParameters.CheckUnknownProtocol));
         var problems = new List<(Rule, FormatException)>();

@@ -31,7 +31,33 @@ internal static class ProjectionChecks
             // kVp and tube current may hold one value per pulse: DoseWatch keeps their mean over the exposing (non-zero) pulses.
             check.Number(Mean(items.First("113733"), "kV"), ev.Kvp, $"{at} kVp (mean over values)");
             check.Number(Mean(items.First("113734"), "mA") ?? Mean(items.First("113767"), "mA"), ev.TubeCurrentMA, $"{at} tube current (mean over values)");
+            Geometry(items, ev.Geometry ?? ProjectionGeometry.Empty, at, check);
         }
+    }
+
+    /// <summary>TID 10003 beam and table geometry (and Philips' private shutters, table height and final source-detector distance).</summary>
+    private static void Geometry(IReadOnlyList<JsonElement> items, ProjectionGeometry g, string at, Comparison check)
+    {
+        JsonElement? Philips(string code) => items.FirstOrDefault(i =>
+            i.GetProperty("concept") is { ValueKind: JsonValueKind.Object } c && c.GetProperty("code").GetString() == code && c.GetProperty("scheme").GetString() == "99PHI-IXR-XPER") is { ValueKind: JsonValueKind.Object } found ? found : null;
+        check.Num(items.First("112011"), "deg", g.PositionerPrimaryAngleDeg, $"{at} positioner primary angle");
+        check.Num(items.First("112012"), "deg", g.PositionerSecondaryAngleDeg, $"{at} positioner secondary angle");
+        check.Num(items.First("113751"), "mm", g.TableLongitudinalPositionMm, $"{at} table longitudinal position");
+        check.Num(items.First("113752"), "mm", g.TableLateralPositionMm, $"{at} table lateral position");
+        check.Num(items.First("113753") ?? Philips("021"), "mm", g.TableHeightPositionMm, $"{at} table height position");
+        check.Num(items.First("113754"), "deg", g.TableHeadTiltAngleDeg, $"{at} table head tilt angle");
+        check.Num(items.First("113755"), "deg", g.TableHorizontalRotationAngleDeg, $"{at} table horizontal rotation angle");
+        check.Num(items.First("113756"), "deg", g.TableCradleTiltAngleDeg, $"{at} table cradle tilt angle");
+        check.Num(items.First("113750") ?? Philips("018"), "mm", g.DistanceSourceToDetectorMm, $"{at} distance source to detector");
+        check.Num(items.First("113748"), "mm", g.DistanceSourceToIsocenterMm, $"{at} distance source to isocentre");
+        check.Num(items.First("113737"), "mm", g.DistanceSourceToReferencePointMm, $"{at} distance source to reference point");
+        check.Num(items.First("113790"), "m2", g.CollimatedFieldAreaM2, $"{at} collimated field area");
+        check.Num(items.First("113788"), "mm", g.CollimatedFieldHeightMm, $"{at} collimated field height");
+        check.Num(items.First("113789"), "mm", g.CollimatedFieldWidthMm, $"{at} collimated field width");
+        check.Num(Philips("007"), "mm", g.LeftShutterMm, $"{at} left shutter");
+        check.Num(Philips("008"), "mm", g.RightShutterMm, $"{at} right shutter");
+        check.Num(Philips("009"), "mm", g.TopShutterMm, $"{at} top shutter");
+        check.Num(Philips("006"), "mm", g.BottomShutterMm, $"{at} bottom shutter");
     }
 
     public static void Accumulated(IndependentReading expected, ExtractionResult result, Comparison check)

@@ -85,6 +85,22 @@ public abstract class InstanceRepositoryFacts(ITestDatabases databases) : Migrat
         Assert.Equal([lost, crashed], first);
         Assert.Empty(second);
         Assert.DoesNotContain(fresh, first);
+        // The dead worker's claim is handed back, so the job enqueued for it can claim it at once (issue #22 item 8).
+        Assert.Equal(InstanceStatus.Received, (await _inbox.GetAsync(crashed))!.Status);
+        Assert.True(await _inbox.TryClaimAsync(crashed, T0.AddMinutes(10), staleBefore: T0.AddMinutes(9.5)));
+    }
+
+    [Fact]
+    public async Task A_renewed_claim_is_never_stale_and_a_lost_one_can_be_retried()
+    {
+        var id = await _inbox.AddOrReplaceAsync(Instance("1.2.3.renewed", T0));
+        Assert.True(await _inbox.TryClaimAsync(id, T0.AddSeconds(1), T0));
+        Assert.True(await _inbox.RenewClaimAsync(id, T0.AddMinutes(5)));
+
+        Assert.Empty(await _inbox.TakeStaleAsync(staleBefore: T0.AddMinutes(4), now: T0.AddMinutes(5), limit: 100));
+        Assert.False(await _inbox.TryRequeueAsync(id, "/inbox/a.dcm", T0.AddMinutes(5), staleBefore: T0.AddMinutes(4)));
+        Assert.True(await _inbox.TryRequeueAsync(id, "/inbox/a.dcm", T0.AddMinutes(7), staleBefore: T0.AddMinutes(6)));
+        Assert.False(await _inbox.RenewClaimAsync(id, T0.AddMinutes(8)));
     }
 
     [Fact]

@@ -81,9 +81,13 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["GET /api/v1/studies/export"] = Clinical,
         ["GET /api/v1/exports/deidentified"] = Access.Policy(AccessPolicies.Research),
         ["GET /api/v1/dashboards/ct/events.csv"] = Clinical,
+        // The audit chain's signed head (issue #22): for the administrators who keep it outside DoseWatch.
+        ["GET /api/v1/audit/head"] = Administration,
         // Research export: the physicist's alone (the privacy work's decision), not the administrator's.
         ["GET /api/v1/exports/deidentified"] = new("Physicist only", new HashSet<string> { Roles.Physicist }),
         ["GET /api/v1/alerts/"] = Alerts,
+        ["GET /api/v1/alerts/counts"] = Alerts,
+        ["POST /api/v1/alerts/acknowledge"] = Alerts,
         ["GET /api/v1/alerts/{id:long}"] = Alerts,
         ["POST /api/v1/alerts/{id:long}/acknowledge"] = Alerts,
         ["POST /api/v1/alerts/{id:long}/resolve"] = Alerts,

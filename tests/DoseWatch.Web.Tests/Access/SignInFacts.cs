@@ -122,18 +122,64 @@ public sealed partial class SignInFacts(SharedApp shared)
         for (var i = 1; i <= lockout.MaxFailedAttempts; i++)
         {
             using var wrong = await session.SignInAsync(user, "not the password " + i);
-            var expected = i < lockout.MaxFailedAttempts ? "error=failed" : "error=locked";
-            Assert.Contains(expected, wrong.Headers.Location!.OriginalString);
+            Assert.Contains("error=failed", wrong.Headers.Location!.OriginalString);
         }
         using var right = await session.SignInAsync(user, Password);
 
-        Assert.Contains("error=locked", right.Headers.Location!.OriginalString);
+        // Refused, with the answer a wrong password gets (a distinct "locked" would reveal that the name exists).
+        Assert.Contains("error=failed", right.Headers.Location!.OriginalString);
         using (var page = await session.Http.GetAsync("/ct")) Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
         var account = await shared.App.Services.GetRequiredService<UserRepository>().FindAsync(user);
         Assert.InRange(account!.LockedUntil!.Value, before + lockout.Duration, DateTimeOffset.UtcNow + lockout.Duration);
         var actions = await AuditActionsAsync(user);
         Assert.Equal(lockout.MaxFailedAttempts, actions.Count(a => a == "auth.sign-in-failed"));
         Assert.Equal(["auth.lockout", "auth.sign-in-refused"], actions.Where(a => a != "auth.sign-in-failed"));
+    }
+
+    /// <summary>Issue #22 item 12: a real account being locked and a name that does not exist get the same answers.</summary>
+    [Fact]
+    public async Task Lockout_does_not_tell_which_user_names_exist()
+    {
+        var real = await NewUserAsync(Roles.Viewer);
+        var unknown = $"nobody-{Guid.NewGuid():N}"[..16];
+        var lockout = shared.App.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Lockout;
+        using var session = new Session(shared.App);
+
+        for (var i = 0; i <= lockout.MaxFailedAttempts + 1; i++)
+        {
+            using var forReal = await session.SignInAsync(real, "not the password " + i);
+            using var forUnknown = await session.SignInAsync(unknown, "not the password " + i);
+            Assert.Equal(HttpStatusCode.Redirect, forReal.StatusCode);
+            Assert.Equal(forUnknown.Headers.Location!.OriginalString.Replace(unknown, "NAME", StringComparison.Ordinal),
+                forReal.Headers.Location!.OriginalString.Replace(real, "NAME", StringComparison.Ordinal));
+            var realPage = await session.Http.GetStringAsync(forReal.Headers.Location);
+            var unknownPage = await session.Http.GetStringAsync(forUnknown.Headers.Location);
+            Assert.NotEmpty(SignInMessage().Match(realPage).Value);
+            Assert.Equal(SignInMessage().Match(unknownPage).Value, SignInMessage().Match(realPage).Value);
+        }
+        // The real one is locked all the same (the audit says so, the page does not).
+        Assert.Contains("auth.lockout", await AuditActionsAsync(real));
+    }
+
+    [GeneratedRegex("<p[^>]*role=\"alert\"[^<]*</p>")]
+    private static partial Regex SignInMessage();
+
+    /// <summary>Issue #22 item 12: a ReturnUrl with a TAB (a browser drops it: "/\t/evil" is "//evil") goes home, not to a 500.</summary>
+    [Theory]
+    [InlineData("/\t/evil.example/")]
+    [InlineData("/ct\t")]
+    [InlineData("/\r\n/evil.example/")]
+    public async Task A_return_url_with_a_control_character_signs_in_to_the_home_page(string returnUrl)
+    {
+        var user = await NewUserAsync(Roles.Viewer);
+        using var session = new Session(shared.App);
+
+        using var signIn = await session.SignInAsync(user, Password, returnUrl: returnUrl);
+
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/", signIn.Headers.Location?.OriginalString);
+        using var home = await session.Http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
     }
 
     [Fact]

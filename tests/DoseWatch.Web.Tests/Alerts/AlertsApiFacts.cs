@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DoseWatch.Core.Domain;
 using DoseWatch.Web.Alerts;
+using DoseWatch.Data.Repositories;
 
 namespace DoseWatch.Web.Tests.Alerts;
 
@@ -49,11 +50,11 @@ public sealed class AlertsApiFacts(AlertsAppFixture fixture)
         var page = await WaitForAlertsAsync(client, "type=dose-outlier&study=2.25.1001.99", 1);
 
         var alert = Assert.Single(page.GetProperty("items").EnumerateArray());
-        // Threshold = median · exp(3.5 · 1.4826 · max(MAD of ln CTDIvol, 0.01)), from the values written above.
+        // Threshold = median · exp((3.5 + 30/n) · 1.4826 · max(MAD of ln CTDIvol, 0.01)), n = 30, from the values written above.
         var logs = ordinary.Select(v => Math.Log(v)).ToList();
         var medianLog = Median(logs);
         var mad = Median(logs.Select(l => Math.Abs(l - medianLog)));
-        var threshold = Math.Exp(medianLog) * Math.Exp(3.5 * 1.4826 * Math.Max(mad, 0.01));
+        var threshold = Math.Exp(medianLog) * Math.Exp((3.5 + 30.0 / 30) * 1.4826 * Math.Max(mad, 0.01));
         Assert.Equal(("2.25.1001.99", "2.25.1001.99.1", "dose-outlier", "CTDIvol outlier", 60.0, "mGy", "new", "Chest CT"),
             (alert.GetProperty("studyInstanceUid").GetString(), alert.GetProperty("eventUid").GetString(), alert.GetProperty("type").GetString(),
              alert.GetProperty("rule").GetProperty("name").GetString(), alert.GetProperty("value").GetDouble(), alert.GetProperty("unit").GetString(),
@@ -78,9 +79,10 @@ public sealed class AlertsApiFacts(AlertsAppFixture fixture)
         foreach (var uid in new[] { "2.25.1001.100", "2.25.1001.101", "2.25.1001.102" }) await job.AnalyzeAsync(uid, CancellationToken.None);
         var kvp = Assert.Single((await client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?study=2.25.1001.100")).GetProperty("items").EnumerateArray());
         Assert.Equal(("protocol-deviation", "kvp", 100.0, "kV"), (kvp.GetProperty("type").GetString(), kvp.GetProperty("quantity").GetString(), kvp.GetProperty("value").GetDouble(), kvp.GetProperty("unit").GetString()));
-        var unknown = Assert.Single((await client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?study=2.25.1001.101")).GetProperty("items").EnumerateArray());
-        Assert.Equal(("protocol-deviation", "Unknown protocol name", "Chest special new"),
-            (unknown.GetProperty("type").GetString(), unknown.GetProperty("rule").GetProperty("name").GetString(), unknown.GetProperty("evidence").GetProperty("rawProtocol").GetString()));
+        // An unknown name is review-queue work (issue #15): no alert of its own, at most the weekly digest of new names.
+        Assert.All((await client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?study=2.25.1001.101")).GetProperty("items").EnumerateArray(),
+            a => Assert.Equal(("protocol-deviation", "newProtocolNames"), (a.GetProperty("type").GetString(), a.GetProperty("quantity").GetString())));
+        Assert.Contains(await fixture.Service<ProtocolRepository>().ReviewQueueAsync(), q => q.Name.RawName == "Chest special new" && q.Name.DeviceKey == device.Key);
         Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?study=2.25.1001.102")).GetProperty("total").GetInt64());
     }
 
@@ -88,7 +90,8 @@ public sealed class AlertsApiFacts(AlertsAppFixture fixture)
     public async Task The_lifecycle_is_driven_through_the_api_and_kept()
     {
         var device = new DeviceIdentity("ACME", "Lifecycle CT", "CT-LC", "SN-LC", null);
-        await fixture.SaveStudyAsync(device, "2.25.2002.1", "Never mapped protocol", 9, 120);
+        await fixture.MapUnapprovedAsync("Lifecycle chest", "Lifecycle chest (other room only)");
+        await fixture.SaveStudyAsync(device, "2.25.2002.1", "Lifecycle chest", 9, 120);
         await fixture.Service<AnalyzeStudyJob>().AnalyzeAsync("2.25.2002.1", CancellationToken.None);
         using var client = fixture.App.CreateHttpClient(Roles.Qa);
         var alert = Assert.Single((await client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?study=2.25.2002.1&status=new")).GetProperty("items").EnumerateArray());
@@ -131,7 +134,8 @@ public sealed class AlertsApiFacts(AlertsAppFixture fixture)
     public async Task From_filters_on_the_time_the_alert_was_raised()
     {
         var device = new DeviceIdentity("ACME", "From CT", "CT-FROM", "SN-FROM", null);
-        await fixture.SaveStudyAsync(device, "2.25.3003.1", "Another unmapped name", 9, 120);
+        await fixture.MapUnapprovedAsync("From chest", "From chest (other room only)");
+        await fixture.SaveStudyAsync(device, "2.25.3003.1", "From chest", 9, 120);
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         await fixture.Service<AnalyzeStudyJob>().AnalyzeAsync("2.25.3003.1", CancellationToken.None);
         using var client = fixture.App.CreateHttpClient();

@@ -51,10 +51,26 @@ public sealed class AlertsAppFixture : IAsyncLifetime
             new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", studyUid + ".9", null, "CT"), study, [ev], AccumulatedDose.None, [], []));
     }
 
+    /// <summary>Stores a study without dose events (its date, accession and device are what the inbox shows).</summary>
+    public Task SaveStudyAsync(Study study) =>
+        new DoseRecordRepository(Service<IDbConnectionFactory>()).SaveAsync(new ExtractionResult(ExtractionKind.DoseObject,
+            new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", study.StudyInstanceUid + ".9", null, study.Modality), study, [], AccumulatedDose.None, [], []));
+
     public async Task MapAsync(string rawName, string standard)
     {
         var protocols = Service<ProtocolRepository>();
         await protocols.SaveStandardProtocolAsync(new StandardProtocol(standard, "CT", new HashSet<string>()));
+        await protocols.MapAsync(rawName, ProtocolNameSource.AcquisitionProtocol, "", standard, "test");
+    }
+
+    /// <summary>
+    /// Maps <paramref name="rawName"/> to a standard protocol approved only on another device, so that one study of it
+    /// raises exactly one protocol-deviation alert (unapproved-protocol) without any history: an alert to act on.
+    /// </summary>
+    public async Task MapUnapprovedAsync(string rawName, string standard)
+    {
+        var protocols = Service<ProtocolRepository>();
+        await protocols.SaveStandardProtocolAsync(new StandardProtocol(standard, "CT", new HashSet<string> { "some other device" }));
         await protocols.MapAsync(rawName, ProtocolNameSource.AcquisitionProtocol, "", standard, "test");
     }
 

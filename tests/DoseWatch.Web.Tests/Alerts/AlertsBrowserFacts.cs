@@ -26,15 +26,16 @@ public sealed class AlertsBrowserFacts(AlertsAppFixture fixture, ITestOutputHelp
 
         var device = new DeviceIdentity("ACME", "Browser CT", "CT-WEB", "SN-WEB", null);
         var study = $"2.25.{Random.Shared.NextInt64(1, long.MaxValue)}";
-        await fixture.SaveStudyAsync(device, study, "Protocol nobody mapped", 9, 120);
+        await fixture.MapUnapprovedAsync("Browser chest routine", "Browser chest (other room only)");
+        await fixture.SaveStudyAsync(device, study, "Browser chest routine", 9, 120);
         var raised = Stopwatch.StartNew();
         var id = Assert.Single(await fixture.Service<AnalyzeStudyJob>().AnalyzeAsync(study, CancellationToken.None));
 
         var row = page.Locator($"tr[data-alert='{id}']");
         await row.WaitForAsync(new() { Timeout = 5000 }); // pushed over the circuit: no reload
         output.WriteLine($"alert stored → row in the open inbox: {raised.ElapsedMilliseconds} ms");
-        Assert.Contains(study, await row.InnerTextAsync());
-        Assert.Contains("protocol deviation", await row.InnerTextAsync());
+        Assert.Equal($"studies/{study}", await row.Locator("a[data-field=study]").GetAttributeAsync("href"));
+        Assert.Contains("Protocol deviation", await row.InnerTextAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "alerts-new.png"), FullPage = true });
 
         await row.Locator("button[data-action=acknowledge]").ClickAsync();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using DoseWatch.Core.Abstractions;
+using DoseWatch.Data.Repositories;
 using DoseWatch.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,18 +21,7 @@ public sealed class CrashFacts
         var dataDirectory = Directory.CreateTempSubdirectory("dosewatch-crash-");
         try
         {
-            var dicomPort = DoseWatchApp.FreeTcpPort();
-            // The database outlives the process: the same one for the killed node and the restarted app, on either engine.
-            var database = await SelectedDatabase.SettingsAsync();
-            // WorkerCount=0: this node receives but runs no jobs, so the instance is certainly still waiting when it dies.
-            using (var node = StartAppProcess(dataDirectory.FullName, dicomPort,
-                       ["--DoseWatch:Jobs:WorkerCount=0", .. database.Select(s => $"--{s.Key}={s.Value}")]))
-            {
-                await WaitForPortAsync(dicomPort, node);
-                await Dcmtk.RunAsync("storescu", "-aec", "DOSEWATCH", "127.0.0.1", dicomPort.ToString(), sample);
-                node.Kill(entireProcessTree: true);
-                await node.WaitForExitAsync();
-            }
+            var database = await ReceiveOnKilledNodeAsync(dataDirectory.FullName, sample);
 
             var extraction = new ScriptedDoseExtraction();
             await using var restarted = await DoseWatchApp.StartAsync(new Dictionary<string, string?>(database)
@@ -50,6 +40,76 @@ public sealed class CrashFacts
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             dataDirectory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Issue #22 item 8: a worker killed in the middle of an extraction leaves its row <c>extracting</c> with a fresh
+    /// claim (and the Hangfire job it was running fetched). The node here is a real process killed with SIGKILL after
+    /// it received the instance; its worker's claim is then taken on the shared database exactly as
+    /// <see cref="DoseWatch.Data.Repositories.InstanceRepository.TryClaimAsync"/> takes it, because a real process cannot
+    /// be stopped reliably inside an extraction that lasts milliseconds. The restarted app, with the default stale limit,
+    /// must extract it within a minute (the sweep used to refresh the claim instead of handing it back, so no job could
+    /// ever claim it again).
+    /// </summary>
+    [SamplesFact]
+    public async Task An_instance_whose_worker_died_mid_extraction_is_extracted_within_a_minute_of_restart()
+    {
+        var sample = SharedSamples.Path_("openrem/CT-RDSR-Siemens-Multi-2.dcm");
+        var sopInstanceUid = await Dcmtk.ReadUidAsync(sample, "0008,0018");
+        var dataDirectory = Directory.CreateTempSubdirectory("dosewatch-crash-");
+        try
+        {
+            var database = await ReceiveOnKilledNodeAsync(dataDirectory.FullName, sample);
+            var options = new DoseWatch.Data.DatabaseOptions
+            {
+                Provider = database.TryGetValue("DoseWatch:Database:Provider", out var provider) && provider == "PostgreSql"
+                    ? DoseWatch.Data.DatabaseProvider.PostgreSql : DoseWatch.Data.DatabaseProvider.Sqlite,
+                ConnectionString = database.GetValueOrDefault("DoseWatch:Database:ConnectionString"),
+            };
+            var inbox = new DoseWatch.Data.Repositories.InstanceRepository(DoseWatch.Data.DbConnectionFactory.Create(options, dataDirectory.FullName));
+            var row = (await inbox.ListAsync([], 0, 10)).Single(r => r.SopInstanceUid == sopInstanceUid);
+            var diedAt = DateTimeOffset.UtcNow;
+            Assert.True(await inbox.TryClaimAsync(row.Id, diedAt, diedAt - TimeSpan.FromSeconds(30)));
+
+            var extraction = new ScriptedDoseExtraction();
+            var restartedAt = DateTime.UtcNow;
+            await using var restarted = await DoseWatchApp.StartAsync(new Dictionary<string, string?>(database)
+            {
+                ["DoseWatch:DataDirectory"] = dataDirectory.FullName,
+                ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.200",
+            }, services => services.AddSingleton<IDoseExtraction>(extraction));
+            var status = "";
+            while (DateTime.UtcNow - restartedAt < TimeSpan.FromSeconds(60) && status != "extracted")
+            {
+                await Task.Delay(250);
+                status = (await inbox.GetAsync(row.Id))!.Status.ToName();
+            }
+
+            Assert.Equal("extracted", status);
+            Assert.Single(extraction.Calls(sopInstanceUid));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dataDirectory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A node as a real process receives <paramref name="sample"/> with storescu and is killed (SIGKILL); returns the
+    /// database settings, which outlive the process (the same database for the killed node and the restarted app).
+    /// </summary>
+    private static async Task<Dictionary<string, string?>> ReceiveOnKilledNodeAsync(string dataDirectory, string sample)
+    {
+        var dicomPort = DoseWatchApp.FreeTcpPort();
+        var database = await SelectedDatabase.SettingsAsync();
+        // WorkerCount=0: this node receives but runs no jobs, so the instance is certainly still waiting when it dies.
+        using var node = StartAppProcess(dataDirectory, dicomPort, ["--DoseWatch:Jobs:WorkerCount=0", .. database.Select(s => $"--{s.Key}={s.Value}")]);
+        await WaitForPortAsync(dicomPort, node);
+        await Dcmtk.RunAsync("storescu", "-aec", "DOSEWATCH", "127.0.0.1", dicomPort.ToString(), sample);
+        node.Kill(entireProcessTree: true);
+        await node.WaitForExitAsync();
+        return database;
     }
 
     /// <summary>The web app built beside the tests, as its own process (content root found from the checkout, like dotnet run).</summary>

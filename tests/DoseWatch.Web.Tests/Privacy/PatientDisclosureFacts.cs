@@ -25,21 +25,23 @@ public sealed class PatientDisclosureFacts : IAsyncLifetime
     private IDbConnectionFactory _connections = null!;
     private AuditLog _audit = null!;
     private PatientIdentityDisclosure _disclosure = null!;
+    private readonly PatientPseudonym _pseudonyms = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private readonly PatientIdentityCipher _identities = new(new EncryptionKeyRing([EncryptionKey.From(1, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))]));
     private readonly List<(string Uid, PatientIdentity Patient)> _studies = [];
 
     public async Task InitializeAsync()
     {
         _connections = await SelectedDatabase.NewMigratedAsync(_directory.FullName);
-        _audit = new AuditLog(_connections);
-        _disclosure = new PatientIdentityDisclosure(_connections, _audit);
+        _audit = new AuditLog(_connections, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        _disclosure = new PatientIdentityDisclosure(_connections, _audit, _identities, Microsoft.Extensions.Logging.Abstractions.NullLogger<PatientIdentityDisclosure>.Instance);
         if (!SharedSamples.Available) return;
         var repository = new DoseRecordRepository(_connections);
         var n = 0;
         foreach (var sample in new[] { "openrem/CT-RDSR-Siemens-Multi-1.dcm", "openrem/DX-RDSR-Canon_CXDI.dcm" })
         {
             var result = DoseExtractor.Extract(DicomReader.ReadFile(SharedSamples.Path_(sample)));
-            var patient = new PatientIdentity($"Name^{++n}", $"ID{n}", "HOSP", $"19{60 + n}-01-02", $"PSN-{n}");
-            await repository.SaveAsync(result, null, patient);
+            var patient = new PatientIdentity($"Name^{++n}", $"ID{n}", "HOSP", $"19{60 + n}-01-02", _pseudonyms.For("HOSP", $"ID{n}"));
+            await repository.SaveAsync(result, null, _identities.Seal(result.Study!.StudyInstanceUid, patient));
             _studies.Add((result.Study!.StudyInstanceUid, patient));
         }
     }
@@ -68,7 +70,7 @@ public sealed class PatientDisclosureFacts : IAsyncLifetime
     [MemberData(nameof(IdentityRoles))]
     public async Task Roles_that_see_identity_get_name_id_and_birth_date_and_each_request_is_audited_once(string role)
     {
-        var list = (Ok<StudyListResponse>)(await StudiesApi.ListStudies(_connections, _disclosure, As(role), new StudyFilter(), default)).Result;
+        var list = (Ok<StudyListResponse>)(await StudiesApi.ListStudies(_connections, _disclosure, _pseudonyms, As(role), new StudyFilter(), default)).Result;
         var detail = (Ok<StudyDetailResponse>)(await StudiesApi.GetStudy(_connections, _disclosure, As(role), _studies[0].Uid, default)).Result;
 
         foreach (var (uid, patient) in _studies)
@@ -89,7 +91,7 @@ public sealed class PatientDisclosureFacts : IAsyncLifetime
     [MemberData(nameof(PseudonymRoles))]
     public async Task Everyone_else_gets_the_pseudonym_only_and_nothing_is_audited(string? role)
     {
-        var list = (Ok<StudyListResponse>)(await StudiesApi.ListStudies(_connections, _disclosure, As(role), new StudyFilter(), default)).Result;
+        var list = (Ok<StudyListResponse>)(await StudiesApi.ListStudies(_connections, _disclosure, _pseudonyms, As(role), new StudyFilter(), default)).Result;
         var detail = (Ok<StudyDetailResponse>)(await StudiesApi.GetStudy(_connections, _disclosure, As(role), _studies[1].Uid, default)).Result;
 
         foreach (var (uid, patient) in _studies)
@@ -99,5 +101,21 @@ public sealed class PatientDisclosureFacts : IAsyncLifetime
         Assert.DoesNotContain("Name^", json, StringComparison.Ordinal);
         Assert.DoesNotContain("\"birthDate\"", json, StringComparison.Ordinal);
         Assert.Empty(await ViewsAsync());
+    }
+
+    [SamplesFact]
+    public async Task A_search_by_patient_id_finds_that_patients_studies_through_the_pseudonym_for_identity_roles_only()
+    {
+        var found = (Ok<StudyListResponse>)(await StudiesApi.ListStudies(_connections, _disclosure, _pseudonyms, As(Roles.Physicist),
+            new StudyFilter { PatientId = " ID2 ", IssuerOfPatientId = "HOSP" }, default)).Result;
+        Assert.Equal(_studies[1].Uid, Assert.Single(found.Value!.Items).StudyInstanceUid);
+        Assert.Equal("ID2", found.Value.Items[0].Patient!.Id);
+
+        var otherIssuer = (Ok<StudyListResponse>)(await StudiesApi.ListStudies(_connections, _disclosure, _pseudonyms, As(Roles.Physicist),
+            new StudyFilter { PatientId = "ID2", IssuerOfPatientId = "ELSEWHERE" }, default)).Result;
+        Assert.Empty(otherIssuer.Value!.Items);
+
+        var viewer = (await StudiesApi.ListStudies(_connections, _disclosure, _pseudonyms, As(Roles.Viewer), new StudyFilter { PatientId = "ID2" }, default)).Result;
+        Assert.IsType<ForbidHttpResult>(viewer);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace DoseWatch.Web.Tests.Studies;
@@ -212,8 +213,11 @@ public sealed partial class StudyBrowserFacts(DemoApp demo)
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.OK, allowed.StatusCode);
 
-        var uid = demo.Text("SELECT study_instance_uid FROM studies WHERE patient_name IS NOT NULL ORDER BY study_instance_uid LIMIT 1")!;
-        var name = demo.Text("SELECT patient_name FROM studies WHERE study_instance_uid = @u", ("@u", uid))!;
+        var uid = demo.Text("SELECT study_instance_uid FROM studies WHERE patient_identity_sealed IS NOT NULL ORDER BY study_instance_uid LIMIT 1")!;
+        // Stored sealed (issue #22): opened here with the app's own key ring, as only the disclosure does in the product.
+        var sealedIdentity = (await new DoseWatch.Data.Repositories.DoseRecordRepository(
+            demo.App.Services.GetRequiredService<DoseWatch.Data.IDbConnectionFactory>()).PatientIdentitiesAsync([uid]))[uid];
+        var name = demo.App.Services.GetRequiredService<DoseWatch.Core.Privacy.PatientIdentityCipher>().Open(uid, sealedIdentity).Name!;
         var pseudonym = demo.Text("SELECT patient_pseudonym FROM studies WHERE study_instance_uid = @u", ("@u", uid))!;
         foreach (var (role, seesIdentity) in new[] { (DoseWatch.Core.Access.Roles.Viewer, false), (DoseWatch.Core.Access.Roles.Physicist, true) })
         {

@@ -83,7 +83,48 @@ public static class ProjectionRadiationDoseExtractor
             IrradiationDurationS = context.Num(e.Descendant(DoseCodes.IrradiationDuration), CanonicalUnits.Second, $"{where} › Irradiation Duration"),
             AnodeTarget = e.Descendant(DoseCodes.AnodeTargetMaterial)?.CodeValueItem?.Meaning,
             Filters = FiltersOf(e, where, context),
+            Geometry = GeometryOf(e, where, context),
         };
+    }
+
+    /// <summary>TID 10003B/10003C geometry; null when the event reports none of it (radiography, most mammography).</summary>
+    private static ProjectionGeometry? GeometryOf(SrItem e, string where, ExtractionContext context)
+    {
+        double? Read(CodedConcept code, string unit) =>
+            context.Num(e.Descendant(code), unit, $"{where} › {code.CodeMeaning}");
+        var filters = e.Descendants(DoseCodes.XRayFilters).Select(f => (
+            Material: f.Child(DoseCodes.XRayFilterMaterial)?.CodeValueItem,
+            Min: context.Num(f.Child(DoseCodes.XRayFilterThicknessMinimum), CanonicalUnits.Millimetre, $"{where} › X-Ray Filter Thickness Minimum"),
+            Max: context.Num(f.Child(DoseCodes.XRayFilterThicknessMaximum), CanonicalUnits.Millimetre, $"{where} › X-Ray Filter Thickness Maximum"))).ToList();
+        // A filter reported with one thickness is that thickness; with two, the middle of the range (the filter may be a wedge).
+        double? Thickness(CodedConcept material) => filters.Count == 0 ? null
+            : filters.Where(f => DoseCodes.Same(f.Material, material))
+                .Sum(f => (f.Min, f.Max) switch { ({ } a, { } b) => (a + b) / 2, ({ } a, null) => a, (null, { } b) => b, _ => 0 });
+        var geometry = new ProjectionGeometry
+        {
+            PositionerPrimaryAngleDeg = Read(DoseCodes.PositionerPrimaryAngle, CanonicalUnits.Degree),
+            PositionerSecondaryAngleDeg = Read(DoseCodes.PositionerSecondaryAngle, CanonicalUnits.Degree),
+            TableLongitudinalPositionMm = Read(DoseCodes.TableLongitudinalPosition, CanonicalUnits.Millimetre),
+            TableLateralPositionMm = Read(DoseCodes.TableLateralPosition, CanonicalUnits.Millimetre),
+            // Philips reports the table height and (for fluoroscopy) the source-detector distance only in its private codes.
+            TableHeightPositionMm = Read(DoseCodes.TableHeightPosition, CanonicalUnits.Millimetre) ?? Read(DoseCodes.PhilipsTableHeightPosition, CanonicalUnits.Millimetre),
+            TableHeadTiltAngleDeg = Read(DoseCodes.TableHeadTiltAngle, CanonicalUnits.Degree),
+            TableHorizontalRotationAngleDeg = Read(DoseCodes.TableHorizontalRotationAngle, CanonicalUnits.Degree),
+            TableCradleTiltAngleDeg = Read(DoseCodes.TableCradleTiltAngle, CanonicalUnits.Degree),
+            DistanceSourceToDetectorMm = Read(DoseCodes.DistanceSourceToDetector, CanonicalUnits.Millimetre) ?? Read(DoseCodes.PhilipsFinalDistanceSourceToDetector, CanonicalUnits.Millimetre),
+            DistanceSourceToIsocenterMm = Read(DoseCodes.DistanceSourceToIsocenter, CanonicalUnits.Millimetre),
+            DistanceSourceToReferencePointMm = Read(DoseCodes.DistanceSourceToReferencePoint, CanonicalUnits.Millimetre),
+            CollimatedFieldAreaM2 = Read(DoseCodes.CollimatedFieldArea, CanonicalUnits.SquareMetre),
+            CollimatedFieldHeightMm = Read(DoseCodes.CollimatedFieldHeight, CanonicalUnits.Millimetre),
+            CollimatedFieldWidthMm = Read(DoseCodes.CollimatedFieldWidth, CanonicalUnits.Millimetre),
+            CopperFilterMm = Thickness(DoseCodes.Copper),
+            AluminiumFilterMm = Thickness(DoseCodes.Aluminum),
+            LeftShutterMm = Read(DoseCodes.PhilipsLeftShutter, CanonicalUnits.Millimetre),
+            RightShutterMm = Read(DoseCodes.PhilipsRightShutter, CanonicalUnits.Millimetre),
+            TopShutterMm = Read(DoseCodes.PhilipsTopShutter, CanonicalUnits.Millimetre),
+            BottomShutterMm = Read(DoseCodes.PhilipsBottomShutter, CanonicalUnits.Millimetre),
+        };
+        return geometry.IsEmpty ? null : geometry;
     }
 
     internal static string LateralityOf(ConceptCode code) => DoseCodes.Normalise(code).Value switch

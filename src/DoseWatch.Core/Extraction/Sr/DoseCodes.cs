@@ -125,6 +125,31 @@ public static class DoseCodes
     public static readonly CodedConcept XRayFilterMaterial = ProjectionXRayDoseCodes.XRayFilterMaterial;
     public static readonly CodedConcept XRayFilterThicknessMinimum = ProjectionXRayDoseCodes.XRayFilterThicknessMinimum;
     public static readonly CodedConcept XRayFilterThicknessMaximum = ProjectionXRayDoseCodes.XRayFilterThicknessMaximum;
+    public static readonly CodedConcept Copper = ProjectionXRayDoseCodes.Copper;
+    public static readonly CodedConcept Aluminum = ProjectionXRayDoseCodes.Aluminum;
+
+    // Projection X-ray geometry (TID 10003B/10003C), what a skin dose map needs
+    public static readonly CodedConcept PositionerPrimaryAngle = ProjectionXRayDoseCodes.PositionerPrimaryAngle;
+    public static readonly CodedConcept PositionerSecondaryAngle = ProjectionXRayDoseCodes.PositionerSecondaryAngle;
+    public static readonly CodedConcept TableLongitudinalPosition = ProjectionXRayDoseCodes.TableLongitudinalPosition;
+    public static readonly CodedConcept TableLateralPosition = ProjectionXRayDoseCodes.TableLateralPosition;
+    public static readonly CodedConcept TableHeightPosition = ProjectionXRayDoseCodes.TableHeightPosition;
+    public static readonly CodedConcept TableHeadTiltAngle = ProjectionXRayDoseCodes.TableHeadTiltAngle;
+    public static readonly CodedConcept TableHorizontalRotationAngle = ProjectionXRayDoseCodes.TableHorizontalRotationAngle;
+    public static readonly CodedConcept TableCradleTiltAngle = ProjectionXRayDoseCodes.TableCradleTiltAngle;
+    public static readonly CodedConcept DistanceSourceToDetector = ProjectionXRayDoseCodes.DistanceSourceToDetector;
+    public static readonly CodedConcept DistanceSourceToIsocenter = ProjectionXRayDoseCodes.DistanceSourceToIsocenter;
+    public static readonly CodedConcept DistanceSourceToReferencePoint = ProjectionXRayDoseCodes.DistanceSourceToReferencePoint;
+    public static readonly CodedConcept CollimatedFieldArea = ProjectionXRayDoseCodes.CollimatedFieldArea;
+    public static readonly CodedConcept CollimatedFieldHeight = ProjectionXRayDoseCodes.CollimatedFieldHeight;
+    public static readonly CodedConcept CollimatedFieldWidth = ProjectionXRayDoseCodes.CollimatedFieldWidth;
+    // Philips Allura Xper/Clarity private codes (scheme 99PHI-IXR-XPER) for what TID 10003 leaves out or Philips reports only here.
+    public static readonly CodedConcept PhilipsBottomShutter = new("006", "99PHI-IXR-XPER", "Bottom Shutter");
+    public static readonly CodedConcept PhilipsLeftShutter = new("007", "99PHI-IXR-XPER", "Left Shutter");
+    public static readonly CodedConcept PhilipsRightShutter = new("008", "99PHI-IXR-XPER", "Right Shutter");
+    public static readonly CodedConcept PhilipsTopShutter = new("009", "99PHI-IXR-XPER", "Top Shutter");
+    public static readonly CodedConcept PhilipsFinalDistanceSourceToDetector = new("018", "99PHI-IXR-XPER", "Final Distance Source to Detector");
+    public static readonly CodedConcept PhilipsTableHeightPosition = new("021", "99PHI-IXR-XPER", "Table Height Position");
 
     // Radiopharmaceutical (TID 10021/10022)
     public static readonly CodedConcept RadiopharmaceuticalAdministration = RadiopharmaceuticalDoseCodes.RadiopharmaceuticalAdministration;

@@ -11,20 +11,28 @@ public sealed record StoredInstance(string Path, string SopClassUid, string SopI
 /// the received bytes verbatim in the received transfer syntax. Bytes go to a temporary file under
 /// <c>.incoming/</c>, which is fsynced and then renamed into place (with a directory fsync), so a file under its final
 /// name is always complete. An instance already present is kept as is and answered with Success again.
+/// Files are created readable by the owner only (0600 on Unix). A <c>seal</c> transform (the product's at-rest
+/// encryption) wraps the file stream: what it writes, finishes on dispose, is what is fsynced before Success.
 /// </summary>
 public sealed class DirectoryStore : IStoreHandler
 {
     private readonly string _directory;
     private readonly string _incoming;
     private readonly Func<StoredInstance, CancellationToken, ValueTask>? _onStored;
+    private readonly Func<Stream, Stream>? _seal;
 
     /// <param name="onStored">Called once the instance is durable and before Success is answered.</param>
-    public DirectoryStore(string directory, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null, bool fsync = true)
+    /// <param name="seal">Wraps each new file's stream (e.g. to encrypt it); disposing the wrapper must finish its
+    /// output and leave the file stream open.</param>
+    public DirectoryStore(string directory, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null, bool fsync = true,
+        Func<Stream, Stream>? seal = null)
     {
         _directory = Path.GetFullPath(directory);
         _incoming = Path.Combine(_directory, ".incoming");
-        Directory.CreateDirectory(_incoming);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(_incoming);
+        else Directory.CreateDirectory(_incoming, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         _onStored = onStored;
+        _seal = seal;
         Fsync = fsync;
         DeleteLeftovers();
     }
@@ -42,27 +50,29 @@ public sealed class DirectoryStore : IStoreHandler
 
     public ValueTask<IIncomingInstance> BeginAsync(IncomingStore store, CancellationToken ct)
     {
-        if (!IsSafeUid(store.SopInstanceUid)) return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.ErrorCannotUnderstand));
+        // A UID is digits and dots (PS3.5 §9.1): anything else cannot be a file name here.
+        if (!DicomUid.IsValid(store.SopInstanceUid)) return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.ErrorCannotUnderstand));
         var temp = Path.Combine(_incoming, $"{Guid.NewGuid():N}.part");
-        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var file = new FileStream(temp, options);
+        Stream stream = file;
         try
         {
+            if (_seal is not null) stream = _seal(file);
             stream.Write(FileMetaHeader.Encode(store.SopClassUid, store.SopInstanceUid, store.Context.TransferSyntax.Uid, store.Parties.CallingAeTitle));
         }
         catch
         {
-            stream.Dispose();
+            file.Dispose();
             File.Delete(temp);
             throw;
         }
-        return ValueTask.FromResult<IIncomingInstance>(new Instance(this, store, temp, stream));
+        return ValueTask.FromResult<IIncomingInstance>(new Instance(this, store, temp, file, stream));
     }
 
-    /// <summary>A UID is digits and dots, at most 64 characters (PS3.5 §9.1): anything else cannot be a file name here.</summary>
-    public static bool IsSafeUid(string uid) =>
-        uid.Length is > 0 and <= 64 && uid.All(c => c is (>= '0' and <= '9') or '.') && uid[0] != '.';
-
-    private sealed class Instance(DirectoryStore store, IncomingStore request, string tempPath, FileStream stream) : IIncomingInstance
+    /// <param name="stream">What the data set is written to: <paramref name="file"/> itself, or the seal wrapped around it.</param>
+    private sealed class Instance(DirectoryStore store, IncomingStore request, string tempPath, FileStream file, Stream stream) : IIncomingInstance
     {
         private long _bytes;
         private bool _completed;
@@ -79,8 +89,9 @@ public sealed class DirectoryStore : IStoreHandler
         {
             try
             {
-                stream.Flush(flushToDisk: store.Fsync);
-                await stream.DisposeAsync().ConfigureAwait(false);
+                if (!ReferenceEquals(stream, file)) await stream.DisposeAsync().ConfigureAwait(false); // the seal's last bytes
+                file.Flush(flushToDisk: store.Fsync);
+                await file.DisposeAsync().ConfigureAwait(false);
                 var final = Path.Combine(store._directory, request.SopInstanceUid + ".dcm");
                 var duplicate = !TryMoveNoReplace(tempPath, final);
                 if (store.Fsync && !duplicate) DirectorySync.Fsync(store._directory);
@@ -111,7 +122,15 @@ public sealed class DirectoryStore : IStoreHandler
 
         public async ValueTask DisposeAsync()
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                if (!ReferenceEquals(stream, file)) await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // an abandoned instance's last bytes could not be written (disk full): the temporary file goes anyway
+            }
+            await file.DisposeAsync().ConfigureAwait(false);
             if (!_completed) File.Delete(tempPath);
         }
     }

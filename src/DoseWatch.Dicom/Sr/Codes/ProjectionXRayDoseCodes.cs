@@ -69,4 +69,14 @@ public static class ProjectionXRayDoseCodes
     public static readonly CodedConcept CompressionForce = Dcm("111647", "Compression Force");
     public static readonly CodedConcept DistanceSourceToDetector = Dcm("113750", "Distance Source to Detector");
     public static readonly CodedConcept DistanceSourceToIsocenter = Dcm("113748", "Distance Source to Isocenter");
+    public static readonly CodedConcept CollimatedFieldHeight = Dcm("113788", "Collimated Field Height");
+    public static readonly CodedConcept CollimatedFieldWidth = Dcm("113789", "Collimated Field Width");
+    public static readonly CodedConcept TableLongitudinalPosition = Dcm("113751", "Table Longitudinal Position");
+    public static readonly CodedConcept TableLateralPosition = Dcm("113752", "Table Lateral Position");
+    public static readonly CodedConcept TableHeightPosition = Dcm("113753", "Table Height Position");
+    public static readonly CodedConcept TableHeadTiltAngle = Dcm("113754", "Table Head Tilt Angle");
+    public static readonly CodedConcept TableHorizontalRotationAngle = Dcm("113755", "Table Horizontal Rotation Angle");
+    public static readonly CodedConcept TableCradleTiltAngle = Dcm("113756", "Table Cradle Tilt Angle");
+    public static readonly CodedConcept Copper = Sct("105837005", "Copper or Copper compound");
+    public static readonly CodedConcept Aluminum = Sct("105830007", "Aluminum or Aluminum compound");
 }

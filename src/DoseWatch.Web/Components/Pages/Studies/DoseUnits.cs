@@ -23,6 +23,14 @@ public static class DoseUnits
 
     public static string WithUnit(double? value, string unit) => value is null ? "–" : $"{Number(value)} {unit}";
 
+    /// <summary>A skin or reference point dose stored in Gy: in mGy below 0.1 Gy (a diagnostic fluoroscopy's skin dose), in Gy above.</summary>
+    public static string Gray(double? gy) => gy switch
+    {
+        null => "–",
+        { } v when Math.Abs(v) < 0.1 => $"{Number(v * 1000)} mGy",
+        { } v => $"{Number(v)} Gy",
+    };
+
     /// <summary>The study's headline dose from its totals, with label and unit; null when the modality has none or it was not reported.</summary>
     public static (string Label, double Value, string Unit)? Headline(string? modality, StudyTotals totals)
     {

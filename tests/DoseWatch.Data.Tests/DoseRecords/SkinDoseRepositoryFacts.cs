@@ -1,0 +1,129 @@
+using Dapper;
+using DoseWatch.Core.Domain;
+using DoseWatch.Core.Extraction;
+using DoseWatch.Core.Privacy;
+using DoseWatch.Core.SkinDose;
+using DoseWatch.Data.Migrations;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Dicom;
+using DoseWatch.Tests;
+
+namespace DoseWatch.Data.Tests.DoseRecords;
+
+/// <summary>
+/// Skin dose results of real fluoroscopy reports (../shared/samples) stored and read back on a real database: the map
+/// byte for byte, the study's peak as the largest of its reports' peaks (not their sum), the fallback without a map,
+/// and a patient's studies in a window. Expected values are the calculator's own result for the same file, which
+/// Core.Tests checks against PySkinDose.
+/// </summary>
+public abstract class SkinDoseRepositoryFacts(ITestDatabases databases) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await databases.DisposeAsync();
+
+    private async Task<IDbConnectionFactory> NewDatabaseAsync()
+    {
+        var factory = await databases.NewDatabaseAsync();
+        await new MigrationRunner(factory, MigrationCatalog.Embedded(databases.Provider)).MigrateAsync();
+        return factory;
+    }
+
+    private static ExtractionResult Extract(string sample) => DoseExtractor.Extract(DicomReader.ReadFile(SharedSamples.Path_(sample)));
+
+    private static SkinDoseResult Calculate(ExtractionResult r) => SkinDoseCalculator.Calculate(r.Study!.Device, r.Events, SkinDoseSettings.PySkinDoseExample);
+
+    private static ExtractionResult AsStudy(ExtractionResult r, string uid, DateOnly date) =>
+        r with { Study = r.Study! with { StudyInstanceUid = uid, StudyDate = date }, Instance = r.Instance with { SopInstanceUid = uid + ".1" } };
+
+    private static async Task<double?> StudyColumnAsync(IDbConnectionFactory factory, string uid)
+    {
+        await using var connection = await factory.OpenAsync();
+        return await connection.ExecuteScalarAsync<double?>("SELECT peak_skin_dose_gy FROM studies WHERE study_instance_uid = @uid", new { uid });
+    }
+
+    [SamplesFact]
+    public async Task A_map_is_read_back_cell_for_cell_and_its_peak_is_the_studys()
+    {
+        var factory = await NewDatabaseAsync();
+        var extracted = Extract("pyskindose/siemens_axiom_artis.dcm");
+        await new DoseRecordRepository(factory).SaveAsync(extracted);
+        var result = Calculate(extracted);
+        var skin = new SkinDoseRepository(factory);
+
+        await skin.SaveAsync(extracted.Study!.StudyInstanceUid, extracted.Instance.SopInstanceUid, result, Now);
+        await skin.SaveAsync(extracted.Study!.StudyInstanceUid, extracted.Instance.SopInstanceUid, result, Now);
+
+        var stored = Assert.Single(await skin.ForStudyAsync(extracted.Study.StudyInstanceUid));
+        Assert.Equal(SkinDoseMethod.Map, stored.Result.Method);
+        Assert.Equal(result.PeakSkinDoseGy, stored.Result.PeakSkinDoseGy);
+        Assert.Equal(result.PeakLocation, stored.Result.PeakLocation);
+        Assert.Equal((result.Map!.Rings, result.Map.Sectors), (stored.Result.Map!.Rings, stored.Result.Map.Sectors));
+        Assert.Equal(result.Map.DoseGy, stored.Result.Map.DoseGy);
+        Assert.Equal(result.ReferencePointDoseGy, stored.Result.ReferencePointDoseGy);
+        Assert.Equal(result.PeakSkinDoseGy, await StudyColumnAsync(factory, extracted.Study.StudyInstanceUid));
+        var listed = Assert.Single((await new DoseRecordRepository(factory).ListStudiesAsync(new StudyQuery())).Items);
+        Assert.Equal(result.PeakSkinDoseGy, listed.PeakSkinDoseGy);
+        var headline = (await skin.HeadlinesAsync([extracted.Study.StudyInstanceUid]))[extracted.Study.StudyInstanceUid];
+        Assert.Equal(result.PeakSkinDoseGy, headline.PeakSkinDoseGy);
+        Assert.Null(headline.Map);
+    }
+
+    [SamplesFact]
+    public async Task A_study_with_two_reports_has_the_larger_peak_not_the_sum_and_a_report_without_a_map_keeps_its_reason()
+    {
+        var factory = await NewDatabaseAsync();
+        var extracted = Extract("pyskindose/siemens_axiom_artis.dcm");
+        await new DoseRecordRepository(factory).SaveAsync(extracted);
+        var uid = extracted.Study!.StudyInstanceUid;
+        var result = Calculate(extracted);
+        var half = result with { PeakSkinDoseGy = result.PeakSkinDoseGy / 2 };
+        var fallback = Calculate(Extract("openrem/RF-RDSR-Siemens-Zee.dcm"));
+        var skin = new SkinDoseRepository(factory);
+
+        await skin.SaveAsync(uid, "report.a", half, Now);
+        await skin.SaveAsync(uid, "report.b", result, Now);
+        await skin.SaveAsync(uid, "report.c", fallback, Now);
+
+        var stored = await skin.ForStudyAsync(uid);
+        Assert.Equal(["report.b", "report.a", "report.c"], stored.Select(s => s.SopInstanceUid));
+        Assert.Equal(result.PeakSkinDoseGy, await StudyColumnAsync(factory, uid));
+        var withoutMap = stored[2].Result;
+        Assert.Equal(SkinDoseMethod.ReferencePointDose, withoutMap.Method);
+        Assert.Null(withoutMap.Map);
+        Assert.Null(withoutMap.PeakSkinDoseGy);
+        Assert.Equal(fallback.NotComputedReason, withoutMap.NotComputedReason);
+        Assert.Equal(fallback.ReferencePointDoseGy, withoutMap.ReferencePointDoseGy);
+    }
+
+    [SamplesFact]
+    public async Task A_patients_peaks_within_the_window_are_found_by_pseudonym()
+    {
+        var factory = await NewDatabaseAsync();
+        var extracted = Extract("pyskindose/siemens_axiom_artis.dcm");
+        var records = new DoseRecordRepository(factory);
+        var skin = new SkinDoseRepository(factory);
+        var result = Calculate(extracted);
+        var patient = new StoredPatientIdentity(null, "pseudonym-1");
+        var other = new StoredPatientIdentity(null, "pseudonym-2");
+        var days = new (string Uid, DateOnly Date, StoredPatientIdentity Who)[] { ("1.2.3.1", new DateOnly(2026, 1, 1), patient), ("1.2.3.2", new DateOnly(2026, 2, 1), patient),
+            ("1.2.3.3", new DateOnly(2026, 2, 10), other), ("1.2.3.4", new DateOnly(2025, 6, 1), patient) };
+        foreach (var (uid, date, who) in days)
+        {
+            await records.SaveAsync(AsStudy(extracted, uid, date), null, who);
+            await skin.SaveAsync(uid, uid + ".1", result, Now);
+        }
+
+        var history = await skin.PatientHistoryAsync("1.2.3.2", new DateOnly(2025, 12, 1), new DateOnly(2026, 2, 28));
+
+        Assert.Equal(["1.2.3.1", "1.2.3.2"], history.Select(h => h.StudyInstanceUid));
+        Assert.All(history, h => Assert.Equal(result.PeakSkinDoseGy!.Value, h.PeakSkinDoseGy));
+    }
+}
+
+public sealed class SqliteSkinDoseRepositoryFacts() : SkinDoseRepositoryFacts(new SqliteTestDatabases());
+
+public sealed class PostgreSqlSkinDoseRepositoryFacts(PostgresServerFixture postgres)
+    : SkinDoseRepositoryFacts(new PostgreSqlTestDatabases(postgres.Server)), IClassFixture<PostgresServerFixture>;

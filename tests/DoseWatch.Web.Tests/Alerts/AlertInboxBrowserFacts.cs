@@ -1,0 +1,140 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using DoseWatch.Core.Access;
+using DoseWatch.Core.Analysis;
+using DoseWatch.Core.Domain;
+using DoseWatch.Data.Repositories;
+using Microsoft.Playwright;
+
+namespace DoseWatch.Web.Tests.Alerts;
+
+/// <summary>
+/// A QA user in Debian's Chromium at 1280×800 works a full inbox (issue #15 item 6, issue #21's layout rules): 230
+/// protocol deviations and one dose outlier on two scanners; filter by device and type (the counts follow), open the
+/// outlier, read it in plain words, acknowledge it, then acknowledge a page in bulk and page past 200. At every step no
+/// element's right edge passes the viewport and the table scrolls inside its card with the action column visible.
+/// </summary>
+[Collection(nameof(AlertsAppFixture))]
+public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
+{
+    // Elements whose right edge passes the viewport, except those inside a box that scrolls or clips horizontally
+    // (judged by that box instead), and the page's own horizontal overflow.
+    private const string OverflowScript = """
+        () => {
+          const width = document.documentElement.clientWidth;
+          const found = [];
+          for (const el of document.querySelectorAll('body *')) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0) continue;
+            let p = el.parentElement, inScroller = false;
+            while (p && p !== document.body) {
+              const o = getComputedStyle(p).overflowX;
+              if (o === 'auto' || o === 'scroll' || o === 'hidden') { inScroller = true; break; }
+              p = p.parentElement;
+            }
+            if (!inScroller && r.right > width + 1) found.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(r.right)}`);
+          }
+          if (document.documentElement.scrollWidth > width + 1) found.push(`page scrollWidth=${document.documentElement.scrollWidth}`);
+          return found;
+        }
+        """;
+
+    private static async Task AssertFitsAsync(IPage page, string step)
+    {
+        var overflowing = await page.EvaluateAsync<string[]>(OverflowScript);
+        Assert.True(overflowing.Length == 0, $"{step}: {string.Join("; ", overflowing.Take(10))}");
+    }
+
+    [Fact]
+    public async Task A_QA_user_filters_opens_and_acknowledges_at_1280x800_and_nothing_overflows()
+    {
+        var tag = Random.Shared.NextInt64(1, 1_000_000);
+        var busy = new DeviceIdentity("ACME", "Busy CT", $"CT-BUSY-{tag}", $"SN-B{tag}", null);
+        var quiet = new DeviceIdentity("Contoso", "Quiet CT", $"CT-QUIET-{tag}", $"SN-Q{tag}", null);
+        var rules = await fixture.Service<RuleRepository>().ListAsync();
+        var deviation = rules.First(r => r.Type == RuleType.ProtocolDeviation);
+        var outlierRule = rules.First(r => r.Type == RuleType.DoseOutlier);
+        var alerts = fixture.Service<AlertRepository>();
+
+        var busyStudy = new Study($"2.25.{tag}.1", $"ACC-B{tag}", new DateOnly(2026, 1, 12), null, "CT", "CT CHEST", PatientCharacteristics.Unknown, busy);
+        await fixture.SaveStudyAsync(busyStudy);
+        for (var i = 0; i < 230; i++)
+            await alerts.StoreAsync(busyStudy, [new AlertCandidate(busyStudy.StudyInstanceUid, $"{busyStudy.StudyInstanceUid}.{i}", deviation, "kvp", 100, null, "kV",
+                "kVp 100 is not in the protocol's set (120).", AlertEvidence.Of(null))]);
+        var quietStudy = new Study($"2.25.{tag}.2", $"ACC-Q{tag}", new DateOnly(2026, 1, 13), null, "CT", "CT CHEST", PatientCharacteristics.Unknown, quiet);
+        await fixture.SaveStudyAsync(quietStudy);
+        var history = Enumerable.Range(0, 25).Select(i => 8.0 + 0.1 * i).ToList();
+        var outlierId = Assert.Single(await alerts.StoreAsync(quietStudy, [new AlertCandidate(quietStudy.StudyInstanceUid, quietStudy.StudyInstanceUid + ".1", outlierRule,
+            "ctdivol", 60, 14.2, "mGy", "ctdivol 60 mGy is an outlier for Chest CT on this device (score 20, median 9.2 mGy, n = 25).",
+            AlertEvidence.Of(null, ("score", "20"), ("scoreThreshold", "3.5"), ("median", "9.2"), ("logMad", "0.05"), ("sampleSize", "25")).WithDistribution(history))]));
+
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/alerts", Roles.Qa);
+        using var _ = playwright;
+        await using var __ = browser;
+        Assert.Equal((1280, 800), (page.ViewportSize!.Width, page.ViewportSize.Height));
+        await page.Locator("tr[data-alert]").First.WaitForAsync(new() { Timeout = 5000 });
+        await AssertFitsAsync(page, "inbox");
+
+        // Filter: the quiet scanner. Its one alert is a dose outlier; the type counts follow the filter.
+        await page.SelectOptionAsync("select[data-field=device]", quiet.Key);
+        await page.ClickAsync("button[data-action=apply-filters]");
+        await page.WaitForURLAsync(url => url.Contains("device=", StringComparison.Ordinal), new() { Timeout = 5000 });
+        var row = page.Locator($"tr[data-alert='{outlierId}']");
+        await row.WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal(1, await page.Locator("tr[data-alert]").CountAsync());
+        Assert.Equal(("1", "0"), (await page.InnerTextAsync("[data-count=dose-outlier]"), await page.InnerTextAsync("[data-count=protocol-deviation]")));
+        await page.ClickAsync("button[data-type=dose-outlier]");
+        await page.WaitForURLAsync(url => url.Contains("type=dose-outlier", StringComparison.Ordinal), new() { Timeout = 5000 });
+        await row.WaitForAsync(new() { Timeout = 5000 });
+        var text = await row.InnerTextAsync();
+        Assert.Contains("2026-01-13 · " + quietStudy.AccessionNumber, text);
+        Assert.Contains($"{quiet.StationName} · Quiet CT · Contoso", text);
+        Assert.Contains("CTDIvol 60 mGy", text);
+        var acknowledge = row.Locator("button[data-action=acknowledge]");
+        Assert.True(await acknowledge.IsVisibleAsync());
+        var box = (await acknowledge.BoundingBoxAsync())!;
+        Assert.True(box.X + box.Width <= 1280, $"the Acknowledge button ends at x={box.X + box.Width}");
+        await AssertFitsAsync(page, "filtered inbox");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "alerts-inbox-filtered-1280.png"), FullPage = true });
+
+        // Open: the alert page in plain words, with a link to the study and a labelled threshold line.
+        await row.Locator("a[data-action=open]").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith($"/alerts/{outlierId}", StringComparison.Ordinal), new() { Timeout = 5000 });
+        var summary = page.Locator("section[data-section=summary]");
+        await summary.WaitForAsync(new() { Timeout = 5000 });
+        var words = await summary.InnerTextAsync();
+        foreach (var key in new[] { "logMad", "scoreThreshold", "sampleSize", "ctdivol", " 1\n" }) Assert.DoesNotContain(key, words);
+        Assert.Contains("Earlier values compared", words);
+        Assert.Equal($"studies/{quietStudy.StudyInstanceUid}", await summary.Locator("[data-field=study] a").GetAttributeAsync("href"));
+        Assert.Contains($"2026-01-13 · accession {quietStudy.AccessionNumber}", await summary.Locator("[data-field=study]").InnerTextAsync());
+        await page.Locator("#evidence-chart .annotation-text", new() { HasText = "threshold 14.2 mGy" }).WaitForAsync(new() { Timeout = 10000 });
+        await AssertFitsAsync(page, "alert page");
+
+        // Acknowledge.
+        await page.ClickAsync("button[data-action=acknowledge]");
+        await page.Locator("[data-field=status]", new() { HasText = "acknowledged" }).WaitForAsync(new() { Timeout = 5000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "alert-acknowledged-1280.png"), FullPage = true });
+        await AssertFitsAsync(page, "acknowledged alert page");
+
+        // The busy scanner: 230 new alerts, 200 a page; select the first page and acknowledge it in bulk; 30 remain on one page.
+        await page.GotoAsync(new Uri(fixture.App.BaseAddress, $"/alerts?device={Uri.EscapeDataString(busy.Key)}").ToString());
+        await page.WaitForSelectorAsync("[data-circuit=live]", new() { Timeout = 15000 });
+        await page.Locator("[data-field=page]", new() { HasText = "Page 1 of 2" }).WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal(200, await page.Locator("tr[data-alert]").CountAsync());
+        await AssertFitsAsync(page, "full page of 200");
+        await page.ClickAsync("button[data-action=next-page]");
+        await page.Locator("[data-field=page]", new() { HasText = "Page 2 of 2" }).WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal(30, await page.Locator("tr[data-alert]").CountAsync());
+        await page.ClickAsync("button[data-action=previous-page]");
+        await page.Locator("[data-field=page]", new() { HasText = "Page 1 of 2" }).WaitForAsync(new() { Timeout = 5000 });
+        await page.CheckAsync("input[data-action=select-page]");
+        await page.Locator("button[data-action=acknowledge-selected]", new() { HasText = "(200)" }).ClickAsync();
+        await page.Locator("p.notice", new() { HasText = "200 of 200 alerts acknowledged." }).WaitForAsync(new() { Timeout = 10000 });
+        await page.Locator("[data-field=range]", new() { HasText = "of 30" }).WaitForAsync(new() { Timeout = 5000 });
+
+        using var client = fixture.App.CreateHttpClient();
+        var api = await client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?device={Uri.EscapeDataString(busy.Key)}&status=acknowledged&pageSize=500");
+        Assert.Equal(200, api.GetProperty("total").GetInt64());
+        Assert.Empty(consoleErrors);
+    }
+}
