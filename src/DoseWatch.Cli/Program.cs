@@ -11,6 +11,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "bench-extract" => ExtractBenchCommand.Run(args[1..], Console.Out, Console.Error),
     "send" => await SendCommand.RunAsync(args[1..]),
     "echo" => await EchoCommand.RunAsync(args[1..]),
+    "qr" => await QueryRetrieveCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "listen" => await ListenCommand.RunAsync(args[1..]),
     "import" => await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "demo" => await DemoCommand.RunAsync(args[1..], Console.Out, Console.Error),
@@ -36,6 +37,7 @@ static int Usage(string? error = null)
           bench-extract [--seconds N] FILE...   files/s reading headers and extracting dose values
           {SendCommand.Usage}
           {EchoCommand.Usage}
+          {QueryRetrieveCommand.Usage}
           {ListenCommand.Usage}
           {ImportCommand.Usage}
           {DemoCommand.Usage}

@@ -44,6 +44,8 @@ public static class TestUnits
         [("{events}", "1")] = 1,
         [("mSv", "mSv")] = 1,
         [("N", "N")] = 1,
+        [("ms", "ms")] = 1,
+        [("s", "ms")] = 1000,
         [("deg", "deg")] = 1,
         [("m2", "m2")] = 1,
         [("cm2", "m2")] = 1 / (CmPerM * CmPerM),

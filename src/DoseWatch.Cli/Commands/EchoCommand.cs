@@ -13,7 +13,7 @@ internal static class EchoCommand
     private static async Task<int> RunAsync(NetworkArguments a)
     {
         if (a.Positional.Count != 2) { Console.Error.WriteLine("usage: " + Usage); return 2; }
-        var rq = AssociationNegotiation.BuildRequest(a.Get("--aet", "DOSEWATCH_SCU"), a.Get("--aec", "ANY-SCP"),
+        var rq = AssociationNegotiation.BuildRequest(a.Get("--aet", "DOSEWATCH_SCU"), a.Get("--aec", ConfiguredAeTitle.Value),
             [(SopClassUids.Verification, [Dicom.DicomTransferSyntax.ImplicitVRLittleEndian.Uid])], 128 * 1024);
         try
         {

@@ -18,7 +18,7 @@ internal static class SendCommand
         var files = ExpandPaths(a.Positional.Skip(2)).ToList();
         try
         {
-            var results = await FileSender.SendAsync(a.Positional[0], a.Port(1), a.Get("--aet", "DOSEWATCH_SCU"), a.Get("--aec", "ANY-SCP"), files);
+            var results = await FileSender.SendAsync(a.Positional[0], a.Port(1), a.Get("--aet", "DOSEWATCH_SCU"), a.Get("--aec", ConfiguredAeTitle.Value), files);
             foreach (var r in results)
             {
                 if (r.Status is { } status) Console.WriteLine($"{r.Path}: {r.SopInstanceUid} status {status}");

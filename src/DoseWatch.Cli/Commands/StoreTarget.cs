@@ -15,7 +15,7 @@ internal sealed record StoreTarget(string Host, int Port, string CalledAe, strin
     {
         var portText = a.Get("--port", "11112");
         if (!int.TryParse(portText, out var port) || port is < 1 or > 65535) throw new ArgumentException($"--port {portText} is not a TCP port");
-        return new StoreTarget(a.Get("--host", "localhost"), port, a.Get("--aec", "DOSEWATCH"), a.Get("--aet", callingAe));
+        return new StoreTarget(a.Get("--host", "localhost"), port, a.Get("--aec", ConfiguredAeTitle.Value), a.Get("--aet", callingAe));
     }
 
     /// <summary>Sends the files over one association; each file that is not stored gets one line on <paramref name="error"/> with its reason.</summary>

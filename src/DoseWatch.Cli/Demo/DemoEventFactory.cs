@@ -27,7 +27,31 @@ internal sealed class DemoEventFactory(Random random, Func<string> newUid)
             DemoModality.MagneticResonance => MrSeries(protocol, device, start),
             _ => UltrasoundImages(protocol, start),
         };
-        return anomaly == DemoAnomaly.None ? events : Apply(anomaly, events);
+        return anomaly switch
+        {
+            DemoAnomaly.None => events,
+            DemoAnomaly.DoseOutlier when protocol.Modality is DemoModality.Fluoroscopy or DemoModality.Radiography => WholeStudy(events, 10),
+            DemoAnomaly.DrlExceedance => WholeStudy(events, 3),
+            DemoAnomaly.RepeatedAcquisition => Repeated(protocol, events),
+            _ => Apply(anomaly, events),
+        };
+    }
+
+    /// <summary>
+    /// Every event's dose × <paramref name="factor"/>: for quantities judged per study (fluoroscopy and radiography DAP
+    /// and Ka,r, CT DLP), where one event's excess is diluted by the others.
+    /// </summary>
+    private static List<DemoEvent> WholeStudy(IReadOnlyList<DemoEvent> events, double factor) =>
+        events.Select(e => e.IsLocalizer ? e : e with
+        {
+            CtdiVolMGy = e.CtdiVolMGy * factor, DlpMGyCm = e.DlpMGyCm * factor, SsdeMGy = e.SsdeMGy * factor, DapGyM2 = e.DapGyM2 * factor, DoseRpGy = e.DoseRpGy * factor,
+        }).ToList();
+
+    /// <summary>Acquisitions repeated: the main CT scan once more, every mammographic view once more, every radiograph twice more.</summary>
+    private List<DemoEvent> Repeated(DemoProtocol protocol, IReadOnlyList<DemoEvent> events)
+    {
+        var repeats = protocol.Modality == DemoModality.Ct ? [events[^1]] : events.Concat(protocol.Modality == DemoModality.Radiography ? events : []).ToList();
+        return events.Concat(repeats.Select((e, i) => e with { Uid = newUid(), Started = events[^1].Started.AddMinutes(1 + i) })).ToList();
     }
 
     private List<DemoEvent> CtEvents(DemoProtocol p, DateTime start)
@@ -161,6 +185,15 @@ internal sealed class DemoEventFactory(Random random, Func<string> newUid)
                 MechanicalIndex = main.MechanicalIndex is { } mi ? Round(Math.Max(1.8 * mi, 2.1), 1) : null,
             },
             DemoAnomaly.ChangedKvp => main with { Kvp = main.Kvp >= 120 ? 140 : main.Kvp + 20 },
+            DemoAnomaly.ChangedPitch => main with { PitchFactor = main.PitchFactor is { } p ? p + 0.5 : 1.0 },
+            DemoAnomaly.ChangedCollimation => main with { TotalCollimationMm = 19.2 }, // 32 × 0.6 mm instead of 64 × 0.6 mm
+            // An MR series run above its mode's whole-body limit; an obstetric image above the BMUS TI guidance.
+            DemoAnomaly.SarExcursion => main with { SarWPerKg = Round(Math.Max(2 * main.SarWPerKg!.Value, 2.6), 2), OperatingMode = "IEC_NORMAL" },
+            DemoAnomaly.ThermalIndexExcursion => main with
+            {
+                ThermalIndexBone = main.ThermalIndexBone is { } tib ? Round(Math.Max(3 * tib, 1.2), 1) : null,
+                ThermalIndexSoftTissue = main.ThermalIndexSoftTissue is { } tis ? Round(Math.Max(3 * tis, 1.2), 1) : null,
+            },
             DemoAnomaly.UnapprovedProtocolName => main with { Protocol = main.Protocol.ToLowerInvariant().Replace(' ', '_') + "_test2" },
             DemoAnomaly.WrongTargetRegion => main with { TargetRegion = DemoCatalogue.Pelvis.Equals(main.TargetRegion) ? DemoCatalogue.Head : DemoCatalogue.Pelvis },
             _ => main,

@@ -4,7 +4,12 @@ using DoseWatch.Dicom;
 namespace DoseWatch.Cli.Demo;
 
 /// <summary>What makes a demo study stand out, so a new user sees the alerts and deviation views at work.</summary>
-internal enum DemoAnomaly { None, DoseOutlier, ChangedKvp, UnapprovedProtocolName, WrongTargetRegion }
+internal enum DemoAnomaly
+{
+    None, DoseOutlier, ChangedKvp, UnapprovedProtocolName, WrongTargetRegion,
+    // Planted by GenerateForEvaluation only (dosewatch demo evaluate).
+    ChangedPitch, ChangedCollimation, RepeatedAcquisition, SarExcursion, ThermalIndexExcursion, DrlExceedance, CumulativeFluoroscopy,
+}
 
 internal sealed record DemoPatient(string Id, string Name, DateOnly BirthDate, char Sex, double WeightKg, double HeightM);
 
@@ -45,6 +50,8 @@ internal sealed record DemoEvent(string Uid, DateTime Started, string Protocol, 
     public double? MechanicalIndex { get; init; }
     public double? ThermalIndexSoftTissue { get; init; }
     public double? ThermalIndexBone { get; init; }
+    /// <summary>CT: nominal total collimation in mm; null is the scanners' usual 64 × 0.6 mm.</summary>
+    public double? TotalCollimationMm { get; init; }
 }
 
 internal sealed record DemoStudy(string StudyUid, string SeriesUid, string SopInstanceUid, string AccessionNumber, DateTime PerformedAt,
@@ -65,13 +72,73 @@ internal sealed class DemoHistory(int seed, DateTime end)
     private const int HistoryDays = 182;
     private readonly Random _random = new(seed);
 
-    public IReadOnlyList<DemoStudy> Generate(int count)
+    public IReadOnlyList<DemoStudy> Generate(int count) => Generate(count, plant: true);
+
+    /// <summary>
+    /// Anomalies of every kind for every modality, planted where the detection can be measured
+    /// (<c>dosewatch demo evaluate</c>): <see cref="EvaluationPlan"/> lists them. The history is generated without the
+    /// usual anomalies; then each planned one replaces the events of a study of its protocol dated late enough that its
+    /// device has seen the protocol at least <paramref name="warmUpStudies"/> times before (so the group is past its
+    /// warm-up); and one patient gets four coronary angiographies within eight weeks whose DAP adds up past the 500 Gy·cm²
+    /// substantial dose level while each stays ordinary (the cumulative case).
+    /// </summary>
+    public IReadOnlyList<DemoStudy> GenerateForEvaluation(int count, int warmUpStudies)
+    {
+        var studies = Generate(count, plant: false).ToList();
+        var factory = new DemoEventFactory(_random, NewUid);
+        var taken = new HashSet<string>();
+        foreach (var (anomaly, protocolName) in EvaluationPlan)
+        {
+            var ofProtocol = studies.Where(s => s.Protocol.Name == protocolName).ToList();
+            var seen = new Dictionary<string, int>();
+            var target = ofProtocol.Select(s => (Study: s, Before: seen[s.Device.StationName] = seen.GetValueOrDefault(s.Device.StationName) + 1))
+                .Where(x => x.Before > warmUpStudies + 5 && !taken.Contains(x.Study.StudyUid)).Select(x => x.Study).LastOrDefault()
+                ?? throw new ArgumentException($"--studies {count} is too few to plant {anomaly} on {protocolName} after a warm-up of {warmUpStudies} studies");
+            taken.Add(target.StudyUid);
+            studies[studies.IndexOf(target)] = target with { Events = factory.EventsFor(target.Protocol, target.Device, target.Patient, target.PerformedAt, anomaly), Anomaly = anomaly };
+        }
+        studies.AddRange(CumulativeCase(factory, studies));
+        return studies.OrderBy(s => s.PerformedAt).ToList();
+    }
+
+    /// <summary>What <see cref="GenerateForEvaluation"/> plants, each on a study of the named protocol.</summary>
+    public static readonly IReadOnlyList<(DemoAnomaly Anomaly, string Protocol)> EvaluationPlan =
+    [
+        (DemoAnomaly.DoseOutlier, "CT HEAD ROUTINE"), (DemoAnomaly.DoseOutlier, "CORONARY ANGIOGRAPHY"), (DemoAnomaly.DoseOutlier, "CHEST PA"),
+        (DemoAnomaly.DoseOutlier, "SCREENING MAMMOGRAPHY"), (DemoAnomaly.DoseOutlier, "PET-CT FDG WHOLE BODY"), (DemoAnomaly.DoseOutlier, "MR BRAIN ROUTINE"),
+        (DemoAnomaly.DoseOutlier, "Abdomen"),
+        (DemoAnomaly.ChangedKvp, "CT CHEST ROUTINE"), (DemoAnomaly.ChangedKvp, "CHEST PA"),
+        (DemoAnomaly.ChangedPitch, "CT CHEST ROUTINE"), (DemoAnomaly.ChangedCollimation, "CT ABDOMEN PELVIS"),
+        (DemoAnomaly.WrongTargetRegion, "CT HEAD ROUTINE"), (DemoAnomaly.WrongTargetRegion, "KNEE AP LAT"),
+        (DemoAnomaly.RepeatedAcquisition, "CT ABDOMEN PELVIS"), (DemoAnomaly.RepeatedAcquisition, "CHEST PA"), (DemoAnomaly.RepeatedAcquisition, "SCREENING MAMMOGRAPHY"),
+        (DemoAnomaly.SarExcursion, "MR KNEE"), (DemoAnomaly.ThermalIndexExcursion, "OB 2nd trimester"),
+        (DemoAnomaly.DrlExceedance, "CT CHEST ROUTINE"),
+    ];
+
+    private IEnumerable<DemoStudy> CumulativeCase(DemoEventFactory factory, IReadOnlyList<DemoStudy> history)
+    {
+        var protocol = DemoCatalogue.Protocols.First(p => p.Name == "CORONARY ANGIOGRAPHY");
+        var device = DemoCatalogue.Devices.First(d => d.Modality == DemoModality.Fluoroscopy);
+        var patient = PatientFor([], protocol) with { Id = $"DEMO{seed:D4}-CUMULATIVE", Name = "Demo^Cumulative" };
+        var first = history.Max(s => s.PerformedAt).Date.AddDays(-60);
+        for (var i = 0; i < 4; i++)
+        {
+            var performedAt = first.AddDays(14 * i).AddHours(10);
+            var events = factory.EventsFor(protocol, device, patient, performedAt, DemoAnomaly.None);
+            // Each study 150 Gy·cm² (about 4 × the protocol's median, inside its spread): four add up to 600.
+            var factor = 150 / (events.Sum(e => e.DapGyM2 ?? 0) * 1e4);
+            events = events.Select(e => e with { DapGyM2 = e.DapGyM2 * factor, DoseRpGy = e.DoseRpGy * factor }).ToList();
+            yield return new DemoStudy(NewUid(), NewUid(), NewUid(), $"DWCUM{i}", performedAt, patient, device, protocol, events, DemoAnomaly.CumulativeFluoroscopy);
+        }
+    }
+
+    private IReadOnlyList<DemoStudy> Generate(int count, bool plant)
     {
         var patients = new List<DemoPatient>();
         var studies = new List<DemoStudy>(count);
         for (var i = 0; i < count; i++)
         {
-            var (anomaly, planted) = AnomalyFor(i, count);
+            var (anomaly, planted) = plant ? AnomalyFor(i, count) : (DemoAnomaly.None, null);
             var modality = planted ?? (anomaly == DemoAnomaly.None ? Pick(DemoCatalogue.ModalityMix, m => m.Weight).Modality : DemoModality.Ct);
             var protocols = DemoCatalogue.Protocols.Where(p => p.Modality == modality).ToList();
             // Anomalies sit on the busiest protocol, where the history gives them something to stand out against.

@@ -74,7 +74,7 @@ internal static class RadiationDoseSrWriter
             Num(Contains, CtDoseCodes.ExposureTime, e.ExposureTimeS!.Value, UcumUnits.Second),
             Num(Contains, CtDoseCodes.ScanningLength, e.ScanLengthMm!.Value, UcumUnits.Millimetre),
             Num(Contains, CtDoseCodes.NominalSingleCollimationWidth, 0.6, UcumUnits.Millimetre),
-            Num(Contains, CtDoseCodes.NominalTotalCollimationWidth, e.IsLocalizer ? 0.6 : 38.4, UcumUnits.Millimetre),
+            Num(Contains, CtDoseCodes.NominalTotalCollimationWidth, e.IsLocalizer ? 0.6 : e.TotalCollimationMm ?? 38.4, UcumUnits.Millimetre),
         };
         if (e.PitchFactor is { } pitch && !e.IsLocalizer) parameters.Add(Num(Contains, CtDoseCodes.PitchFactor, pitch, Ratio));
         parameters.Add(Num(Contains, CtDoseCodes.NumberOfXRaySources, 1, XRaySources));

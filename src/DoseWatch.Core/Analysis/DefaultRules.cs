@@ -2,9 +2,10 @@ namespace DoseWatch.Core.Analysis;
 
 /// <summary>
 /// The rules a new installation starts with (stored as data on first start, then edited in the UI). Thresholds are
-/// null where the reference table applies. DRL rules need a protocol-to-examination choice by a physicist, and local
-/// DRLs flag a quarter of studies by construction, so none is enabled by default. Outlier and deviation rules apply to
-/// every reference group: a standard protocol, or a raw protocol name nobody has mapped yet (issue #15).
+/// null where the reference table applies. National DRLs are on: each CT study or sequence is compared with the table row
+/// it maps to (<see cref="NationalDrlCategory"/>), and one that maps to none is not judged. Local DRLs flag a quarter of
+/// studies by construction, so they are off. Outlier and deviation rules apply to every reference group: a standard
+/// protocol, or a raw protocol name nobody has mapped yet (issue #15).
 /// </summary>
 public static class DefaultRules
 {
@@ -43,17 +44,12 @@ public static class DefaultRules
         Make("Cumulative Ka,r over 12 weeks", RuleType.CumulativeDose, null, "Gy", null, (RuleParameters.Quantity, DoseQuantity.DoseRp.Name), (RuleParameters.WindowDays, "84")),
         Make("Cumulative DAP over 12 weeks", RuleType.CumulativeDose, null, "Gy.cm2", null, (RuleParameters.Quantity, DoseQuantity.Dap.Name), (RuleParameters.WindowDays, "84")),
         Make("Cumulative fluoroscopy time over 12 weeks", RuleType.CumulativeDose, null, "s", null, (RuleParameters.Quantity, DoseQuantity.FluoroTime.Name), (RuleParameters.WindowDays, "84")),
-        // Peak skin dose of the skin dose map (fluoroscopy with the geometry a map needs; docs/skin-dose.md): the skin
-        // follow-up levels of NCRP Report 168 / SIR guidance start at 2-3 Gy, transient erythema from about 2 Gy.
-        Make("Peak skin dose 2 Gy", RuleType.PeakSkinDose, 2, "Gy", null),
-        Make("Peak skin dose 3 Gy", RuleType.PeakSkinDose, 3, "Gy", null),
-        Make("Peak skin dose 5 Gy", RuleType.PeakSkinDose, 5, "Gy", null),
-        // Peaks of different procedures may lie on different skin: their sum over-states the dose to any one site.
-        Make("Cumulative peak skin dose over 12 weeks", RuleType.PeakSkinDose, 5, "Gy", null, (RuleParameters.WindowDays, "84")),
         Make("MR SAR above the IEC limit", RuleType.NotificationValue, null, "W/kg", "MR", (RuleParameters.Table, "mr-sar")),
         Make("Ultrasound MI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-mi")),
         Make("Ultrasound TI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-ti")),
         Make("CT Dose Check exceeded", RuleType.DoseCheck, null, null, "CT", (RuleParameters.Part, "any")),
+        Make("National DRL: CTDIvol per sequence", RuleType.DrlExceeded, null, "mGy", "CT", (RuleParameters.Source, "national"), (RuleParameters.Quantity, DoseQuantity.CtdiVol.Name)),
+        Make("National DRL: DLP per examination", RuleType.DrlExceeded, null, "mGy.cm", "CT", (RuleParameters.Source, "national"), (RuleParameters.Quantity, DoseQuantity.Dlp.Name)),
         Make("Local DRL (75th percentile) DLP", RuleType.DrlExceeded, null, "mGy.cm", "CT", (RuleParameters.Source, "local"), (RuleParameters.Quantity, DoseQuantity.Dlp.Name)) with { Enabled = false },
     ];
 }

@@ -80,23 +80,26 @@ internal static class DrlRules
         if (quantity.PerStudy)
         {
             if (!rule.Scope.MatchesProtocol(context.StudyProtocol.Standard) || quantity.StudyValue(context.Input.Events, context.Input.Reported) is not { } value) yield break;
-            var drl = local ? LocalDrl(rule, context, context.StudyProtocol, quantity) : NationalDrl(rule, context, quantity);
+            var drl = local ? LocalDrl(rule, context, context.StudyProtocol, quantity)
+                : NationalDrl(rule, context, quantity, () => NationalDrlCategory.OfStudy(context.Study.StudyDescription, context.Input.Events));
             if (drl is { } d && value > d.Level) yield return Candidate(rule, context, null, context.StudyProtocol, quantity, value, d);
             yield break;
         }
         foreach (var (ev, protocol) in context.Events)
         {
             if (!rule.Scope.MatchesProtocol(protocol.Standard) || quantity.Pick(ev) is not { } value) continue;
-            var drl = local ? LocalDrl(rule, context, protocol, quantity) : NationalDrl(rule, context, quantity);
+            var drl = local ? LocalDrl(rule, context, protocol, quantity)
+                : NationalDrl(rule, context, quantity, () => NationalDrlCategory.OfEvent(context.Study.StudyDescription, ev));
             if (drl is { } d && value > d.Level) yield return Candidate(rule, context, ev.EventUid, protocol, quantity, value, d);
         }
     }
 
-    private static (double Level, string Source, IReadOnlyList<double> Distribution)? NationalDrl(Rule rule, AnalysisContext context, DoseQuantity quantity)
+    /// <summary>The rule's table row, or when it names none the row the study or event belongs to (<see cref="NationalDrlCategory"/>); null: no DRL applies.</summary>
+    private static (double Level, string Source, IReadOnlyList<double> Distribution)? NationalDrl(Rule rule, AnalysisContext context, DoseQuantity quantity,
+        Func<string?> inferExamination)
     {
         var country = rule.Parameter(RuleParameters.Country) ?? "UK";
-        var examination = rule.Parameter(RuleParameters.Examination)
-            ?? throw new FormatException($"Rule {rule.Id} '{rule.Name}': a national DRL rule names its table row with '{RuleParameters.Examination}'.");
+        if ((rule.Parameter(RuleParameters.Examination) ?? inferExamination()) is not { } examination) return null;
         var table = context.Input.NationalDrls.FirstOrDefault(t => string.Equals(t.Country, country, StringComparison.OrdinalIgnoreCase));
         var row = table?.Find(examination);
         var level = quantity == DoseQuantity.CtdiVol ? row?.CtdiVolMGy : quantity == DoseQuantity.Dlp ? row?.DlpMGyCm : null;

@@ -144,37 +144,3 @@ internal static class DoseCheckRule
 
     private static string Show(double? v) => v is { } x ? Number(x) : "?";
 }
-
-/// <summary>
-/// Peak skin dose of the study's skin dose map at or above the rule's threshold (Gy); with a window (windowDays), the
-/// patient's peak skin doses added over the window, raised once: by the study that takes the sum to the threshold.
-/// Studies without a map (the dose at the reference point only) are not judged by it.
-/// </summary>
-internal static class PeakSkinDoseRule
-{
-    public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context)
-    {
-        if (context.Input.PeakSkinDoseGy is not { } peak || rule.Threshold is not { } level) yield break;
-        var facts = AlertEvidence.Of(context.StudyProtocol, ("peakSkinDoseGy", Number(peak)));
-        if (rule.Parameter(RuleParameters.WindowDays) is null)
-        {
-            if (peak < level) yield break;
-            yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, "peakSkinDose", peak, level, "Gy",
-                $"Peak skin dose {Number(peak)} Gy reached {Number(level)} Gy: skin follow-up of the patient (estimate from the skin dose map).", facts);
-            yield break;
-        }
-        var window = rule.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays);
-        if (context.Study.StudyDate is not { } date) yield break;
-        var earlier = context.Input.PatientPeakSkinDoses
-            .Where(h => h.StudyInstanceUid != context.Study.StudyInstanceUid && h.StudyDate is { } d && d <= date && d > date.AddDays(-window)).ToList();
-        var before = earlier.Sum(h => h.PeakSkinDoseGy);
-        var total = before + peak;
-        if (total < level || before >= level) yield break;
-        yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, "peakSkinDose", total, level, "Gy",
-            $"Cumulative peak skin dose {Number(total)} Gy over {window} days ({earlier.Count + 1} studies of this patient) reached {Number(level)} Gy: skin follow-up (peaks of different procedures may lie on different skin).",
-            AlertEvidence.Of(context.StudyProtocol, ("windowDays", window.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("thisStudy", Number(peak)), ("earlierTotal", Number(before)),
-                ("earlierStudies", string.Join("; ", earlier.Select(e => $"{e.StudyInstanceUid}={Number(e.PeakSkinDoseGy)}"))))
-                .WithDistribution([.. earlier.Select(e => e.PeakSkinDoseGy), peak]));
-    }
-}

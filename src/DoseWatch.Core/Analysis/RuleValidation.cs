@@ -40,11 +40,10 @@ public static class RuleValidation
             case RuleType.DrlExceeded when rule.Parameter(RuleParameters.Source) is not ("local" or "national" or null):
                 problems[RuleParameters.Source] = "The DRL source is local or national.";
                 break;
-            case RuleType.DrlExceeded when rule.Parameter(RuleParameters.Source) is not "local" && rule.Parameter(RuleParameters.Examination) is null:
-                problems[RuleParameters.Examination] = "A national DRL rule names the table row (examination) it compares with.";
-                break;
-            case RuleType.PeakSkinDose when rule.Threshold is null:
-                problems["threshold"] = "A peak skin dose rule needs its threshold in Gy (e.g. 2, 3 or 5).";
+            // A national rule without an examination takes the row each study maps to (NationalDrlCategory).
+            case RuleType.DrlExceeded when rule.Parameter(RuleParameters.Source) is not "local"
+                && rule.Parameter(RuleParameters.Quantity)?.ToLowerInvariant() is { } q && q is not ("ctdivol" or "dlp"):
+                problems[RuleParameters.Quantity] = "A national DRL rule compares ctdivol (per sequence) or dlp (per examination).";
                 break;
             case RuleType.DoseCheck when rule.Parameter(RuleParameters.Part) is not ("any" or "alert" or "notification" or null):
                 problems[RuleParameters.Part] = "The dose-check part is any, alert or notification.";

@@ -12,6 +12,8 @@ public enum DoseSourceKind
     MrImageHeader,
     UsImageHeader,
     VendorDoseSummary,
+    /// <summary>NM or PET image: Radiopharmaceutical Information Sequence (0054,0016).</summary>
+    NuclearImageHeader,
 }
 
 public static class DoseSourceKindExtensions
@@ -20,6 +22,14 @@ public static class DoseSourceKindExtensions
     public static bool IsDoseReport(this DoseSourceKind kind) =>
         kind is DoseSourceKind.CtRdsr or DoseSourceKind.ProjectionRdsr or DoseSourceKind.RadiopharmaceuticalRdsr
             or DoseSourceKind.CtDoseInfoSecondaryCapture or DoseSourceKind.VendorDoseSummary;
+
+    /// <summary>
+    /// An administration read from NM/PET image headers. A radiopharmaceutical RDSR of the same study is the complete
+    /// record of its administrations and supersedes these: the headers' event UIDs and start times need not match the
+    /// report's (the Siemens PET/CT sample's images say 10:48:30 where its RRDSR says 10:40:30), so they are set aside
+    /// per study, not matched per administration.
+    /// </summary>
+    public static bool IsAdministrationFromImages(this DoseSourceKind kind) => kind is DoseSourceKind.NuclearImageHeader;
 
     /// <summary>Ionising X-ray exposure, where an RDSR and the images of the same study describe the same irradiation.</summary>
     public static bool IsXRay(this DoseSourceKind kind) =>
@@ -80,6 +90,9 @@ public sealed record IrradiationEvent
     public IReadOnlyList<XRaySourceParameters> XRaySources { get; init; } = [];
     public CtDoseCheck? DoseCheck { get; init; }
 
+    /// <summary>CT Procedure Context (CID 10014 contrast technique: with/without contrast), as the device names it.</summary>
+    public string? ProcedureContext { get; init; }
+
     // Shared X-ray technique
     public double? Kvp { get; init; }
     public double? TubeCurrentMA { get; init; }
@@ -97,6 +110,11 @@ public sealed record IrradiationEvent
     public double? TargetExposureIndex { get; init; }
     public double? DeviationIndex { get; init; }
     public double? EntranceDoseMGy { get; init; }
+
+    /// <summary>Pulse Width (113793); the mean of the per-pulse values when one is reported per pulse.</summary>
+    public double? PulseWidthMs { get; init; }
+    public double? HalfValueLayerMm { get; init; }
+
 
     /// <summary>Beam and table geometry (TID 10003), null when the event reports none; what a skin dose map is computed from.</summary>
     public ProjectionGeometry? Geometry { get; init; }
@@ -130,6 +148,10 @@ public sealed record IrradiationEvent
     public string? RadiopharmaceuticalAgent { get; init; }
     public ConceptCode? Route { get; init; }
     public DateTimeOffset? AdministeredAt { get; init; }
+
+    /// <summary>Effective Dose (113839) as the dose report states it (RRDSR Effective Dose Information, CT Dose): the
+    /// device's figure, unlike DoseWatch's own estimate in <see cref="Estimates"/>.</summary>
+    public double? ReportedEffectiveDoseMSv { get; init; }
 
     /// <summary>Values computed by DoseWatch (SSDE, effective dose), each labelled with its method.</summary>
     public IReadOnlyList<DerivedEstimate> Estimates { get; init; } = [];

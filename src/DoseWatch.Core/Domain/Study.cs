@@ -30,4 +30,8 @@ public sealed record Study(
     string? Modality,
     string? StudyDescription,
     PatientCharacteristics Patient,
-    DeviceIdentity Device);
+    DeviceIdentity Device)
+{
+    /// <summary>Requested Procedure Description (0032,1060), or the first one of the Request Attributes Sequence.</summary>
+    public string? RequestedProcedure { get; init; }
+}

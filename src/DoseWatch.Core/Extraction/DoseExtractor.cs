@@ -15,10 +15,25 @@ namespace DoseWatch.Core.Extraction;
 /// </summary>
 public static class DoseExtractor
 {
+    /// <summary>The file's data set, with a warning for each departure from PS3.5 its reading tolerated (<see cref="DicomFile.LenientReadings"/>).</summary>
     /// <param name="siteTimeZone">Where the modalities' clocks are, for dates and times the object gives without an offset (UTC when null).</param>
-    public static ExtractionResult Extract(DicomFile file, TimeZoneInfo? siteTimeZone = null) => Extract(file.DataSet, siteTimeZone);
+    public static ExtractionResult Extract(DicomFile file, TimeZoneInfo? siteTimeZone = null)
+    {
+        var result = Extract(file.DataSet, siteTimeZone);
+        if (file.LenientReadings.Count == 0) return result;
+        return result with
+        {
+            Warnings = [.. result.Warnings, .. file.LenientReadings.Select(r => new ExtractionWarning("DICOM encoding", r))],
+            AppliedFixes = [.. result.AppliedFixes, LenientDicomEncoding],
+        };
+    }
 
-    /// <inheritdoc cref="Extract(DicomFile, TimeZoneInfo?)"/>
+    /// <summary>The applied-fix name when the file itself was read leniently (the toolkit's LenientReadings).</summary>
+    public const string LenientDicomEncoding = "LenientDicomEncoding";
+
+    /// <summary>Classifies the data set and runs the extractor for its kind.</summary>
+    /// <param name="ds">The object's data set.</param>
+    /// <param name="siteTimeZone">Where the modalities' clocks are, for dates and times the object gives without an offset (UTC when null).</param>
     public static ExtractionResult Extract(DicomDataSet ds, TimeZoneInfo? siteTimeZone = null)
     {
         var classification = DoseObjectClassifier.Classify(ds);
@@ -36,6 +51,7 @@ public static class DoseExtractor
             DoseObjectClass.MrImage => MrImageHeaderExtractor.Extract(ds, context),
             DoseObjectClass.UsImage => UsImageHeaderExtractor.Extract(ds, context),
             DoseObjectClass.ProjectionImage => ProjectionImageHeaderExtractor.Extract(ds, context),
+            DoseObjectClass.NuclearImage => NuclearImageHeaderExtractor.Extract(ds, context),
             _ => ExtractionResult.NotADoseObject(StudyReader.Instance(ds), StudyReader.Read(ds, null, new ExtractionContext()), classification.Reason),
         };
     }

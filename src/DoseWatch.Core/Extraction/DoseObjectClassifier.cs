@@ -1,4 +1,5 @@
 using DoseWatch.Core.Domain;
+using DoseWatch.Core.Extraction.ImageHeaders;
 using DoseWatch.Core.Extraction.Sr;
 using DoseWatch.Core.Extraction.VendorFixes;
 using DoseWatch.Dicom;
@@ -18,6 +19,7 @@ public enum DoseObjectClass
     MrImage,
     UsImage,
     ProjectionImage,
+    NuclearImage,
 }
 
 public sealed record DoseObjectClassification(DoseObjectClass Class, string Reason, string? AppliedFix = null);
@@ -55,7 +57,9 @@ public static class DoseObjectClassifier
         if (ProjectionImageClasses.Contains(sopClass)) return new(DoseObjectClass.ProjectionImage, "projection X-ray image");
         if (PhilipsCtDoseInfoSecondaryCapture.Applies(ds)) return new(DoseObjectClass.PhilipsCtDoseInfo, "Philips CT dose info secondary capture", PhilipsCtDoseInfoSecondaryCapture.Name);
         if (NuclearImageClasses.Contains(sopClass))
-            return new(DoseObjectClass.NotADoseObject, "nuclear medicine / PET image: administered activity is taken from the radiopharmaceutical RDSR, not from image headers");
+            return NuclearImageHeaderExtractor.HasAdministration(ds)
+                ? new(DoseObjectClass.NuclearImage, "nuclear medicine / PET image with a Radiopharmaceutical Information Sequence")
+                : new(DoseObjectClass.NotADoseObject, "nuclear medicine / PET image without a Radiopharmaceutical Information Sequence (0054,0016)");
         return new(DoseObjectClass.NotADoseObject, $"SOP class {sopClass} (modality {HeaderValues.Text(ds, DicomTag.Modality) ?? "none"}) carries no dose values DoseWatch reads");
     }
 

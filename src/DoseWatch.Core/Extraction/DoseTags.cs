@@ -7,6 +7,7 @@ internal static class DoseTags
 {
     public static readonly DicomTag ImageType = new(0x0008, 0x0008);
     public static readonly DicomTag StudyTime = new(0x0008, 0x0030);
+    public static readonly DicomTag SeriesDate = new(0x0008, 0x0021);
     public static readonly DicomTag AcquisitionDate = new(0x0008, 0x0022);
     public static readonly DicomTag AcquisitionTime = new(0x0008, 0x0032);
     public static readonly DicomTag AcquisitionDateTime = new(0x0008, 0x002A);
@@ -17,11 +18,22 @@ internal static class DoseTags
     public static readonly DicomTag SeriesDescription = new(0x0008, 0x103E);
     public static readonly DicomTag ManufacturerModelName = new(0x0008, 0x1090);
     public static readonly DicomTag IrradiationEventUid = new(0x0008, 0x3010);
+    public static readonly DicomTag RadiopharmaceuticalAdministrationEventUid = new(0x0008, 0x3012);
     public static readonly DicomTag PatientSex = new(0x0010, 0x0040);
     public static readonly DicomTag PatientAge = new(0x0010, 0x1010);
     public static readonly DicomTag PatientSize = new(0x0010, 0x1020);
     public static readonly DicomTag PatientWeight = new(0x0010, 0x1030);
     public static readonly DicomTag BodyPartExamined = new(0x0018, 0x0015);
+    public static readonly DicomTag Radiopharmaceutical = new(0x0018, 0x0031);
+    public static readonly DicomTag RadiopharmaceuticalStartTime = new(0x0018, 0x1072);
+    public static readonly DicomTag RadionuclideTotalDose = new(0x0018, 0x1074);
+    public static readonly DicomTag RadiopharmaceuticalStartDateTime = new(0x0018, 0x1078);
+    public static readonly DicomTag RequestedProcedureDescription = new(0x0032, 0x1060);
+    public static readonly DicomTag RequestAttributesSequence = new(0x0040, 0x0275);
+    public static readonly DicomTag RadiopharmaceuticalInformationSequence = new(0x0054, 0x0016);
+    public static readonly DicomTag RadionuclideCodeSequence = new(0x0054, 0x0300);
+    public static readonly DicomTag AdministrationRouteCodeSequence = new(0x0054, 0x0302);
+    public static readonly DicomTag RadiopharmaceuticalCodeSequence = new(0x0054, 0x0304);
     public static readonly DicomTag Kvp = new(0x0018, 0x0060);
     public static readonly DicomTag MagneticFieldStrength = new(0x0018, 0x0087);
     public static readonly DicomTag DeviceSerialNumber = new(0x0018, 0x1000);

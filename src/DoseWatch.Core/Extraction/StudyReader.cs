@@ -33,7 +33,7 @@ internal static class StudyReader
             HeaderValues.Text(ds, DoseTags.ManufacturerModelName) ?? root?.Descendant(DoseCodes.DeviceObserverModelName)?.Text,
             HeaderValues.Text(ds, DoseTags.StationName) ?? root?.Descendant(DoseCodes.DeviceObserverName)?.Text,
             HeaderValues.Text(ds, DoseTags.DeviceSerialNumber) ?? root?.Descendant(DoseCodes.DeviceObserverSerialNumber)?.Text,
-            root?.Descendant(DoseCodes.DeviceObserverUid)?.UidValue);
+            VendorFixes.DeviceObserverUidAsText.Read(root, context));
         return new Study(
             studyUid,
             HeaderValues.Text(ds, DoseTags.AccessionNumber),
@@ -42,7 +42,11 @@ internal static class StudyReader
             modalityOverride ?? HeaderValues.Text(ds, DicomTag.Modality),
             HeaderValues.Text(ds, DoseTags.StudyDescription),
             patient,
-            device);
+            device)
+        {
+            RequestedProcedure = HeaderValues.Text(ds, DoseTags.RequestedProcedureDescription)
+                ?? ds.GetSequence(DoseTags.RequestAttributesSequence)?.Items.Select(i => HeaderValues.Text(i, DoseTags.RequestedProcedureDescription)).FirstOrDefault(t => t is not null),
+        };
     }
 
     // Anonymisers and some devices write 0 for "unknown" weight or size; 0 is not a patient's weight.

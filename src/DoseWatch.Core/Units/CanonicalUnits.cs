@@ -11,6 +11,7 @@ public static class CanonicalUnits
     public const string MilliGrayCentimetre = "mGy.cm";
     public const string GrayCentimetreSquared = "Gy.cm2";
     public const string Second = "s";
+    public const string MilliSecond = "ms";
     public const string Millimetre = "mm";
     public const string KiloVolt = "kV";
     public const string MilliAmpere = "mA";

@@ -78,6 +78,30 @@ internal static class DoseRecordColumns
         new("route_scheme", e => e.Route?.Scheme),
         new("route_meaning", e => e.Route?.Meaning),
         new("administered_at", e => e.AdministeredAt?.ToUniversalTime()),
+        new("pulse_width_ms", e => e.PulseWidthMs),
+        new("half_value_layer_mm", e => e.HalfValueLayerMm),
+        new("distance_source_to_detector_mm", e => e.Geometry?.DistanceSourceToDetectorMm),
+        new("distance_source_to_isocenter_mm", e => e.Geometry?.DistanceSourceToIsocenterMm),
+        new("distance_source_to_reference_point_mm", e => e.Geometry?.DistanceSourceToReferencePointMm),
+        new("positioner_primary_angle_deg", e => e.Geometry?.PositionerPrimaryAngleDeg),
+        new("positioner_secondary_angle_deg", e => e.Geometry?.PositionerSecondaryAngleDeg),
+        new("table_longitudinal_position_mm", e => e.Geometry?.TableLongitudinalPositionMm),
+        new("table_lateral_position_mm", e => e.Geometry?.TableLateralPositionMm),
+        new("table_height_position_mm", e => e.Geometry?.TableHeightPositionMm),
+        new("table_head_tilt_angle_deg", e => e.Geometry?.TableHeadTiltAngleDeg),
+        new("table_horizontal_rotation_angle_deg", e => e.Geometry?.TableHorizontalRotationAngleDeg),
+        new("table_cradle_tilt_angle_deg", e => e.Geometry?.TableCradleTiltAngleDeg),
+        new("collimated_field_area_m2", e => e.Geometry?.CollimatedFieldAreaM2),
+        new("collimated_field_height_mm", e => e.Geometry?.CollimatedFieldHeightMm),
+        new("collimated_field_width_mm", e => e.Geometry?.CollimatedFieldWidthMm),
+        new("copper_filter_mm", e => e.Geometry?.CopperFilterMm),
+        new("aluminium_filter_mm", e => e.Geometry?.AluminiumFilterMm),
+        new("left_shutter_mm", e => e.Geometry?.LeftShutterMm),
+        new("right_shutter_mm", e => e.Geometry?.RightShutterMm),
+        new("top_shutter_mm", e => e.Geometry?.TopShutterMm),
+        new("bottom_shutter_mm", e => e.Geometry?.BottomShutterMm),
+        new("procedure_context", e => e.ProcedureContext),
+        new("reported_effective_dose_msv", e => e.ReportedEffectiveDoseMSv),
     ];
 
     private static DerivedEstimate? Estimate(IrradiationEvent e, string quantity) => e.Estimates.FirstOrDefault(x => x.Quantity == quantity);
@@ -144,8 +168,42 @@ internal static class DoseRecordColumns
             RadiopharmaceuticalAgent = Str(r, "radiopharmaceutical_agent"),
             Route = Code(r, "route"),
             AdministeredAt = Time(r, "administered_at"),
+            PulseWidthMs = Dbl(r, "pulse_width_ms"),
+            HalfValueLayerMm = Dbl(r, "half_value_layer_mm"),
+            Geometry = ReadGeometry(r),
+            ProcedureContext = Str(r, "procedure_context"),
+            ReportedEffectiveDoseMSv = Dbl(r, "reported_effective_dose_msv"),
             Estimates = estimates,
         };
+    }
+
+    /// <summary>The event's geometry, null when none of it was stored (as the extractor leaves it).</summary>
+    private static ProjectionGeometry? ReadGeometry(IDictionary<string, object?> r)
+    {
+        var geometry = new ProjectionGeometry
+        {
+            DistanceSourceToDetectorMm = Dbl(r, "distance_source_to_detector_mm"),
+            DistanceSourceToIsocenterMm = Dbl(r, "distance_source_to_isocenter_mm"),
+            DistanceSourceToReferencePointMm = Dbl(r, "distance_source_to_reference_point_mm"),
+            PositionerPrimaryAngleDeg = Dbl(r, "positioner_primary_angle_deg"),
+            PositionerSecondaryAngleDeg = Dbl(r, "positioner_secondary_angle_deg"),
+            TableLongitudinalPositionMm = Dbl(r, "table_longitudinal_position_mm"),
+            TableLateralPositionMm = Dbl(r, "table_lateral_position_mm"),
+            TableHeightPositionMm = Dbl(r, "table_height_position_mm"),
+            TableHeadTiltAngleDeg = Dbl(r, "table_head_tilt_angle_deg"),
+            TableHorizontalRotationAngleDeg = Dbl(r, "table_horizontal_rotation_angle_deg"),
+            TableCradleTiltAngleDeg = Dbl(r, "table_cradle_tilt_angle_deg"),
+            CollimatedFieldAreaM2 = Dbl(r, "collimated_field_area_m2"),
+            CollimatedFieldHeightMm = Dbl(r, "collimated_field_height_mm"),
+            CollimatedFieldWidthMm = Dbl(r, "collimated_field_width_mm"),
+            CopperFilterMm = Dbl(r, "copper_filter_mm"),
+            AluminiumFilterMm = Dbl(r, "aluminium_filter_mm"),
+            LeftShutterMm = Dbl(r, "left_shutter_mm"),
+            RightShutterMm = Dbl(r, "right_shutter_mm"),
+            TopShutterMm = Dbl(r, "top_shutter_mm"),
+            BottomShutterMm = Dbl(r, "bottom_shutter_mm"),
+        };
+        return geometry.IsEmpty ? null : geometry;
     }
 
     public static string? Str(IDictionary<string, object?> r, string column) => r.TryGetValue(column, out var v) && v is not null and not DBNull ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null;

@@ -176,14 +176,18 @@ public sealed partial class DoseRecordRepository
             var rows = await QueryRowsAsync(connection, $"SELECT s.* FROM studies s {filter} {order} LIMIT @Limit OFFSET @Offset", p, cancellationToken);
             if (rows.Count == 0) yield break;
             var uids = rows.Select(r => DoseRecordColumns.Str(r, "study_instance_uid")!).ToList();
-            var events = await EventsAsync(connection, uids, withDetails: false, cancellationToken);
+            // With the CT sources and dose checks: the export carries every extracted quantity (issue #16 item 9).
+            var events = await EventsAsync(connection, uids, withDetails: true, cancellationToken);
             var reported = await ReportedAsync(connection, uids, cancellationToken);
             foreach (var r in rows)
             {
                 var uid = DoseRecordColumns.Str(r, "study_instance_uid")!;
                 var stored = StudyTotalsRule.MarkCounted(events.GetValueOrDefault(uid) ?? []);
                 yield return new StudyRecord(ReadStudy(r), DoseRecordColumns.Long(r, "device_id"),
-                    StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(uid) ?? []), stored);
+                    StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(uid) ?? []), stored)
+                {
+                    Reported = [.. (reported.GetValueOrDefault(uid) ?? []).Select(o => o.Accumulated)],
+                };
             }
             if (rows.Count < MaximumPageSize) yield break;
         }
@@ -194,8 +198,7 @@ public sealed partial class DoseRecordRepository
     {
         await using var connection = await _open(cancellationToken);
         var rows = await QueryRowsAsync(connection, """
-            SELECT o.sop_instance_uid, o.sop_class_uid, o.series_instance_uid, o.modality, o.kind, o.not_a_dose_object_reason, o.event_count,
-                o.warnings, o.applied_fixes, o.extracted_at, i.path, i.calling_ae, i.received_at
+            SELECT o.*, i.path, i.calling_ae, i.received_at
             FROM dose_source_objects o LEFT JOIN instances i ON i.sop_instance_uid = o.sop_instance_uid
             WHERE o.study_instance_uid = @Uid ORDER BY o.extracted_at, o.sop_instance_uid
             """, new { Uid = studyInstanceUid }, cancellationToken);
@@ -203,7 +206,15 @@ public sealed partial class DoseRecordRepository
             DoseRecordColumns.Str(r, "sop_instance_uid")!, DoseRecordColumns.Str(r, "sop_class_uid")!, DoseRecordColumns.Str(r, "series_instance_uid"),
             DoseRecordColumns.Str(r, "modality"), DoseRecordColumns.Str(r, "kind")!, DoseRecordColumns.Str(r, "not_a_dose_object_reason"),
             (int)(DoseRecordColumns.Long(r, "event_count") ?? 0), DoseRecordColumns.Str(r, "warnings") ?? "", DoseRecordColumns.Str(r, "applied_fixes") ?? "",
-            DoseRecordColumns.Time(r, "extracted_at"), DoseRecordColumns.Str(r, "path"), DoseRecordColumns.Str(r, "calling_ae"))).ToList();
+            DoseRecordColumns.Time(r, "extracted_at"), DoseRecordColumns.Str(r, "path"), DoseRecordColumns.Str(r, "calling_ae"))
+        {
+            AccessionNumber = DoseRecordColumns.Str(r, "accession_number"),
+            DeviceKey = DoseRecordColumns.Str(r, "device_key"),
+            Manufacturer = DoseRecordColumns.Str(r, "manufacturer"),
+            Model = DoseRecordColumns.Str(r, "model"),
+            StationName = DoseRecordColumns.Str(r, "station_name"),
+            Accumulated = ReadAccumulated(r),
+        }).ToList();
     }
 
     /// <summary>What the browser's filter lists offer: modalities, devices and standard protocols present in the database.</summary>

@@ -19,7 +19,10 @@ public sealed partial class DoseRecordRepository
         var reported = await ReportedAsync(connection, [studyInstanceUid], cancellationToken);
         var stored = StudyTotalsRule.MarkCounted(events.GetValueOrDefault(studyInstanceUid) ?? []);
         return new StudyRecord(ReadStudy(rows[0]), DoseRecordColumns.Long(rows[0], "device_id"),
-            StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(studyInstanceUid) ?? []), stored);
+            StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(studyInstanceUid) ?? []), stored)
+        {
+            Reported = [.. (reported.GetValueOrDefault(studyInstanceUid) ?? []).Select(o => o.Accumulated)],
+        };
     }
 
     public async Task<StudyPage> ListStudiesAsync(StudyQuery query, CancellationToken cancellationToken = default)
@@ -75,24 +78,28 @@ public sealed partial class DoseRecordRepository
             $"SELECT * FROM ct_xray_sources WHERE study_instance_uid IN {inStudies} ORDER BY source_index", p, ct) : [];
         var checks = withDetails ? await QueryRowsAsync(connection,
             $"SELECT * FROM ct_dose_check_notifications WHERE study_instance_uid IN {inStudies}", p, ct) : [];
+        // Keyed once, so an export of thousands of events does not scan every detail row per event.
+        var sourcesOf = sources.ToLookup(DetailKey);
+        var checksOf = checks.ToLookup(DetailKey);
         foreach (var row in rows)
         {
             var study = DoseRecordColumns.Str(row, "study_instance_uid")!;
             var ev = DoseRecordColumns.Read(row);
-            if (withDetails) ev = WithDetails(ev, study, sources, checks);
+            if (withDetails) ev = WithDetails(ev, sourcesOf[(study, ev.EventUid)], checksOf[(study, ev.EventUid)]);
             if (!result.TryGetValue(study, out var list)) result[study] = list = [];
             list.Add((ev, DoseRecordColumns.Str(row, "sop_instance_uid")!));
         }
         return result;
     }
 
-    private static IrradiationEvent WithDetails(IrradiationEvent ev, string study, List<IDictionary<string, object?>> sources, List<IDictionary<string, object?>> checks)
+    private static (string?, string?) DetailKey(IDictionary<string, object?> r) => (DoseRecordColumns.Str(r, "study_instance_uid"), DoseRecordColumns.Str(r, "event_uid"));
+
+    private static IrradiationEvent WithDetails(IrradiationEvent ev, IEnumerable<IDictionary<string, object?>> sources, IEnumerable<IDictionary<string, object?>> checks)
     {
-        bool Mine(IDictionary<string, object?> r) => DoseRecordColumns.Str(r, "study_instance_uid") == study && DoseRecordColumns.Str(r, "event_uid") == ev.EventUid;
-        var xray = sources.Where(Mine).Select(r => new XRaySourceParameters(
+        var xray = sources.Select(r => new XRaySourceParameters(
             DoseRecordColumns.Str(r, "identification"), DoseRecordColumns.Dbl(r, "kvp"), DoseRecordColumns.Dbl(r, "tube_current_ma"),
             DoseRecordColumns.Dbl(r, "maximum_tube_current_ma"), DoseRecordColumns.Dbl(r, "exposure_time_per_rotation_s"))).ToList();
-        var mine = checks.Where(Mine).ToList();
+        var mine = checks.ToList();
         bool? Flag(IDictionary<string, object?> r, string c) => DoseRecordColumns.Long(r, c) is { } v ? v != 0 : null;
         var alert = mine.FirstOrDefault(r => DoseRecordColumns.Str(r, "kind") == "alert") is { } a
             ? new CtDoseCheckAlert(Flag(a, "dlp_value_configured"), Flag(a, "ctdivol_value_configured"), DoseRecordColumns.Dbl(a, "dlp_value_mgy_cm"), DoseRecordColumns.Dbl(a, "ctdivol_value_mgy"),
@@ -121,27 +128,30 @@ public sealed partial class DoseRecordRepository
             var study = DoseRecordColumns.Str(r, "study_instance_uid")!;
             var sop = DoseRecordColumns.Str(r, "sop_instance_uid")!;
             if (!result.TryGetValue(study, out var list)) result[study] = list = [];
-            list.Add(new ReportedTotals(sop, listed[(study, sop)].ToHashSet(StringComparer.Ordinal), new AccumulatedDose
-            {
-                ReportedEventCount = DoseRecordColumns.Dbl(r, "reported_event_count"),
-                DlpTotalMGyCm = DoseRecordColumns.Dbl(r, "dlp_total_mgy_cm"),
-                CtEffectiveDoseTotalMSv = DoseRecordColumns.Dbl(r, "ct_effective_dose_total_msv"),
-                DapTotalGyCm2 = DoseRecordColumns.Dbl(r, "dap_total_gy_cm2"),
-                DoseRpTotalGy = DoseRecordColumns.Dbl(r, "dose_rp_total_gy"),
-                FluoroDapTotalGyCm2 = DoseRecordColumns.Dbl(r, "fluoro_dap_total_gy_cm2"),
-                FluoroDoseRpTotalGy = DoseRecordColumns.Dbl(r, "fluoro_dose_rp_total_gy"),
-                AcquisitionDapTotalGyCm2 = DoseRecordColumns.Dbl(r, "acquisition_dap_total_gy_cm2"),
-                AcquisitionDoseRpTotalGy = DoseRecordColumns.Dbl(r, "acquisition_dose_rp_total_gy"),
-                FluoroTimeTotalS = DoseRecordColumns.Dbl(r, "fluoro_time_total_s"),
-                AcquisitionTimeTotalS = DoseRecordColumns.Dbl(r, "acquisition_time_total_s"),
-                RadiographicFrameCount = DoseRecordColumns.Dbl(r, "radiographic_frame_count"),
-                AgdLeftBreastMGy = DoseRecordColumns.Dbl(r, "agd_left_breast_mgy"),
-                AgdRightBreastMGy = DoseRecordColumns.Dbl(r, "agd_right_breast_mgy"),
-                AgdTotalMGy = DoseRecordColumns.Dbl(r, "agd_total_mgy"),
-            }, DoseRecordColumns.Time(r, "extracted_at")));
+            list.Add(new ReportedTotals(sop, listed[(study, sop)].ToHashSet(StringComparer.Ordinal), ReadAccumulated(r), DoseRecordColumns.Time(r, "extracted_at")));
         }
         return result;
     }
+
+    /// <summary>The device's own totals as one dose_source_objects row stores them (migration 0004).</summary>
+    internal static AccumulatedDose ReadAccumulated(IDictionary<string, object?> r) => new()
+    {
+        ReportedEventCount = DoseRecordColumns.Dbl(r, "reported_event_count"),
+        DlpTotalMGyCm = DoseRecordColumns.Dbl(r, "dlp_total_mgy_cm"),
+        CtEffectiveDoseTotalMSv = DoseRecordColumns.Dbl(r, "ct_effective_dose_total_msv"),
+        DapTotalGyCm2 = DoseRecordColumns.Dbl(r, "dap_total_gy_cm2"),
+        DoseRpTotalGy = DoseRecordColumns.Dbl(r, "dose_rp_total_gy"),
+        FluoroDapTotalGyCm2 = DoseRecordColumns.Dbl(r, "fluoro_dap_total_gy_cm2"),
+        FluoroDoseRpTotalGy = DoseRecordColumns.Dbl(r, "fluoro_dose_rp_total_gy"),
+        AcquisitionDapTotalGyCm2 = DoseRecordColumns.Dbl(r, "acquisition_dap_total_gy_cm2"),
+        AcquisitionDoseRpTotalGy = DoseRecordColumns.Dbl(r, "acquisition_dose_rp_total_gy"),
+        FluoroTimeTotalS = DoseRecordColumns.Dbl(r, "fluoro_time_total_s"),
+        AcquisitionTimeTotalS = DoseRecordColumns.Dbl(r, "acquisition_time_total_s"),
+        RadiographicFrameCount = DoseRecordColumns.Dbl(r, "radiographic_frame_count"),
+        AgdLeftBreastMGy = DoseRecordColumns.Dbl(r, "agd_left_breast_mgy"),
+        AgdRightBreastMGy = DoseRecordColumns.Dbl(r, "agd_right_breast_mgy"),
+        AgdTotalMGy = DoseRecordColumns.Dbl(r, "agd_total_mgy"),
+    };
 
     private static Study ReadStudy(IDictionary<string, object?> r) => new(
         DoseRecordColumns.Str(r, "study_instance_uid")!,
@@ -153,5 +163,8 @@ public sealed partial class DoseRecordRepository
         new PatientCharacteristics(DoseRecordColumns.Str(r, "patient_age"), DoseRecordColumns.Dbl(r, "patient_age_years"), DoseRecordColumns.Str(r, "patient_sex"),
             DoseRecordColumns.Dbl(r, "patient_weight_kg"), DoseRecordColumns.Dbl(r, "patient_height_m")),
         new DeviceIdentity(DoseRecordColumns.Str(r, "manufacturer"), DoseRecordColumns.Str(r, "model"), DoseRecordColumns.Str(r, "station_name"),
-            DoseRecordColumns.Str(r, "serial_number"), DoseRecordColumns.Str(r, "device_observer_uid")));
+            DoseRecordColumns.Str(r, "serial_number"), DoseRecordColumns.Str(r, "device_observer_uid")))
+    {
+        RequestedProcedure = DoseRecordColumns.Str(r, "requested_procedure"),
+    };
 }

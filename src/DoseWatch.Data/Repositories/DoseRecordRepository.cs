@@ -44,10 +44,10 @@ public sealed partial class DoseRecordRepository
         INSERT INTO studies (study_instance_uid, accession_number, study_date, study_time, modality, study_description,
             patient_age, patient_age_years, patient_sex, patient_weight_kg, patient_height_m, device_id,
             manufacturer, model, station_name, serial_number, device_observer_uid, device_key, updated_at,
-            patient_identity_sealed, patient_pseudonym)
+            patient_identity_sealed, patient_pseudonym, requested_procedure)
         VALUES (@Uid, @Accession, @Date, @Time, @Modality, @Description, @Age, @AgeYears, @Sex, @WeightKg, @HeightM, @DeviceId,
             @Manufacturer, @Model, @Station, @Serial, @ObserverUid, @DeviceKey, @Now,
-            @PatientIdentitySealed, @PatientPseudonym)
+            @PatientIdentitySealed, @PatientPseudonym, @RequestedProcedure)
         ON CONFLICT (study_instance_uid) DO UPDATE SET
             accession_number = COALESCE(studies.accession_number, excluded.accession_number),
             study_date = COALESCE(studies.study_date, excluded.study_date),
@@ -68,6 +68,7 @@ public sealed partial class DoseRecordRepository
             device_key = CASE WHEN studies.device_key = '' THEN excluded.device_key ELSE studies.device_key END,
             patient_identity_sealed = COALESCE(studies.patient_identity_sealed, excluded.patient_identity_sealed),
             patient_pseudonym = COALESCE(studies.patient_pseudonym, excluded.patient_pseudonym),
+            requested_procedure = COALESCE(studies.requested_procedure, excluded.requested_procedure),
             updated_at = excluded.updated_at
         """;
 
@@ -76,12 +77,12 @@ public sealed partial class DoseRecordRepository
             not_a_dose_object_reason, event_count, reported_event_count, dlp_total_mgy_cm, ct_effective_dose_total_msv, dap_total_gy_cm2,
             dose_rp_total_gy, fluoro_dap_total_gy_cm2, fluoro_dose_rp_total_gy, acquisition_dap_total_gy_cm2, acquisition_dose_rp_total_gy,
             fluoro_time_total_s, acquisition_time_total_s, radiographic_frame_count, agd_left_breast_mgy, agd_right_breast_mgy, agd_total_mgy,
-            warnings, applied_fixes, extracted_at)
+            warnings, applied_fixes, extracted_at, accession_number, device_key, manufacturer, model, station_name)
         VALUES (@SopInstanceUid, @SopClassUid, @SeriesInstanceUid, @StudyInstanceUid, @Modality, @Kind,
             @Reason, @EventCount, @ReportedEventCount, @DlpTotalMGyCm, @CtEffectiveDoseTotalMSv, @DapTotalGyCm2,
             @DoseRpTotalGy, @FluoroDapTotalGyCm2, @FluoroDoseRpTotalGy, @AcquisitionDapTotalGyCm2, @AcquisitionDoseRpTotalGy,
             @FluoroTimeTotalS, @AcquisitionTimeTotalS, @RadiographicFrameCount, @AgdLeftBreastMGy, @AgdRightBreastMGy, @AgdTotalMGy,
-            @Warnings, @AppliedFixes, @Now)
+            @Warnings, @AppliedFixes, @Now, @AccessionNumber, @DeviceKey, @Manufacturer, @Model, @StationName)
         ON CONFLICT (sop_instance_uid) DO UPDATE SET
             sop_class_uid = excluded.sop_class_uid, series_instance_uid = excluded.series_instance_uid, study_instance_uid = excluded.study_instance_uid,
             modality = excluded.modality, kind = excluded.kind, not_a_dose_object_reason = excluded.not_a_dose_object_reason, event_count = excluded.event_count,
@@ -91,7 +92,9 @@ public sealed partial class DoseRecordRepository
             acquisition_dose_rp_total_gy = excluded.acquisition_dose_rp_total_gy, fluoro_time_total_s = excluded.fluoro_time_total_s,
             acquisition_time_total_s = excluded.acquisition_time_total_s, radiographic_frame_count = excluded.radiographic_frame_count,
             agd_left_breast_mgy = excluded.agd_left_breast_mgy, agd_right_breast_mgy = excluded.agd_right_breast_mgy, agd_total_mgy = excluded.agd_total_mgy,
-            warnings = excluded.warnings, applied_fixes = excluded.applied_fixes, extracted_at = excluded.extracted_at
+            warnings = excluded.warnings, applied_fixes = excluded.applied_fixes, extracted_at = excluded.extracted_at,
+            accession_number = excluded.accession_number, device_key = excluded.device_key, manufacturer = excluded.manufacturer,
+            model = excluded.model, station_name = excluded.station_name
         """;
 
     /// <summary>Stores one extraction result. Safe to re-run (Hangfire retries): the same result twice leaves the same rows.</summary>
@@ -119,9 +122,17 @@ public sealed partial class DoseRecordRepository
         // The study's events leave the per-day protocol counts before they change and come back after (0013).
         if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
             await CountProtocolDaysAsync(connection, tx, studyUid, -1, cancellationToken);
+        var administrationsSuperseded = false;
+        if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
+            administrationsSuperseded = await SupersedeImageAdministrationsAsync(connection, tx, studyUid, result, cancellationToken);
         if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
             foreach (var ev in result.Events)
             {
+                if (administrationsSuperseded && ev.Source.IsAdministrationFromImages())
+                {
+                    merged++; // the study's radiopharmaceutical report already records its administrations
+                    continue;
+                }
                 var existingRank = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                     "SELECT source_rank FROM irradiation_events WHERE study_instance_uid = @Study AND event_uid = @Event",
                     new { Study = studyUid, Event = ev.EventUid }, tx, cancellationToken: cancellationToken));
@@ -153,6 +164,27 @@ public sealed partial class DoseRecordRepository
                 INSERT INTO dose_object_events (sop_instance_uid, study_instance_uid, event_uid) VALUES (@Sop, @Study, @Event)
                 ON CONFLICT (study_instance_uid, sop_instance_uid, event_uid) DO NOTHING
                 """, new { Sop = sop, Study = studyUid, Event = uid }, tx, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// A radiopharmaceutical RDSR supersedes the administrations read from the study's NM/PET image headers
+    /// (<see cref="DoseSourceKindExtensions.IsAdministrationFromImages"/>), whichever arrives first: a report removes
+    /// them; images saved after a report add none (returns true). Run before the events are written, in the save's transaction.
+    /// </summary>
+    private static async Task<bool> SupersedeImageAdministrationsAsync(DbConnection connection, DbTransaction tx, string studyUid, ExtractionResult result, CancellationToken ct)
+    {
+        var fromImages = Enum.GetValues<DoseSourceKind>().Where(k => k.IsAdministrationFromImages()).Select(k => k.ToString()).ToList();
+        if (result.Events.Any(e => e.Source == DoseSourceKind.RadiopharmaceuticalRdsr))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM irradiation_events WHERE study_instance_uid = @Study AND source_kind IN ({string.Join(", ", fromImages.Select(k => $"'{k}'"))})",
+                new { Study = studyUid }, tx, cancellationToken: ct));
+            return false;
+        }
+        if (!result.Events.Any(e => e.Source.IsAdministrationFromImages())) return false;
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM irradiation_events WHERE study_instance_uid = @Study AND source_kind = @Report",
+            new { Study = studyUid, Report = nameof(DoseSourceKind.RadiopharmaceuticalRdsr) }, tx, cancellationToken: ct)) > 0;
     }
 
     /// <summary>
@@ -314,6 +346,7 @@ public sealed partial class DoseRecordRepository
         Serial = s.Device.SerialNumber,
         ObserverUid = s.Device.DeviceObserverUid,
         DeviceKey = s.Device.Key,
+        s.RequestedProcedure,
         Now = now,
     };
 
@@ -336,6 +369,12 @@ public sealed partial class DoseRecordRepository
             Warnings = string.Join("\n", r.Warnings.Select(w => $"{w.Where}: {w.Message}")),
             AppliedFixes = string.Join(",", r.AppliedFixes),
             Now = now,
+            // Each object keeps its own accession and device: a PET/CT's CT and PET parts may differ (issue #16 item 8).
+            r.Study?.AccessionNumber,
+            DeviceKey = r.Study?.Device.Key,
+            r.Study?.Device.Manufacturer,
+            r.Study?.Device.Model,
+            r.Study?.Device.StationName,
         };
     }
 }

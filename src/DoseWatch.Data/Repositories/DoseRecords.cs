@@ -3,7 +3,11 @@ using DoseWatch.Core.Domain;
 
 namespace DoseWatch.Data.Repositories;
 
-public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals, IReadOnlyList<StoredEvent> Events);
+public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals, IReadOnlyList<StoredEvent> Events)
+{
+    /// <summary>The accumulated values each of the study's dose objects reports (the device's own totals, one per object).</summary>
+    public IReadOnlyList<AccumulatedDose> Reported { get; init; } = [];
+}
 
 /// <param name="PeakSkinDoseGy">Fluoroscopy: the peak skin dose of the study's skin dose map (SkinDoseRepository); null when none was computed.</param>
 public sealed record StudySummary(Study Study, long? DeviceId, StudyTotals Totals, double? PeakSkinDoseGy = null);
@@ -66,6 +70,16 @@ public sealed record StudySourceObject(string SopInstanceUid, string SopClassUid
 {
     /// <summary>One line per warning ("where: message"), as the save wrote them.</summary>
     public IReadOnlyList<string> WarningLines => Warnings.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The object's own accession and device: the parts of a multi-modality study (PET/CT) may differ.</summary>
+    public string? AccessionNumber { get; init; }
+    public string? DeviceKey { get; init; }
+    public string? Manufacturer { get; init; }
+    public string? Model { get; init; }
+    public string? StationName { get; init; }
+
+    /// <summary>The accumulated values the object reports (none for image headers).</summary>
+    public AccumulatedDose Accumulated { get; init; } = AccumulatedDose.None;
 }
 
 /// <summary>A device as the studies identify it; <see cref="Label"/> is what a person recognises it by.</summary>
@@ -86,3 +100,12 @@ public sealed record StudyPage(IReadOnlyList<StudySummary> Items, int Page, int 
 
 /// <summary>What a save did: lets the job log "3 new events, 2 merged" and lets tests check idempotency.</summary>
 public sealed record DoseRecordSaveOutcome(string SopInstanceUid, string? StudyInstanceUid, int EventsInserted, int EventsMerged, bool SourceObjectWasKnown);
+/// <summary>Every modality of a study: the studies row's (the first received) and then each dose object's own, once each.
+/// A PET/CT under one Study Instance UID is CT and PT (or NM), not only what arrived first (issue #16 item 8).</summary>
+public static class StudyModalities
+{
+    public static IReadOnlyList<string> Of(Study study, IReadOnlyList<StudySourceObject> sources) =>
+        new[] { study.Modality }
+            .Concat(sources.Where(o => o.Kind == nameof(ExtractionKind.DoseObject)).Select(o => o.Modality))
+            .Where(m => !string.IsNullOrWhiteSpace(m)).Select(m => m!.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+}

@@ -35,25 +35,30 @@ public static class InstanceStatusNames
 }
 
 /// <summary>A received instance as the SCP (or an import) hands it over, its file already durable at <see cref="Path"/>.</summary>
+/// <remarks>Modality, device (manufacturer, model, station), accession number and study date (ISO yyyy-mm-dd) come from the header, for the Inbox.</remarks>
 public sealed record NewInstance(string SopClassUid, string SopInstanceUid, string StudyInstanceUid, string CallingAeTitle,
-    string Peer, long SizeBytes, string Path, DateTimeOffset ReceivedAt);
+    string Peer, long SizeBytes, string Path, DateTimeOffset ReceivedAt,
+    string? Modality = null, string? Device = null, string? AccessionNumber = null, string? StudyDate = null);
 
 public sealed record InstanceRecord(long Id, string SopClassUid, string SopInstanceUid, string StudyInstanceUid, string CallingAeTitle,
     string Peer, long SizeBytes, string Path, DateTimeOffset ReceivedAt, InstanceStatus Status, string? StatusReason, int Attempts,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt, string? Modality = null, string? Device = null, string? AccessionNumber = null, string? StudyDate = null);
 
 public sealed class InstanceRepository(IDbConnectionFactory connections)
 {
     private const string InsertReceived = """
-        INSERT INTO instances (sop_class_uid, sop_instance_uid, study_instance_uid, calling_ae, peer, size_bytes, path, received_at, status, attempts, updated_at)
-        VALUES (@SopClassUid, @SopInstanceUid, @StudyInstanceUid, @CallingAeTitle, @Peer, @SizeBytes, @Path, @ReceivedAt, 'received', 0, @ReceivedAt)
+        INSERT INTO instances (sop_class_uid, sop_instance_uid, study_instance_uid, calling_ae, peer, size_bytes, path, received_at, status, attempts, updated_at,
+                               modality, device, accession_number, study_date)
+        VALUES (@SopClassUid, @SopInstanceUid, @StudyInstanceUid, @CallingAeTitle, @Peer, @SizeBytes, @Path, @ReceivedAt, 'received', 0, @ReceivedAt,
+                @Modality, @Device, @AccessionNumber, @StudyDate)
 
         """;
 
     private const string Columns = """
         id AS Id, sop_class_uid AS SopClassUid, sop_instance_uid AS SopInstanceUid, study_instance_uid AS StudyInstanceUid,
         calling_ae AS CallingAeTitle, peer AS Peer, size_bytes AS SizeBytes, path AS Path, received_at AS ReceivedAt,
-        status AS Status, status_reason AS StatusReason, attempts AS Attempts, updated_at AS UpdatedAt
+        status AS Status, status_reason AS StatusReason, attempts AS Attempts, updated_at AS UpdatedAt,
+        modality AS Modality, device AS Device, accession_number AS AccessionNumber, study_date AS StudyDate
         """;
 
     /// <summary>
@@ -67,7 +72,8 @@ public sealed class InstanceRepository(IDbConnectionFactory connections)
             ON CONFLICT (sop_instance_uid) DO UPDATE SET
                 sop_class_uid = excluded.sop_class_uid, study_instance_uid = excluded.study_instance_uid, calling_ae = excluded.calling_ae,
                 peer = excluded.peer, size_bytes = excluded.size_bytes, path = excluded.path, received_at = excluded.received_at,
-                status = 'received', status_reason = NULL, attempts = 0, updated_at = excluded.updated_at
+                status = 'received', status_reason = NULL, attempts = 0, updated_at = excluded.updated_at,
+                modality = excluded.modality, device = excluded.device, accession_number = excluded.accession_number, study_date = excluded.study_date
             RETURNING id
             """, instance, cancellationToken: cancellationToken));
     }
@@ -212,9 +218,13 @@ public sealed class InstanceRepository(IDbConnectionFactory connections)
         public string? StatusReason { get; init; }
         public int Attempts { get; init; }
         public DateTimeOffset UpdatedAt { get; init; }
+        public string? Modality { get; init; }
+        public string? Device { get; init; }
+        public string? AccessionNumber { get; init; }
+        public string? StudyDate { get; init; }
 
         public InstanceRecord ToRecord() => new(Id, SopClassUid, SopInstanceUid, StudyInstanceUid, CallingAeTitle, Peer, SizeBytes, Path,
             ReceivedAt, InstanceStatusNames.TryParse(Status, out var s) ? s : throw new InvalidOperationException($"Unknown instance status '{Status}'"),
-            StatusReason, Attempts, UpdatedAt);
+            StatusReason, Attempts, UpdatedAt, Modality, Device, AccessionNumber, StudyDate);
     }
 }

@@ -17,4 +17,8 @@ public sealed class DicomFile
 
     /// <summary>The transfer syntax of <see cref="DataSet"/>.</summary>
     public DicomTransferSyntax TransferSyntax { get; }
+
+    /// <summary>Where the file departs from PS3.5 and was read leniently (as pydicom reads it) instead of refused, one
+    /// sentence each; empty for a conforming file. Readers surface these as warnings.</summary>
+    public IReadOnlyList<string> LenientReadings { get; init; } = [];
 }

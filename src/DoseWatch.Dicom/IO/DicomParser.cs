@@ -25,6 +25,9 @@ internal sealed class DicomParser
     /// <summary>Set when <see cref="DicomReadOptions.StopBeforePixelData"/> ended the top-level data set.</summary>
     public bool StoppedBeforePixelData { get; private set; }
 
+    /// <summary>Departures from PS3.5 that were read leniently rather than refused, one sentence each (see <see cref="DicomFile.LenientReadings"/>).</summary>
+    public List<string> LenientReadings { get; } = [];
+
     public DicomFile ReadFile()
     {
         var meta = new DicomDataSet();
@@ -54,7 +57,7 @@ internal sealed class DicomParser
         // Nothing at all is not an empty DICOM object but a wrong or empty file: say so rather than return nothing.
         if (meta.Count == 0 && dataSet.Count == 0 && !StoppedBeforePixelData)
             throw new DicomFormatException("no DICOM content: the stream is empty", _r.Position);
-        return new DicomFile(meta, dataSet, ts);
+        return new DicomFile(meta, dataSet, ts) { LenientReadings = LenientReadings };
     }
 
     /// <summary>Reads the data set to the end of the stream (or to the pixel data when asked to stop there).</summary>
@@ -225,11 +228,27 @@ internal sealed class DicomParser
             if (h.VR == DicomVR.OB || h.VR == DicomVR.OW) return ReadFragments(h, enc, topLevel);
             // UN (or an unknown implicit tag) with undefined length is a sequence encoded in Implicit VR Little Endian
             // whatever the transfer syntax (PS3.5 §6.2.2 Note); any other VR with undefined length can only be a sequence.
-            return ReadSequence(h, h.VR == DicomVR.UN ? DicomEncoding.ImplicitLittle : enc);
+            return ReadSequence(h, h.VR == DicomVR.UN ? UnSequenceEncoding(h) : enc);
         }
         // An unknown Implicit VR element of defined length stays UN bytes even when it happens to hold an item:
         // DCMTK and pydicom both leave it so, and UN content is by definition Implicit VR LE, so nothing is lost.
         return ReadValue(h, enc, topLevel);
+    }
+
+    /// <summary>
+    /// Some vendors (a mammography unit's private UN element) encode the items of a UN sequence of undefined length in
+    /// Explicit VR, against PS3.5 §6.2.2. Read as Implicit VR, the first element's VR and length make a length of
+    /// hundreds of kilobytes and the file would be refused. Like pydicom, look at the first element of the first item:
+    /// a real VR where the implicit length's low bytes would be means Explicit VR, noted in <see cref="LenientReadings"/>.
+    /// </summary>
+    private DicomEncoding UnSequenceEncoding(DicomElementHeader h)
+    {
+        // Item tag (4) + item length (4) + first element tag (4) + its VR or the first two bytes of its implicit length (2).
+        if (!_r.Ensure(14) || _r.UInt16(0, false) != 0xFFFE || _r.UInt16(2, false) != 0xE000 || _r.UInt16(8, false) == 0xFFFE
+            || !LooksLikeExplicitVR(_r[12], _r[13]))
+            return DicomEncoding.ImplicitLittle;
+        LenientReadings.Add($"{h.Tag} is UN of undefined length with its items in Explicit VR (PS3.5 §6.2.2 requires Implicit VR): read as Explicit VR");
+        return DicomEncoding.ExplicitLittle;
     }
 
     private long CheckedEnd(DicomElementHeader h, long start)

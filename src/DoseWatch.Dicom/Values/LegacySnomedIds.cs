@@ -19,6 +19,7 @@ public static class LegacySnomedIds
         ["R-41531"] = "262202000",   // Therapeutic Intent
         ["G-C036"] = "370129005",    // Measurement Method
         ["G-C2D0"] = "363589002",    // Associated Procedure
+        ["G-C32C"] = "408730004",    // Procedure Context (CT acquisition: contrast technique, CID 10014)
         ["A-2C090"] = "15869005",    // Dosimeter
         // Target regions (CID 4030/4031) and laterality
         ["T-D1100"] = "69536005",    // Head

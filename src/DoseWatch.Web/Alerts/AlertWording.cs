@@ -45,6 +45,12 @@ public static partial class AlertWording
         "fluorotime" => "fluoroscopy time",
         "kvp" => "kVp",
         "sar" => "SAR",
+        "activity" => "administered activity",
+        "mechanicalindex" => "MI",
+        "thermalindex" => "TI",
+        "operatingmode" => "MR operating mode",
+        "thermalindextype" => "TI type",
+        "newprotocolnames" => "new protocol names",
         _ => quantity,
     };
 
@@ -70,6 +76,10 @@ public static partial class AlertWording
         "logMad" => "Spread of earlier values (MAD of ln dose)",
         "sampleSize" => "Earlier values compared",
         "drl" => "Reference level",
+        "referenceLearnedFrom" => "Reference learned from",
+        "referenceStudies" => "Earlier studies in the reference",
+        "patientWeightKg" => "Patient weight (kg)",
+        "sizeExponent" => "Dose grows with weight to the power",
         _ => Words(key),
     };
 
@@ -79,7 +89,7 @@ public static partial class AlertWording
         return spaced.Length == 0 ? key : char.ToUpperInvariant(spaced[0]) + spaced[1..];
     }
 
-    [GeneratedRegex(@"\b(ctdivol|ssde|dlp|dap|doserp|agd|fluorotime)\b")]
+    [GeneratedRegex(@"\b(ctdivol|ssde|dlp|dap|doserp|agd|fluorotime|mechanicalIndex|thermalIndex)\b")]
     private static partial Regex QuantityKey();
 
     // "1.2 1 exceeds" / "(3.5 1)": a number followed by the dimensionless unit "1" loses the unit.

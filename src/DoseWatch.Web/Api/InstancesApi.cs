@@ -7,10 +7,11 @@ namespace DoseWatch.Web.Api;
 
 /// <summary>One received instance in the inbox, as the API shows it (the file's location stays internal).</summary>
 public sealed record InstanceDto(long Id, string SopClassUid, string SopInstanceUid, string StudyInstanceUid, string CallingAeTitle,
-    string Peer, long SizeBytes, DateTimeOffset ReceivedAt, string Status, string? StatusReason, int Attempts, DateTimeOffset UpdatedAt)
+    string Peer, long SizeBytes, DateTimeOffset ReceivedAt, string Status, string? StatusReason, int Attempts, DateTimeOffset UpdatedAt,
+    string? Modality, string? Device, string? AccessionNumber, string? StudyDate)
 {
     public static InstanceDto From(InstanceRecord r) => new(r.Id, r.SopClassUid, r.SopInstanceUid, r.StudyInstanceUid, r.CallingAeTitle,
-        r.Peer, r.SizeBytes, r.ReceivedAt, r.Status.ToName(), r.StatusReason, r.Attempts, r.UpdatedAt);
+        r.Peer, r.SizeBytes, r.ReceivedAt, r.Status.ToName(), r.StatusReason, r.Attempts, r.UpdatedAt, r.Modality, r.Device, r.AccessionNumber, r.StudyDate);
 }
 
 public sealed record InstancePage(IReadOnlyList<InstanceDto> Items, long Total, int Page, int PageSize);

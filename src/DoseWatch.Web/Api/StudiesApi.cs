@@ -47,18 +47,22 @@ public static class StudiesApi
     public static async Task<Results<Ok<StudyDetailResponse>, NotFound>> GetStudy(
         IDbConnectionFactory connections, PatientIdentityDisclosure patients, ClaimsPrincipal user, string studyInstanceUid, CancellationToken cancellationToken)
     {
-        var record = await new DoseRecordRepository(connections).GetStudyAsync(studyInstanceUid, cancellationToken);
+        var repository = new DoseRecordRepository(connections);
+        var record = await repository.GetStudyAsync(studyInstanceUid, cancellationToken);
         if (record is null) return TypedResults.NotFound();
+        var sources = await repository.SourceObjectsAsync(studyInstanceUid, cancellationToken);
         var identities = await patients.ForStudiesAsync(user, [studyInstanceUid], $"GET /api/v1/studies/{studyInstanceUid}", cancellationToken);
         var study = ToResponse(record.Study, record.DeviceId, record.Totals);
-        var sources = await new DoseRecordRepository(connections).SourceObjectsAsync(studyInstanceUid, cancellationToken);
         var skin = (await new SkinDoseRepository(connections).ForStudyAsync(studyInstanceUid, cancellationToken)).FirstOrDefault()?.Result;
         return TypedResults.Ok(new StudyDetailResponse
         {
             StudyInstanceUid = study.StudyInstanceUid,
             AccessionNumber = study.AccessionNumber,
             StudyDate = study.StudyDate,
+            StudyTime = study.StudyTime,
             Modality = study.Modality,
+            RequestedProcedure = study.RequestedProcedure,
+            Modalities = StudyModalities.Of(record.Study, sources),
             StudyDescription = study.StudyDescription,
             Device = study.Device,
             Patient = Patient(identities, studyInstanceUid),
@@ -69,6 +73,7 @@ public static class StudiesApi
             Totals = study.Totals,
             Events = record.Events.Select(ToResponse).ToList(),
             ExtractionWarnings = [.. sources.SelectMany(o => o.WarningLines.Select(w => new ExtractionWarningResponse(o.SopInstanceUid, w)))],
+            SourceObjects = sources.Where(o => o.Kind == nameof(ExtractionKind.DoseObject)).Select(ToResponse).ToList(),
             PeakSkinDoseGy = skin?.PeakSkinDoseGy,
             SkinDose = skin is null ? null : ToResponse(skin),
         });
@@ -86,7 +91,9 @@ public static class StudiesApi
         StudyInstanceUid = s.StudyInstanceUid,
         AccessionNumber = s.AccessionNumber,
         StudyDate = s.StudyDate,
+        StudyTime = s.StudyTime,
         Modality = s.Modality,
+        RequestedProcedure = s.RequestedProcedure,
         StudyDescription = s.StudyDescription,
         Device = new DeviceResponse(s.Device.Manufacturer, s.Device.Model, s.Device.StationName, s.Device.SerialNumber, s.Device.DeviceObserverUid, deviceId),
         PatientAge = s.Patient.Age,
@@ -127,7 +134,7 @@ public static class StudiesApi
             WaterEquivalentDiameterMm = e.WaterEquivalentDiameterMm,
             Kvp = e.Kvp,
             TubeCurrentMA = e.TubeCurrentMA,
-            XRaySources = e.XRaySources.Select(x => new XRaySourceResponse(x.Identification, x.Kvp, x.TubeCurrentMA)).ToList(),
+            XRaySources = e.XRaySources.Select(x => new XRaySourceResponse(x.Identification, x.Kvp, x.TubeCurrentMA, x.MaximumTubeCurrentMA, x.ExposureTimePerRotationS)).ToList(),
             ExposureTimeS = e.ExposureTimeS,
             PitchFactor = e.PitchFactor,
             ScanLengthMm = e.ScanLengthMm,
@@ -149,9 +156,90 @@ public static class StudiesApi
             DoseCheck = e.DoseCheck is { } c
                 ? new DoseCheckResponse(c.Alert?.CtdiVolAlertValueMGy, c.Alert?.DlpAlertValueMGyCm, c.Notification?.CtdiVolNotificationValueMGy,
                     c.Notification?.DlpNotificationValueMGyCm, c.Alert?.ReasonForProceeding ?? c.Notification?.ReasonForProceeding)
+                {
+                    AccumulatedCtdiVolForwardEstimateMGy = c.Alert?.AccumulatedCtdiVolForwardEstimateMGy,
+                    AccumulatedDlpForwardEstimateMGyCm = c.Alert?.AccumulatedDlpForwardEstimateMGyCm,
+                    CtdiVolForwardEstimateMGy = c.Notification?.CtdiVolForwardEstimateMGy,
+                    DlpForwardEstimateMGyCm = c.Notification?.DlpForwardEstimateMGyCm,
+                    AuthorizedBy = c.Alert?.AuthorizedBy ?? c.Notification?.AuthorizedBy,
+                }
                 : null,
+            AcquisitionPlane = e.AcquisitionPlane,
+            SingleCollimationWidthMm = e.NominalSingleCollimationMm,
+            TotalCollimationWidthMm = e.NominalTotalCollimationMm,
+            EffectiveDiameterMm = e.EffectiveDiameterMm,
+            ExposureMAs = e.ExposureMAs,
+            Contrast = e.ProcedureContext,
+            IrradiationDurationS = e.IrradiationDurationS,
+            PulseRatePerS = e.PulseRatePerS,
+            NumberOfPulses = e.NumberOfPulses,
+            PulseWidthMs = e.PulseWidthMs,
+            ExposureIndex = e.ExposureIndex,
+            TargetExposureIndex = e.TargetExposureIndex,
+            DeviationIndex = e.DeviationIndex,
+            EntranceExposureAtRpMGy = e.EntranceDoseMGy,
+            HalfValueLayerMm = e.HalfValueLayerMm,
+            Filters = e.Filters,
+            AnodeTarget = e.AnodeTarget,
+            CompressionThicknessMm = e.CompressionThicknessMm,
+            CompressionForceN = e.CompressionForceN,
+            DistanceSourceToDetectorMm = e.Geometry?.DistanceSourceToDetectorMm,
+            DistanceSourceToIsocenterMm = e.Geometry?.DistanceSourceToIsocenterMm,
+            DistanceSourceToReferencePointMm = e.Geometry?.DistanceSourceToReferencePointMm,
+            PositionerPrimaryAngleDeg = e.Geometry?.PositionerPrimaryAngleDeg,
+            PositionerSecondaryAngleDeg = e.Geometry?.PositionerSecondaryAngleDeg,
+            TableLongitudinalPositionMm = e.Geometry?.TableLongitudinalPositionMm,
+            TableLateralPositionMm = e.Geometry?.TableLateralPositionMm,
+            TableHeightPositionMm = e.Geometry?.TableHeightPositionMm,
+            TableHeadTiltAngleDeg = e.Geometry?.TableHeadTiltAngleDeg,
+            TableHorizontalRotationAngleDeg = e.Geometry?.TableHorizontalRotationAngleDeg,
+            TableCradleTiltAngleDeg = e.Geometry?.TableCradleTiltAngleDeg,
+            CollimatedFieldAreaM2 = e.Geometry?.CollimatedFieldAreaM2,
+            CollimatedFieldHeightMm = e.Geometry?.CollimatedFieldHeightMm,
+            CollimatedFieldWidthMm = e.Geometry?.CollimatedFieldWidthMm,
+            CopperFilterMm = e.Geometry?.CopperFilterMm,
+            AluminiumFilterMm = e.Geometry?.AluminiumFilterMm,
+            FieldStrengthT = e.FieldStrengthT,
+            Transducer = e.Transducer,
+            Preset = e.Preset,
+            Radionuclide = Code(e.Radionuclide),
+            RouteOfAdministration = Code(e.Route),
+            AdministeredAt = e.AdministeredAt,
+            ReportedEffectiveDoseMSv = e.ReportedEffectiveDoseMSv,
         };
     }
+
+    internal static SourceObjectResponse ToResponse(StudySourceObject o) => new()
+    {
+        SopInstanceUid = o.SopInstanceUid,
+        SopClassUid = o.SopClassUid,
+        Modality = o.Modality,
+        AccessionNumber = o.AccessionNumber,
+        Manufacturer = o.Manufacturer,
+        Model = o.Model,
+        StationName = o.StationName,
+        Kind = o.Kind,
+        EventCount = o.EventCount,
+        Warnings = o.Warnings.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+        Reported = new ReportedTotalsResponse
+        {
+            EventCount = o.Accumulated.ReportedEventCount,
+            DlpTotalMGyCm = o.Accumulated.DlpTotalMGyCm,
+            CtEffectiveDoseTotalMSv = o.Accumulated.CtEffectiveDoseTotalMSv,
+            DapTotalGyCm2 = o.Accumulated.DapTotalGyCm2,
+            DoseRpTotalGy = o.Accumulated.DoseRpTotalGy,
+            FluoroDapTotalGyCm2 = o.Accumulated.FluoroDapTotalGyCm2,
+            FluoroDoseRpTotalGy = o.Accumulated.FluoroDoseRpTotalGy,
+            AcquisitionDapTotalGyCm2 = o.Accumulated.AcquisitionDapTotalGyCm2,
+            AcquisitionDoseRpTotalGy = o.Accumulated.AcquisitionDoseRpTotalGy,
+            FluoroTimeTotalS = o.Accumulated.FluoroTimeTotalS,
+            AcquisitionTimeTotalS = o.Accumulated.AcquisitionTimeTotalS,
+            RadiographicFrameCount = o.Accumulated.RadiographicFrameCount,
+            AgdLeftBreastMGy = o.Accumulated.AgdLeftBreastMGy,
+            AgdRightBreastMGy = o.Accumulated.AgdRightBreastMGy,
+            AgdTotalMGy = o.Accumulated.AgdTotalMGy,
+        },
+    };
 
     private static CodeResponse? Code(ConceptCode? c) => c is null ? null : new CodeResponse(c.Value, c.Scheme, c.Meaning);
 }

@@ -91,26 +91,86 @@ public sealed record EventResponse
     [JsonPropertyName("administeredActivityMBq")] public double? AdministeredActivityMBq { get; init; }
     [JsonPropertyName("radiopharmaceuticalAgent")] public string? RadiopharmaceuticalAgent { get; init; }
     [JsonPropertyName("doseCheck")] public DoseCheckResponse? DoseCheck { get; init; }
+
+    // Issue #16 item 9: every other quantity the extractors read, each in the unit its name carries.
+    [JsonPropertyName("acquisitionPlane")] public string? AcquisitionPlane { get; init; }
+    [JsonPropertyName("singleCollimationWidthMm")] public double? SingleCollimationWidthMm { get; init; }
+    [JsonPropertyName("totalCollimationWidthMm")] public double? TotalCollimationWidthMm { get; init; }
+    [JsonPropertyName("effectiveDiameterMm")] public double? EffectiveDiameterMm { get; init; }
+    [JsonPropertyName("exposureMAs")] public double? ExposureMAs { get; init; }
+    /// <summary>CT Procedure Context (CID 10014: with or without contrast), as the device names it.</summary>
+    [JsonPropertyName("contrast")] public string? Contrast { get; init; }
+    [JsonPropertyName("irradiationDurationS")] public double? IrradiationDurationS { get; init; }
+    [JsonPropertyName("pulseRatePerS")] public double? PulseRatePerS { get; init; }
+    [JsonPropertyName("numberOfPulses")] public double? NumberOfPulses { get; init; }
+    [JsonPropertyName("pulseWidthMs")] public double? PulseWidthMs { get; init; }
+    [JsonPropertyName("exposureIndex")] public double? ExposureIndex { get; init; }
+    [JsonPropertyName("targetExposureIndex")] public double? TargetExposureIndex { get; init; }
+    [JsonPropertyName("deviationIndex")] public double? DeviationIndex { get; init; }
+    [JsonPropertyName("entranceExposureAtRpMGy")] public double? EntranceExposureAtRpMGy { get; init; }
+    [JsonPropertyName("halfValueLayerMm")] public double? HalfValueLayerMm { get; init; }
+    [JsonPropertyName("filters")] public string? Filters { get; init; }
+    [JsonPropertyName("anodeTarget")] public string? AnodeTarget { get; init; }
+    [JsonPropertyName("compressionThicknessMm")] public double? CompressionThicknessMm { get; init; }
+    [JsonPropertyName("compressionForceN")] public double? CompressionForceN { get; init; }
+    [JsonPropertyName("distanceSourceToDetectorMm")] public double? DistanceSourceToDetectorMm { get; init; }
+    [JsonPropertyName("distanceSourceToIsocenterMm")] public double? DistanceSourceToIsocenterMm { get; init; }
+    [JsonPropertyName("distanceSourceToReferencePointMm")] public double? DistanceSourceToReferencePointMm { get; init; }
+    [JsonPropertyName("positionerPrimaryAngleDeg")] public double? PositionerPrimaryAngleDeg { get; init; }
+    [JsonPropertyName("positionerSecondaryAngleDeg")] public double? PositionerSecondaryAngleDeg { get; init; }
+    [JsonPropertyName("tableLongitudinalPositionMm")] public double? TableLongitudinalPositionMm { get; init; }
+    [JsonPropertyName("tableLateralPositionMm")] public double? TableLateralPositionMm { get; init; }
+    [JsonPropertyName("tableHeightPositionMm")] public double? TableHeightPositionMm { get; init; }
+    [JsonPropertyName("tableHeadTiltAngleDeg")] public double? TableHeadTiltAngleDeg { get; init; }
+    [JsonPropertyName("tableHorizontalRotationAngleDeg")] public double? TableHorizontalRotationAngleDeg { get; init; }
+    [JsonPropertyName("tableCradleTiltAngleDeg")] public double? TableCradleTiltAngleDeg { get; init; }
+    [JsonPropertyName("collimatedFieldAreaM2")] public double? CollimatedFieldAreaM2 { get; init; }
+    [JsonPropertyName("collimatedFieldHeightMm")] public double? CollimatedFieldHeightMm { get; init; }
+    [JsonPropertyName("collimatedFieldWidthMm")] public double? CollimatedFieldWidthMm { get; init; }
+    [JsonPropertyName("copperFilterMm")] public double? CopperFilterMm { get; init; }
+    [JsonPropertyName("aluminiumFilterMm")] public double? AluminiumFilterMm { get; init; }
+    [JsonPropertyName("fieldStrengthT")] public double? FieldStrengthT { get; init; }
+    [JsonPropertyName("transducer")] public string? Transducer { get; init; }
+    [JsonPropertyName("preset")] public string? Preset { get; init; }
+    [JsonPropertyName("radionuclide")] public CodeResponse? Radionuclide { get; init; }
+    [JsonPropertyName("routeOfAdministration")] public CodeResponse? RouteOfAdministration { get; init; }
+    [JsonPropertyName("administeredAt")] public DateTimeOffset? AdministeredAt { get; init; }
+    /// <summary>Effective Dose (113839) as the dose report states it; DoseWatch's own estimate is effectiveDoseEstimateMSv.</summary>
+    [JsonPropertyName("reportedEffectiveDoseMSv")] public double? ReportedEffectiveDoseMSv { get; init; }
 }
 
 public sealed record XRaySourceResponse(
     [property: JsonPropertyName("identification")] string? Identification,
     [property: JsonPropertyName("kvp")] double? Kvp,
-    [property: JsonPropertyName("tubeCurrentMA")] double? TubeCurrentMA);
+    [property: JsonPropertyName("tubeCurrentMA")] double? TubeCurrentMA,
+    [property: JsonPropertyName("maximumTubeCurrentMA")] double? MaximumTubeCurrentMA,
+    [property: JsonPropertyName("exposureTimePerRotationS")] double? ExposureTimePerRotationS);
 
 public sealed record DoseCheckResponse(
     [property: JsonPropertyName("ctdiVolAlertValueMGy")] double? CtdiVolAlertValueMGy,
     [property: JsonPropertyName("dlpAlertValueMGyCm")] double? DlpAlertValueMGyCm,
     [property: JsonPropertyName("ctdiVolNotificationValueMGy")] double? CtdiVolNotificationValueMGy,
     [property: JsonPropertyName("dlpNotificationValueMGyCm")] double? DlpNotificationValueMGyCm,
-    [property: JsonPropertyName("reasonForProceeding")] string? ReasonForProceeding);
+    [property: JsonPropertyName("reasonForProceeding")] string? ReasonForProceeding)
+{
+    /// <summary>TID 10015 alert part: the accumulated forward estimates that crossed the alert values.</summary>
+    [JsonPropertyName("accumulatedCtdiVolForwardEstimateMGy")] public double? AccumulatedCtdiVolForwardEstimateMGy { get; init; }
+    [JsonPropertyName("accumulatedDlpForwardEstimateMGyCm")] public double? AccumulatedDlpForwardEstimateMGyCm { get; init; }
+    /// <summary>TID 10015 notification part: the forward estimates that crossed the notification values.</summary>
+    [JsonPropertyName("ctdiVolForwardEstimateMGy")] public double? CtdiVolForwardEstimateMGy { get; init; }
+    [JsonPropertyName("dlpForwardEstimateMGyCm")] public double? DlpForwardEstimateMGyCm { get; init; }
+    /// <summary>The person who authorised proceeding (alert part, else notification part).</summary>
+    [JsonPropertyName("authorizedBy")] public string? AuthorizedBy { get; init; }
+}
 
 public record StudyResponse
 {
     [JsonPropertyName("studyInstanceUid")] public required string StudyInstanceUid { get; init; }
     [JsonPropertyName("accessionNumber")] public string? AccessionNumber { get; init; }
     [JsonPropertyName("studyDate")] public DateOnly? StudyDate { get; init; }
+    [JsonPropertyName("studyTime")] public TimeOnly? StudyTime { get; init; }
     [JsonPropertyName("modality")] public string? Modality { get; init; }
+    [JsonPropertyName("requestedProcedure")] public string? RequestedProcedure { get; init; }
     [JsonPropertyName("studyDescription")] public string? StudyDescription { get; init; }
     [JsonPropertyName("device")] public required DeviceResponse Device { get; init; }
     [JsonPropertyName("patient")] public PatientResponse? Patient { get; init; }
@@ -153,11 +213,14 @@ public sealed record PatientResponse(
 
 public sealed record StudyDetailResponse : StudyResponse
 {
+    /// <summary>Every modality of the study's dose objects (a PET/CT has CT and PT or NM), the first received first.</summary>
+    [JsonPropertyName("modalities")] public IReadOnlyList<string> Modalities { get; init; } = [];
     [JsonPropertyName("events")] public required IReadOnlyList<EventResponse> Events { get; init; }
 
     /// <summary>What extraction could not read as a fact, per dose object: a missing required value, an unknown unit…</summary>
     [JsonPropertyName("extractionWarnings")] public IReadOnlyList<ExtractionWarningResponse> ExtractionWarnings { get; init; } = [];
 
+    [JsonPropertyName("sourceObjects")] public IReadOnlyList<SourceObjectResponse> SourceObjects { get; init; } = [];
     /// <summary>Fluoroscopy: the skin dose result (absent for other modalities and before the skin dose job has run).</summary>
     [JsonPropertyName("skinDose"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public SkinDoseResponse? SkinDose { get; init; }
 }
@@ -165,6 +228,41 @@ public sealed record StudyDetailResponse : StudyResponse
 public sealed record ExtractionWarningResponse(
     [property: JsonPropertyName("sopInstanceUid")] string SopInstanceUid,
     [property: JsonPropertyName("warning")] string Warning);
+/// <summary>One object the study was extracted from, with its own modality, accession and device (the parts of a
+/// PET/CT differ) and the accumulated values it reports: the device's own totals, kept apart from DoseWatch's sums.</summary>
+public sealed record SourceObjectResponse
+{
+    [JsonPropertyName("sopInstanceUid")] public required string SopInstanceUid { get; init; }
+    [JsonPropertyName("sopClassUid")] public required string SopClassUid { get; init; }
+    [JsonPropertyName("modality")] public string? Modality { get; init; }
+    [JsonPropertyName("accessionNumber")] public string? AccessionNumber { get; init; }
+    [JsonPropertyName("manufacturer")] public string? Manufacturer { get; init; }
+    [JsonPropertyName("model")] public string? Model { get; init; }
+    [JsonPropertyName("stationName")] public string? StationName { get; init; }
+    [JsonPropertyName("kind")] public required string Kind { get; init; }
+    [JsonPropertyName("eventCount")] public int EventCount { get; init; }
+    [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = [];
+    [JsonPropertyName("reported")] public required ReportedTotalsResponse Reported { get; init; }
+}
+
+public sealed record ReportedTotalsResponse
+{
+    [JsonPropertyName("eventCount")] public double? EventCount { get; init; }
+    [JsonPropertyName("dlpTotalMGyCm")] public double? DlpTotalMGyCm { get; init; }
+    [JsonPropertyName("ctEffectiveDoseTotalMSv")] public double? CtEffectiveDoseTotalMSv { get; init; }
+    [JsonPropertyName("dapTotalGyCm2")] public double? DapTotalGyCm2 { get; init; }
+    [JsonPropertyName("doseRpTotalGy")] public double? DoseRpTotalGy { get; init; }
+    [JsonPropertyName("fluoroDapTotalGyCm2")] public double? FluoroDapTotalGyCm2 { get; init; }
+    [JsonPropertyName("fluoroDoseRpTotalGy")] public double? FluoroDoseRpTotalGy { get; init; }
+    [JsonPropertyName("acquisitionDapTotalGyCm2")] public double? AcquisitionDapTotalGyCm2 { get; init; }
+    [JsonPropertyName("acquisitionDoseRpTotalGy")] public double? AcquisitionDoseRpTotalGy { get; init; }
+    [JsonPropertyName("fluoroTimeTotalS")] public double? FluoroTimeTotalS { get; init; }
+    [JsonPropertyName("acquisitionTimeTotalS")] public double? AcquisitionTimeTotalS { get; init; }
+    [JsonPropertyName("radiographicFrameCount")] public double? RadiographicFrameCount { get; init; }
+    [JsonPropertyName("agdLeftBreastMGy")] public double? AgdLeftBreastMGy { get; init; }
+    [JsonPropertyName("agdRightBreastMGy")] public double? AgdRightBreastMGy { get; init; }
+    [JsonPropertyName("agdTotalMGy")] public double? AgdTotalMGy { get; init; }
+}
 
 public sealed record StudyListResponse(
     [property: JsonPropertyName("items")] IReadOnlyList<StudyResponse> Items,

@@ -15,28 +15,30 @@ public static class StudyExport
 
     private sealed record EventColumn(string Header, Func<IrradiationEvent, object?> Value);
 
+    // Who and when, then every quantity of EventQuantities (the study page's event table lists the same).
     private static readonly EventColumn[] EventColumns =
     [
         new("Protocol", e => e.Protocol),
         new("Acquisition type", e => e.AcquisitionType?.Meaning ?? e.AcquisitionType?.Value),
         new("Target region", e => e.TargetRegion?.Meaning ?? e.TargetRegion?.Value),
         new("Start (UTC)", e => e.StartedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture)),
-        new("kVp", e => e.Kvp),
-        new("Tube current (mA)", e => e.TubeCurrentMA),
-        new("Exposure time (s)", e => e.ExposureTimeS),
-        new("Pitch factor", e => e.PitchFactor),
-        new("Scan length (mm)", e => e.ScanLengthMm),
-        new("CTDIvol (mGy)", e => e.CtdiVolMGy),
-        new("Phantom", e => e.Phantom?.ToString()),
-        new("DLP (mGy.cm)", e => e.DlpMGyCm),
-        new("SSDE (mGy)", e => e.SsdeMGy),
-        new("DAP (Gy.cm2)", e => e.DapGyCm2),
-        new("Dose RP (Gy)", e => e.DoseRpGy),
-        new("AGD (mGy)", e => e.AgdMGy),
-        new("SAR (W/kg)", e => e.SarWPerKg),
-        new("MI", e => e.MechanicalIndex),
-        new("TIS", e => e.ThermalIndexSoftTissue),
-        new("Administered activity (MBq)", e => e.AdministeredActivityMBq),
+        new("Acquisition plane", e => e.AcquisitionPlane),
+        .. EventQuantities.All.Select(q => new EventColumn(q.ExportHeader, q.Value)),
+    ];
+
+    private sealed record ReportedColumn(string Header, Func<AccumulatedDose, double?> Value);
+
+    // The device's own accumulated values (TID 10002/10012) combined over the study's dose objects by StudyTotalsRule:
+    // a cumulative report supersedes the partial one it extends, continued reports add up.
+    private static readonly ReportedColumn[] ReportedColumns =
+    [
+        new("Reported fluoro DAP total (Gy.cm2)", a => a.FluoroDapTotalGyCm2),
+        new("Reported acquisition DAP total (Gy.cm2)", a => a.AcquisitionDapTotalGyCm2),
+        new("Reported fluoro dose RP total (Gy)", a => a.FluoroDoseRpTotalGy),
+        new("Reported acquisition dose RP total (Gy)", a => a.AcquisitionDoseRpTotalGy),
+        new("Reported acquisition time total (s)", a => a.AcquisitionTimeTotalS),
+        new("Reported radiographic frames", a => a.RadiographicFrameCount),
+        new("Reported CT effective dose total (mSv)", a => a.CtEffectiveDoseTotalMSv),
     ];
 
     public static readonly IReadOnlyList<string> StudyHeaders =
@@ -46,6 +48,7 @@ public static class StudyExport
         "DLP total (mGy.cm)", "DAP total (Gy.cm2)", "Dose RP total (Gy)", "Fluoro time total (s)", "AGD total (mGy)",
         // The totals above are the device's own where it reported them (StudyTotalsRule); the event sums are kept beside.
         "DLP sum of events (mGy.cm)", "DAP sum of events (Gy.cm2)", "Dose RP sum of events (Gy)", "AGD sum of events (mGy)", "Totals warnings",
+        "Requested procedure", .. ReportedColumns.Select(c => c.Header),
         "Peak skin dose (Gy)", "Peak skin dose location", "Peak skin dose not computed because",
     ];
 
@@ -70,7 +73,9 @@ public static class StudyExport
                 s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, pseudonyms.GetValueOrDefault(s.StudyInstanceUid), s.Patient.Age, s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
                 s.Patient.HeightM, open, t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy,
                 t.Sums.DlpMGyCm, t.Sums.DapGyCm2, t.Sums.DoseRpGy, t.Sums.AgdMGy, t.Discrepancies.Count == 0 ? null : string.Join(" ", t.Discrepancies.Select(d => d.Message)),
+                s.RequestedProcedure,
             };
+            cells.AddRange(ReportedColumns.Select(c => (object?)c.Value(t.Reported)));
             var skin = skinDoses.GetValueOrDefault(s.StudyInstanceUid);
             cells.AddRange([skin?.PeakSkinDoseGy, skin?.PeakLocation?.Describe(), skin?.NotComputedReason]);
             var mine = events[s.StudyInstanceUid];

@@ -34,15 +34,32 @@ public static class InboxHosting
         services.AddSingleton<SkinDoseQueue>();
         services.AddTransient<SkinDoseJob>();
         services.AddTransient<InboxSweepJob>();
+        // Back-fills by Query/Retrieve: what they retrieve arrives at the Store SCP and takes this same inbox path.
+        services.AddOptions<BackfillOptions>().BindConfiguration(BackfillOptions.Section)
+            .Validate(o => o.InstancesPerSecond >= 0 && o.PauseBetweenStudies >= TimeSpan.Zero, "DoseWatch:Backfill limits cannot be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<BackfillRepository>();
+        services.AddTransient<BackfillJob>();
+        services.AddOptions<NightlyBackfillOptions>().BindConfiguration(NightlyBackfillOptions.Section)
+            .Validate(o => o.Nodes.All(n => n.Host.Length > 0 && n.Port is >= 1 and <= 65535 && n.CalledAeTitle.Length is >= 1 and <= 16),
+                "DoseWatch:Backfill:Nightly:Nodes need Host, Port (1-65535) and CalledAeTitle (1-16 characters).")
+            .ValidateOnStart();
+        services.AddTransient<NightlyBackfillJob>();
         services.AddHostedService<RecurringJobRegistration>();
         return services;
     }
 
-    private sealed class RecurringJobRegistration(IRecurringJobManager recurringJobs) : IHostedService
+    private sealed class RecurringJobRegistration(IRecurringJobManager recurringJobs, Microsoft.Extensions.Options.IOptions<NightlyBackfillOptions> nightly) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             recurringJobs.AddOrUpdate<InboxSweepJob>(InboxSweepJob.RecurringJobId, job => job.Run(CancellationToken.None), InboxOptions.SweepCron);
+            // The nightly catch-up exists only while PACS nodes are configured for it.
+            if (nightly.Value.Nodes.Count > 0)
+                recurringJobs.AddOrUpdate<NightlyBackfillJob>(NightlyBackfillJob.RecurringJobId, job => job.Run(CancellationToken.None), nightly.Value.Cron,
+                    new RecurringJobOptions { TimeZone = TimeZoneInfo.Local });
+            else
+                recurringJobs.RemoveIfExists(NightlyBackfillJob.RecurringJobId);
             return Task.CompletedTask;
         }
 

@@ -54,6 +54,7 @@ public static class WebHosting
         app.MapOpenApi().RequireAuthorization();
         app.MapAccountEndpoints();
         app.MapInstancesApi();
+        app.MapBackfillsApi();
         app.MapStudiesApi();
         app.MapDeidentifiedExportApi();
         app.MapAuditHeadApi();

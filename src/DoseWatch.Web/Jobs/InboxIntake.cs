@@ -17,27 +17,43 @@ public sealed class InboxIntake(InstanceRepository inbox, IBackgroundJobClient j
 {
     public async ValueTask OnInstanceStoredAsync(StoredInstance instance, CancellationToken cancellationToken)
     {
-        var row = new NewInstance(instance.SopClassUid, instance.SopInstanceUid, ReadStudyInstanceUid(instance.Path),
+        var header = ReadHeader(instance.Path);
+        var row = new NewInstance(instance.SopClassUid, instance.SopInstanceUid, header?.GetString(DicomTag.StudyInstanceUid) ?? "",
             instance.Parties.CallingAeTitle, instance.Parties.Peer?.ToString() ?? "", new FileInfo(instance.Path).Length,
-            instance.Path, clock.GetUtcNow());
+            instance.Path, clock.GetUtcNow(), Text(header, DicomTag.Modality), Device(header), Text(header, AccessionNumber),
+            header?.GetDate(DicomTag.StudyDate)?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         long? id = instance.WasDuplicate
             ? await inbox.AddIfMissingAsync(row, cancellationToken)
             : await inbox.AddOrReplaceAsync(row, cancellationToken);
         if (id is { } newId) jobs.Enqueue<ExtractInstanceJob>(job => job.Run(newId, CancellationToken.None));
     }
 
-    /// <summary>The study UID for the inbox listing, from the header only; an unreadable file is the extractor's to judge.</summary>
-    private string ReadStudyInstanceUid(string path)
+    private static readonly DicomTag AccessionNumber = new(0x0008, 0x0050);
+    private static readonly DicomTag StationName = new(0x0008, 0x1010);
+    private static readonly DicomTag ManufacturerModelName = new(0x0008, 0x1090);
+
+    /// <summary>The header for the inbox listing (study, modality, device, accession, date); an unreadable file is the extractor's to judge.</summary>
+    private DicomDataSet? ReadHeader(string path)
     {
         try
         {
-            var file = storedObjects.ReadDicom(path, new DicomReadOptions { StopBeforePixelData = true, LargeValueThreshold = 64 * 1024 });
-            return file.DataSet.GetString(DicomTag.StudyInstanceUid) ?? "";
+            return storedObjects.ReadDicom(path, new DicomReadOptions { StopBeforePixelData = true, LargeValueThreshold = 64 * 1024 }).DataSet;
         }
         catch (Exception e) when (e is DicomFormatException or IOException)
         {
-            logger.LogWarning("Stored instance {Path} has no readable Study Instance UID: {Error}", path, e.Message);
-            return "";
+            logger.LogWarning("Stored instance {Path} has no readable header: {Error}", path, e.Message);
+            return null;
         }
+    }
+
+    private static string? Text(DicomDataSet? header, DicomTag tag) => header?.GetString(tag) is { Length: > 0 } s ? s : null;
+
+    /// <summary>"Manufacturer Model (Station)", as much of it as the header has.</summary>
+    private static string? Device(DicomDataSet? header)
+    {
+        var name = string.Join(' ', new[] { Text(header, DicomTag.Manufacturer), Text(header, ManufacturerModelName) }.Where(p => p is not null));
+        var station = Text(header, StationName);
+        var device = station is null ? name : name.Length == 0 ? station : $"{name} ({station})";
+        return device.Length > 0 ? device : null;
     }
 }

@@ -26,10 +26,21 @@ public sealed record EditResult(EditOutcome Outcome, IReadOnlyDictionary<string,
 public sealed class RuleEditing(RuleRepository rules, ProtocolRepository protocols, IAuditTrail audit, IOptions<AlertsOptions> options)
 {
     public const string RuleUpdate = "rule.update";
+    public const string RuleCreate = "rule.create";
     public const string DrlUpdate = "drl.update";
     public const string ProtocolUpdate = "protocol.update";
     public const string ReferenceUpdate = "protocol-reference.update";
     public const string MappingApprove = "protocol-mapping.approve";
+
+    /// <summary>A new rule (the "add rule" action on /rules): validated like an edit, kept in rule_changes and audited as rule.create.</summary>
+    public async Task<(EditResult Result, Rule? Created)> CreateRuleAsync(Rule rule, string actor, CancellationToken cancellationToken = default)
+    {
+        var problems = RuleValidation.Problems(rule);
+        if (problems.Count > 0) return (new EditResult(EditOutcome.Invalid, problems), null);
+        var created = await rules.CreateAsync(rule with { Id = 0 }, actor, cancellationToken);
+        await AuditAsync(actor, RuleCreate, $"rule:{created.Id}", null, JsonDocument.Parse(RuleRepository.Json(created)).RootElement, cancellationToken);
+        return (EditResult.Saved, created);
+    }
 
     public async Task<EditResult> UpdateRuleAsync(Rule edited, string actor, CancellationToken cancellationToken = default)
     {

@@ -31,6 +31,45 @@ public class SendEchoCommandTests
     }
 
     [Fact]
+    public async Task EchoCallsDoseWatchByDefault()
+    {
+        // Our Store SCP checks the called AE title; run from a folder without appsettings.json: the product default.
+        await using var scp = new LoopbackScp();
+        using var cwd = new TempDirectory();
+        var r = await PeerProcess.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "dosewatch.dll"), "echo", "127.0.0.1", scp.Port.ToString()], TimeSpan.FromSeconds(60), cwd.Path);
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.Equal("DOSEWATCH", Assert.Single(await scp.WaitForRecordsAsync(1)).CalledAeTitle);
+    }
+
+    [Fact]
+    public async Task EchoCallsTheAeTitleConfiguredInAppsettings()
+    {
+        await using var scp = new LoopbackScp(new DoseWatch.Dicom.Network.Acse.AcceptorPolicy { AeTitle = "SITE_DOSE" });
+        using var cwd = new TempDirectory();
+        File.WriteAllText(cwd.File("appsettings.json"), """
+            {
+              // as in the product's file: comments allowed
+              "Dicom": { "Port": 104, "AeTitle": "SITE_DOSE" }
+            }
+            """);
+        var r = await PeerProcess.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "dosewatch.dll"), "echo", "127.0.0.1", scp.Port.ToString()], TimeSpan.FromSeconds(60), cwd.Path);
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.Equal("SITE_DOSE", Assert.Single(await scp.WaitForRecordsAsync(1)).CalledAeTitle);
+    }
+
+    [Fact]
+    public async Task ARejectedEchoIsExplainedInWords()
+    {
+        await using var scp = new LoopbackScp();
+        var r = await DoseWatchAsync("echo", "127.0.0.1", scp.Port.ToString(), "--aec", "ANY-SCP");
+        Assert.Equal(1, r.ExitCode);
+        // PS3.8 Table 9-21: result 1 (permanent), source 1 (service user), reason 7 (called AE title not recognized).
+        Assert.Contains("the peer is not called 'ANY-SCP'", r.StdErr);
+        Assert.Contains("use the AE title the peer is configured with", r.StdErr);
+        Assert.Contains("result 1, source 1, reason 7", r.StdErr);
+    }
+
+    [Fact]
     public async Task EchoToAClosedPortFailsWithExitCode1()
     {
         var r = await DoseWatchAsync("echo", "127.0.0.1", PeerProcess.FreePort().ToString());

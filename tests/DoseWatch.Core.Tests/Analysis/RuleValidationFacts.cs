@@ -34,6 +34,9 @@ public sealed class RuleValidationFacts
         Assert.Equal([RuleParameters.Check], RuleValidation.Problems(With(Default("kVp outside the protocol's set"), RuleParameters.Check, "kv")).Keys);
         var drl = Default("Local DRL (75th percentile) DLP");
         Assert.Equal([RuleParameters.Percentile], RuleValidation.Problems(With(drl, RuleParameters.Percentile, "175")).Keys);
-        Assert.Equal([RuleParameters.Examination], RuleValidation.Problems(With(drl, RuleParameters.Source, "national")).Keys);
+        // A national rule without an examination takes each study's own row; it compares CTDIvol or DLP only.
+        Assert.Empty(RuleValidation.Problems(With(drl, RuleParameters.Source, "national")));
+        Assert.Empty(RuleValidation.Problems(Default("National DRL: CTDIvol per sequence")));
+        Assert.Equal([RuleParameters.Quantity], RuleValidation.Problems(With(Default("National DRL: DLP per examination"), RuleParameters.Quantity, "dap")).Keys);
     }
 }

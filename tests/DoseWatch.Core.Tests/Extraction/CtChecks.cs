@@ -25,18 +25,25 @@ internal static class CtChecks
             check.Num(items.First("113824"), "s", ev.ExposureTimeS, $"{at} exposure time");
             check.Num(items.First("113826"), "mm", ev.NominalSingleCollimationMm, $"{at} single collimation");
             check.Num(items.First("113827"), "mm", ev.NominalTotalCollimationMm, $"{at} total collimation");
+            check.Num(items.Where(x => CtChecks.Under(x, "113829")).ToList().First("113839"), "mSv", ev.ReportedEffectiveDoseMSv, $"{at} effective dose as reported");
+            var context = items.First("408730004");
+            check.Text(context is { } c ? c.GetProperty("value").GetProperty("meaning").GetString() : null, ev.ProcedureContext, $"{at} procedure context (contrast)");
             var phantom = items.First("113835")?.CodeValue()?.Code switch { "113690" => CtdiPhantom.Head16, "113691" => CtdiPhantom.Body32, _ => (CtdiPhantom?)null };
             Assert.Equal(phantom, ev.Phantom);
 
             // Per X-ray source (dual-source CT has two): the kVp and mA items under each 113831 container, in order.
             var kvps = items.Where(x => x.HasConcept("113733") && InSource(x)).ToList();
             var currents = items.Where(x => x.HasConcept("113734") && InSource(x)).ToList();
+            var maxima = items.Where(x => x.HasConcept("113833") && InSource(x)).ToList();
+            var rotations = items.Where(x => x.HasConcept("113834") && InSource(x)).ToList();
             var sources = items.Count(x => x.HasConcept("113831"));
             Assert.Equal(sources, ev.XRaySources.Count);
             for (var s = 0; s < sources; s++)
             {
                 check.Num(s < kvps.Count ? kvps[s] : null, "kV", ev.XRaySources[s].Kvp, $"{at} source {s + 1} kVp");
                 check.Num(s < currents.Count ? currents[s] : null, "mA", ev.XRaySources[s].TubeCurrentMA, $"{at} source {s + 1} tube current");
+                check.Num(s < maxima.Count ? maxima[s] : null, "mA", ev.XRaySources[s].MaximumTubeCurrentMA, $"{at} source {s + 1} maximum tube current");
+                check.Num(s < rotations.Count ? rotations[s] : null, "s", ev.XRaySources[s].ExposureTimePerRotationS, $"{at} source {s + 1} exposure time per rotation");
             }
 
             var alert = items.First("113900");
@@ -52,6 +59,7 @@ internal static class CtChecks
                 check.Num(alertItems.First("113905"), "mGy.cm", a.AccumulatedDlpForwardEstimateMGyCm, $"{at} accumulated DLP forward estimate");
                 check.Num(alertItems.First("113906"), "mGy", a.AccumulatedCtdiVolForwardEstimateMGy, $"{at} accumulated CTDIvol forward estimate");
                 check.Text(alertItems.First("113907")?.TextValue(), a.ReasonForProceeding, $"{at} alert reason for proceeding");
+                check.Text(alertItems.First("113870")?.TextValue(), a.AuthorizedBy, $"{at} alert authorized by");
             }
             if (notification is not null)
             {
@@ -61,6 +69,8 @@ internal static class CtChecks
                 check.Num(notificationItems.First("113911"), "mGy.cm", n.DlpNotificationValueMGyCm, $"{at} DLP notification value");
                 check.Num(notificationItems.First("113914"), "mGy", n.CtdiVolForwardEstimateMGy, $"{at} CTDIvol forward estimate");
                 check.Text(notificationItems.First("113907")?.TextValue(), n.ReasonForProceeding, $"{at} notification reason for proceeding");
+                check.Num(notificationItems.First("113913"), "mGy.cm", n.DlpForwardEstimateMGyCm, $"{at} DLP forward estimate");
+                check.Text(notificationItems.First("113870")?.TextValue(), n.AuthorizedBy, $"{at} notification authorized by");
             }
         }
     }

@@ -15,6 +15,11 @@ internal static class ImageChecks
             PhilipsDoseInfo(expected, result, check);
             return;
         }
+        if (expected.Root.TryGetProperty("radiopharmaceuticals", out var administrations) && administrations.GetArrayLength() > 0)
+        {
+            NuclearChecks.Administrations(expected, administrations.EnumerateArray().ToList(), result, check);
+            return;
+        }
         var hasDoseAttributes = DoseKeywords.Any(k => expected.Header.TryGetProperty(k, out _));
         if (!hasDoseAttributes)
         {
@@ -69,4 +74,59 @@ internal static class ImageChecks
 
     private static double? First(IndependentReading expected, string keyword, string unit, string canonical) =>
         expected.HeaderNumbers(keyword) is [var v, ..] ? TestUnits.ToCanonical(v, unit, canonical) : null;
+}
+
+/// <summary>NM/PET images (issue #16 item 7): one administration per Radiopharmaceutical Information Sequence item.</summary>
+internal static class NuclearChecks
+{
+    // PS3.3 C.8.9.2: the PET Isotope module gives Radionuclide Total Dose in Bq; C.8.4.10 (NM Isotope) in MBq.
+    private static readonly string[] PetClasses = ["1.2.840.10008.5.1.4.1.1.128", "1.2.840.10008.5.1.4.1.1.130", "1.2.840.10008.5.1.4.1.1.128.1"];
+
+    public static void Administrations(IndependentReading expected, IReadOnlyList<System.Text.Json.JsonElement> items, ExtractionResult result, Comparison check)
+    {
+        Assert.Equal(ExtractionKind.DoseObject, result.Kind);
+        Assert.Equal(items.Count, result.Events.Count);
+        var bqPerMBq = PetClasses.Contains(expected.Text("sopClassUid")) ? 1e6 : 1;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var ev = result.Events[i];
+            Assert.Equal(DoseSourceKind.NuclearImageHeader, ev.Source);
+            var dose = item.GetProperty("totalDose").EnumerateArray().Select(v => v.GetDouble()).ToList();
+            check.Number(dose.Count > 0 ? dose[0] / bqPerMBq : null, ev.AdministeredActivityMBq, $"administration {i + 1}: Radionuclide Total Dose (0018,1074)");
+            check.Text(Meaning(item, "agent") ?? Text(item, "radiopharmaceutical"), ev.RadiopharmaceuticalAgent, $"administration {i + 1}: radiopharmaceutical");
+            CodeMatches(item, "radionuclide", ev.Radionuclide, $"administration {i + 1}: radionuclide");
+            CodeMatches(item, "route", ev.Route, $"administration {i + 1}: route");
+            if (Text(item, "administrationUid") is { } uid) check.Text(uid, ev.EventUid, $"administration {i + 1}: Radiopharmaceutical Administration Event UID (0008,3012)");
+            // The start as the device's clock wrote it: the DT, else the TM on the Series Date (or Study Date).
+            var start = Text(item, "startDateTime") ?? (Text(item, "startTime") is { } tm ? (expected.Text("seriesDate") ?? expected.Text("studyDate")) + tm : null);
+            check.Text(start is null ? null : Clock(start), ev.AdministeredAt?.DateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture), $"administration {i + 1}: start");
+        }
+    }
+
+    private static string Clock(string dt)
+    {
+        var digits = dt.Split('+', '-')[0];
+        var whole = System.DateTime.ParseExact(digits[..14], "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var fraction = digits.Length > 15 ? double.Parse("0" + digits[14..], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return whole.AddTicks((long)Math.Round(fraction * TimeSpan.TicksPerSecond)).ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string? Text(System.Text.Json.JsonElement item, string name) =>
+        item.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+
+    private static string? Meaning(System.Text.Json.JsonElement item, string name) =>
+        item.GetProperty(name) is { ValueKind: System.Text.Json.JsonValueKind.Object } code ? Text(code, "meaning") : null;
+
+    private static void CodeMatches(System.Text.Json.JsonElement item, string name, ConceptCode? actual, string what)
+    {
+        if (item.GetProperty(name) is not { ValueKind: System.Text.Json.JsonValueKind.Object } code)
+        {
+            Assert.Null(actual);
+            return;
+        }
+        var acceptable = new List<(string?, string?)> { (Text(code, "code"), Text(code, "scheme")) };
+        if (Text(code, "sct") is { } sct) acceptable.Add((sct, "SCT"));
+        Assert.True(actual is not null && acceptable.Contains((actual.Value, actual.Scheme)), $"{what}: expected {string.Join(" or ", acceptable)}, DoseWatch has {actual}");
+    }
 }

@@ -28,6 +28,11 @@ internal static class ProjectionChecks
             check.Num(items.First("113742"), "s", ev.IrradiationDurationS, $"{at} irradiation duration");
             check.Num(items.First("113824") ?? items.First("113735"), "s", ev.ExposureTimeS, $"{at} exposure time");
             check.Num(items.First("113736"), "mA.s", ev.ExposureMAs, $"{at} exposure");
+            check.Num(items.First("113768"), "1", ev.NumberOfPulses, $"{at} number of pulses");
+            check.Number(Mean(items.First("113793"), "ms"), ev.PulseWidthMs, $"{at} pulse width (mean over values)");
+            check.Num(items.First("111634"), "mm", ev.HalfValueLayerMm, $"{at} half value layer");
+            check.Num(items.First("111647"), "N", ev.CompressionForceN, $"{at} compression force");
+            check.Text(items.First("111632")?.GetProperty("value").GetProperty("meaning").GetString(), ev.AnodeTarget, $"{at} anode target material");
             // kVp and tube current may hold one value per pulse: DoseWatch keeps their mean over the exposing (non-zero) pulses.
             check.Number(Mean(items.First("113733"), "kV"), ev.Kvp, $"{at} kVp (mean over values)");
             check.Number(Mean(items.First("113734"), "mA") ?? Mean(items.First("113767"), "mA"), ev.TubeCurrentMA, $"{at} tube current (mean over values)");
@@ -133,6 +138,7 @@ internal static class RadiopharmaceuticalChecks
             check.Code(items.First("410675002"), ev.Route, "route of administration");
             var agent = items.First("417881006") ?? items.First("349358000");
             check.Text(agent?.GetProperty("value").GetProperty("meaning").GetString(), ev.RadiopharmaceuticalAgent, "radiopharmaceutical agent");
+            check.Num(items.First("113839"), "mSv", ev.ReportedEffectiveDoseMSv, "effective dose as reported");
         }
     }
 }

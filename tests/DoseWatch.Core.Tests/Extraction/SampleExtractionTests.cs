@@ -80,6 +80,7 @@ public sealed class SampleExtractionTests
         check.TextIfPresent(expected.Text("serialNumber"), s.Device.SerialNumber, "Device Serial Number");
         check.TextIfPresent(expected.Text("patientSex"), s.Patient.Sex, "Patient's Sex");
         check.TextIfPresent(expected.Text("patientAge"), s.Patient.Age, "Patient's Age");
+        check.Text(expected.Text("requestedProcedure"), s.RequestedProcedure, "Requested Procedure Description");
         if (expected.Text("studyDate") is { Length: 8 } da)
             check.Text(da, s.StudyDate?.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), "Study Date");
         if (expected.Numbers("patientWeight") is [> 0 and var w, ..]) check.Number(w, s.Patient.WeightKg, "Patient's Weight");

@@ -94,6 +94,8 @@ def content_item(item, path):
         out["text"] = text(item.get("UID"))
     elif vt == "DATETIME":
         out["text"] = text(item.get("DateTime"))
+    elif vt == "PNAME":
+        out["text"] = text(str(item.get("PersonName"))) if item.get("PersonName") is not None else None
     return out
 
 
@@ -152,6 +154,8 @@ def read(path):
         "patientAge": text(ds.get("PatientAge")),
         "patientWeight": number_list(ds.get("PatientWeight")),
         "patientSize": number_list(ds.get("PatientSize")),
+        "requestedProcedure": text(ds.get("RequestedProcedureDescription")) or next(
+            (text(i.get("RequestedProcedureDescription")) for i in ds.get("RequestAttributesSequence", []) if text(i.get("RequestedProcedureDescription"))), None),
         "root": code_of(ds.get("ConceptNameCodeSequence")),
         "templateId": None,
         "events": [],
@@ -187,6 +191,18 @@ def read(path):
     phantom = ds.get("CTDIPhantomTypeCodeSequence")
     if phantom:
         out["header"]["CTDIPhantomTypeCode"] = code_of(phantom)
+    # NM/PET administrations (Radiopharmaceutical Information Sequence), as pydicom reads each item.
+    out["radiopharmaceuticals"] = [{
+        "totalDose": number_list(i.get("RadionuclideTotalDose")),
+        "radiopharmaceutical": text(i.get("Radiopharmaceutical")),
+        "agent": code_of(i.get("RadiopharmaceuticalCodeSequence")),
+        "radionuclide": code_of(i.get("RadionuclideCodeSequence")),
+        "route": code_of(i.get("AdministrationRouteCodeSequence")),
+        "startDateTime": text(i.get("RadiopharmaceuticalStartDateTime")),
+        "startTime": text(i.get("RadiopharmaceuticalStartTime")),
+        "administrationUid": text(i.get((0x0008, 0x3012)).value if (0x0008, 0x3012) in i else None),
+    } for i in ds.get("RadiopharmaceuticalInformationSequence", [])]
+    out["seriesDate"] = text(ds.get("SeriesDate"))
     return out
 
 

@@ -70,6 +70,12 @@ internal static class SummaryScenarios
         await repository.SaveAsync(dated);
         studies.Add(ge.Study!.StudyInstanceUid);
 
+        // A PET image of the PET/CT study before its RRDSR, another after (the report supersedes both), and a PET-only study.
+        await repository.SaveAsync(Extract("openrem/NM-PetIm-Siemens.dcm"));
+        var petOnly = Extract("openrem/NM-PetIm-GE.dcm");
+        await repository.SaveAsync(petOnly);
+        studies.Add(petOnly.Study!.StudyInstanceUid);
+
         // Other modalities' quantities: DAP, AGD, administered activity.
         foreach (var sample in new[] { "openrem/DX-RDSR-Canon_CXDI.dcm", "openrem/MG-RDSR-Hologic_2D.dcm", "openrem/RF-RDSR-Siemens-Zee.dcm", "openrem/NM-RRDSR-Siemens.dcm" })
         {
@@ -77,6 +83,7 @@ internal static class SummaryScenarios
             await repository.SaveAsync(r);
             studies.Add(r.Study!.StudyInstanceUid);
         }
+        await repository.SaveAsync(Extract("openrem/NM-PetIm-Siemens-2.dcm"));
         return studies;
     }
 

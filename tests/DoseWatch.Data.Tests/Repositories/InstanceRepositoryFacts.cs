@@ -25,6 +25,16 @@ public abstract class InstanceRepositoryFacts(ITestDatabases databases) : Migrat
     }
 
     [Fact]
+    public async Task The_header_fields_for_the_inbox_are_kept()
+    {
+        var id = await _inbox.AddOrReplaceAsync(Instance("1.2.3.1", T0) with { Modality = "MG", Device = "HOLOGIC Selenia (MG1)", AccessionNumber = "A7", StudyDate = "2024-03-05" });
+
+        var row = (await _inbox.GetAsync(id))!;
+        Assert.Equal(("MG", "HOLOGIC Selenia (MG1)", "A7", "2024-03-05"), (row.Modality, row.Device, row.AccessionNumber, row.StudyDate));
+        Assert.Equal(row, Assert.Single(await _inbox.ListAsync([], 0, 10)));
+    }
+
+    [Fact]
     public async Task The_same_sop_instance_twice_is_one_row_that_starts_over()
     {
         var id = await _inbox.AddOrReplaceAsync(Instance("1.2.3.1", T0));

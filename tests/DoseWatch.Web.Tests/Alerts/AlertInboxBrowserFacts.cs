@@ -4,6 +4,7 @@ using DoseWatch.Core.Access;
 using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
 using DoseWatch.Data.Repositories;
+using DoseWatch.Tests;
 using Microsoft.Playwright;
 
 namespace DoseWatch.Web.Tests.Alerts;
@@ -135,6 +136,43 @@ public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
         using var client = fixture.App.CreateHttpClient();
         var api = await client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?device={Uri.EscapeDataString(busy.Key)}&status=acknowledged&pageSize=500");
         Assert.Equal(200, api.GetProperty("total").GetInt64());
+        Assert.Empty(consoleErrors);
+    }
+
+    [SamplesFact]
+    public async Task The_CT_charts_mark_the_national_DRL_of_a_protocol_named_for_its_anatomy()
+    {
+        // An app of its own: the CT charts show the 20 protocols with the most events, which other tests' studies would fill.
+        var own = new AlertsAppFixture();
+        await own.InitializeAsync();
+        try
+        {
+            await ChartMarksAsync(own);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+
+    private static async Task ChartMarksAsync(AlertsAppFixture fixture)
+    {
+        var tag = Random.Shared.NextInt64(1, 1_000_000);
+        var scanner = new DeviceIdentity("ACME", "DRL chart CT", $"CT-DRLC-{tag}", $"SN-D{tag}", null);
+        var protocol = $"CT HEAD {tag}";
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        for (var i = 0; i < 3; i++) await fixture.SaveStudyAsync(scanner, $"2.25.{tag}.{i}", protocol, 40 + i, 120, today);
+        var (ctdiVol, dlp) = NationalDrlEndToEndFacts.UkRow("Head (acute stroke)"); // from the reference's table, not DoseWatch
+
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/ct", Roles.Qa);
+        using var _ = playwright;
+        await using var __ = browser;
+        var number = (double v) => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        await page.Locator("#ctdivol-chart g.textpoint", new() { HasText = $"DRL {ctdiVol!.Value.ToString("N1", System.Globalization.CultureInfo.InvariantCulture)}" })
+            .WaitForAsync(new() { Timeout = 10000 });
+        await page.Locator("#dlp-chart g.textpoint", new() { HasText = $"DRL {number(dlp!.Value)}" }).WaitForAsync(new() { Timeout = 10000 });
+        Assert.Contains("national DRL", await page.InnerTextAsync("[data-field=drl-caption]"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "ct-drl-marks.png"), FullPage = true });
         Assert.Empty(consoleErrors);
     }
 }

@@ -46,10 +46,10 @@ public sealed class AlertMarkBrowserFacts(AlertsAppFixture fixture)
 
         await mark.ClickAsync();
         await page.WaitForSelectorAsync("#evidence-chart g.trace.boxes", new() { Timeout = 10000 });
-        Assert.Equal(outlier, (await page.InnerTextAsync("[data-field=study]")).Trim());
+        Assert.Equal($"studies/{outlier}", await page.GetAttributeAsync("[data-field=study] a", "href"));
         Assert.Equal(history.Count, await page.Locator("#evidence-chart g.trace.boxes path.point").CountAsync());
         Assert.Equal(1, await page.Locator("#evidence-chart g.trace.scatter path.point").CountAsync());
-        Assert.Equal($"{alert.Value!.Value.ToString("G6", CultureInfo.InvariantCulture)} mGy", (await page.InnerTextAsync("[data-field=value]")).Trim());
+        Assert.Equal($"{alert.Value!.Value.ToString("0.###", CultureInfo.InvariantCulture)} mGy", (await page.InnerTextAsync("[data-field=value]")).Trim());
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "alert-evidence.png"), FullPage = true });
         Assert.Empty(consoleErrors);
     }

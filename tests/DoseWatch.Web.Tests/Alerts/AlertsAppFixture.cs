@@ -31,6 +31,11 @@ public sealed class AlertsAppFixture : IAsyncLifetime
             ["DoseWatch:Alerts:Smtp:Security"] = "None",
             ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.2",
         });
+        // The fixture's studies are chest CTs at 8-11 mGy, around the UK chest DRL (8.5 mGy): the national DRL rules,
+        // on by default, would add alerts to every test of another check. NationalDrlEndToEndFacts tests them on a fresh app.
+        var rules = Service<RuleRepository>();
+        foreach (var drl in (await rules.ListAsync()).Where(r => r.Type == RuleType.DrlExceeded && r.Enabled))
+            await rules.UpdateAsync(drl with { Enabled = false }, "test fixture");
         var alerts = Service<AlertRepository>();
         await alerts.AddSubscriptionAsync(new AlertSubscription(0, "email", "qa@hospital.example", Type: "dose-outlier"));
         await alerts.AddSubscriptionAsync(new AlertSubscription(0, "webhook", new Uri(Webhook.BaseAddress, "/hook").ToString(), Type: "dose-outlier"));

@@ -45,6 +45,38 @@ public sealed class RuleEditingBrowserFacts(AlertsAppFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task A_physicist_adds_a_national_DRL_rule_from_the_rules_page_and_it_is_audited()
+    {
+        var name = $"Head DRL {Random.Shared.Next(100_000, 999_999)}";
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/rules", Roles.Physicist);
+        using var _ = playwright;
+        await using var __ = browser;
+        await page.ClickAsync("button[data-action=add-rule]");
+        var form = page.Locator("tr[data-rule=new][data-editing=true]");
+        await form.WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal("drl-exceeded", await form.Locator("select[data-field=type]").InputValueAsync());
+        Assert.Contains("source=national", await form.Locator("textarea[data-field=parameters]").InputValueAsync());
+        await form.Locator("input[data-field=name]").FillAsync(name);
+        // Off, so that the shared app's other tests are not judged by it.
+        await form.Locator("input[data-field=enabled]").UncheckAsync();
+        // A national DRL rule compares CTDIvol or DLP only: DAP is refused in the form, nothing stored.
+        await form.Locator("textarea[data-field=parameters]").FillAsync("source=national\nquantity=dap");
+        await form.Locator("button[data-action=save]").ClickAsync();
+        await form.Locator("[data-problem=quantity]").WaitForAsync(new() { Timeout = 5000 });
+        await form.Locator("textarea[data-field=parameters]").FillAsync("source=national\nquantity=ctdivol\nexamination=Head (acute stroke)");
+        await form.Locator("button[data-action=save]").ClickAsync();
+        await page.Locator("[data-field=message]", new() { HasText = "added" }).WaitForAsync(new() { Timeout = 5000 });
+
+        var added = Assert.Single(await fixture.Service<RuleRepository>().ListAsync(), r => r.Name == name);
+        Assert.Equal((RuleType.DrlExceeded, "CT", false, "ctdivol", "Head (acute stroke)"),
+            (added.Type, added.Scope.Modality, added.Enabled, added.Parameter(RuleParameters.Quantity), added.Parameter(RuleParameters.Examination)));
+        await page.Locator($"tr[data-rule='{added.Id}']").WaitForAsync(new() { Timeout = 5000 });
+        var entry = Assert.Single((await fixture.Service<AuditLog>().QueryAsync(new AuditQuery(Action: RuleEditing.RuleCreate))).Items, e => e.Target == $"rule:{added.Id}");
+        Assert.Equal(name, JsonDocument.Parse(entry.Detail!).RootElement.GetProperty("new").GetProperty("Name").GetString());
+        Assert.Empty(consoleErrors);
+    }
+
     private async Task EditThresholdAsync(Rule aapm, double ctdiVol, double edited)
     {
         var rules = fixture.Service<RuleRepository>();
@@ -85,7 +117,8 @@ public sealed class RuleEditingBrowserFacts(AlertsAppFixture fixture)
     public async Task An_alert_assigned_through_the_api_shows_its_assignee_in_the_open_inbox()
     {
         var study = NewUid();
-        await fixture.SaveStudyAsync(Scanner, study, "Protocol nobody mapped for assignment", 9, 120);
+        await fixture.MapUnapprovedAsync("Assignment chest", "Assignment chest (other room only)");
+        await fixture.SaveStudyAsync(Scanner, study, "Assignment chest", 9, 120);
         var id = (await ListAsync(study)).First().Id;
         var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/alerts", Roles.Qa);
         using var _ = playwright;

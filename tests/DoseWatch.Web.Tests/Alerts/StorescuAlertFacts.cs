@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json;
-using DoseWatch.Data;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Tests;
-using DoseWatch.Web.Tests.Jobs;
 using Xunit.Abstractions;
 
 namespace DoseWatch.Web.Tests.Alerts;

@@ -4,7 +4,8 @@ usage: make_rdsr_series.py SAMPLE OUTDIR SPEC...
 Each SPEC is name:factor[:kvp=V][:protocol=P]. Every copy gets new Study/Series/SOP Instance UIDs and new Irradiation
 Event UIDs; in every non-localizer CT acquisition (113819 whose 113820 is not 113805) CTDIvol (113830) and DLP (113838)
 are multiplied by factor, KVP (113733) is set to V and the acquisition protocol (125203) to P when given.
-Prints one JSON line per copy, read back from the written file: name, file, study UID and its dose events.
+Prints one JSON line per copy, read back from the written file: name, file, study UID and its dose events (CTDIvol,
+DLP, kVp, target region meaning).
 """
 import json
 import sys
@@ -54,6 +55,8 @@ def describe(acq):
         "protocol": str(values["125203"].TextValue) if "125203" in values else None,
         "localizer": is_localizer(acq),
         "ctdiVolMGy": float(values["113830"].MeasuredValueSequence[0].NumericValue) if "113830" in values else None,
+        "dlpMGyCm": float(values["113838"].MeasuredValueSequence[0].NumericValue) if "113838" in values else None,
+        "targetRegion": str(values["123014"].ConceptCodeSequence[0].CodeMeaning) if "123014" in values else None,
         "kvp": [float(i.MeasuredValueSequence[0].NumericValue) for i in descendants(acq) if code(i) == "113733"],
     }
 

@@ -78,6 +78,8 @@ public static class CtRadiationDoseExtractor
             WaterEquivalentDiameterMm = context.Num(acquisition.Descendant(DoseCodes.WaterEquivalentDiameter), CanonicalUnits.Millimetre, $"{where} › Water Equivalent Diameter"),
             EffectiveDiameterMm = context.Num(acquisition.Descendant(DoseCodes.DerivedEffectiveDiameter), CanonicalUnits.Millimetre, $"{where} › Derived Effective Diameter"),
             DoseCheck = CtDoseCheckReader.Read(acquisition, where, context),
+            ProcedureContext = acquisition.Descendant(DoseCodes.ProcedureContext) is { } procedureContext ? procedureContext.CodeValueItem?.Meaning ?? procedureContext.Text : null,
+            ReportedEffectiveDoseMSv = context.Num(dose?.Descendant(DoseCodes.EffectiveDose), CanonicalUnits.MilliSievert, $"{where} › Effective Dose"),
         };
         RequireDoseValues(acquisition, dose, where, context);
         return ev with { Estimates = CtEstimates.For(ev, study) };

@@ -53,6 +53,7 @@ public static class ProjectionRadiationDoseExtractor
         }
         var kvps = e.Descendant(DoseCodes.Kvp) is { } k ? context.Nums(k, CanonicalUnits.KiloVolt, $"{where} › KVP") : [];
         var currents = e.Descendant(DoseCodes.XRayTubeCurrent) is { } mA ? context.Nums(mA, CanonicalUnits.MilliAmpere, $"{where} › X-Ray Tube Current") : [];
+        var pulseWidths = e.Descendant(DoseCodes.PulseWidth) is { } w ? context.Nums(w, CanonicalUnits.MilliSecond, $"{where} › Pulse Width") : [];
         var laterality = e.Descendant(DoseCodes.Laterality)?.CodeValueItem;
         return new IrradiationEvent
         {
@@ -81,6 +82,8 @@ public static class ProjectionRadiationDoseExtractor
             PulseRatePerS = context.Num(e.Descendant(DoseCodes.PulseRate), CanonicalUnits.PerSecond, $"{where} › Pulse Rate"),
             NumberOfPulses = context.Num(e.Descendant(DoseCodes.NumberOfPulses), CanonicalUnits.Dimensionless, $"{where} › Number of Pulses"),
             IrradiationDurationS = context.Num(e.Descendant(DoseCodes.IrradiationDuration), CanonicalUnits.Second, $"{where} › Irradiation Duration"),
+            PulseWidthMs = pulseWidths.Count > 0 ? pulseWidths.Average() : null,
+            HalfValueLayerMm = context.Num(e.Descendant(DoseCodes.HalfValueLayer), CanonicalUnits.Millimetre, $"{where} › Half Value Layer"),
             AnodeTarget = e.Descendant(DoseCodes.AnodeTargetMaterial)?.CodeValueItem?.Meaning,
             Filters = FiltersOf(e, where, context),
             Geometry = GeometryOf(e, where, context),

@@ -39,6 +39,7 @@ public static class RadiopharmaceuticalDoseExtractor
                 Route = a.Child(DoseCodes.RouteOfAdministration)?.CodeValueItem,
                 AdministeredAt = context.Instant(a.Child(DoseCodes.RadiopharmaceuticalStartDateTime)?.DateTimeValue),
                 StartedAt = context.Instant(a.Child(DoseCodes.RadiopharmaceuticalStartDateTime)?.DateTimeValue),
+                ReportedEffectiveDoseMSv = context.Num(a.Descendant(DoseCodes.EffectiveDose), CanonicalUnits.MilliSievert, $"{where} › Effective Dose"),
             };
         }).ToList();
         return new ExtractionResult(ExtractionKind.DoseObject, StudyReader.Instance(ds), study, events, AccumulatedDose.None, context.Warnings, context.AppliedFixes);

@@ -48,6 +48,8 @@ public static class DoseCodes
     public static readonly CodedConcept CtAcquisitionType = CtDoseCodes.CtAcquisitionType;
     public static readonly CodedConcept ConstantAngleAcquisition = CtDoseCodes.ConstantAngleAcquisition;
     public static readonly CodedConcept CtAcquisitionParameters = CtDoseCodes.CtAcquisitionParameters;
+    public static readonly CodedConcept ProcedureContext = CtDoseCodes.ProcedureContext;
+    public static readonly CodedConcept EffectiveDose = CommonSrCodes.EffectiveDose;
     public static readonly CodedConcept ScanningLength = CtDoseCodes.ScanningLength;
     public static readonly CodedConcept NominalSingleCollimationWidth = CtDoseCodes.NominalSingleCollimationWidth;
     public static readonly CodedConcept NominalTotalCollimationWidth = CtDoseCodes.NominalTotalCollimationWidth;
@@ -125,6 +127,8 @@ public static class DoseCodes
     public static readonly CodedConcept XRayFilterMaterial = ProjectionXRayDoseCodes.XRayFilterMaterial;
     public static readonly CodedConcept XRayFilterThicknessMinimum = ProjectionXRayDoseCodes.XRayFilterThicknessMinimum;
     public static readonly CodedConcept XRayFilterThicknessMaximum = ProjectionXRayDoseCodes.XRayFilterThicknessMaximum;
+    public static readonly CodedConcept PulseWidth = ProjectionXRayDoseCodes.PulseWidth;
+    public static readonly CodedConcept HalfValueLayer = ProjectionXRayDoseCodes.HalfValueLayer;
     public static readonly CodedConcept Copper = ProjectionXRayDoseCodes.Copper;
     public static readonly CodedConcept Aluminum = ProjectionXRayDoseCodes.Aluminum;
 

@@ -12,20 +12,28 @@ public sealed class AssociationFailedException(string message, AAssociateRj? rej
 }
 
 /// <summary>
-/// An association we requested (SCU side): C-ECHO and C-STORE now; C-FIND and C-MOVE fit the same
-/// <see cref="ReceiveResponseAsync"/> loop later (pending responses carry identifiers as data sets).
+/// An association we requested (SCU side): C-ECHO and C-STORE here; C-FIND, C-MOVE, C-GET and C-CANCEL in
+/// AssociationRequestor.QueryRetrieve.cs.
 /// </summary>
-public sealed class AssociationRequestor : IAsyncDisposable
+public sealed partial class AssociationRequestor : IAsyncDisposable
 {
     private readonly UpperLayerConnection _ul;
     private readonly CommandAssembler _commands = new();
     private ushort _messageId;
 
-    private AssociationRequestor(UpperLayerConnection ul, IReadOnlyList<PresentationContext> contexts)
+    private AssociationRequestor(UpperLayerConnection ul, AAssociateRq request, AAssociateAc accepted, IReadOnlyList<PresentationContext> contexts)
     {
         _ul = ul;
+        Request = request;
+        Accepted = accepted;
         Contexts = contexts;
     }
+
+    /// <summary>What we asked for (AE titles, proposed contexts, role selections).</summary>
+    public AAssociateRq Request { get; }
+
+    /// <summary>The peer's A-ASSOCIATE-AC (its answers to our role selections among them).</summary>
+    public AAssociateAc Accepted { get; }
 
     public IReadOnlyList<PresentationContext> Contexts { get; }
 
@@ -58,10 +66,11 @@ public sealed class AssociationRequestor : IAsyncDisposable
             switch (answer.Kind)
             {
                 case UlIndicationKind.AssociateAccepted:
-                    return new AssociationRequestor(ul, AssociationNegotiation.AcceptedContexts(request, (AAssociateAc)answer.Pdu!));
+                    var ac = (AAssociateAc)answer.Pdu!;
+                    return new AssociationRequestor(ul, request, ac, AssociationNegotiation.AcceptedContexts(request, ac));
                 case UlIndicationKind.AssociateRejected:
                     var rj = (AAssociateRj)answer.Pdu!;
-                    throw new AssociationFailedException($"Association rejected: {rj}", rj);
+                    throw new AssociationFailedException(AssociateRejectExplanation.Describe(rj, request), rj);
                 default:
                     throw new AssociationFailedException($"Association failed: {answer}");
             }

@@ -1,0 +1,103 @@
+using Dapper;
+using DoseWatch.Core.Analysis;
+using DoseWatch.Core.Domain;
+using DoseWatch.Data.Migrations;
+using DoseWatch.Data.Repositories;
+using DoseWatch.Tests;
+
+namespace DoseWatch.Data.Tests.Analysis;
+
+/// <summary>
+/// Issue #15 in SQL (real SQLite file, real PostgreSQL): unknown protocol names reach the review queue and at most one
+/// digest alert per ISO week, also when several analyses run at once; migration 0025 renames the stored default.
+/// </summary>
+public abstract class StudyAnalysisFacts(ITestDatabases databases) : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await databases.DisposeAsync();
+
+    // A Wednesday: the ISO week 2026-W10 runs from Monday 2 March to Sunday 8 March.
+    private readonly StepClock _clock = new(new DateTimeOffset(2026, 3, 4, 8, 0, 0, TimeSpan.Zero));
+    private static readonly DeviceIdentity Scanner = new("ACME", "CT 9000", "CT1", "SN1", null);
+
+    private async Task<(IDbConnectionFactory Database, StudyAnalysis Analysis)> NewAsync()
+    {
+        var database = await databases.NewDatabaseAsync();
+        await new MigrationRunner(database, MigrationCatalog.Embedded(databases.Provider)).MigrateAsync();
+        var rules = new RuleRepository(database, _clock);
+        await rules.SeedAsync(DefaultRules.All);
+        return (database, new StudyAnalysis(database, rules, new ProtocolRepository(database, _clock), new AlertRepository(database, _clock), _clock));
+    }
+
+    private static async Task SaveAsync(IDbConnectionFactory database, string uid, string protocol)
+    {
+        IrradiationEvent ev = new()
+        {
+            EventUid = uid + ".1", Source = DoseSourceKind.CtRdsr, Protocol = protocol, CtdiVolMGy = 10, DlpMGyCm = 300, Kvp = 120,
+            AcquisitionType = new ConceptCode("116152004", "SCT"), TargetRegion = new ConceptCode("51185008", "SCT", "Chest"),
+        };
+        var study = new Study(uid, null, new DateOnly(2026, 3, 1), null, "CT", null, PatientCharacteristics.Unknown, Scanner);
+        await new DoseRecordRepository(database).SaveAsync(new ExtractionResult(ExtractionKind.DoseObject,
+            new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", uid + ".9", null, "CT"), study, [ev], AccumulatedDose.None, [], []));
+    }
+
+    private static async Task<List<(string Study, double Value, string Message)>> DigestsAsync(IDbConnectionFactory database)
+    {
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<(string, double, string)>(
+            "SELECT study_instance_uid, value, message FROM alerts WHERE quantity = 'newProtocolNames' ORDER BY id")).ToList();
+    }
+
+    [Fact]
+    public async Task Unknown_names_raise_one_digest_per_week_even_from_concurrent_analyses_and_no_alert_per_study()
+    {
+        var (database, analysis) = await NewAsync();
+        var uids = Enumerable.Range(1, 8).Select(i => $"1.2.826.15.{i}").ToList();
+        for (var i = 0; i < uids.Count; i++) await SaveAsync(database, uids[i], $"Name {(char)('A' + i)}");
+        var outcomes = await Task.WhenAll(uids.Select(u => analysis.AnalyzeAsync(u, 500, 20)));
+        Assert.Equal(1, outcomes.Sum(o => o!.Created.Count));
+        var first = Assert.Single(await DigestsAsync(database));
+        Assert.InRange(first.Value, 1, 8); // the names recorded when the winning analysis looked
+
+        // Later the same week: new names wait for next week's digest.
+        await SaveAsync(database, "1.2.826.15.20", "Name late");
+        _clock.Now = _clock.Now.AddDays(3); // Saturday, still 2026-W10
+        Assert.Empty((await analysis.AnalyzeAsync("1.2.826.15.20", 500, 20))!.Created);
+
+        // Next Monday: one digest naming only what entered the queue since the last one.
+        _clock.Now = new DateTimeOffset(2026, 3, 9, 7, 0, 0, TimeSpan.Zero);
+        await SaveAsync(database, "1.2.826.15.21", "Name next week");
+        Assert.Single((await analysis.AnalyzeAsync("1.2.826.15.21", 500, 20))!.Created);
+        var second = (await DigestsAsync(database))[^1];
+        Assert.Equal(("1.2.826.15.21", 2.0), (second.Study, second.Value)); // "Name late" and "Name next week"
+        Assert.Contains("'Name late'", second.Message);
+        Assert.DoesNotContain("'Name A'", second.Message);
+
+        // The review queue has each name once, with its one study.
+        var queue = await new ProtocolRepository(database, _clock).ReviewQueueAsync();
+        Assert.Equal(10, queue.Count);
+        Assert.All(queue, q => Assert.Equal(1, q.Name.Occurrences));
+    }
+
+    [Fact]
+    public async Task Migration_0025_renames_the_stored_unknown_protocol_default_and_it_is_not_seeded_again()
+    {
+        var database = await databases.NewDatabaseAsync();
+        var catalog = MigrationCatalog.Embedded(databases.Provider);
+        await new MigrationRunner(database, new MigrationCatalog(catalog.Scripts.Where(m => m.Version < 25))).MigrateAsync();
+        // As a release before #15 stored it: the old name as name and seed key.
+        var rules = new RuleRepository(database, _clock);
+        var old = DefaultRules.All[0] with { Name = "Unknown protocol name" };
+        await rules.SeedAsync([old]);
+        await new MigrationRunner(database, catalog).MigrateAsync();
+        Assert.Equal(DefaultRules.All.Count - 1, await rules.SeedAsync(DefaultRules.All));
+        var stored = (await rules.ListAsync()).Where(r => r.Parameter(RuleParameters.Check) == RuleParameters.CheckUnknownProtocol).ToList();
+        Assert.Equal(DefaultRules.NewProtocolNamesDigest, Assert.Single(stored).Name);
+    }
+}
+
+public sealed class SqliteStudyAnalysisFacts() : StudyAnalysisFacts(new SqliteTestDatabases());
+
+public sealed class PostgreSqlStudyAnalysisFacts(PostgresServerFixture postgres)
+    : StudyAnalysisFacts(new PostgreSqlTestDatabases(postgres.Server)), IClassFixture<PostgresServerFixture>;
