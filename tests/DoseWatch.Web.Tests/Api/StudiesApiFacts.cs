@@ -180,7 +180,7 @@ public sealed class StudiesApiFacts(DoseApp shared)
         Assert.True(paths.TryGetProperty("/api/v1/studies", out var list));
         Assert.True(paths.TryGetProperty("/api/v1/studies/{studyInstanceUid}", out _));
         var parameters = list.GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["modality", "from", "to", "device", "protocol", "standardProtocol", "sex", "age", "doseMin", "doseMax", "alerts", "sort", "dir", "page", "pageSize"], parameters);
+        Assert.Equal(["modality", "from", "to", "device", "protocol", "standardProtocol", "sex", "patientId", "issuerOfPatientId", "age", "doseMin", "doseMax", "alerts", "sort", "dir", "page", "pageSize"], parameters);
         var schemas = document.RootElement.GetProperty("components").GetProperty("schemas").GetRawText();
         Assert.All(TotalsFields.Concat(EventFields), f => Assert.Contains($"\"{f}\"", schemas));
     }
