@@ -62,7 +62,7 @@ internal static class DemoEvaluation
             foreach (var file in DemoObjects.Write(study))
             {
                 var result = DoseExtractor.Extract(file);
-                // Only the pseudonym: the evaluation measures alerts, and a study's sealed identity plays no part in them.
+                // Only the pseudonym is kept: it links a patient's studies for the cumulative rules, and the demo has no key ring to seal identifiers with.
                 if (result.Kind == ExtractionKind.DoseObject)
                     await repository.SaveAsync(result, null, new StoredPatientIdentity(null, patients.Read(file.DataSet).Pseudonym));
             }

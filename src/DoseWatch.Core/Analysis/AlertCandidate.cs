@@ -47,6 +47,9 @@ public sealed record StudyAnalysisInput(
     IReadOnlyList<IrradiationEvent> Events,
     ProtocolCatalogue Catalogue)
 {
+    /// <summary>The device's accumulated totals over the study's dose objects (<see cref="StudyTotalsRule.Combine"/>).</summary>
+    public AccumulatedDose Reported { get; init; } = AccumulatedDose.None;
+
     /// <summary>Stored (learned or edited) references; a missing one is learned from <see cref="DeviceHistory"/>.</summary>
     public IReadOnlyList<ProtocolReference> References { get; init; } = [];
 

@@ -26,10 +26,10 @@ internal static class DoseOutlierRule
         if (quantity.PerStudy)
         {
             if (ReferenceGroup.Of(context.StudyProtocol) is not { } group || !rule.Scope.MatchesProtocol(context.StudyProtocol.Standard)) yield break;
-            if (quantity.StudyValue(context.Input.Events) is not { } value) yield break;
+            if (quantity.StudyValue(context.Input.Events, context.Input.Reported) is not { } value) yield break;
             var studies = context.HistoryStudies(group).ToList();
             if (studies.Count < minimum) yield break;
-            var history = studies.Select(h => (Dose: quantity.StudyValue(h.Events), h.PatientWeightKg)).Where(h => h.Dose is not null)
+            var history = studies.Select(h => (Dose: quantity.StudyValue(h.Events, h.Reported), h.PatientWeightKg)).Where(h => h.Dose is not null)
                 .Select(h => (h.Dose!.Value, h.PatientWeightKg)).ToList();
             if (Judge(rule, context, null, context.StudyProtocol, group, quantity, value, weight, history, studies.Count, minimum, threshold) is { } c) yield return c;
             yield break;
@@ -79,7 +79,7 @@ internal static class DrlRules
         var local = string.Equals(rule.Parameter(RuleParameters.Source), "local", StringComparison.OrdinalIgnoreCase);
         if (quantity.PerStudy)
         {
-            if (!rule.Scope.MatchesProtocol(context.StudyProtocol.Standard) || quantity.StudyValue(context.Input.Events) is not { } value) yield break;
+            if (!rule.Scope.MatchesProtocol(context.StudyProtocol.Standard) || quantity.StudyValue(context.Input.Events, context.Input.Reported) is not { } value) yield break;
             var drl = local ? LocalDrl(rule, context, context.StudyProtocol, quantity)
                 : NationalDrl(rule, context, quantity, () => NationalDrlCategory.OfStudy(context.Study.StudyDescription, context.Input.Events));
             if (drl is { } d && value > d.Level) yield return Candidate(rule, context, null, context.StudyProtocol, quantity, value, d);
@@ -112,7 +112,7 @@ internal static class DrlRules
         var minimum = rule.IntParameter(RuleParameters.MinimumSampleSize, RuleParameters.DefaultMinimumSampleSize);
         var percentile = rule.DoubleParameter(RuleParameters.Percentile, 75);
         var history = (quantity.PerStudy
-            ? context.HistoryStudies(group).Select(h => quantity.StudyValue(h.Events))
+            ? context.HistoryStudies(group).Select(h => quantity.StudyValue(h.Events, h.Reported))
             : context.HistoryEvents(group).Select(h => quantity.Pick(h.Event))).OfType<double>().Order().ToList();
         if (history.Count < minimum) return null;
         return (RobustStatistics.Quantile(history, percentile / 100), $"local DRL: {Number(percentile)}th percentile of {history.Count} earlier values", history);

@@ -52,7 +52,7 @@ internal static class NotificationValueRules
     private static IEnumerable<AlertCandidate> FluoroscopySrdl(Rule rule, AnalysisContext context)
     {
         var quantity = DoseQuantity.Parse(rule.Parameter(RuleParameters.Quantity), DoseQuantity.DoseRp);
-        if (!rule.Scope.MatchesProtocol(context.StudyProtocol.Standard) || quantity.StudyValue(context.Input.Events) is not { } value) yield break;
+        if (!rule.Scope.MatchesProtocol(context.StudyProtocol.Standard) || quantity.StudyValue(context.Input.Events, context.Input.Reported) is not { } value) yield break;
         if ((rule.Threshold ?? SubstantialDoseLevel(quantity)) is not { } level || value < level) yield break;
         yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, quantity.Name, value, level, quantity.Unit,
             $"{quantity.Name} {Number(value)} {quantity.Unit} reached the substantial radiation dose level ({Number(level)} {quantity.Unit}): patient follow-up.",
@@ -81,10 +81,10 @@ internal static class CumulativeDoseRule
     {
         var quantity = DoseQuantity.Parse(rule.Parameter(RuleParameters.Quantity), DoseQuantity.DoseRp);
         var window = rule.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays);
-        if (context.Study.StudyDate is not { } date || quantity.StudyValue(context.Input.Events) is not { } value) yield break;
+        if (context.Study.StudyDate is not { } date || quantity.StudyValue(context.Input.Events, context.Input.Reported) is not { } value) yield break;
         if ((rule.Threshold ?? NotificationValueRules.SubstantialDoseLevel(quantity)) is not { } level) yield break;
         var earlier = CumulativeDose.EarlierInWindow(context.Input.PatientHistory, context.Study.StudyInstanceUid, date, window)
-            .Select(h => (h.StudyInstanceUid, Value: quantity.StudyValue(h.Events)))
+            .Select(h => (h.StudyInstanceUid, Value: quantity.StudyValue(h.Events, h.Reported)))
             .Where(h => h.Value is not null).ToList();
         if (earlier.Count == 0) yield break;
         var before = earlier.Sum(h => h.Value!.Value);

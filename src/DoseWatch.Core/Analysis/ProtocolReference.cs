@@ -34,6 +34,9 @@ public sealed record ProtocolReference
 /// <summary>The events of one earlier study of a protocol, the unit of history for references and outliers.</summary>
 public sealed record HistoricalStudy(string StudyInstanceUid, DateOnly? StudyDate, string? StudyDescription, IReadOnlyList<IrradiationEvent> Events)
 {
+    /// <summary>The device's accumulated totals over the study's dose objects (<see cref="StudyTotalsRule.Combine"/>).</summary>
+    public AccumulatedDose Reported { get; init; } = AccumulatedDose.None;
+
     /// <summary>The patient's weight at the study, for size-adjusted outlier scores; null when the objects did not carry it.</summary>
     public double? PatientWeightKg { get; init; }
 }

@@ -129,6 +129,9 @@ public static class RuleParameters
 /// </summary>
 public sealed record DoseQuantity(string Name, string Unit, bool PerStudy, Func<IrradiationEvent, double?> Pick)
 {
+    /// <summary>The device's own accumulated value of a per-study quantity (TID 10002/10012), null when it has none.</summary>
+    public Func<AccumulatedDose, double?> Accumulated { get; init; } = _ => null;
+
     public bool SizeDependent { get; init; }
     public Func<IrradiationEvent, string?>? Stratum { get; init; }
 
@@ -136,11 +139,11 @@ public sealed record DoseQuantity(string Name, string Unit, bool PerStudy, Func<
     /// <summary>Size-adjusted: SSDE as reported, else DoseWatch's AAPM 204/220 estimate.</summary>
     public static readonly DoseQuantity Ssde = new("ssde", "mGy", false, e => e.SsdeMGy ?? e.Estimates.FirstOrDefault(x => x.Quantity == "SSDE")?.Value);
     public static readonly DoseQuantity Agd = new("agd", "mGy", false, e => e.AgdMGy);
-    public static readonly DoseQuantity Dlp = new("dlp", "mGy.cm", true, e => e.DlpMGyCm) { SizeDependent = true };
-    public static readonly DoseQuantity Dap = new("dap", "Gy.cm2", true, e => e.DapGyCm2) { SizeDependent = true };
-    public static readonly DoseQuantity DoseRp = new("doserp", "Gy", true, e => e.DoseRpGy) { SizeDependent = true };
+    public static readonly DoseQuantity Dlp = new("dlp", "mGy.cm", true, e => e.DlpMGyCm) { SizeDependent = true, Accumulated = a => a.DlpTotalMGyCm };
+    public static readonly DoseQuantity Dap = new("dap", "Gy.cm2", true, e => e.DapGyCm2) { SizeDependent = true, Accumulated = a => a.DapTotalGyCm2 };
+    public static readonly DoseQuantity DoseRp = new("doserp", "Gy", true, e => e.DoseRpGy) { SizeDependent = true, Accumulated = a => a.DoseRpTotalGy };
     public static readonly DoseQuantity FluoroTime = new("fluorotime", "s", true,
-        e => Equals(e.AcquisitionType, DoseEvents.Fluoroscopy) ? e.IrradiationDurationS : null);
+        e => Equals(e.AcquisitionType, DoseEvents.Fluoroscopy) ? e.IrradiationDurationS : null) { Accumulated = a => a.FluoroTimeTotalS };
     /// <summary>Administered activity, compared per radiopharmaceutical (agent, else radionuclide).</summary>
     public static readonly DoseQuantity Activity = new("activity", "MBq", false, e => e.AdministeredActivityMBq)
     {
@@ -159,8 +162,11 @@ public sealed record DoseQuantity(string Name, string Unit, bool PerStudy, Func<
             ?? throw new FormatException($"'{name}' is not a dose quantity; expected one of {string.Join(", ", All.Select(q => q.Name))}.");
 
     /// <summary>
-    /// The study's value of a per-study quantity: the sum over all its events, localizers included (their dose was
-    /// delivered, and DRLs for DLP are per complete examination); null if no event reports it.
+    /// The study's value of a per-study quantity: the device's own accumulated value when the study's dose objects report
+    /// one (<see cref="StudyTotalsRule"/>: per-event durations and rounded event doses are not what the device counted),
+    /// else the sum over all its events, localizers included (their dose was delivered, and DRLs for DLP are per complete
+    /// examination); null if neither is reported.
     /// </summary>
-    public double? StudyValue(IEnumerable<IrradiationEvent> events) => DoseEvents.Total(events, Pick);
+    public double? StudyValue(IEnumerable<IrradiationEvent> events, AccumulatedDose? reported = null) =>
+        (reported is null ? null : Accumulated(reported)) ?? DoseEvents.Total(events, Pick);
 }

@@ -16,9 +16,10 @@ namespace DoseWatch.Core.Extraction;
 public static class DoseExtractor
 {
     /// <summary>The file's data set, with a warning for each departure from PS3.5 its reading tolerated (<see cref="DicomFile.LenientReadings"/>).</summary>
-    public static ExtractionResult Extract(DicomFile file)
+    /// <param name="siteTimeZone">Where the modalities' clocks are, for dates and times the object gives without an offset (UTC when null).</param>
+    public static ExtractionResult Extract(DicomFile file, TimeZoneInfo? siteTimeZone = null)
     {
-        var result = Extract(file.DataSet);
+        var result = Extract(file.DataSet, siteTimeZone);
         if (file.LenientReadings.Count == 0) return result;
         return result with
         {
@@ -30,10 +31,14 @@ public static class DoseExtractor
     /// <summary>The applied-fix name when the file itself was read leniently (the toolkit's LenientReadings).</summary>
     public const string LenientDicomEncoding = "LenientDicomEncoding";
 
-    public static ExtractionResult Extract(DicomDataSet ds)
+    /// <summary>Classifies the data set and runs the extractor for its kind.</summary>
+    /// <param name="ds">The object's data set.</param>
+    /// <param name="siteTimeZone">Where the modalities' clocks are, for dates and times the object gives without an offset (UTC when null).</param>
+    public static ExtractionResult Extract(DicomDataSet ds, TimeZoneInfo? siteTimeZone = null)
     {
         var classification = DoseObjectClassifier.Classify(ds);
-        var context = new ExtractionContext();
+        var context = new ExtractionContext(siteTimeZone);
+        context.ReadObjectOffset(ds);
         if (classification.AppliedFix is { } fix) context.Applied(fix);
         return classification.Class switch
         {

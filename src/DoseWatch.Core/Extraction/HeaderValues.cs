@@ -30,24 +30,6 @@ internal static class HeaderValues
         return new TimeOnly(h, m, sec);
     }
 
-    /// <summary>A DT value (YYYYMMDDHHMMSS.FFFFFF&amp;ZZXX, trailing parts optional); offset taken as UTC when not given.</summary>
-    public static DateTimeOffset? ParseDateTime(string? dt)
-    {
-        if (dt is null || ParseDate(dt) is not { } date) return null;
-        var rest = dt[8..];
-        var offset = TimeSpan.Zero;
-        var signAt = rest.IndexOfAny(['+', '-']);
-        if (signAt >= 0)
-        {
-            var z = rest[(signAt + 1)..];
-            if (z.Length == 4 && int.TryParse(z[..2], CultureInfo.InvariantCulture, out var zh) && int.TryParse(z[2..], CultureInfo.InvariantCulture, out var zm) && zh <= 14)
-                offset = new TimeSpan(zh, zm, 0) * (rest[signAt] == '-' ? -1 : 1);
-            rest = rest[..signAt];
-        }
-        var time = rest.Length >= 2 ? ParseTime(rest) ?? TimeOnly.MinValue : TimeOnly.MinValue;
-        return new DateTimeOffset(date.ToDateTime(time), offset);
-    }
-
     /// <summary>Patient's Age (AS, "nnnY/M/W/D") in years.</summary>
     public static double? AgeYears(string? age)
     {

@@ -14,7 +14,16 @@ public sealed record CtProtocolDoses(string Protocol, long EventCount, IReadOnly
 
     /// <summary>The study of each value in <see cref="DlpMGyCm"/> (same order).</summary>
     public IReadOnlyList<string> DlpStudyUids { get; init; } = [];
+
+    /// <summary>Where and when each value in <see cref="CtdiVolMGy"/> was measured (same order), for the chart's data export.</summary>
+    public IReadOnlyList<CtChartPoint> CtdiVolPoints { get; init; } = [];
+
+    /// <summary>The same for <see cref="DlpMGyCm"/>.</summary>
+    public IReadOnlyList<CtChartPoint> DlpPoints { get; init; } = [];
 }
+
+/// <summary>A CT chart value's event: its device as the study names it, the study date and the CT acquisition type.</summary>
+public sealed record CtChartPoint(string StudyInstanceUid, string? Device, string? StudyDate, string? AcquisitionType);
 
 /// <summary>The quantity a modality's per-study dose trend is drawn in (the sum over the study's events).</summary>
 public sealed record StudyDoseQuantity(string Modality, string Column, string Label, string Unit);

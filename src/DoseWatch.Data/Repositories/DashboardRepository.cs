@@ -80,10 +80,11 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
             var protocol = counts[i].Protocol == NoProtocol ? $"(e.protocol IS NULL OR e.protocol = @{name})" : $"e.protocol = @{name}";
             selects.Add($"""
                 SELECT * FROM (
-                    SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.study_instance_uid AS StudyInstanceUid, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm
+                    SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.study_instance_uid AS StudyInstanceUid, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm,
+                        e.device_key AS DeviceKey, e.study_date AS StudyDate, COALESCE(e.acquisition_type_meaning, e.acquisition_type_code) AS AcquisitionType
                     FROM irradiation_events e
                     WHERE e.modality = 'CT' AND {protocol} AND e.study_date >= @From AND e.study_date <= @To
-                        AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL)
+                        AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL) AND {NotLocalizer}
                     ORDER BY e.study_date DESC, e.started_at DESC, e.study_instance_uid, e.event_uid LIMIT @Values
                 ) AS {name}
                 """);
@@ -91,6 +92,8 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         var values = await connection.QueryAsync<ProtocolValueRow>(new CommandDefinition(
             string.Join("\nUNION ALL\n", selects), p, cancellationToken: cancellationToken));
         var byProtocol = values.ToLookup(v => v.Protocol, StringComparer.Ordinal);
+        var devices = await DeviceLabelsAsync(connection, values.Select(v => v.DeviceKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
+        CtChartPoint Point(ProtocolValueRow v) => new(v.StudyInstanceUid, v.DeviceKey is { } k ? devices.GetValueOrDefault(k) : null, v.StudyDate, v.AcquisitionType);
         return counts.Select(c =>
         {
             var ctdi = byProtocol[c.Protocol].Where(v => v.CtdiVolMGy is not null).ToList();
@@ -99,8 +102,32 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
             {
                 CtdiVolStudyUids = ctdi.Select(v => v.StudyInstanceUid).ToList(),
                 DlpStudyUids = dlp.Select(v => v.StudyInstanceUid).ToList(),
+                CtdiVolPoints = ctdi.Select(Point).ToList(),
+                DlpPoints = dlp.Select(Point).ToList(),
             };
         }).ToList();
+    }
+
+    /// <summary>
+    /// CT localizers (Constant Angle Acquisition) are left out of the CT page's values as they are of the CT modality
+    /// page and /protocols (<see cref="ModalityQuantities.ConstantAngleAcquisition"/>): a scout carries the protocol's
+    /// name, and its tenth of a milligray pulled CT HEAD ROUTINE's median CTDIvol to 0.15 mGy.
+    /// </summary>
+    private static readonly string NotLocalizer = $"(e.acquisition_type_code IS NULL OR e.acquisition_type_code <> '{ModalityQuantities.ConstantAngleAcquisition}')";
+
+    /// <summary>Each device key as a person knows the device: station, model and manufacturer of its latest study.</summary>
+    private static async Task<Dictionary<string, string>> DeviceLabelsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<string> keys, CancellationToken ct)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            var row = await connection.QueryFirstOrDefaultAsync<DeviceChoice>(new CommandDefinition("""
+                SELECT device_key AS DeviceKey, modality AS Modality, manufacturer AS Manufacturer, model AS Model, station_name AS StationName
+                FROM studies WHERE device_key = @Key ORDER BY study_date DESC LIMIT 1
+                """, new { Key = key }, cancellationToken: ct));
+            if (row is not null) labels[key] = row.Label;
+        }
+        return labels;
     }
 
     // CT events per protocol in [@From, @To] from the per-day counts kept at save time (protocol_day_events, 0013):
@@ -204,6 +231,9 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         public string StudyInstanceUid { get; set; } = "";
         public double? CtdiVolMGy { get; set; }
         public double? DlpMGyCm { get; set; }
+        public string? DeviceKey { get; set; }
+        public string? StudyDate { get; set; }
+        public string? AcquisitionType { get; set; }
     }
 
     private sealed class DailyMedianRow

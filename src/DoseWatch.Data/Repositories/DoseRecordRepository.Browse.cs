@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using DoseWatch.Core.Analysis;
 
 namespace DoseWatch.Data.Repositories;
 
@@ -185,7 +186,7 @@ public sealed partial class DoseRecordRepository
                 yield return new StudyRecord(ReadStudy(r), DoseRecordColumns.Long(r, "device_id"),
                     StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(uid) ?? []), stored)
                 {
-                    Reported = reported.GetValueOrDefault(uid) ?? [],
+                    Reported = [.. (reported.GetValueOrDefault(uid) ?? []).Select(o => o.Accumulated)],
                 };
             }
             if (rows.Count < MaximumPageSize) yield break;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
+using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
 
 namespace DoseWatch.Data.Repositories;
@@ -20,7 +21,7 @@ public sealed partial class DoseRecordRepository
         return new StudyRecord(ReadStudy(rows[0]), DoseRecordColumns.Long(rows[0], "device_id"),
             StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(studyInstanceUid) ?? []), stored)
         {
-            Reported = reported.GetValueOrDefault(studyInstanceUid) ?? [],
+            Reported = [.. (reported.GetValueOrDefault(studyInstanceUid) ?? []).Select(o => o.Accumulated)],
         };
     }
 
@@ -61,8 +62,8 @@ public sealed partial class DoseRecordRepository
         return ("(" + string.Join(", ", values.Select((_, i) => "@s" + i.ToString(CultureInfo.InvariantCulture))) + ")", p);
     }
 
-    private static async Task<List<IDictionary<string, object?>>> QueryRowsAsync(DbConnection connection, string sql, object? parameters, CancellationToken ct) =>
-        (await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: ct)))
+    private static async Task<List<IDictionary<string, object?>>> QueryRowsAsync(DbConnection connection, string sql, object? parameters, CancellationToken ct, DbTransaction? tx = null) =>
+        (await connection.QueryAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct)))
             .Select(row => (IDictionary<string, object?>)(IDictionary<string, object>)row).ToList();
 
     private static async Task<Dictionary<string, List<(IrradiationEvent Event, string Sop)>>> EventsAsync(
@@ -111,18 +112,23 @@ public sealed partial class DoseRecordRepository
         return ev with { XRaySources = xray, DoseCheck = alert is null && notification is null ? null : new CtDoseCheck(alert, notification) };
     }
 
-    private static async Task<Dictionary<string, List<AccumulatedDose>>> ReportedAsync(DbConnection connection, IReadOnlyList<string> studies, CancellationToken ct)
+    /// <summary>Each dose object's accumulated values and the events it lists (migration 0023), per study: the inputs of <see cref="StudyTotalsRule"/>.</summary>
+    internal static async Task<Dictionary<string, List<ReportedTotals>>> ReportedAsync(DbConnection connection, IReadOnlyList<string> studies, CancellationToken ct, DbTransaction? tx = null)
     {
-        var result = new Dictionary<string, List<AccumulatedDose>>(StringComparer.Ordinal);
+        var result = new Dictionary<string, List<ReportedTotals>>(StringComparer.Ordinal);
         if (studies.Count == 0) return result;
         var (inStudies, p) = InList(studies);
         var rows = await QueryRowsAsync(connection,
-            $"SELECT * FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND kind = 'DoseObject'", p, ct);
+            $"SELECT * FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND kind = 'DoseObject'", p, ct, tx);
+        var listed = (await QueryRowsAsync(connection,
+                $"SELECT study_instance_uid, sop_instance_uid, event_uid FROM dose_object_events WHERE study_instance_uid IN {inStudies}", p, ct, tx))
+            .ToLookup(r => (DoseRecordColumns.Str(r, "study_instance_uid")!, DoseRecordColumns.Str(r, "sop_instance_uid")!), r => DoseRecordColumns.Str(r, "event_uid")!);
         foreach (var r in rows)
         {
             var study = DoseRecordColumns.Str(r, "study_instance_uid")!;
+            var sop = DoseRecordColumns.Str(r, "sop_instance_uid")!;
             if (!result.TryGetValue(study, out var list)) result[study] = list = [];
-            list.Add(ReadAccumulated(r));
+            list.Add(new ReportedTotals(sop, listed[(study, sop)].ToHashSet(StringComparer.Ordinal), ReadAccumulated(r), DoseRecordColumns.Time(r, "extracted_at")));
         }
         return result;
     }

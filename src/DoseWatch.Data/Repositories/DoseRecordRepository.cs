@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
+using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
 using DoseWatch.Core.Privacy;
 
@@ -142,9 +143,27 @@ public sealed partial class DoseRecordRepository
                 await WriteEventAsync(connection, tx, studyUid, result.Instance.SopInstanceUid, ev, now, cancellationToken);
             }
         if (studyUid is not null && result.Kind == ExtractionKind.DoseObject)
+        {
+            await ListReportedEventsAsync(connection, tx, studyUid, result, cancellationToken);
             await RefreshStudySummaryAsync(connection, tx, studyUid, cancellationToken);
+        }
         await tx.CommitAsync(cancellationToken);
         return new DoseRecordSaveOutcome(result.Instance.SopInstanceUid, studyUid, inserted, merged, known);
+    }
+
+    /// <summary>
+    /// The events this dose report lists (migration 0023), whether or not they won the merge into irradiation_events:
+    /// the study-totals rule needs each report's own list to tell a cumulative report from a continued one.
+    /// </summary>
+    private static async Task ListReportedEventsAsync(DbConnection connection, DbTransaction tx, string studyUid, ExtractionResult result, CancellationToken ct)
+    {
+        var sop = result.Instance.SopInstanceUid;
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM dose_object_events WHERE sop_instance_uid = @Sop", new { Sop = sop }, tx, cancellationToken: ct));
+        foreach (var uid in result.Events.Where(e => e.Source.IsDoseReport()).Select(e => e.EventUid).Distinct(StringComparer.Ordinal))
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO dose_object_events (sop_instance_uid, study_instance_uid, event_uid) VALUES (@Sop, @Study, @Event)
+                ON CONFLICT (study_instance_uid, sop_instance_uid, event_uid) DO NOTHING
+                """, new { Sop = sop, Study = studyUid, Event = uid }, tx, cancellationToken: ct));
     }
 
     /// <summary>
@@ -184,18 +203,20 @@ public sealed partial class DoseRecordRepository
                 device_key = (SELECT s.device_key FROM studies s WHERE s.study_instance_uid = @Study)
             WHERE study_instance_uid = @Study
             """, key, tx, cancellationToken: ct));
-        // A fluoroscopy study's procedure and accumulated totals (migration 0016), NULL for other modalities.
+        // A fluoroscopy study's procedure and accumulated totals (migration 0016), NULL for other modalities: the totals
+        // the device reported, combined over the study's reports as Core's StudyTotalsRule decides.
+        var reported = StudyTotalsRule.Combine((await ReportedAsync(connection, [studyUid], ct, tx)).GetValueOrDefault(studyUid) ?? []).Totals;
         var fluoroscopy = "s.modality IN (" + string.Join(", ", ModalityQuantities.FluoroscopyModalities.Select(m => $"'{m}'")) + ")";
         await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE studies AS s SET
                 event_count = (SELECT COUNT(*) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid),
                 headline_dose = {ComputedHeadlineDoseSql(null)},
                 fluoro_procedure = CASE WHEN {fluoroscopy} THEN {ModalityQuantities.ComputedProcedureSql} END,
-                fluoro_dap_total_gy_cm2 = CASE WHEN {fluoroscopy} THEN {ModalityQuantities.ComputedStudyTotalSql("dap_total_gy_cm2")} END,
-                fluoro_dose_rp_total_gy = CASE WHEN {fluoroscopy} THEN {ModalityQuantities.ComputedStudyTotalSql("dose_rp_total_gy")} END,
-                fluoro_time_total_s = CASE WHEN {fluoroscopy} THEN {ModalityQuantities.ComputedStudyTotalSql("fluoro_time_total_s")} END
+                fluoro_dap_total_gy_cm2 = CASE WHEN {fluoroscopy} THEN @Dap END,
+                fluoro_dose_rp_total_gy = CASE WHEN {fluoroscopy} THEN @DoseRp END,
+                fluoro_time_total_s = CASE WHEN {fluoroscopy} THEN @FluoroTime END
             WHERE s.study_instance_uid = @Study
-            """, key, tx, cancellationToken: ct));
+            """, new { Study = studyUid, Dap = reported.DapTotalGyCm2, DoseRp = reported.DoseRpTotalGy, FluoroTime = reported.FluoroTimeTotalS }, tx, cancellationToken: ct));
         await CountProtocolDaysAsync(connection, tx, studyUid, +1, ct);
         await RefreshDailyStudyDoseAsync(connection, tx, studyUid, ct);
         await RefreshProtocolUsesAsync(connection, tx, studyUid, ct);

@@ -1,32 +1,7 @@
+using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
 
 namespace DoseWatch.Data.Repositories;
-
-/// <summary>
-/// Study totals over the study's distinct events. The counting rule:
-/// <list type="bullet">
-/// <item>Events are distinct by (study, event key): cumulative and continued RDSRs, and the images that carry the
-/// Irradiation Event UID of an RDSR event, collapse onto one event (dose reports win over image headers).</item>
-/// <item>Image-derived X-ray events (CT, DX/CR/MG headers) of a study that also has X-ray events from a dose report
-/// are listed but not counted (<see cref="StoredEvent.CountedInTotals"/> false): without a shared UID they may describe
-/// the same exposures, and the dose report is the complete record. MR and US records never overlap with X-ray.</item>
-/// <item>Each total is the sum of the counted events' values; null when no counted event has the quantity, in which case
-/// the largest value reported as accumulated by one of the study's objects is used (e.g. a vendor summary without events).</item>
-/// <item>fluoroTimeTotalS is the device's own Total Fluoro Time (113730), the largest reported by the study's objects
-/// (cumulative reports repeat and extend it); only when no object reports one is it the sum of the irradiation
-/// durations of fluoroscopy events (SCT 44491008). Event durations are not summed first: vendors fill them
-/// inconsistently (Siemens Artis zee leaves them out, Canon Alphenix's sum to ~100× the reported total).</item>
-/// </list>
-/// </summary>
-public sealed record StudyTotals(
-    int EventCount,
-    double? DlpTotalMGyCm,
-    double? DapTotalGyCm2,
-    double? DoseRpTotalGy,
-    double? FluoroTimeTotalS,
-    double? AgdTotalMGy);
-
-public sealed record StoredEvent(IrradiationEvent Event, string SopInstanceUid, bool CountedInTotals);
 
 public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals, IReadOnlyList<StoredEvent> Events)
 {
@@ -93,6 +68,9 @@ public static class HeadlineDose
 public sealed record StudySourceObject(string SopInstanceUid, string SopClassUid, string? SeriesInstanceUid, string? Modality, string Kind,
     string? NotADoseObjectReason, int EventCount, string Warnings, string AppliedFixes, DateTimeOffset? ExtractedAt, string? Path, string? CallingAeTitle)
 {
+    /// <summary>One line per warning ("where: message"), as the save wrote them.</summary>
+    public IReadOnlyList<string> WarningLines => Warnings.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The object's own accession and device: the parts of a multi-modality study (PET/CT) may differ.</summary>
     public string? AccessionNumber { get; init; }
     public string? DeviceKey { get; init; }
@@ -122,36 +100,6 @@ public sealed record StudyPage(IReadOnlyList<StudySummary> Items, int Page, int 
 
 /// <summary>What a save did: lets the job log "3 new events, 2 merged" and lets tests check idempotency.</summary>
 public sealed record DoseRecordSaveOutcome(string SopInstanceUid, string? StudyInstanceUid, int EventsInserted, int EventsMerged, bool SourceObjectWasKnown);
-
-internal static class StudyTotalsRule
-{
-    public static IReadOnlyList<StoredEvent> MarkCounted(IReadOnlyList<(IrradiationEvent Event, string Sop)> events)
-    {
-        var hasXRayReport = events.Any(e => e.Event.Source.IsDoseReport() && e.Event.Source.IsXRay());
-        return events.Select(e => new StoredEvent(e.Event, e.Sop,
-            !(hasXRayReport && !e.Event.Source.IsDoseReport() && e.Event.Source.IsXRay()))).ToList();
-    }
-
-    public static StudyTotals Compute(IReadOnlyList<StoredEvent> events, IReadOnlyList<AccumulatedDose> reported)
-    {
-        var counted = events.Where(e => e.CountedInTotals).Select(e => e.Event).ToList();
-        double? Sum(Func<IrradiationEvent, double?> pick, Func<AccumulatedDose, double?> fallback)
-        {
-            double? sum = null;
-            foreach (var v in counted.Select(pick))
-                if (v is { } x) sum = (sum ?? 0) + x;
-            return sum ?? reported.Select(fallback).Where(v => v is not null).Max();
-        }
-        return new StudyTotals(
-            counted.Count,
-            Sum(e => e.DlpMGyCm, a => a.DlpTotalMGyCm),
-            Sum(e => e.DapGyCm2, a => a.DapTotalGyCm2),
-            Sum(e => e.DoseRpGy, a => a.DoseRpTotalGy),
-            reported.Select(a => a.FluoroTimeTotalS).Where(v => v is not null).Max() ?? Sum(e => e.AcquisitionType?.Value == "44491008" ? e.IrradiationDurationS : null, _ => null),
-            Sum(e => e.AgdMGy, a => a.AgdTotalMGy));
-    }
-}
-
 /// <summary>Every modality of a study: the studies row's (the first received) and then each dose object's own, once each.
 /// A PET/CT under one Study Instance UID is CT and PT (or NM), not only what arrived first (issue #16 item 8).</summary>
 public static class StudyModalities

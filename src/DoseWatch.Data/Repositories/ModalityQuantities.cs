@@ -34,7 +34,8 @@ public static class ModalityQuantities
     public const string ProtocolGroupSql = "COALESCE(e.protocol, @NoGroup)";
     private const string Protocol = ProtocolGroupSql;
     // Study-level values are per procedure: the study description, else the largest protocol of the events of its dose
-    // objects; their values the device's own accumulated totals (the largest over a study's cumulative reports). Both
+    // objects; their values the device's own accumulated totals combined over the study's reports by Core's
+    // StudyTotalsRule (a cumulative report supersedes the earlier ones it repeats, continued reports add up). Both
     // are kept on the fluoroscopy study's row at save time (migration 0016, DoseRecordRepository.RefreshStudySummaryAsync)
     // from these definitions, so that a year of studies is one range of an index instead of three subqueries per study.
     /// <summary>The procedure of a fluoroscopy study, computed from its own rows (NULL when neither is known).</summary>
@@ -42,9 +43,6 @@ public static class ModalityQuantities
         COALESCE(s.study_description, (SELECT MAX(e.protocol) FROM irradiation_events e JOIN dose_source_objects o
             ON o.sop_instance_uid = e.sop_instance_uid AND o.study_instance_uid = e.study_instance_uid WHERE e.study_instance_uid = s.study_instance_uid))
         """;
-    /// <summary>A study total of the study's dose objects, computed from its own rows.</summary>
-    internal static string ComputedStudyTotalSql(string column) =>
-        $"(SELECT MAX(o.{column}) FROM dose_source_objects o WHERE o.study_instance_uid = s.study_instance_uid)";
     private const string Procedure = "COALESCE(s.fluoro_procedure, @NoGroup)";
 
     public static readonly string[] CtModalities = ["CT"];
@@ -66,7 +64,7 @@ public static class ModalityQuantities
     public static readonly DashboardQuantity Dlp = new("dlp", "DLP", "mGy·cm", CtScan("e.dlp_mgy_cm"), Protocol, "Protocol", CtModalities, DoseLevel.Event, [PatientWeight]);
     public static readonly DashboardQuantity Ssde = new("ssde", "SSDE", "mGy", CtScan("COALESCE(e.ssde_mgy, e.ssde_estimate_mgy)"), Protocol, "Protocol", CtModalities, DoseLevel.Event, [WaterEquivalentDiameter, PatientWeight]);
 
-    // Fluoroscopy per study: the device's own accumulated totals (the largest over a study's cumulative reports).
+    // Fluoroscopy per study: the device's own accumulated totals (StudyTotalsRule).
     public static readonly DashboardQuantity FluoroDap = new("dap", "DAP per study", "Gy·cm²", "s.fluoro_dap_total_gy_cm2", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
     public static readonly DashboardQuantity FluoroDoseRp = new("dose-rp", "Dose at the reference point per study", "Gy", "s.fluoro_dose_rp_total_gy", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
     public static readonly DashboardQuantity FluoroTime = new("fluoro-time", "Fluoroscopy time per study", "s", "s.fluoro_time_total_s", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);

@@ -144,12 +144,17 @@ public sealed partial class ProtocolRepository
                 .Select(s => new XRaySourceParameters(DoseRecordColumns.Str(s, "identification"), DoseRecordColumns.Dbl(s, "kvp"),
                     DoseRecordColumns.Dbl(s, "tube_current_ma"), DoseRecordColumns.Dbl(s, "maximum_tube_current_ma"), DoseRecordColumns.Dbl(s, "exposure_time_per_rotation_s"))).ToList(),
         }, DoseRecordColumns.Str(r, "sop_instance_uid")!));
+        var reported = await DoseRecordRepository.ReportedAsync(connection, [.. header.Select(h => DoseRecordColumns.Str(h, "study_instance_uid")!)], cancellationToken);
         return header.Select(h =>
         {
             var uid = DoseRecordColumns.Str(h, "study_instance_uid")!;
             var counted = StudyTotalsRule.MarkCounted(byStudy[uid].ToList()).Where(e => e.CountedInTotals).Select(e => e.Event).ToList();
             var date = DoseRecordColumns.Str(h, "study_date") is { } d && DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed : (DateOnly?)null;
-            return new HistoricalStudy(uid, date, DoseRecordColumns.Str(h, "study_description"), counted) { PatientWeightKg = DoseRecordColumns.Dbl(h, "patient_weight_kg") };
+            return new HistoricalStudy(uid, date, DoseRecordColumns.Str(h, "study_description"), counted)
+            {
+                PatientWeightKg = DoseRecordColumns.Dbl(h, "patient_weight_kg"),
+                Reported = StudyTotalsRule.Combine(reported.GetValueOrDefault(uid) ?? []).Totals,
+            };
         }).ToList();
     }
 }

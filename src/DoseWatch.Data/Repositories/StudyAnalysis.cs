@@ -31,6 +31,7 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
         var ruleSet = await rules.ListAsync(cancellationToken);
         var input = new StudyAnalysisInput(study, events, catalogue)
         {
+            Reported = record.Totals.Reported,
             References = await protocols.ListReferencesAsync(cancellationToken),
             DeviceHistory = await protocols.DeviceHistoryAsync(study.Device.Key, study.Modality, studyInstanceUid, historyStudies, cancellationToken),
             NationalDrls = await protocols.NationalDrlTablesAsync([NationalDrlTable.UnitedKingdom2022], cancellationToken),

@@ -11,7 +11,7 @@ public readonly record struct DicomDateTime(DateTime DateTime, TimeSpan? UtcOffs
     public override string ToString() =>
         DateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture) + (UtcOffset is { } o ? FormatOffset(o) : "");
 
-    internal static string FormatOffset(TimeSpan o) => (o < TimeSpan.Zero ? "-" : "+") + o.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+    public static string FormatOffset(TimeSpan o) => (o < TimeSpan.Zero ? "-" : "+") + o.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
 }
 
 /// <summary>

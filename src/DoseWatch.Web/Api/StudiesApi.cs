@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
 using DoseWatch.Core.Privacy;
 using DoseWatch.Core.SkinDose;
@@ -71,6 +72,7 @@ public static class StudiesApi
             PatientHeightM = study.PatientHeightM,
             Totals = study.Totals,
             Events = record.Events.Select(ToResponse).ToList(),
+            ExtractionWarnings = [.. sources.SelectMany(o => o.WarningLines.Select(w => new ExtractionWarningResponse(o.SopInstanceUid, w)))],
             SourceObjects = sources.Where(o => o.Kind == nameof(ExtractionKind.DoseObject)).Select(ToResponse).ToList(),
             PeakSkinDoseGy = skin?.PeakSkinDoseGy,
             SkinDose = skin is null ? null : ToResponse(skin),
@@ -98,7 +100,12 @@ public static class StudiesApi
         PatientSex = s.Patient.Sex,
         PatientWeightKg = s.Patient.WeightKg,
         PatientHeightM = s.Patient.HeightM,
-        Totals = new TotalsResponse(t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy),
+        Totals = new TotalsResponse(t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy)
+        {
+            ReportedByDevice = new QuantitiesResponse(t.Reported.DlpTotalMGyCm, t.Reported.DapTotalGyCm2, t.Reported.DoseRpTotalGy, t.Reported.FluoroTimeTotalS, t.Reported.AgdTotalMGy),
+            EventSums = new QuantitiesResponse(t.Sums.DlpMGyCm, t.Sums.DapGyCm2, t.Sums.DoseRpGy, t.Sums.FluoroTimeS, t.Sums.AgdMGy),
+            Discrepancies = [.. t.Discrepancies.Select(d => new TotalsDiscrepancyResponse(d.Quantity, d.Unit, d.Reported, d.EventSum, d.Message))],
+        },
     };
 
     internal static EventResponse ToResponse(StoredEvent stored)

@@ -19,7 +19,31 @@ public sealed record TotalsResponse(
     [property: JsonPropertyName("dapTotalGyCm2")] double? DapTotalGyCm2,
     [property: JsonPropertyName("doseRpTotalGy")] double? DoseRpTotalGy,
     [property: JsonPropertyName("fluoroTimeTotalS")] double? FluoroTimeTotalS,
-    [property: JsonPropertyName("agdTotalMGy")] double? AgdTotalMGy);
+    [property: JsonPropertyName("agdTotalMGy")] double? AgdTotalMGy)
+{
+    /// <summary>The device's own accumulated values combined over the study's dose reports (null where none reports the quantity).</summary>
+    [JsonPropertyName("reportedByDevice")] public QuantitiesResponse? ReportedByDevice { get; init; }
+
+    /// <summary>The sums over the study's counted events, kept beside the device's totals.</summary>
+    [JsonPropertyName("eventSums")] public QuantitiesResponse? EventSums { get; init; }
+
+    /// <summary>Where the device's total and the event sum differ beyond rounding (1 %).</summary>
+    [JsonPropertyName("discrepancies")] public IReadOnlyList<TotalsDiscrepancyResponse> Discrepancies { get; init; } = [];
+}
+
+public sealed record QuantitiesResponse(
+    [property: JsonPropertyName("dlpMGyCm")] double? DlpMGyCm,
+    [property: JsonPropertyName("dapGyCm2")] double? DapGyCm2,
+    [property: JsonPropertyName("doseRpGy")] double? DoseRpGy,
+    [property: JsonPropertyName("fluoroTimeS")] double? FluoroTimeS,
+    [property: JsonPropertyName("agdMGy")] double? AgdMGy);
+
+public sealed record TotalsDiscrepancyResponse(
+    [property: JsonPropertyName("quantity")] string Quantity,
+    [property: JsonPropertyName("unit")] string Unit,
+    [property: JsonPropertyName("reportedByDevice")] double ReportedByDevice,
+    [property: JsonPropertyName("eventSum")] double EventSum,
+    [property: JsonPropertyName("message")] string Message);
 
 public sealed record CodeResponse(
     [property: JsonPropertyName("code")] string Code,
@@ -192,11 +216,18 @@ public sealed record StudyDetailResponse : StudyResponse
     /// <summary>Every modality of the study's dose objects (a PET/CT has CT and PT or NM), the first received first.</summary>
     [JsonPropertyName("modalities")] public IReadOnlyList<string> Modalities { get; init; } = [];
     [JsonPropertyName("events")] public required IReadOnlyList<EventResponse> Events { get; init; }
+
+    /// <summary>What extraction could not read as a fact, per dose object: a missing required value, an unknown unit…</summary>
+    [JsonPropertyName("extractionWarnings")] public IReadOnlyList<ExtractionWarningResponse> ExtractionWarnings { get; init; } = [];
+
     [JsonPropertyName("sourceObjects")] public IReadOnlyList<SourceObjectResponse> SourceObjects { get; init; } = [];
     /// <summary>Fluoroscopy: the skin dose result (absent for other modalities and before the skin dose job has run).</summary>
     [JsonPropertyName("skinDose"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public SkinDoseResponse? SkinDose { get; init; }
 }
 
+public sealed record ExtractionWarningResponse(
+    [property: JsonPropertyName("sopInstanceUid")] string SopInstanceUid,
+    [property: JsonPropertyName("warning")] string Warning);
 /// <summary>One object the study was extracted from, with its own modality, accession and device (the parts of a
 /// PET/CT differ) and the accumulated values it reports: the device's own totals, kept apart from DoseWatch's sums.</summary>
 public sealed record SourceObjectResponse

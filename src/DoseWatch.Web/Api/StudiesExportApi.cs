@@ -68,16 +68,19 @@ public static class StudiesExportApi
         if (from is not { } f || to is not { } t || f > t)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from and to (yyyy-MM-dd, from <= to) are required"] });
         var protocols = await dashboards.CtProtocolDosesAsync(f, t, CtChart.MaximumProtocols, CtChart.MaximumValues, cancellationToken);
-        var table = new ExportTable(["Protocol", "Quantity", "Value", "Unit", "Study instance UID"]);
+        // Localizers are not chart points (DashboardRepository); device, date and acquisition type say where each point is from.
+        var table = new ExportTable(["Protocol", "Quantity", "Value", "Unit", "Study instance UID", "Device", "Study date", "Acquisition type"]);
         foreach (var p in protocols)
         {
-            for (var i = 0; i < p.CtdiVolMGy.Count; i++) table.Add(p.Protocol, "CTDIvol", p.CtdiVolMGy[i], "mGy", p.CtdiVolStudyUids.ElementAtOrDefault(i));
-            for (var i = 0; i < p.DlpMGyCm.Count; i++) table.Add(p.Protocol, "DLP", p.DlpMGyCm[i], "mGy.cm", p.DlpStudyUids.ElementAtOrDefault(i));
+            for (var i = 0; i < p.CtdiVolMGy.Count; i++) table.Add([p.Protocol, "CTDIvol", p.CtdiVolMGy[i], "mGy", .. Where(p.CtdiVolPoints.ElementAtOrDefault(i))]);
+            for (var i = 0; i < p.DlpMGyCm.Count; i++) table.Add([p.Protocol, "DLP", p.DlpMGyCm[i], "mGy.cm", .. Where(p.DlpPoints.ElementAtOrDefault(i))]);
         }
         using var buffer = new MemoryStream();
         await table.WriteCsvAsync(buffer, cancellationToken);
         return TypedResults.File(buffer.ToArray(), "text/csv; charset=utf-8", $"dosewatch-ct-{f:yyyyMMdd}-{t:yyyyMMdd}.csv");
     }
+
+    private static object?[] Where(CtChartPoint? point) => [point?.StudyInstanceUid, point?.Device, point?.StudyDate, point?.AcquisitionType];
 }
 
 /// <summary>The CT page's chart limits, shared by the page and its data export so that both show the same points.</summary>

@@ -21,15 +21,15 @@ public static class StudyExport
         new("Protocol", e => e.Protocol),
         new("Acquisition type", e => e.AcquisitionType?.Meaning ?? e.AcquisitionType?.Value),
         new("Target region", e => e.TargetRegion?.Meaning ?? e.TargetRegion?.Value),
-        new("Start (UTC)", e => e.StartedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)),
+        new("Start (UTC)", e => e.StartedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture)),
         new("Acquisition plane", e => e.AcquisitionPlane),
         .. EventQuantities.All.Select(q => new EventColumn(q.ExportHeader, q.Value)),
     ];
 
     private sealed record ReportedColumn(string Header, Func<AccumulatedDose, double?> Value);
 
-    // The device's own accumulated values (TID 10002/10012) as the study's dose objects report them: the largest of
-    // the objects', as a cumulative report repeats and extends an earlier one (the rule StudyTotals falls back on).
+    // The device's own accumulated values (TID 10002/10012) combined over the study's dose objects by StudyTotalsRule:
+    // a cumulative report supersedes the partial one it extends, continued reports add up.
     private static readonly ReportedColumn[] ReportedColumns =
     [
         new("Reported fluoro DAP total (Gy.cm2)", a => a.FluoroDapTotalGyCm2),
@@ -46,6 +46,8 @@ public static class StudyExport
         "Study instance UID", "Accession number", "Study date", "Study time", "Modality", "Manufacturer", "Model", "Station name", "Serial number",
         "Study description", "Patient pseudonym", "Patient age", "Age (years)", "Sex", "Weight (kg)", "Height (m)", "Open alerts", "No. events",
         "DLP total (mGy.cm)", "DAP total (Gy.cm2)", "Dose RP total (Gy)", "Fluoro time total (s)", "AGD total (mGy)",
+        // The totals above are the device's own where it reported them (StudyTotalsRule); the event sums are kept beside.
+        "DLP sum of events (mGy.cm)", "DAP sum of events (Gy.cm2)", "Dose RP sum of events (Gy)", "AGD sum of events (mGy)", "Totals warnings",
         "Requested procedure", .. ReportedColumns.Select(c => c.Header),
         "Peak skin dose (Gy)", "Peak skin dose location", "Peak skin dose not computed because",
     ];
@@ -70,9 +72,10 @@ public static class StudyExport
                 s.StudyTime?.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), s.Modality, s.Device.Manufacturer, s.Device.Model,
                 s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, pseudonyms.GetValueOrDefault(s.StudyInstanceUid), s.Patient.Age, s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
                 s.Patient.HeightM, open, t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy,
+                t.Sums.DlpMGyCm, t.Sums.DapGyCm2, t.Sums.DoseRpGy, t.Sums.AgdMGy, t.Discrepancies.Count == 0 ? null : string.Join(" ", t.Discrepancies.Select(d => d.Message)),
                 s.RequestedProcedure,
             };
-            cells.AddRange(ReportedColumns.Select(c => (object?)record.Reported.Select(c.Value).Max()));
+            cells.AddRange(ReportedColumns.Select(c => (object?)c.Value(t.Reported)));
             var skin = skinDoses.GetValueOrDefault(s.StudyInstanceUid);
             cells.AddRange([skin?.PeakSkinDoseGy, skin?.PeakLocation?.Describe(), skin?.NotComputedReason]);
             var mine = events[s.StudyInstanceUid];

@@ -18,6 +18,9 @@ public static class InboxHosting
         services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section)
             .Validate(o => o.StaleAfter >= TimeSpan.FromSeconds(10), "DoseWatch:Inbox:StaleAfter must be at least 10 seconds.")
             .ValidateOnStart();
+        services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.Section)
+            .Validate(o => o.IsValid(), "DoseWatch:Extraction:SiteTimeZone is not a time zone this server knows (an IANA id such as Europe/Berlin).")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InstanceRepository>();
         services.AddSingleton<Quarantine>();

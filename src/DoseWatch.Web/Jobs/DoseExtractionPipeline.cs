@@ -17,8 +17,14 @@ namespace DoseWatch.Web.Jobs;
 /// and for a fluoroscopy report its skin dose (<see cref="SkinDoseJob"/>).
 /// </summary>
 public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, SkinDoseQueue skinDose,
-    PatientIdentification patients, StoredObjectCipher storedObjects, PatientIdentityCipher identities, TimeProvider clock) : IDoseExtraction
+    PatientIdentification patients, StoredObjectCipher storedObjects, PatientIdentityCipher identities, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<ExtractionOptions> options) : IDoseExtraction
 {
+    private readonly TimeZoneInfo _siteTimeZone = options.Value.TimeZone();
+
+    /// <summary>How the inbox reason of an object extracted with warnings begins.</summary>
+    public const string WithWarnings = "With warnings";
+
     // Headers and SR content are all a dose monitor needs: pixel data are skipped, never loaded.
     private static readonly DicomReadOptions HeaderOnly = new() { StopBeforePixelData = true };
 
@@ -38,7 +44,7 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
             return ExtractionOutcome.Rejected($"The stored file cannot be decrypted: {e.Message}");
         }
 
-        var result = DoseExtractor.Extract(file);
+        var result = DoseExtractor.Extract(file, _siteTimeZone);
         // Set aside with its reason on the inbox row only: a text report must not create a study in the dose records.
         if (result.Kind == ExtractionKind.NotADoseObject)
             return ExtractionOutcome.NotDoseObject(result.NotADoseObjectReason ?? "Not a dose object");
@@ -54,8 +60,10 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
         analysis.Enqueue(result.Study.StudyInstanceUid);
         // Fluoroscopy reports: peak skin dose and map, computed from the file's beam geometry in a job of their own.
         skinDose.EnqueueIfApplies(result, instance.Path);
-        var warnings = result.Warnings.Count == 0 ? "" : $"; {result.Warnings.Count} warning(s): " + string.Join("; ", result.Warnings.Take(3).Select(w => $"{w.Where}: {w.Message}"));
-        return ExtractionOutcome.Extracted($"{result.Events.Count} event(s): {saved.EventsInserted} new, {saved.EventsMerged} merged{warnings}");
+        var events = $"{result.Events.Count} event(s): {saved.EventsInserted} new, {saved.EventsMerged} merged";
+        // Warnings lead the inbox reason, so "extracted" never hides a missing required value (the Inbox marks them).
+        return ExtractionOutcome.Extracted(result.Warnings.Count == 0 ? events
+            : $"{WithWarnings} ({result.Warnings.Count}): " + string.Join("; ", result.Warnings.Take(3).Select(w => $"{w.Where}: {w.Message}")) + $". {events}");
     }
 
     private Task<long> RecordDeviceAsync(string callingAeTitle, DeviceIdentity device, CancellationToken cancellationToken) =>

@@ -33,7 +33,7 @@ internal static class ProjectionChecks
             check.Num(items.First("111634"), "mm", ev.HalfValueLayerMm, $"{at} half value layer");
             check.Num(items.First("111647"), "N", ev.CompressionForceN, $"{at} compression force");
             check.Text(items.First("111632")?.GetProperty("value").GetProperty("meaning").GetString(), ev.AnodeTarget, $"{at} anode target material");
-            // kVp and tube current may hold one value per pulse: DoseWatch keeps their mean.
+            // kVp and tube current may hold one value per pulse: DoseWatch keeps their mean over the exposing (non-zero) pulses.
             check.Number(Mean(items.First("113733"), "kV"), ev.Kvp, $"{at} kVp (mean over values)");
             check.Number(Mean(items.First("113734"), "mA") ?? Mean(items.First("113767"), "mA"), ev.TubeCurrentMA, $"{at} tube current (mean over values)");
             Geometry(items, ev.Geometry ?? ProjectionGeometry.Empty, at, check);
@@ -108,7 +108,9 @@ internal static class ProjectionChecks
     {
         if (item is not { } i || i.Num() is not { Values.Count: > 0 } num) return null;
         var converted = num.Values.Select(v => TestUnits.ToCanonical(v, num.Unit, canonical)).ToList();
-        return converted.Any(c => c is null) ? null : converted.Average(c => c!.Value);
+        if (converted.Any(c => c is null)) return null;
+        var exposing = converted.Where(c => c != 0).ToList();
+        return exposing.Count > 0 ? exposing.Average(c => c!.Value) : 0;
     }
 
     private static double? Sum(IEnumerable<IReadOnlyList<JsonElement>> containers, string code, string canonical)

@@ -75,9 +75,14 @@ public abstract class DashboardRepositoryFacts(ITestDatabases databases) : Migra
         {
             var events = expected[p.Protocol];
             Assert.Equal(events.Count, p.EventCount);
-            Assert.Equal(events.Where(e => e.CtdiVolMGy is not null).Select(e => e.CtdiVolMGy!.Value).Order(), p.CtdiVolMGy.Order());
-            Assert.Equal(events.Where(e => e.DlpMGyCm is not null).Select(e => e.DlpMGyCm!.Value).Order(), p.DlpMGyCm.Order());
+            // The values leave out localizers (Constant Angle Acquisition), as /protocols and the CT modality page do.
+            var scans = events.Where(e => e.AcquisitionType?.Value != "113805").ToList();
+            Assert.Equal(scans.Where(e => e.CtdiVolMGy is not null).Select(e => e.CtdiVolMGy!.Value).Order(), p.CtdiVolMGy.Order());
+            Assert.Equal(scans.Where(e => e.DlpMGyCm is not null).Select(e => e.DlpMGyCm!.Value).Order(), p.DlpMGyCm.Order());
+            Assert.All(p.CtdiVolPoints, point => Assert.NotEqual("Constant Angle Acquisition", point.AcquisitionType));
+            Assert.Equal(p.CtdiVolMGy.Count, p.CtdiVolPoints.Count);
         }
+        Assert.Contains(ctEvents, e => e.AcquisitionType?.Value == "113805"); // the samples have localizers to leave out
 
         // The limits hold: the biggest protocol only, and at most 2 of its values.
         var limited = Assert.Single(await new DashboardRepository(Factory).CtProtocolDosesAsync(from, Anchor, maximumProtocols: 1, maximumValuesPerProtocol: 2));

@@ -36,12 +36,13 @@ public abstract class DashboardSummaryOracleFacts(ITestDatabases databases) : Mi
             SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, COUNT(*) AS Events {ctEvents}
             GROUP BY COALESCE(e.protocol, @NoProtocol) ORDER BY Events DESC, Protocol LIMIT @Protocols
             """, p)).ToList();
+        // The values (not the counts) leave out localizers (DCM 113805), as the CT page does since #16 item 6.
         var values = (await connection.QueryAsync<OldValue>($"""
             SELECT Protocol, StudyInstanceUid, CtdiVolMGy, DlpMGyCm FROM (
                 SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.study_instance_uid AS StudyInstanceUid, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm,
                     ROW_NUMBER() OVER (PARTITION BY COALESCE(e.protocol, @NoProtocol)
                         ORDER BY s.study_date DESC, e.started_at DESC, e.study_instance_uid, e.event_uid) AS Recent
-                {ctEvents}
+                {ctEvents} AND (e.acquisition_type_code IS NULL OR e.acquisition_type_code <> '113805')
             ) ranked WHERE Recent <= @Values
             """, p)).ToLookup(v => v.Protocol, StringComparer.Ordinal);
         return counts.Select(c => Comparable(c.Protocol, c.Events,

@@ -54,7 +54,9 @@ public abstract class DoseRecordRepositoryFacts(ITestDatabases databases) : IAsy
         var stored = await repository.GetStudyAsync(result.Study!.StudyInstanceUid);
         Assert.NotNull(stored);
         Assert.Equal(result.Events.Count, stored!.Totals.EventCount);
-        Assert.Equal(Sum(result.Events.Select(e => e.DlpMGyCm))!.Value, stored.Totals.DlpTotalMGyCm!.Value, 9);
+        Assert.NotNull(result.Accumulated.DlpTotalMGyCm);
+        Assert.Equal(result.Accumulated.DlpTotalMGyCm!.Value, stored.Totals.DlpTotalMGyCm!.Value, 9); // the device's own total
+        Assert.Equal(Sum(result.Events.Select(e => e.DlpMGyCm))!.Value, stored.Totals.Sums.DlpMGyCm!.Value, 9);
         Assert.Null(stored.Totals.DapTotalGyCm2); // no projection values in a CT study: null, never 0
         foreach (var ev in result.Events)
         {
@@ -177,7 +179,13 @@ public abstract class DoseRecordRepositoryFacts(ITestDatabases databases) : IAsy
 
         Assert.Equal(distinct.Count, stored!.Totals.EventCount);
         Assert.Equal(distinct.Select(e => e.EventUid).Order(), stored.Events.Select(e => e.Event.EventUid).Order());
-        Assert.Equal(Sum(distinct.Select(e => e.DlpMGyCm))!.Value, stored.Totals.DlpTotalMGyCm!.Value, 9);
+        Assert.Equal(Sum(distinct.Select(e => e.DlpMGyCm))!.Value, stored.Totals.Sums.DlpMGyCm!.Value, 9);
+        // The last cumulative report (Multi-3, saved first here) lists every event: its accumulated DLP is the study's,
+        // and the two earlier reports it repeats are not added to it.
+        var last = parts[0];
+        Assert.Equal(distinct.Count, last.Events.Count);
+        Assert.Equal(last.Accumulated.DlpTotalMGyCm!.Value, stored.Totals.DlpTotalMGyCm!.Value, 9);
+        Assert.Equal(parts.Skip(1).Select(p => p.Instance.SopInstanceUid).Order(), stored.Totals.SupersededObjects.Order());
     }
 
     [SamplesFact]
@@ -187,8 +195,11 @@ public abstract class DoseRecordRepositoryFacts(ITestDatabases databases) : IAsy
         var whole = Extract("openrem/CT-RDSR-Siemens_Flash-TAP-SS.dcm");
         Assert.True(whole.Events.Count >= 2);
         // Two reports of the same study, each with its own SOP instance and its own events (as a device that continues a study sends them).
-        var firstPart = whole with { Instance = whole.Instance with { SopInstanceUid = whole.Instance.SopInstanceUid + ".1" }, Events = whole.Events.Take(1).ToList() };
-        var secondPart = whole with { Instance = whole.Instance with { SopInstanceUid = whole.Instance.SopInstanceUid + ".2" }, Events = whole.Events.Skip(1).ToList() };
+        // Each carries the accumulated DLP of its own events, as a continued report does.
+        var firstPart = whole with { Instance = whole.Instance with { SopInstanceUid = whole.Instance.SopInstanceUid + ".1" }, Events = whole.Events.Take(1).ToList(),
+            Accumulated = new AccumulatedDose { DlpTotalMGyCm = Sum(whole.Events.Take(1).Select(e => e.DlpMGyCm)) } };
+        var secondPart = whole with { Instance = whole.Instance with { SopInstanceUid = whole.Instance.SopInstanceUid + ".2" }, Events = whole.Events.Skip(1).ToList(),
+            Accumulated = new AccumulatedDose { DlpTotalMGyCm = Sum(whole.Events.Skip(1).Select(e => e.DlpMGyCm)) } };
 
         await repository.SaveAsync(firstPart);
         var afterFirst = await repository.GetStudyAsync(whole.Study!.StudyInstanceUid);
@@ -198,6 +209,46 @@ public abstract class DoseRecordRepositoryFacts(ITestDatabases databases) : IAsy
         Assert.Equal(1, afterFirst!.Totals.EventCount);
         Assert.Equal(whole.Events.Count, afterBoth!.Totals.EventCount);
         Assert.Equal(Sum(whole.Events.Select(e => e.DlpMGyCm))!.Value, afterBoth.Totals.DlpTotalMGyCm!.Value, 9);
+    }
+
+    [SamplesFact]
+    public async Task A_fluoroscopy_study_stores_the_device_totals_of_its_reports_without_counting_a_superseded_one()
+    {
+        // Issue #16 item 1: Data stores what Core's StudyTotalsRule decides. The Artis zee report (every event, the
+        // device's accumulated dose at RP) arrives with a partial report of its first events, in either order: the
+        // partial one is superseded. Split into two continued reports of disjoint events, their totals add up.
+        var whole = Extract("openrem/RF-RDSR-Siemens-Zee.dcm");
+        Assert.True(whole.Events.Count >= 4 && whole.Accumulated.DoseRpTotalGy is not null);
+        ExtractionResult Part(string suffix, IReadOnlyList<IrradiationEvent> events, double? doseRp) => whole with
+        {
+            Instance = whole.Instance with { SopInstanceUid = whole.Instance.SopInstanceUid + suffix },
+            Events = events,
+            Accumulated = new AccumulatedDose { DoseRpTotalGy = doseRp },
+        };
+        var first = whole.Events.Take(3).ToList();
+        var rest = whole.Events.Skip(3).ToList();
+        var partial = Part(".1", first, 0.001);
+
+        async Task<(double? Stored, StudyRecord Record)> SaveAll(params ExtractionResult[] reports)
+        {
+            var (repository, factory) = await NewRepositoryAsync();
+            foreach (var r in reports) await repository.SaveAsync(r);
+            await using var connection = await factory.OpenAsync();
+            var stored = await connection.ExecuteScalarAsync<double?>("SELECT fluoro_dose_rp_total_gy FROM studies WHERE study_instance_uid = @Uid", new { Uid = whole.Study!.StudyInstanceUid });
+            return (stored, (await repository.GetStudyAsync(whole.Study.StudyInstanceUid))!);
+        }
+
+        foreach (var order in new[] { new[] { partial, whole }, [whole, partial] })
+        {
+            var (stored, record) = await SaveAll(order);
+            Assert.Equal(whole.Accumulated.DoseRpTotalGy!.Value, stored!.Value, 12);
+            Assert.Equal(whole.Accumulated.DoseRpTotalGy!.Value, record.Totals.DoseRpTotalGy!.Value, 12);
+            Assert.Equal([partial.Instance.SopInstanceUid], record.Totals.SupersededObjects);
+        }
+        var (continued, continuedRecord) = await SaveAll(Part(".1", first, 0.001), Part(".2", rest, 0.002));
+        Assert.Equal(0.003, continued!.Value, 12);
+        Assert.Equal(0.003, continuedRecord.Totals.DoseRpTotalGy!.Value, 12);
+        Assert.Equal(Sum(whole.Events.Select(e => e.DoseRpGy))!.Value, continuedRecord.Totals.Sums.DoseRpGy!.Value, 12);
     }
 
     [SamplesFact]
@@ -223,7 +274,8 @@ public abstract class DoseRecordRepositoryFacts(ITestDatabases databases) : IAsy
         var imageOnly = Assert.Single(stored.Events, e => e.Event.EventUid == "1.2.3.series/1");
         Assert.False(imageOnly.CountedInTotals);
         Assert.Equal(rdsr.Events.Count, stored.Totals.EventCount);
-        Assert.Equal(Sum(rdsr.Events.Select(e => e.DlpMGyCm))!.Value, stored.Totals.DlpTotalMGyCm!.Value, 9);
+        Assert.Equal(Sum(rdsr.Events.Select(e => e.DlpMGyCm))!.Value, stored.Totals.Sums.DlpMGyCm!.Value, 9);
+        Assert.Equal(rdsr.Accumulated.DlpTotalMGyCm!.Value, stored.Totals.DlpTotalMGyCm!.Value, 9);
     }
 
     [SamplesFact]
@@ -255,7 +307,8 @@ public abstract class DoseRecordRepositoryFacts(ITestDatabases databases) : IAsy
         Assert.Contains(byDevice.Items, s => s.Study.StudyInstanceUid == zee.StudyInstanceUid);
         Assert.All(byDate.Items, s => Assert.Equal(dated, s.Study.StudyDate));
         var rf = Assert.Single(all.Items, s => s.Study.StudyInstanceUid == zee.StudyInstanceUid);
-        Assert.Equal(Sum(results[2].Events.Select(e => e.DapGyCm2))!.Value, rf.Totals.DapTotalGyCm2!.Value, 9);
+        Assert.Equal(results[2].Accumulated.DapTotalGyCm2!.Value, rf.Totals.DapTotalGyCm2!.Value, 9); // the device's own total
+        Assert.Equal(results[2].Accumulated.DoseRpTotalGy!.Value, rf.Totals.DoseRpTotalGy!.Value, 9);
         Assert.Null(rf.Totals.DlpTotalMGyCm);
         Assert.NotNull(results[2].Accumulated.FluoroTimeTotalS);
         Assert.Equal(results[2].Accumulated.FluoroTimeTotalS, rf.Totals.FluoroTimeTotalS); // the device's Total Fluoro Time

@@ -6,6 +6,7 @@ using DoseWatch.Core.Analysis;
 using DoseWatch.Data;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Tests;
+using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Tests.Jobs;
 
 namespace DoseWatch.Web.Tests.Alerts;
@@ -24,17 +25,22 @@ public sealed class CumulativeDoseEndToEndFacts(AlertsAppFixture fixture) : IDis
 
     public void Dispose() => _directory.Delete(recursive: true);
 
-    private sealed record Reading(string File, string StudyInstanceUid, string PatientId, string StudyDate, IReadOnlyList<EventReading> Events);
+    private sealed record Reading(string File, string StudyInstanceUid, string PatientId, string StudyDate, IReadOnlyList<EventReading> Events, AccumulatedReading Accumulated);
+
+    private sealed record AccumulatedReading(Measured? DoseRp, Measured? Dap, Measured? FluoroTime);
 
     private sealed record EventReading(string? Type, Measured? DoseRp, Measured? Dap, Measured? Duration);
 
     private sealed record Measured(double Value, string? Unit);
 
-    /// <summary>Per-study totals in DoseWatch's units: Ka,r in Gy, DAP in Gy·cm², fluoroscopy time (fluoroscopy events only) in s.</summary>
+    /// <summary>
+    /// Per-study totals in DoseWatch's units: Ka,r in Gy, DAP in Gy·cm², fluoroscopy time in s; the device's accumulated
+    /// values where the report gives them (issue #15 item 5), else the sums over its events (fluoroscopy events for time).
+    /// </summary>
     private static (double DoseRpGy, double DapGyCm2, double FluoroS) Totals(Reading r) =>
-        (r.Events.Sum(e => e.DoseRp is { } d ? Gy(d) : 0),
-         r.Events.Sum(e => e.Dap is { } d ? GyCm2(d) : 0),
-         r.Events.Where(e => e.Type is "P5-06000" or "44491008").Sum(e => e.Duration is { } d ? Seconds(d) : 0));
+        (r.Accumulated.DoseRp is { } rp ? Gy(rp) : r.Events.Sum(e => e.DoseRp is { } d ? Gy(d) : 0),
+         r.Accumulated.Dap is { } dap ? GyCm2(dap) : r.Events.Sum(e => e.Dap is { } d ? GyCm2(d) : 0),
+         r.Accumulated.FluoroTime is { } time ? Seconds(time) : r.Events.Where(e => e.Type is "P5-06000" or "44491008").Sum(e => e.Duration is { } d ? Seconds(d) : 0));
 
     private static double Gy(Measured m) => m.Unit switch { "Gy" => m.Value, "mGy" => m.Value / 1000, _ => throw new InvalidDataException($"Ka,r unit {m.Unit}") };
 
@@ -118,5 +124,40 @@ public sealed class CumulativeDoseEndToEndFacts(AlertsAppFixture fixture) : IDis
         {
             await rules.UpdateAsync(doseRpRule, "test");
         }
+    }
+
+    [SamplesFact]
+    public async Task A_canon_alphenix_study_with_70_s_of_fluoroscopy_raises_no_substantial_dose_alert()
+    {
+        // Issue #15 item 5: this RDSR's fluoroscopy events list durations that sum to thousands of seconds, its
+        // Total Fluoro Time is what the device counted. pydicom reads both; the alerts must judge the device's total.
+        var file = Path.Combine(_directory.FullName, "alphenix.dcm");
+        File.Copy(SharedSamples.Path_("openrem/RF-RDSR-Canon-Alphenix-rotational.dcm"), file);
+        // A study of its own (the sample may be in this app's database from other tests).
+        await Dcmtk.RunAsync("dcmodify", "-nb", "-gst", "-gse", "-gin", file);
+        var stdout = await Dcmtk.RunAsync("/usr/bin/python3", [Path.Combine(SharedSamples.RepositoryRoot, "tests", "DoseWatch.Web.Tests", "Alerts", "fluoro_event_doses.py"), file]);
+        var reading = JsonSerializer.Deserialize<Reading>(stdout.Split('\n').First(l => l.StartsWith('{')), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        var reportedSeconds = Seconds(reading.Accumulated.FluoroTime!);
+        var eventSeconds = reading.Events.Where(e => e.Type is "P5-06000" or "44491008").Sum(e => e.Duration is { } d ? Seconds(d) : 0);
+        Assert.True(reportedSeconds < FluoroscopySubstantialDoseLevels.FluoroTimeS && eventSeconds >= FluoroscopySubstantialDoseLevels.FluoroTimeS,
+            $"the sample reports {reportedSeconds} s, its fluoroscopy events last {eventSeconds} s");
+
+        await Dcmtk.RunAsync("storescu", "-aet", "ALPHENIX", "-aec", AlertsAppFixture.AeTitle, "127.0.0.1", fixture.DicomPort.ToString(CultureInfo.InvariantCulture), file);
+        var doses = new DoseRecordRepository(fixture.Service<IDbConnectionFactory>());
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        StudyRecord? record;
+        while ((record = await doses.GetStudyAsync(reading.StudyInstanceUid)) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the study was not extracted within 30 s");
+            await Task.Delay(100);
+        }
+        // Analysed here as well as by its job: alerts are stored once per (study, event, rule), so the list below is complete.
+        await fixture.Service<AnalyzeStudyJob>().AnalyzeAsync(reading.StudyInstanceUid, CancellationToken.None);
+
+        Assert.Equal(reportedSeconds, record.Totals.FluoroTimeTotalS!.Value, 9);
+        using var client = fixture.App.CreateHttpClient(Roles.Qa);
+        var alerts = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?study={reading.StudyInstanceUid}&pageSize=100")).GetProperty("items").EnumerateArray().ToList();
+        Assert.DoesNotContain(alerts, a => a.GetProperty("quantity").GetString() == DoseQuantity.FluoroTime.Name);
+        Assert.DoesNotContain(alerts, a => a.GetProperty("message").GetString()!.Contains("substantial radiation dose level", StringComparison.Ordinal));
     }
 }

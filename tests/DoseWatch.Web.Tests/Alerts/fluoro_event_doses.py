@@ -3,8 +3,10 @@
 
 For each file prints one JSON line: the study identifiers (Study Instance UID, Patient ID, Study Date) and, for each
 irradiation event container (TID 10003, DCM 113706), the event type code (113721), Dose (RP) (113738), Dose Area
-Product (122130) and Irradiation Duration (113742), each as value + unit code exactly as stored. No unit conversion:
-the C# test converts explicitly.
+Product (122130) and Irradiation Duration (113742), each as value + unit code exactly as stored; and the device's own
+Accumulated X-Ray Dose Data (TID 10002, DCM 113702) totals: Dose (RP) Total (113725), Dose Area Product Total (113722)
+and Total Fluoro Time (113730), summed over the containers (planes) that report them. No unit conversion: the C# test
+converts explicitly.
 
 Usage: fluoro_event_doses.py FILE [FILE...]
 """
@@ -31,21 +33,40 @@ def num(item):
     return {"value": value, "unit": unit[0] if unit else None}
 
 
-def events(items, found):
+def containers(items, concept, found):
     for item in items:
-        if str(item.get("ValueType", "")).strip() == "CONTAINER" and code(item.get("ConceptNameCodeSequence")) == ("113706", "DCM"):
+        if str(item.get("ValueType", "")).strip() == "CONTAINER" and code(item.get("ConceptNameCodeSequence")) == concept:
             found.append(item)
             continue
         if "ContentSequence" in item:
-            events(item.ContentSequence, found)
+            containers(item.ContentSequence, concept, found)
+
+
+def totals(planes):
+    out = {"doseRp": None, "dap": None, "fluoroTime": None}
+    names = {("113725", "DCM"): "doseRp", ("113722", "DCM"): "dap", ("113730", "DCM"): "fluoroTime"}
+    for container in planes:
+        for item in container.get("ContentSequence", []):
+            name = names.get(code(item.get("ConceptNameCodeSequence")))
+            if name and str(item.get("ValueType", "")).strip() == "NUM" and num(item):
+                m = num(item)
+                if out[name] is None:
+                    out[name] = m
+                elif out[name]["unit"] == m["unit"]:
+                    out[name] = {"value": out[name]["value"] + m["value"], "unit": m["unit"]}
+                else:
+                    raise ValueError("planes report %s in different units" % name)
+    return out
 
 
 def read(path):
     ds = pydicom.dcmread(path)
-    containers = []
-    events(ds.get("ContentSequence", []), containers)
+    events = []
+    containers(ds.get("ContentSequence", []), ("113706", "DCM"), events)
+    planes = []
+    containers(ds.get("ContentSequence", []), ("113702", "DCM"), planes)
     out = []
-    for container in containers:
+    for container in events:
         event = {"type": None, "doseRp": None, "dap": None, "duration": None}
         for item in container.get("ContentSequence", []):
             concept = code(item.get("ConceptNameCodeSequence"))
@@ -60,7 +81,7 @@ def read(path):
                 event["duration"] = num(item)
         out.append(event)
     return {"file": path, "studyInstanceUid": str(ds.StudyInstanceUID), "patientId": str(ds.get("PatientID", "")),
-            "studyDate": str(ds.get("StudyDate", "")), "events": out}
+            "studyDate": str(ds.get("StudyDate", "")), "events": out, "accumulated": totals(planes)}
 
 
 if __name__ == "__main__":

@@ -68,10 +68,17 @@ public sealed class StudiesApiFacts(DoseApp shared)
 
         var totals = json.GetProperty("totals");
         Assert.Equal(result.Events.Count, totals.GetProperty("eventCount").GetInt32());
-        Close(Sum(result.Events.Select(e => e.DlpMGyCm)), Number(totals, "dlpTotalMGyCm"));
-        Close(Sum(result.Events.Select(e => e.DapGyCm2)), Number(totals, "dapTotalGyCm2"));
-        Close(Sum(result.Events.Select(e => e.DoseRpGy)), Number(totals, "doseRpTotalGy"));
-        Close(Sum(result.Events.Select(e => e.AgdMGy)), Number(totals, "agdTotalMGy"));
+        // The device's accumulated totals where the report has them (StudyTotalsRule), the event sums beside them.
+        var a = result.Accumulated;
+        Close(a.DlpTotalMGyCm ?? Sum(result.Events.Select(e => e.DlpMGyCm)), Number(totals, "dlpTotalMGyCm"));
+        Close(a.DapTotalGyCm2 ?? Sum(result.Events.Select(e => e.DapGyCm2)), Number(totals, "dapTotalGyCm2"));
+        Close(a.DoseRpTotalGy ?? Sum(result.Events.Select(e => e.DoseRpGy)), Number(totals, "doseRpTotalGy"));
+        Close(a.AgdTotalMGy ?? Sum(result.Events.Select(e => e.AgdMGy)), Number(totals, "agdTotalMGy"));
+        var sums = totals.GetProperty("eventSums");
+        Close(Sum(result.Events.Select(e => e.DlpMGyCm)), Number(sums, "dlpMGyCm"));
+        Close(Sum(result.Events.Select(e => e.DapGyCm2)), Number(sums, "dapGyCm2"));
+        Close(Sum(result.Events.Select(e => e.DoseRpGy)), Number(sums, "doseRpGy"));
+        Close(a.DoseRpTotalGy, Number(totals.GetProperty("reportedByDevice"), "doseRpGy"));
 
         var events = json.GetProperty("events").EnumerateArray().ToList();
         Assert.Equal(result.Events.Count, events.Count);
@@ -89,6 +96,61 @@ public sealed class StudiesApiFacts(DoseApp shared)
             Assert.Equal(ev.Protocol, e.GetProperty("protocol").GetString());
             Assert.Equal(ev.Phantom?.ToString(), e.GetProperty("phantom").GetString());
             Assert.Equal(JsonValueKind.Null, e.GetProperty("sarWPerKg").ValueKind); // no MR value in an X-ray/NM study
+        }
+    }
+
+    [SamplesFact]
+    public async Task A_study_whose_events_fall_short_of_the_device_total_shows_the_device_total_and_a_warning_in_the_api_page_and_export()
+    {
+        // Issue #16 item 1: this Philips Allura's events sum well below its Accumulated X-Ray Dose Data's DAP (the
+        // difference is checked against pydicom's reading in Core's StudyTotalsRuleFacts).
+        var result = await SaveAsync("pyskindose/philips_allura_clarity_u104.dcm");
+        var uid = result.Study!.StudyInstanceUid;
+        var eventDap = Sum(result.Events.Select(e => e.DapGyCm2))!.Value;
+        var deviceDap = result.Accumulated.DapTotalGyCm2!.Value;
+        using var client = shared.App.CreateHttpClient();
+
+        var totals = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{uid}")).GetProperty("totals");
+        Close(deviceDap, Number(totals, "dapTotalGyCm2"));
+        Close(deviceDap, Number(totals.GetProperty("reportedByDevice"), "dapGyCm2"));
+        Close(eventDap, Number(totals.GetProperty("eventSums"), "dapGyCm2"));
+        var warning = Assert.Single(totals.GetProperty("discrepancies").EnumerateArray(), d => d.GetProperty("quantity").GetString() == "dap");
+        Close(deviceDap, warning.GetProperty("reportedByDevice").GetDouble());
+        Close(eventDap, warning.GetProperty("eventSum").GetDouble());
+        Assert.Contains("device reports", warning.GetProperty("message").GetString());
+
+        var page = await client.GetStringAsync($"/studies/{uid}");
+        Assert.Contains("data-section=\"totals-warnings\"", page);
+        Assert.Contains("data-discrepancy=\"dap\"", page);
+        Assert.Contains("data-sum=\"dap\"", page); // the event sum beside the device's total
+
+        var csv = Studies.ExportReading.Csv(await client.GetStringAsync($"/api/v1/studies/export?format=csv&modality={result.Study.Modality}&pageSize=500"));
+        var row = Assert.Single(csv.Skip(1), r => r[csv[0].IndexOf("Study instance UID")] == uid);
+        Close(deviceDap, double.Parse(row[csv[0].IndexOf("DAP total (Gy.cm2)")], System.Globalization.CultureInfo.InvariantCulture));
+        Close(eventDap, double.Parse(row[csv[0].IndexOf("DAP sum of events (Gy.cm2)")], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("DAP", row[csv[0].IndexOf("Totals warnings")]);
+    }
+
+    [SamplesFact]
+    public async Task Event_start_times_are_served_as_instants_with_their_fraction_of_a_second()
+    {
+        // Issue #16 item 2: "20160818192617.043" local (no offset in the object) in the site's zone: the API serves the
+        // instant, .043 kept, labelled with its real offset from UTC (the stored instant is UTC), never the local time as +00:00.
+        var site = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var result = DoseExtractor.Extract(DicomReader.ReadFile(SharedSamples.Path_("openrem/DX-RDSR-Carestream_DRXEvolution.dcm")), site);
+        await new DoseRecordRepository(shared.App.Services.GetRequiredService<IDbConnectionFactory>()).SaveAsync(result);
+        using var client = shared.App.CreateHttpClient();
+
+        var events = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{result.Study!.StudyInstanceUid}")).GetProperty("events").EnumerateArray().ToList();
+
+        Assert.True(result.Events.Count >= 5);
+        foreach (var ev in result.Events)
+        {
+            var served = Assert.Single(events, e => e.GetProperty("irradiationEventUid").GetString() == ev.EventUid).GetProperty("startedAt").GetString()!;
+            var instant = DateTimeOffset.Parse(served, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(ev.StartedAt!.Value, instant); // same instant, to the tick
+            Assert.NotEqual(0, instant.Millisecond + instant.Microsecond);
+            Assert.NotEqual(ev.StartedAt.Value.DateTime, instant.UtcDateTime); // the local wall-clock time is not passed off as UTC
         }
     }
 
@@ -118,7 +180,7 @@ public sealed class StudiesApiFacts(DoseApp shared)
         Assert.True(paths.TryGetProperty("/api/v1/studies", out var list));
         Assert.True(paths.TryGetProperty("/api/v1/studies/{studyInstanceUid}", out _));
         var parameters = list.GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["modality", "from", "to", "device", "protocol", "standardProtocol", "sex", "age", "doseMin", "doseMax", "alerts", "sort", "dir", "page", "pageSize"], parameters);
+        Assert.Equal(["modality", "from", "to", "device", "protocol", "standardProtocol", "sex", "patientId", "issuerOfPatientId", "age", "doseMin", "doseMax", "alerts", "sort", "dir", "page", "pageSize"], parameters);
         var schemas = document.RootElement.GetProperty("components").GetProperty("schemas").GetRawText();
         Assert.All(TotalsFields.Concat(EventFields), f => Assert.Contains($"\"{f}\"", schemas));
     }

@@ -1,4 +1,5 @@
 using Bunit;
+using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Extraction;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Dicom;

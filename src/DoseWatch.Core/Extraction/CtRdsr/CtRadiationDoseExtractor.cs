@@ -59,7 +59,7 @@ public static class CtRadiationDoseExtractor
         {
             EventUid = uid,
             Source = DoseSourceKind.CtRdsr,
-            StartedAt = HeaderValues.ParseDateTime(acquisition.Child(DoseCodes.DateTimeStarted)?.DateTimeValue),
+            StartedAt = context.Instant(acquisition.Child(DoseCodes.DateTimeStarted)?.DateTimeValue),
             Protocol = acquisition.Child(DoseCodes.AcquisitionProtocol)?.Text,
             TargetRegion = acquisition.Child(DoseCodes.TargetRegion)?.CodeValueItem,
             AcquisitionType = acquisition.Child(DoseCodes.CtAcquisitionType)?.CodeValueItem,
@@ -81,7 +81,27 @@ public static class CtRadiationDoseExtractor
             ProcedureContext = acquisition.Descendant(DoseCodes.ProcedureContext) is { } procedureContext ? procedureContext.CodeValueItem?.Meaning ?? procedureContext.Text : null,
             ReportedEffectiveDoseMSv = context.Num(dose?.Descendant(DoseCodes.EffectiveDose), CanonicalUnits.MilliSievert, $"{where} › Effective Dose"),
         };
+        RequireDoseValues(acquisition, dose, where, context);
         return ev with { Estimates = CtEstimates.For(ev, study) };
+    }
+
+    /// <summary>
+    /// TID 10013/10014: an acquisition other than a localizer (Constant Angle Acquisition) has a CT Dose container, and
+    /// CT Dose has Mean CTDIvol and DLP (both mandatory). A report without them is still extracted, but says so: the
+    /// event silently dropped out of every CTDIvol or DLP statistic otherwise.
+    /// </summary>
+    private static void RequireDoseValues(SrItem acquisition, SrItem? dose, string where, ExtractionContext context)
+    {
+        var localizer = DoseCodes.Same(acquisition.Child(DoseCodes.CtAcquisitionType)?.CodeValueItem, DoseCodes.ConstantAngleAcquisition);
+        if (dose is null)
+        {
+            if (!localizer) context.Warn(where, "required value missing: CT Dose (113829), so no CTDIvol or DLP for this acquisition (TID 10013)");
+            return;
+        }
+        if (dose.Descendant(DoseCodes.MeanCtdiVol) is null)
+            context.Warn(where, "required value missing: Mean CTDIvol (113830); the acquisition is left out of CTDIvol statistics (TID 10014)");
+        if (dose.Descendant(DoseCodes.Dlp) is null)
+            context.Warn(where, "required value missing: DLP (113838); the acquisition is left out of DLP statistics (TID 10014)");
     }
 }
 

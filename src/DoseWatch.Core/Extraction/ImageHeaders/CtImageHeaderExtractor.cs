@@ -32,7 +32,7 @@ public static class CtImageHeaderExtractor
             Source = DoseSourceKind.CtImageHeader,
             Protocol = HeaderValues.Text(ds, DoseTags.ProtocolName) ?? HeaderValues.Text(ds, DoseTags.SeriesDescription),
             AcquisitionType = AcquisitionTypeCode(HeaderSearch.Text(ds, DoseTags.AcquisitionType)),
-            StartedAt = AcquisitionStart(ds),
+            StartedAt = AcquisitionStart(ds, context),
             CtdiVolMGy = context.Convert(ctdi, "mGy", CanonicalUnits.MilliGray, "CTDIvol (0018,9345)"),
             Phantom = phantom,
             WaterEquivalentDiameterMm = context.Convert(HeaderSearch.Number(ds, DoseTags.WaterEquivalentDiameter), "mm", CanonicalUnits.Millimetre, "Water Equivalent Diameter (0018,1271)"),
@@ -58,11 +58,9 @@ public static class CtImageHeaderExtractor
         return (acquisition is null ? series : $"{series}/{acquisition}", "SeriesAndAcquisition");
     }
 
-    internal static DateTimeOffset? AcquisitionStart(DicomDataSet ds) =>
-        HeaderValues.ParseDateTime(HeaderValues.Text(ds, DoseTags.AcquisitionDateTime))
-        ?? (HeaderValues.Date(ds, DoseTags.AcquisitionDate) is { } d
-            ? new DateTimeOffset(d.ToDateTime(HeaderValues.ParseTime(HeaderValues.Text(ds, DoseTags.AcquisitionTime)) ?? TimeOnly.MinValue), TimeSpan.Zero)
-            : null);
+    /// <summary>Acquisition DateTime, else Acquisition Date + Time: local, with the object's offset or the site's (<see cref="ExtractionContext.Instant"/>).</summary>
+    internal static DateTimeOffset? AcquisitionStart(DicomDataSet ds, ExtractionContext context) =>
+        context.Instant(ds.GetDateTime(DoseTags.AcquisitionDateTime) ?? ds.GetDateTime(DoseTags.AcquisitionDate, DoseTags.AcquisitionTime));
 
     /// <summary>Acquisition Type (0018,9302) defined terms mapped to the CID 10013 codes the RDSR uses.</summary>
     internal static ConceptCode? AcquisitionTypeCode(string? term) => term switch

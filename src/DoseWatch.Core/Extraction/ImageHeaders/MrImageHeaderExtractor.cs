@@ -20,7 +20,7 @@ public static class MrImageHeaderExtractor
             EventKeyKind = "SeriesInstanceUid",
             Source = DoseSourceKind.MrImageHeader,
             Protocol = HeaderValues.Text(ds, DoseTags.ProtocolName) ?? HeaderValues.Text(ds, DoseTags.SeriesDescription),
-            StartedAt = CtImageHeaderExtractor.AcquisitionStart(ds),
+            StartedAt = CtImageHeaderExtractor.AcquisitionStart(ds, context),
             // Enhanced MR keeps SAR in the Specific Absorption Rate Sequence (0018,9239) of its functional groups instead.
             SarWPerKg = context.Convert(HeaderSearch.Number(ds, DoseTags.Sar), "W/kg", CanonicalUnits.WattPerKilogram, "SAR (0018,1316)")
                 ?? context.Convert(HeaderSearch.Number(ds, DoseTags.SpecificAbsorptionRateValue), "W/kg", CanonicalUnits.WattPerKilogram, "Specific Absorption Rate Value (0018,9181)"),

@@ -36,7 +36,7 @@ public static class NuclearImageHeaderExtractor
             var activity = context.Convert(HeaderValues.Number(item, DoseTags.RadionuclideTotalDose), activityUnit, CanonicalUnits.MegaBecquerel, $"{where} › Radionuclide Total Dose (0018,1074)");
             if (activity is null) context.Warn(where, "no Radionuclide Total Dose (0018,1074): the administered activity is not known");
             var radionuclide = item.GetCodedConcept(DoseTags.RadionuclideCodeSequence) is { } nuclide ? Sr.DoseCodes.ToDomain(nuclide) : null;
-            var administeredAt = StartOf(ds, item);
+            var administeredAt = StartOf(ds, item, context);
             var uid = HeaderValues.Text(item, DoseTags.RadiopharmaceuticalAdministrationEventUid);
             events.Add(new IrradiationEvent
             {
@@ -58,12 +58,13 @@ public static class NuclearImageHeaderExtractor
     }
 
     /// <summary>Radiopharmaceutical Start DateTime (0018,1078), else Start Time (0018,1072) on the Series Date (as PET
-    /// decay correction reads it), else on the Study Date.</summary>
-    private static DateTimeOffset? StartOf(DicomDataSet ds, DicomDataSet item)
+    /// decay correction reads it), else on the Study Date; local, with the object's offset or the site's (<see cref="ExtractionContext.Instant"/>).</summary>
+    private static DateTimeOffset? StartOf(DicomDataSet ds, DicomDataSet item, ExtractionContext context)
     {
-        if (HeaderValues.ParseDateTime(HeaderValues.Text(item, DoseTags.RadiopharmaceuticalStartDateTime)) is { } start) return start;
-        var time = HeaderValues.Text(item, DoseTags.RadiopharmaceuticalStartTime);
-        var date = HeaderValues.Text(ds, DoseTags.SeriesDate) ?? HeaderValues.Text(ds, DicomTag.StudyDate);
-        return time is null || date is null ? null : HeaderValues.ParseDateTime(date + time);
+        if (item.GetDateTime(DoseTags.RadiopharmaceuticalStartDateTime) is { } start) return context.Instant(start);
+        if (item.GetTime(DoseTags.RadiopharmaceuticalStartTime) is not { } time) return null;
+        var dateTag = ds.GetDate(DoseTags.SeriesDate) is null ? DicomTag.StudyDate : DoseTags.SeriesDate;
+        // The date's own data set supplies the Timezone Offset From UTC (0008,0201), the time comes from the injection item.
+        return ds.GetDateTime(dateTag, dateTag) is { } day ? context.Instant(day with { DateTime = day.DateTime.Date + time.ToTimeSpan() }) : null;
     }
 }

@@ -25,7 +25,7 @@ public static class ProjectionImageHeaderExtractor
             EventUid = key,
             EventKeyKind = keyKind,
             Source = DoseSourceKind.ProjectionImageHeader,
-            StartedAt = CtImageHeaderExtractor.AcquisitionStart(ds),
+            StartedAt = CtImageHeaderExtractor.AcquisitionStart(ds, context),
             Protocol = HeaderValues.Text(ds, DoseTags.ProtocolName) ?? HeaderValues.Text(ds, DoseTags.SeriesDescription),
             // (0018,115E) is defined in dGy·cm² (PS3.3 C.8.7.8), whatever the modality.
             DapGyCm2 = context.Convert(HeaderValues.Number(ds, DoseTags.ImageAndFluoroscopyAreaDoseProduct), "dGy.cm2", CanonicalUnits.GrayCentimetreSquared, "Image and Fluoroscopy Area Dose Product (0018,115E)"),

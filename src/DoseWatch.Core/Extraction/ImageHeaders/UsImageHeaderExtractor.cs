@@ -17,7 +17,7 @@ public static class UsImageHeaderExtractor
             EventUid = HeaderValues.Text(ds, DicomTag.SopInstanceUid) ?? "",
             EventKeyKind = "SopInstanceUid",
             Source = DoseSourceKind.UsImageHeader,
-            StartedAt = CtImageHeaderExtractor.AcquisitionStart(ds),
+            StartedAt = CtImageHeaderExtractor.AcquisitionStart(ds, context),
             Protocol = HeaderValues.Text(ds, DoseTags.ProtocolName) ?? HeaderValues.Text(ds, DoseTags.SeriesDescription),
             // MI and the thermal indices are ratios (PS3.3 C.8.5.6): no unit to convert.
             MechanicalIndex = HeaderSearch.Number(ds, DoseTags.MechanicalIndex),

@@ -22,6 +22,18 @@ public static class ProjectionRadiationDoseExtractor
         return new ExtractionResult(ExtractionKind.DoseObject, StudyReader.Instance(ds), study, events, accumulated, context.Warnings, context.AppliedFixes);
     }
 
+    /// <summary>
+    /// The mean of per-pulse values over the pulses that exposed: an exact 0 kV or 0 mA entry is a pulse without
+    /// exposure (fluoroscopy RDSRs list them), and averaging it in would report a technique that was never used. A list
+    /// of zeros only is reported as 0; an empty list as not reported.
+    /// </summary>
+    public static double? ExposingPulseMean(IReadOnlyList<double> perPulse)
+    {
+        if (perPulse.Count == 0) return null;
+        var exposing = perPulse.Where(v => v != 0).ToList();
+        return exposing.Count > 0 ? exposing.Average() : 0;
+    }
+
     /// <summary>MG when the procedure reported is mammography; RF when any event is fluoroscopy; otherwise DX.</summary>
     internal static string ModalityOf(SrItem root, IReadOnlyList<IrradiationEvent> events)
     {
@@ -47,7 +59,7 @@ public static class ProjectionRadiationDoseExtractor
         {
             EventUid = uid,
             Source = DoseSourceKind.ProjectionRdsr,
-            StartedAt = HeaderValues.ParseDateTime(e.Child(DoseCodes.DateTimeStarted)?.DateTimeValue),
+            StartedAt = context.Instant(e.Child(DoseCodes.DateTimeStarted)?.DateTimeValue),
             Protocol = e.Child(DoseCodes.AcquisitionProtocol)?.Text,
             TargetRegion = e.Child(DoseCodes.TargetRegion)?.CodeValueItem,
             AcquisitionType = e.Child(DoseCodes.IrradiationEventType)?.CodeValueItem,
@@ -62,9 +74,9 @@ public static class ProjectionRadiationDoseExtractor
             ExposureIndex = context.Num(e.Descendant(DoseCodes.ExposureIndex), CanonicalUnits.Dimensionless, $"{where} › Exposure Index"),
             TargetExposureIndex = context.Num(e.Descendant(DoseCodes.TargetExposureIndex), CanonicalUnits.Dimensionless, $"{where} › Target Exposure Index"),
             DeviationIndex = context.Num(e.Descendant(DoseCodes.DeviationIndex), CanonicalUnits.Dimensionless, $"{where} › Deviation Index"),
-            // Per-pulse multi-values (kVp, mA) are summarised by their mean: one number per event.
-            Kvp = kvps.Count > 0 ? kvps.Average() : null,
-            TubeCurrentMA = currents.Count > 0 ? currents.Average() : context.Num(e.Descendant(DoseCodes.AverageXRayTubeCurrent), CanonicalUnits.MilliAmpere, $"{where} › Average X-Ray Tube Current"),
+            // Per-pulse multi-values (kVp, mA) are summarised by their mean over the exposing pulses: one number per event.
+            Kvp = ExposingPulseMean(kvps),
+            TubeCurrentMA = ExposingPulseMean(currents) ?? context.Num(e.Descendant(DoseCodes.AverageXRayTubeCurrent), CanonicalUnits.MilliAmpere, $"{where} › Average X-Ray Tube Current"),
             ExposureTimeS = context.Num(e.Descendant(DoseCodes.ExposureTime) ?? e.Descendant(DoseCodes.ExposureTimeRetired), CanonicalUnits.Second, $"{where} › Exposure Time"),
             ExposureMAs = context.Num(e.Descendant(DoseCodes.Exposure), CanonicalUnits.MilliAmpereSecond, $"{where} › Exposure"),
             PulseRatePerS = context.Num(e.Descendant(DoseCodes.PulseRate), CanonicalUnits.PerSecond, $"{where} › Pulse Rate"),

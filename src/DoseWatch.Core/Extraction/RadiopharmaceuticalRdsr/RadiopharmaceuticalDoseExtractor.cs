@@ -37,8 +37,8 @@ public static class RadiopharmaceuticalDoseExtractor
                 Radionuclide = a.Descendant(DoseCodes.Radionuclide)?.CodeValueItem,
                 AdministeredActivityMBq = context.Num(a.Child(DoseCodes.AdministeredActivity), CanonicalUnits.MegaBecquerel, $"{where} › Administered activity"),
                 Route = a.Child(DoseCodes.RouteOfAdministration)?.CodeValueItem,
-                AdministeredAt = HeaderValues.ParseDateTime(a.Child(DoseCodes.RadiopharmaceuticalStartDateTime)?.DateTimeValue),
-                StartedAt = HeaderValues.ParseDateTime(a.Child(DoseCodes.RadiopharmaceuticalStartDateTime)?.DateTimeValue),
+                AdministeredAt = context.Instant(a.Child(DoseCodes.RadiopharmaceuticalStartDateTime)?.DateTimeValue),
+                StartedAt = context.Instant(a.Child(DoseCodes.RadiopharmaceuticalStartDateTime)?.DateTimeValue),
                 ReportedEffectiveDoseMSv = context.Num(a.Descendant(DoseCodes.EffectiveDose), CanonicalUnits.MilliSievert, $"{where} › Effective Dose"),
             };
         }).ToList();

@@ -46,6 +46,7 @@ public static class DoseCodes
     public static readonly CodedConcept CtEffectiveDoseTotal = CtDoseCodes.CtEffectiveDoseTotal;
     public static readonly CodedConcept CtAcquisition = CtDoseCodes.CtAcquisition;
     public static readonly CodedConcept CtAcquisitionType = CtDoseCodes.CtAcquisitionType;
+    public static readonly CodedConcept ConstantAngleAcquisition = CtDoseCodes.ConstantAngleAcquisition;
     public static readonly CodedConcept CtAcquisitionParameters = CtDoseCodes.CtAcquisitionParameters;
     public static readonly CodedConcept ProcedureContext = CtDoseCodes.ProcedureContext;
     public static readonly CodedConcept EffectiveDose = CommonSrCodes.EffectiveDose;

@@ -71,7 +71,8 @@ public sealed class SrItem
 
     public string? Text => Item.GetString(SrTags.TextValue)?.Trim() is { Length: > 0 } t ? t : null;
     public string? UidValue => Item.GetString(SrTags.Uid)?.Trim();
-    public string? DateTimeValue => Item.GetString(SrTags.DateTime)?.Trim();
+    /// <summary>DATETIME value: local date and time with its fraction, and the offset written in it or, failing that, the object's Timezone Offset From UTC (0008,0201).</summary>
+    public DicomDateTime? DateTimeValue => Item.GetDateTime(SrTags.DateTime);
     public string? PersonNameValue => Item.GetString(SrTags.PersonName)?.Trim();
 
     /// <summary>NUM: all numeric values (VM 1-n) and the unit's UCUM code.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DoseWatch.Core.Analysis;
 using DoseWatch.Data.Repositories;
 
 namespace DoseWatch.Web.Components.Pages.Studies;
