@@ -89,7 +89,8 @@ public sealed class BrowserFacts(SharedApp shared)
         await using var __ = browser;
 
         await page.ClickAsync("button.tab[data-filter=quarantined]");
-        var row = page.Locator("tr", new() { HasText = uid });
+        // The row names its instance by modality, device and accession; the SOP Instance UID is the modality cell's title.
+        var row = page.Locator("tr", new() { Has = page.Locator($"td[title='SOP Instance UID {uid}']") });
         await row.WaitForAsync(new() { Timeout = 5000 });
         Assert.Contains(reason, await row.InnerTextAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "inbox-quarantined.png"), FullPage = true });

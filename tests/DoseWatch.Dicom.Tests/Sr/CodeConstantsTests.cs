@@ -55,6 +55,9 @@ public class CodeConstantsTests
         ["73056007"] = "right breast: as above",
         ["7771000"] = "left: laterality value (CID 244), from pydicom only",
         ["24028007"] = "right: as above",
+        ["113754"] = "Table Head Tilt Angle: TID 10003 table geometry for the skin dose map, from pydicom's PS3.16 only (checked above)",
+        ["113755"] = "Table Horizontal Rotation Angle: as above",
+        ["113756"] = "Table Cradle Tilt Angle: as above",
     };
 
     [SamplesFact]

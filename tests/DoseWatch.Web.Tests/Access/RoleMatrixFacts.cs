@@ -83,6 +83,10 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["GET /api/v1/dashboards/ct/events.csv"] = Clinical,
         // The audit chain's signed head (issue #22): for the administrators who keep it outside DoseWatch.
         ["GET /api/v1/audit/head"] = Administration,
+        // Back-fills query and retrieve from a clinical PACS: the PACS administrator's work (issue #17).
+        ["POST /api/v1/backfills/"] = Administration,
+        ["GET /api/v1/backfills/{id:long}"] = Administration,
+        ["GET,POST /admin/backfills"] = Administration,
         // Research export: the physicist's alone (the privacy work's decision), not the administrator's.
         ["GET /api/v1/exports/deidentified"] = new("Physicist only", new HashSet<string> { Roles.Physicist }),
         ["GET /api/v1/alerts/"] = Alerts,
