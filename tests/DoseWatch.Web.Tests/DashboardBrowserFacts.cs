@@ -51,8 +51,8 @@ public sealed class DashboardBrowserFacts
             .Where(e => e.CtdiVolMGy is not null || e.DlpMGyCm is not null).ToList();
         var protocols = ctEvents.GroupBy(e => e.Protocol ?? DashboardRepository.NoProtocol).ToList();
         // The CT charts leave localizers (Constant Angle Acquisition) out, as every CT statistic does (issue #16 item 6).
-        var ctdiProtocols = protocols.Count(g => g.Any(e => e.CtdiVolMGy is not null && ProtocolReference.IsDiagnostic(e)));
-        var dlpProtocols = protocols.Count(g => g.Any(e => e.DlpMGyCm is not null && ProtocolReference.IsDiagnostic(e)));
+        var ctdiProtocols = protocols.Count(g => g.Any(e => e.CtdiVolMGy is not null && DoseEvents.IsDiagnostic(e)));
+        var dlpProtocols = protocols.Count(g => g.Any(e => e.DlpMGyCm is not null && DoseEvents.IsDiagnostic(e)));
         var ctDaysWithDlp = saved.Where(r => r.Study!.Modality == "CT" && r.Events.Any(e => e.DlpMGyCm is not null)).Select(r => r.Study!.StudyDate).Distinct().Count();
         Assert.True(protocols.Count is > 1 and <= 20, $"{protocols.Count} protocols");
         // Each sample is its own study (a shared Study Instance UID would merge them, keeping the first date).
@@ -97,7 +97,7 @@ public sealed class DashboardBrowserFacts
 
         // The most frequent protocol's event count and CTDIvol median, from the extraction.
         var top = protocols.OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
-        var values = top.Where(e => e.CtdiVolMGy is not null && ProtocolReference.IsDiagnostic(e)).Select(e => e.CtdiVolMGy!.Value).Order().ToList();
+        var values = top.Where(e => e.CtdiVolMGy is not null && DoseEvents.IsDiagnostic(e)).Select(e => e.CtdiVolMGy!.Value).Order().ToList();
         var median = values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
         var cells = page.Locator("[data-section=protocols] tbody tr").First.Locator("td");
         Assert.Equal(top.Key, await cells.Nth(0).InnerTextAsync());
