@@ -108,7 +108,19 @@ public sealed partial class StudyBrowserFacts(DemoApp demo)
         Assert.True(await page.Locator("[data-section=alerts] tbody tr").CountAsync() > 0);
         var stored = demo.Text("SELECT path FROM instances WHERE study_instance_uid = @u", ("@u", uid))!;
         await page.ClickAsync("details[data-section=sr-tree] > summary");
-        Assert.Equal(await DsrContent.ItemCountAsync(stored), await page.Locator("details[data-section=sr-tree] li.sr-item").CountAsync());
+        // The inbox file is encrypted at rest: dsrdump reads its plaintext, opened by the app's own key ring into a temporary copy.
+        var plaintext = Path.Combine(Path.GetTempPath(), $"dosewatch-sr-{Guid.NewGuid():N}.dcm");
+        try
+        {
+            await using (var source = demo.App.Services.GetRequiredService<DoseWatch.Core.Privacy.StoredObjectCipher>().OpenRead(stored))
+            await using (var copy = File.Create(plaintext))
+                await source.CopyToAsync(copy);
+            Assert.Equal(await DsrContent.ItemCountAsync(plaintext), await page.Locator("details[data-section=sr-tree] li.sr-item").CountAsync());
+        }
+        finally
+        {
+            File.Delete(plaintext);
+        }
         await ScreenshotAsync(page, "study-detail.png");
         Assert.Empty(consoleErrors);
     }
