@@ -17,7 +17,7 @@ internal static class KeysCommand
     public const string ReencryptUsage = "keys reencrypt " + LocalDatabase.Usage + "   re-encrypt stored objects under the current key";
 
     /// <summary>The stored-object folders under the data directory (the inbox and quarantine).</summary>
-    public static readonly string[] StoredObjectFolders = ["inbox", "quarantine"];
+    public static readonly string[] StoredObjectFolders = ["inbox", "quarantine", "inbox/.conflicts"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {

@@ -105,4 +105,39 @@ public sealed class HostileAssociationTests
         Assert.Equal([Announced + ".dcm"], scp.StoredFiles.Select(Path.GetFileName));
         Assert.Empty(scp.PartialFiles);
     }
+
+    /// <summary>
+    /// Issue #22 item 5, second half: a resend of the stored object is Success again, but a different object under the
+    /// stored UID is refused 0x0111 (Duplicate SOP Instance) and kept apart under .conflicts/, never dropped or filed over it.
+    /// </summary>
+    [Fact]
+    public async Task A_different_object_under_a_stored_uid_is_refused_and_kept_apart()
+    {
+        await using var scp = new LoopbackScp(ul: ShortArtim);
+        using var peer = await RawPeer.ConnectAsync(scp.Port);
+        await peer.SendAssociateRqAsync("DOSEWATCH", "RAW", [(3, CtImageStorage)]);
+        Assert.Equal(0x02, (await peer.ReadPduAsync())!.Value.Type);
+        const string Uid = "1.2.826.0.1.3680043.2.1125.22.5.7";
+        byte[] Object(string name) => RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(Uid)), (0x00100010, System.Text.Encoding.ASCII.GetBytes(name))]);
+
+        async Task<ushort> StoreAsync(ushort id, byte[] dataSet)
+        {
+            await peer.SendPDataAsync(3, isCommand: true, RawPeer.Command(0x0001, id, RawPeer.Uid(CtImageStorage), RawPeer.Uid(Uid)));
+            await peer.SendPDataAsync(3, isCommand: false, dataSet);
+            return RawPeer.Status(await peer.ReadCommandAsync());
+        }
+
+        var first = await StoreAsync(1, Object("FIRST^A "));
+        var resend = await StoreAsync(2, Object("FIRST^A "));
+        var other = await StoreAsync(3, Object("OTHER^B "));
+        await peer.SendReleaseRqAsync();
+
+        Assert.Equal((0x0000, 0x0000, 0x0111), (first, resend, other));
+        Assert.Equal([Uid + ".dcm"], scp.StoredFiles.Select(Path.GetFileName));
+        Assert.Contains("FIRST^A", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(scp.StoredFiles.Single())));
+        var kept = Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(scp.StoredFiles.Single())!, ".conflicts")));
+        Assert.StartsWith(Uid + ".", Path.GetFileName(kept));
+        Assert.Contains("OTHER^B", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(kept)));
+        Assert.Empty(scp.PartialFiles);
+    }
 }

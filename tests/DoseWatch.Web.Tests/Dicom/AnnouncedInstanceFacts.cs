@@ -6,7 +6,8 @@ namespace DoseWatch.Web.Tests.Dicom;
 /// <summary>
 /// Issue #22 item 5 in the running product, whose inbox encrypts every object on its way to disk: a data set that is
 /// not the instance its C-STORE command announces is refused with 0xA900 after the sealed file is read back, nothing is
-/// filed under the announced UID, and the real instance sent afterwards is stored (not dropped as a duplicate).
+/// filed under the announced UID, the real instance sent afterwards is stored (not dropped as a duplicate), its resend is
+/// Success again, and a different object under its UID is refused 0x0111 and kept apart, encrypted.
 /// </summary>
 public sealed class AnnouncedInstanceFacts : IAsyncLifetime
 {
@@ -39,9 +40,14 @@ public sealed class AnnouncedInstanceFacts : IAsyncLifetime
         var tiny = await StoreAsync(1, RawPeer.EncodeImplicitLittleEndian([(0x00100010, "X^Y "u8.ToArray())]));
         var other = await StoreAsync(2, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(announced + ".9"))]));
         var right = await StoreAsync(3, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(announced))]));
+        var resend = await StoreAsync(4, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(announced))]));
+        // A different object under the stored UID (compared through the cipher): refused 0x0111 and kept apart, sealed.
+        var different = await StoreAsync(5, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(announced)), (0x00200011, "2 "u8.ToArray())]));
         await peer.SendReleaseRqAsync();
 
-        Assert.Equal((0xA900, 0xA900, 0x0000), (tiny, other, right));
+        Assert.Equal((0xA900, 0xA900, 0x0000, 0x0000, 0x0111), (tiny, other, right, resend, different));
+        var kept = Assert.Single(Directory.GetFiles(Path.Combine(_app.DataDirectory, "inbox", ".conflicts")));
+        Assert.DoesNotContain(announced, System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(kept)));
         var inbox = Path.Combine(_app.DataDirectory, "inbox");
         Assert.Equal([announced + ".dcm"], Directory.EnumerateFiles(inbox, "*.dcm").Select(Path.GetFileName));
         // The stored object is sealed: its bytes do not hold the UID in the clear (the refusals above were read back through the cipher).

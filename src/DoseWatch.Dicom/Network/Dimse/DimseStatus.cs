@@ -12,6 +12,8 @@ public readonly record struct DimseStatus(ushort Code)
     public static readonly DimseStatus ErrorDataSetDoesNotMatchSopClass = new(0xA900);
     public static readonly DimseStatus ErrorCannotUnderstand = new(0xC000);
     public static readonly DimseStatus ProcessingFailure = new(0x0110);
+    /// <summary>PS3.7 C.4.1: the SOP Instance UID is already registered (here: by a different object).</summary>
+    public static readonly DimseStatus DuplicateSopInstance = new(0x0111);
     public static readonly DimseStatus SopClassNotSupported = new(0x0122);
     public static readonly DimseStatus NotAuthorized = new(0x0124);
     public static readonly DimseStatus UnrecognizedOperation = new(0x0211);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using DoseWatch.Dicom.Network.Acse;
 
 namespace DoseWatch.Dicom.Network.Dimse;
@@ -10,7 +11,9 @@ public sealed record StoredInstance(string Path, string SopClassUid, string SopI
 /// Stores each received instance as <c>&lt;directory&gt;/&lt;SOP Instance UID&gt;.dcm</c>, a Part 10 file whose data set is
 /// the received bytes verbatim in the received transfer syntax. Bytes go to a temporary file under
 /// <c>.incoming/</c>, which is fsynced and then renamed into place (with a directory fsync), so a file under its final
-/// name is always complete. An instance already present is kept as is and answered with Success again.
+/// name is always complete. An instance already present is kept as is and answered with Success again when the new data
+/// set is byte for byte the stored one; a different object under an already stored SOP Instance UID is kept apart under
+/// <c>.conflicts/</c> and answered 0x0111 (Duplicate SOP Instance), so a resend never hides a different object.
 /// Files are created readable by the owner only (0600 on Unix). A <c>seal</c> transform (the product's at-rest
 /// encryption) wraps the file stream: what it writes, finishes on dispose, is what is fsynced before Success.
 /// </summary>
@@ -84,6 +87,8 @@ public sealed class DirectoryStore : IStoreHandler
     {
         private long _bytes;
         private bool _completed;
+        // SHA-256 of the data set as received: a resend under a stored UID is compared with the stored object by it.
+        private readonly IncrementalHash _received = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
         private bool _outOfSpace;
 
@@ -94,6 +99,7 @@ public sealed class DirectoryStore : IStoreHandler
             {
                 // Page-cache writes of at most one PDU: synchronous is cheaper than a thread-pool hop.
                 stream.Write(fragment.Span);
+                _received.AppendData(fragment.Span);
                 _bytes += fragment.Length;
             }
             catch (IOException)
@@ -122,6 +128,21 @@ public sealed class DirectoryStore : IStoreHandler
                 }
                 var final = Path.Combine(store._directory, request.SopInstanceUid + ".dcm");
                 var duplicate = !TryMoveNoReplace(tempPath, final);
+                var resend = duplicate ? await CompareWithStoredAsync(final, ct).ConfigureAwait(false) : Resend.Same;
+                if (resend != Resend.Same)
+                {
+                    // Never hide another object under a stored UID: the new bytes are kept apart for review. Bytes that
+                    // differ in the same transfer syntax are a different object (0x0111, the peer is told); in another
+                    // transfer syntax they may be the same object re-encoded, which is answered as the duplicate it likely is.
+                    var conflicts = Path.Combine(store._directory, ".conflicts");
+                    if (OperatingSystem.IsWindows()) Directory.CreateDirectory(conflicts);
+                    else Directory.CreateDirectory(conflicts, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                    File.Move(tempPath, Path.Combine(conflicts, $"{request.SopInstanceUid}.{DateTime.UtcNow:yyyyMMddTHHmmssfffffff}.dcm"), overwrite: false);
+                    if (store.Fsync) DirectorySync.Fsync(conflicts);
+                    _completed = true;
+                    if (resend == Resend.Different) return DimseStatus.DuplicateSopInstance;
+                }
+                else if (duplicate) TryDelete(tempPath);
                 if (store.Fsync && !duplicate) DirectorySync.Fsync(store._directory);
                 _completed = true;
                 if (store._onStored is { } notify)
@@ -158,6 +179,27 @@ public sealed class DirectoryStore : IStoreHandler
                 : DimseStatus.ErrorDataSetDoesNotMatchSopClass;
         }
 
+        private enum Resend { Same, Different, OtherTransferSyntax }
+
+        /// <summary>Compares the data set just received with the stored file's (SHA-256 of the bytes), read through the seal.</summary>
+        private async Task<Resend> CompareWithStoredAsync(string storedPath, CancellationToken ct)
+        {
+            var received = _received.GetHashAndReset();
+            try
+            {
+                await using var stored = store._openSealed is { } open ? open(storedPath) : File.OpenRead(storedPath);
+                var meta = await FileMetaHeader.ReadAsync(stored, ct).ConfigureAwait(false);
+                if (meta.TransferSyntaxUid != request.Context.TransferSyntax.Uid) return Resend.OtherTransferSyntax;
+                var storedHash = await SHA256.HashDataAsync(stored, ct).ConfigureAwait(false);
+                return CryptographicOperations.FixedTimeEquals(received, storedHash) ? Resend.Same : Resend.Different;
+            }
+            catch (DicomFormatException)
+            {
+                return Resend.Different;  // an unreadable stored file is not this object: the new one is kept apart as well
+            }
+        }
+
+        /// <summary>Renames into place unless the name is taken (then the temporary file stays, for the caller to judge).</summary>
         private static bool TryMoveNoReplace(string from, string to)
         {
             try
@@ -167,7 +209,6 @@ public sealed class DirectoryStore : IStoreHandler
             }
             catch (IOException) when (File.Exists(to))
             {
-                File.Delete(from);
                 return false;
             }
         }
@@ -184,6 +225,7 @@ public sealed class DirectoryStore : IStoreHandler
             }
             try { await file.DisposeAsync().ConfigureAwait(false); }
             catch (IOException) { /* a flush on a full disk: the file is deleted below */ }
+            _received.Dispose();
             if (!_completed) TryDelete(tempPath);
         }
     }
