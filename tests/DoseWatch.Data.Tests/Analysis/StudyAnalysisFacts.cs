@@ -32,9 +32,11 @@ public abstract class StudyAnalysisFacts(ITestDatabases databases) : IAsyncLifet
 
     private static async Task SaveAsync(IDbConnectionFactory database, string uid, string protocol)
     {
+        // A routine chest CT below the UK national DRL (8.5 mGy, 290 mGy·cm), which is on by default: these facts are about
+        // protocol names, so no study of theirs should reach a DRL.
         IrradiationEvent ev = new()
         {
-            EventUid = uid + ".1", Source = DoseSourceKind.CtRdsr, Protocol = protocol, CtdiVolMGy = 10, DlpMGyCm = 300, Kvp = 120,
+            EventUid = uid + ".1", Source = DoseSourceKind.CtRdsr, Protocol = protocol, CtdiVolMGy = 5, DlpMGyCm = 200, Kvp = 120,
             AcquisitionType = new ConceptCode("116152004", "SCT"), TargetRegion = new ConceptCode("51185008", "SCT", "Chest"),
         };
         var study = new Study(uid, null, new DateOnly(2026, 3, 1), null, "CT", null, PatientCharacteristics.Unknown, Scanner);

@@ -3,9 +3,10 @@
 usage: make_rdsr_series.py SAMPLE OUTDIR SPEC...
 Each SPEC is name:factor[:kvp=V][:protocol=P]. Every copy gets new Study/Series/SOP Instance UIDs and new Irradiation
 Event UIDs; in every non-localizer CT acquisition (113819 whose 113820 is not 113805) CTDIvol (113830) and DLP (113838)
-are multiplied by factor, KVP (113733) is set to V and the acquisition protocol (125203) to P when given.
-Prints one JSON line per copy, read back from the written file: name, file, study UID and its dose events (CTDIvol,
-DLP, kVp, target region meaning).
+are multiplied by factor, KVP (113733) is set to V and the acquisition protocol (125203) to P when given; the accumulated
+CT Dose Length Product Total (113813) becomes the sum of the acquisitions' DLP, as the scanner would report it.
+Prints one JSON line per copy, read back from the written file: name, file, study UID, its dose events (CTDIvol,
+DLP, kVp, target region meaning) and its reported DLP total.
 """
 import json
 import sys
@@ -77,11 +78,17 @@ def main():
         for acq in acquisitions(ds):
             if not is_localizer(acq):
                 edit(acq, float(factor), opts.get("kvp"), opts.get("protocol"))
+        event_dlp = sum(float(i.MeasuredValueSequence[0].NumericValue) for i in descendants(ds) if code(i) == "113838")
+        for item in descendants(ds):
+            if code(item) == "113813":
+                item.MeasuredValueSequence[0].NumericValue = f"{event_dlp:.4f}"
         path = f"{outdir}/{name}.dcm"
         ds.save_as(path, write_like_original=True)
         back = pydicom.dcmread(path)
+        totals = [float(i.MeasuredValueSequence[0].NumericValue) for i in descendants(back) if code(i) == "113813"]
         print(json.dumps({"name": name, "file": path, "studyInstanceUid": str(back.StudyInstanceUID),
-                          "events": [describe(a) for a in acquisitions(back)]}))
+                          "events": [describe(a) for a in acquisitions(back)],
+                          "dlpTotalMGyCm": totals[0] if totals else None}))
 
 
 if __name__ == "__main__":
