@@ -3,9 +3,11 @@
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 
-# PySkinDose (../shared/peers), run beside the skin dose tests, needs numpy..pil from Debian.
+# PySkinDose (../shared/peers), run beside the skin dose tests, needs numpy..pil from Debian; the at-rest encryption
+# tests decrypt stored objects independently with python3-cryptography.
 debs=(dcmtk python3-pydicom python3-openpyxl dicom3tools orthanc postgresql chromium libpixelmed-java
-      python3-numpy python3-pandas python3-scipy python3-stl python3-plotly python3-tqdm python3-rich python3-pil)
+      python3-numpy python3-pandas python3-scipy python3-stl python3-plotly python3-tqdm python3-rich python3-pil
+      python3-cryptography)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
