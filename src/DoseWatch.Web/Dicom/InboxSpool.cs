@@ -27,7 +27,9 @@ public sealed class InboxSpool
             {
                 logger.LogError(e, "Instance {SopInstanceUid} is stored at {Path} but the received-instance sink failed", instance.SopInstanceUid, instance.Path);
             }
-        }, options.Value.Fsync, cipher is null ? null : cipher.Seal, cipher is null ? null : cipher.OpenRead);
+        }, options.Value.Fsync, cipher is null ? null : cipher.Seal, cipher is null ? null : cipher.OpenRead,
+            // A quarantined object still owns its UID: a different object resent under it is refused, not stored anew.
+            movedOnTo: [Path.Combine(root, Jobs.Quarantine.FolderName)]);
     }
 
     public string Directory { get; }

@@ -140,4 +140,42 @@ public sealed class HostileAssociationTests
         Assert.Contains("OTHER^B", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(kept)));
         Assert.Empty(scp.PartialFiles);
     }
+
+    /// <summary>
+    /// The stored object may have moved on (the product quarantines what it cannot extract) before a resend arrives:
+    /// the UID is still taken, so a different object is refused 0x0111 and kept apart, and the same bytes are Success
+    /// again without a second copy in the inbox.
+    /// </summary>
+    [Fact]
+    public async Task A_different_object_under_the_uid_of_a_moved_on_object_is_refused()
+    {
+        var quarantine = Path.Combine(Path.GetTempPath(), "dw-quarantine-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(quarantine);
+        await using var scp = new LoopbackScp(ul: ShortArtim, movedOnTo: [quarantine]);
+        using var peer = await RawPeer.ConnectAsync(scp.Port);
+        await peer.SendAssociateRqAsync("DOSEWATCH", "RAW", [(3, CtImageStorage)]);
+        Assert.Equal(0x02, (await peer.ReadPduAsync())!.Value.Type);
+        const string Uid = "1.2.826.0.1.3680043.2.1125.22.5.8";
+        byte[] Object(string name) => RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(Uid)), (0x00100010, System.Text.Encoding.ASCII.GetBytes(name))]);
+
+        async Task<ushort> StoreAsync(ushort id, byte[] dataSet)
+        {
+            await peer.SendPDataAsync(3, isCommand: true, RawPeer.Command(0x0001, id, RawPeer.Uid(CtImageStorage), RawPeer.Uid(Uid)));
+            await peer.SendPDataAsync(3, isCommand: false, dataSet);
+            return RawPeer.Status(await peer.ReadCommandAsync());
+        }
+
+        var first = await StoreAsync(1, Object("FIRST^A "));
+        File.Move(scp.StoredFiles.Single(), Path.Combine(quarantine, Uid + ".dcm"));
+        var resend = await StoreAsync(2, Object("FIRST^A "));
+        var other = await StoreAsync(3, Object("OTHER^B "));
+        await peer.SendReleaseRqAsync();
+
+        Assert.Equal((0x0000, 0x0000, 0x0111), (first, resend, other));
+        Assert.Empty(scp.StoredFiles);
+        var kept = Assert.Single(Directory.GetFiles(Path.Combine(scp.Directory, ".conflicts")));
+        Assert.Contains("OTHER^B", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(kept)));
+        Assert.Contains("FIRST^A", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(Path.Combine(quarantine, Uid + ".dcm"))));
+        Assert.Empty(scp.PartialFiles);
+    }
 }

@@ -24,14 +24,18 @@ public sealed class DirectoryStore : IStoreHandler
     private readonly Func<StoredInstance, CancellationToken, ValueTask>? _onStored;
     private readonly Func<Stream, Stream>? _seal;
     private readonly Func<string, Stream>? _openSealed;
+    private readonly IReadOnlyList<string> _movedOnTo;
 
     /// <param name="onStored">Called once the instance is durable and before Success is answered.</param>
     /// <param name="seal">Wraps each new file's stream (e.g. to encrypt it); disposing the wrapper must finish its
     /// output and leave the file stream open.</param>
     /// <param name="openSealed">Opens a file written through <paramref name="seal"/> for reading (e.g. decrypts it), so
     /// that a sealed data set's identity is checked like a plain one's before Success.</param>
+    /// <param name="movedOnTo">Directories a stored file may have been moved on to after it was received (the product's
+    /// quarantine): a resend under its UID is compared with the file there, so a different object is refused 0x0111
+    /// however far the first one has travelled.</param>
     public DirectoryStore(string directory, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null, bool fsync = true,
-        Func<Stream, Stream>? seal = null, Func<string, Stream>? openSealed = null)
+        Func<Stream, Stream>? seal = null, Func<string, Stream>? openSealed = null, IReadOnlyList<string>? movedOnTo = null)
     {
         if (seal is not null && openSealed is null)
             throw new ArgumentException("A sealed store needs the reader of its seal: every data set's identity is checked before Success.", nameof(openSealed));
@@ -42,6 +46,7 @@ public sealed class DirectoryStore : IStoreHandler
         _onStored = onStored;
         _seal = seal;
         _openSealed = openSealed;
+        _movedOnTo = movedOnTo?.Select(Path.GetFullPath).ToArray() ?? [];
         Fsync = fsync;
         DeleteLeftovers();
     }
@@ -89,6 +94,7 @@ public sealed class DirectoryStore : IStoreHandler
         private bool _completed;
         // SHA-256 of the data set as received: a resend under a stored UID is compared with the stored object by it.
         private readonly IncrementalHash _received = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private byte[]? _receivedHash;
 
         private bool _outOfSpace;
 
@@ -127,8 +133,22 @@ public sealed class DirectoryStore : IStoreHandler
                     return refusal;
                 }
                 var final = Path.Combine(store._directory, request.SopInstanceUid + ".dcm");
-                var duplicate = !TryMoveNoReplace(tempPath, final);
-                var resend = duplicate ? await CompareWithStoredAsync(final, ct).ConfigureAwait(false) : Resend.Same;
+                // An earlier object under this UID that has moved on (quarantined) is still the one the UID names.
+                var movedOn = store.MovedOnCopy(request.SopInstanceUid);
+                var duplicate = movedOn is not null || !TryMoveNoReplace(tempPath, final);
+                var resend = Resend.Same;
+                if (duplicate)
+                {
+                    try
+                    {
+                        resend = await CompareWithStoredAsync(movedOn ?? final, ct).ConfigureAwait(false);
+                    }
+                    catch (FileNotFoundException) when (store.MovedOnCopy(request.SopInstanceUid) is { } movedMeanwhile)
+                    {
+                        // moved on between the rename and the read
+                        resend = await CompareWithStoredAsync(movedMeanwhile, ct).ConfigureAwait(false);
+                    }
+                }
                 if (resend != Resend.Same)
                 {
                     // Never hide another object under a stored UID: the new bytes are kept apart for review. Bytes that
@@ -146,7 +166,7 @@ public sealed class DirectoryStore : IStoreHandler
                 if (store.Fsync && !duplicate) DirectorySync.Fsync(store._directory);
                 _completed = true;
                 if (store._onStored is { } notify)
-                    await notify(new StoredInstance(final, request.SopClassUid, request.SopInstanceUid, request.Context.TransferSyntax.Uid, _bytes, duplicate, request.Parties), ct).ConfigureAwait(false);
+                    await notify(new StoredInstance(movedOn ?? final, request.SopClassUid, request.SopInstanceUid, request.Context.TransferSyntax.Uid, _bytes, duplicate, request.Parties), ct).ConfigureAwait(false);
                 return DimseStatus.Success;
             }
             catch (IOException)
@@ -184,7 +204,7 @@ public sealed class DirectoryStore : IStoreHandler
         /// <summary>Compares the data set just received with the stored file's (SHA-256 of the bytes), read through the seal.</summary>
         private async Task<Resend> CompareWithStoredAsync(string storedPath, CancellationToken ct)
         {
-            var received = _received.GetHashAndReset();
+            var received = _receivedHash ??= _received.GetHashAndReset();
             try
             {
                 await using var stored = store._openSealed is { } open ? open(storedPath) : File.OpenRead(storedPath);
@@ -228,6 +248,16 @@ public sealed class DirectoryStore : IStoreHandler
             _received.Dispose();
             if (!_completed) TryDelete(tempPath);
         }
+    }
+
+    private string? MovedOnCopy(string sopInstanceUid)
+    {
+        foreach (var directory in _movedOnTo)
+        {
+            var path = Path.Combine(directory, sopInstanceUid + ".dcm");
+            if (File.Exists(path)) return path;
+        }
+        return null;
     }
 
     private static void TryDelete(string path)

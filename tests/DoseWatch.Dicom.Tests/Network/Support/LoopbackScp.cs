@@ -12,10 +12,11 @@ public sealed class LoopbackScp : IAsyncDisposable
     private readonly DicomListener _listener;
     private readonly Task _run;
 
-    public LoopbackScp(AcceptorPolicy? policy = null, UpperLayerOptions? ul = null, int maxAssociations = 64, ConnectionLimits? limits = null, string? directory = null)
+    public LoopbackScp(AcceptorPolicy? policy = null, UpperLayerOptions? ul = null, int maxAssociations = 64, ConnectionLimits? limits = null, string? directory = null,
+        IReadOnlyList<string>? movedOnTo = null)
     {
         Directory = directory ?? Path.Combine(Path.GetTempPath(), "dw-scp-" + Guid.NewGuid().ToString("N"));
-        Store = new DirectoryStore(Directory);
+        Store = new DirectoryStore(Directory, movedOnTo: movedOnTo);
         Policy = policy ?? new AcceptorPolicy { AeTitle = "DOSEWATCH" };
         _listener = new DicomListener(new IPEndPoint(IPAddress.Loopback, 0), new AssociationAcceptor(Policy, Store, ul ?? new UpperLayerOptions()),
             limits ?? new ConnectionLimits { MaxAssociations = maxAssociations }, tls: null, r => { lock (Records) Records.Add(r); return Task.CompletedTask; });
