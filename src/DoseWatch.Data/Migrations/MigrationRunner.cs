@@ -34,6 +34,22 @@ public sealed class MigrationRunner(IDbConnectionFactory connections, MigrationC
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var runLock = await RunLock.AcquireAsync(connection, connections.Provider, cancellationToken);
+        var sqlite = connections.Provider == DatabaseProvider.Sqlite;
+        // SQLite's procedure for changes ALTER TABLE cannot make (a table rebuilt to drop a CHECK): foreign keys off for
+        // the run, which only takes effect outside a transaction, and foreign_key_check before each commit instead.
+        if (sqlite) await connection.ExecuteAsync(new CommandDefinition("PRAGMA foreign_keys = OFF", cancellationToken: cancellationToken));
+        try
+        {
+            return await ApplyPendingAsync(connection, sqlite, cancellationToken);
+        }
+        finally
+        {
+            if (sqlite) await connection.ExecuteAsync("PRAGMA foreign_keys = ON");
+        }
+    }
+
+    private async Task<MigrationResult> ApplyPendingAsync(DbConnection connection, bool sqlite, CancellationToken cancellationToken)
+    {
         var applied = new List<MigrationScript>();
         while (true)
         {
@@ -51,6 +67,8 @@ public sealed class MigrationRunner(IDbConnectionFactory connections, MigrationC
                 return new MigrationResult(version, applied);
             }
             await ApplyAsync(connection, transaction, next, cancellationToken);
+            if (sqlite && (await connection.QueryAsync(new CommandDefinition("PRAGMA foreign_key_check", transaction: transaction, cancellationToken: cancellationToken))).Any())
+                throw new MigrationException(MigrationFailure.ScriptFailed, $"Migration {next} on {connections.Description} left rows whose foreign keys point nowhere");
             await transaction.CommitAsync(cancellationToken);
             applied.Add(next);
         }

@@ -183,6 +183,50 @@ public abstract class MigrationRunnerFacts(ITestDatabases databases) : IAsyncLif
         Assert.Equal([1L, 2L, 3L], (await JournalAsync(factory)).Select(r => r.Version));
     }
 
+    /// <summary>
+    /// 0031 opens alerts.type to new rule types (SQLite: the table is rebuilt with foreign keys off): alerts raised
+    /// before keep every column and their history, a new type is accepted, and foreign keys are enforced again after.
+    /// </summary>
+    [Fact]
+    public async Task Opening_the_alert_types_keeps_every_alert_and_its_history()
+    {
+        var factory = await databases.NewDatabaseAsync();
+        var embedded = MigrationCatalog.Embedded(Provider);
+        await new MigrationRunner(factory, new MigrationCatalog(embedded.Scripts.Where(s => s.Version <= 30))).MigrateAsync();
+        var at = new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+        await using (var connection = await factory.OpenAsync())
+        {
+            var rule = await connection.ExecuteScalarAsync<long>(
+                "INSERT INTO rules (name, type, created_at, updated_at) VALUES ('CT DLP', 'drl-exceeded', @at, @at) RETURNING id", new { at });
+            var alert = await connection.ExecuteScalarAsync<long>("""
+                INSERT INTO alerts (study_instance_uid, rule_id, rule_name, type, quantity, value, unit, message, status, created_at, updated_at, assigned_at, assigned_by)
+                VALUES ('1.2.3', @rule, 'CT DLP', 'drl-exceeded', 'DLP', 1234.5, 'mGy.cm', 'above', 'acknowledged', @at, @at, @at, 'qa')
+                RETURNING id
+                """, new { rule, at });
+            await connection.ExecuteAsync("INSERT INTO alert_events (alert_id, at, actor, action, status) VALUES (@alert, @at, 'qa', 'acknowledged', 'acknowledged')", new { alert, at });
+            await Assert.ThrowsAnyAsync<DbException>(() => connection.ExecuteAsync("""
+                INSERT INTO alerts (study_instance_uid, rule_id, rule_name, type, quantity, unit, message, status, created_at, updated_at)
+                VALUES ('1.2.4', @rule, 'PSD', 'peak-skin-dose', 'PSD', 'Gy', 'x', 'new', @at, @at)
+                """, new { rule, at }));
+        }
+
+        await new MigrationRunner(factory, embedded).MigrateAsync();
+
+        await using var after = await factory.OpenAsync();
+        var kept = await after.QuerySingleAsync<(string Uid, string Type, double Value, string Status, string AssignedBy, long Events)>("""
+            SELECT a.study_instance_uid, a.type, a.value, a.status, a.assigned_by, (SELECT count(*) FROM alert_events e WHERE e.alert_id = a.id)
+            FROM alerts a
+            """);
+        Assert.Equal(("1.2.3", "drl-exceeded", 1234.5, "acknowledged", "qa", 1L), kept);
+        var ruleId = await after.ExecuteScalarAsync<long>("SELECT id FROM rules");
+        await after.ExecuteAsync("""
+            INSERT INTO alerts (study_instance_uid, rule_id, rule_name, type, quantity, unit, message, status, created_at, updated_at)
+            VALUES ('1.2.4', @ruleId, 'PSD', 'peak-skin-dose', 'PSD', 'Gy', 'x', 'new', @at, @at)
+            """, new { ruleId, at });
+        await Assert.ThrowsAnyAsync<DbException>(() => after.ExecuteAsync(
+            "INSERT INTO alert_events (alert_id, at, actor, action, status) VALUES (987654, @at, 'qa', 'raised', 'new')", new { at }));
+    }
+
     private MigrationCatalog Catalog(params (string FileName, string Text)[] files) => MigrationCatalog.FromFiles(files, Provider);
 
     private static async Task<List<(long Version, string Checksum, string AppliedAt)>> JournalAsync(IDbConnectionFactory factory)
