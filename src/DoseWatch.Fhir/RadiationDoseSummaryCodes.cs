@@ -9,17 +9,17 @@ namespace DoseWatch.Fhir;
 /// </summary>
 public static class RadiationDoseSummaryCodes
 {
-    public const string Canonical = "http://hl7.org/fhir/uv/radiation-dose-summary";
-    public const string ObservationProfile = Canonical + "/StructureDefinition/radiation-dose-summary";
-    public const string CompositionProfile = Canonical + "/StructureDefinition/radiation-summary-report";
-    public const string DeviceProfile = Canonical + "/StructureDefinition/modality-device";
-    public const string ImplementationGuide = Canonical + "/ImplementationGuide/hl7.fhir.uv.radiation-dose-summary";
+    public const string CanonicalBase = "http://hl7.org/fhir/uv/radiation-dose-summary";
+    public const string ObservationProfile = CanonicalBase + "/StructureDefinition/radiation-dose-summary";
+    public const string CompositionProfile = CanonicalBase + "/StructureDefinition/radiation-summary-report";
+    public const string DeviceProfile = CanonicalBase + "/StructureDefinition/modality-device";
+    public const string ImplementationGuideUrl = CanonicalBase + "/ImplementationGuide/hl7.fhir.uv.radiation-dose-summary";
 
     public const string Loinc = "http://loinc.org";
     public const string Snomed = "http://snomed.info/sct";
     public const string Dcm = "http://dicom.nema.org/resources/ontology/DCM";
     public const string DcmVersion = "2025.2.20250411";
-    public const string DicomIdentifierType = Canonical + "/CodeSystem/dicom-identifier-type";
+    public const string DicomIdentifierType = CanonicalBase + "/CodeSystem/dicom-identifier-type";
     public const string V2IdentifierType = "http://terminology.hl7.org/CodeSystem/v2-0203";
     public const string DeviceNameTypeSystem = "http://hl7.org/fhir/device-nametype";
     public const string Ucum = "http://unitsofmeasure.org";
