@@ -8,7 +8,7 @@ namespace DoseWatch.Fhir.Tests;
 /// <summary>
 /// The Firely validator against base R4, offline: profiles from the R4 specification.zip of Hl7.Fhir.Specification.Data.R4
 /// (copied beside the test assembly), terminology from the value sets in it. The IG's own package (its profiles) is not
-/// served here, so the IG's constraints are checked one by one in <see cref="RadiationDoseSummaryProfileFacts"/>.
+/// served here, so the IG's constraints are checked one by one in RadiationDoseSummaryProfileFacts.
 /// </summary>
 public static class R4Validation
 {
