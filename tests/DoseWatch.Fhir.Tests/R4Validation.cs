@@ -27,6 +27,8 @@ public static class R4Validation
         // served), and the validator reports an unresolvable claimed profile as an error.
         var copy = (Resource)resource.DeepCopy();
         copy.Meta = null;
+        if (copy is Bundle bundle)
+            foreach (var entry in bundle.Entry) entry.Resource?.Meta = null;
         OperationOutcome outcome;
         lock (Instance) outcome = Instance.Value.Validate(copy);
         return outcome.Issue

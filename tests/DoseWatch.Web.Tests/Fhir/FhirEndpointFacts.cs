@@ -31,6 +31,24 @@ public sealed class FhirEndpointFacts(DoseApp dose)
     public const string Nm = "openrem/NM-RRDSR-Siemens.dcm";
     public const string Dx = "openrem/DX-RDSR-Canon_CXDI.dcm";
 
+    /// <summary>Sends a sample with storescu proposing the file's own SOP class (storescu's default list lacks the RRDSR),
+    /// and returns its Study Instance UID once the study is served.</summary>
+    public static async Task<string> SendAsync(DoseApp dose, string sample)
+    {
+        if (sample != Nm) return await StoredSample.SendAsync(dose, sample);
+        var file = SharedSamples.Path_(sample);
+        var studyUid = await Dcmtk.ReadUidAsync(file, "0020,000d");
+        await Dcmtk.RunAsync("storescu", "-R", "-aec", dose.AeTitle, "127.0.0.1", dose.DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
+        using var client = dose.App.CreateHttpClient(Roles.Viewer);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await client.GetAsync($"/api/v1/studies/{studyUid}")).IsSuccessStatusCode)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{studyUid} not stored 30 s after storescu");
+            await Task.Delay(100);
+        }
+        return studyUid;
+    }
+
     public static async Task<T> GetFhirAsync<T>(HttpClient client, string url) where T : Resource
     {
         using var response = await client.GetAsync(url);
@@ -63,7 +81,7 @@ public sealed class FhirEndpointFacts(DoseApp dose)
     [InlineData(Dx)]
     public async Task The_observation_carries_the_REST_APIs_values_in_the_IGs_units(string sample)
     {
-        var uid = await StoredSample.SendAsync(dose, sample);
+        var uid = await SendAsync(dose, sample);
         using var client = dose.App.CreateHttpClient(Roles.Viewer);
         var api = await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{uid}");
         var o = await GetFhirAsync<Observation>(client, $"/fhir/Observation/{uid}");
@@ -92,8 +110,8 @@ public sealed class FhirEndpointFacts(DoseApp dose)
     [SamplesFact]
     public async Task Search_filters_by_study_dose_report_patient_date_modality_and_device()
     {
-        var ct = await StoredSample.SendAsync(dose, Ct);
-        var rf = await StoredSample.SendAsync(dose, Rf);
+        var ct = await SendAsync(dose, Ct);
+        var rf = await SendAsync(dose, Rf);
         using var client = dose.App.CreateHttpClient(Roles.Viewer);
         var o = await GetFhirAsync<Observation>(client, $"/fhir/Observation/{ct}");
         var date = ((FhirDateTime)o.Effective).Value[..10];
@@ -127,7 +145,7 @@ public sealed class FhirEndpointFacts(DoseApp dose)
     [SamplesFact]
     public async Task Search_pages_with_next_links_until_every_match_is_seen_once()
     {
-        var sent = new[] { await StoredSample.SendAsync(dose, Ct), await StoredSample.SendAsync(dose, Rf), await StoredSample.SendAsync(dose, Dx) };
+        var sent = new[] { await SendAsync(dose, Ct), await SendAsync(dose, Rf), await SendAsync(dose, Dx) };
         using var client = dose.App.CreateHttpClient(Roles.Viewer);
         var seen = new List<string>();
         var url = "/fhir/Observation?code=73569-6&_count=2";
@@ -152,7 +170,7 @@ public sealed class FhirEndpointFacts(DoseApp dose)
     [SamplesFact]
     public async Task Identity_is_shown_to_the_roles_that_see_it_and_audited_others_get_the_pseudonym_only()
     {
-        var uid = await StoredSample.SendAsync(dose, Ct);
+        var uid = await SendAsync(dose, Ct);
         var target = $"GET /fhir/Observation/{uid}";
         var audit = dose.App.Services.GetRequiredService<AuditLog>();
         async Task<int> ViewsAsync() => (await audit.QueryAsync(new AuditQuery(Action: PatientIdentityDisclosure.ViewAction, PageSize: 500))).Items.Count(e => e.Target == target);

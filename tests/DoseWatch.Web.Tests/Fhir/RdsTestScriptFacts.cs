@@ -26,7 +26,7 @@ public sealed class RdsTestScriptFacts(DoseApp dose)
 
     private async Task<(HttpClient Client, Variables Vars)> ObservationReadAsync(string sample)
     {
-        var uid = await StoredSample.SendAsync(dose, sample);
+        var uid = await FhirEndpointFacts.SendAsync(dose, sample);
         var client = dose.App.CreateHttpClient(Roles.Viewer);
         // Observation_read: read ${rdsResourceId}; assert 200/201 and Observation/id not empty.
         var o = await FhirEndpointFacts.GetFhirAsync<Observation>(client, $"/fhir/Observation/{uid}");
