@@ -36,6 +36,12 @@ public sealed record AlertCandidate(
     AlertEvidence Evidence)
 {
     public RuleType Type => Rule.Type;
+
+    /// <summary>
+    /// <see cref="EventUid"/> is a period key shared by studies, not an event (a national DRL median: device, DRL
+    /// category and month): at most one alert of the rule carries it, on whichever study was stored first.
+    /// </summary>
+    public bool OncePerKey { get; init; }
 }
 
 /// <summary>

@@ -32,6 +32,10 @@ public sealed partial class AlertRepository(IDbConnectionFactory connections, Ti
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var c in candidates)
         {
+            // A period key (a device's DRL median for a month) is raised once, whichever study reaches storage first.
+            if (c.OncePerKey && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM alerts WHERE rule_id = @RuleId AND event_uid = @Event", new { RuleId = c.Rule.Id, Event = c.EventUid ?? "" }, tx,
+                cancellationToken: cancellationToken)) > 0) continue;
             var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("""
                 INSERT INTO alerts (study_instance_uid, event_uid, rule_id, rule_name, type, quantity, value, threshold, unit, message, evidence,
                     standard_protocol, device_key, modality, status, created_at, updated_at)
