@@ -42,6 +42,12 @@ public sealed record AlertCandidate(
     /// category and month): at most one alert of the rule carries it, on whichever study was stored first.
     /// </summary>
     public bool OncePerKey { get; init; }
+
+    /// <summary>Start of a national DRL median's period key (<c>drl-median:device:category:yyyy-MM</c>).</summary>
+    public const string DrlMedianKeyPrefix = "drl-median:";
+
+    /// <summary>Whether a stored alert's event UID is a period key rather than an irradiation event (not shown as an event).</summary>
+    public static bool IsPeriodKey(string? eventUid) => eventUid?.StartsWith(DrlMedianKeyPrefix, StringComparison.Ordinal) == true;
 }
 
 /// <summary>

@@ -53,10 +53,10 @@ internal static class NationalDrlMedianRule
             var label = quantity == DoseQuantity.CtdiVol ? "CTDIvol" : "DLP";
             (string, string)[] facts =
             [
-                ("drl", source), ("median", Number(median)), ("sampleSize", size.ToString(CultureInfo.InvariantCulture)),
+                ("drl", source), ("sampleMedian", Number(median)), ("sampleStudies", size.ToString(CultureInfo.InvariantCulture)),
                 ("drlCategory", row.Examination), ("month", month), ("thisStudy", Number(value)),
             ];
-            yield return new AlertCandidate(context.Study.StudyInstanceUid, $"drl-median:{context.DeviceKey}:{row.Examination}:{month}", rule, quantity.Name,
+            yield return new AlertCandidate(context.Study.StudyInstanceUid, $"{AlertCandidate.DrlMedianKeyPrefix}{context.DeviceKey}:{row.Examination}:{month}", rule, quantity.Name,
                 median, level, quantity.Unit,
                 $"Median {label} {Number(median)} {quantity.Unit} of the last {size} {row.Examination} CT studies on {DeviceName(context.Study.Device)} is above the {source} " +
                 $"({Number(level)} {quantity.Unit}) in {month}; this study ({label} {Number(value)} {quantity.Unit}) brought the median above it.",

@@ -80,6 +80,10 @@ public static partial class AlertWording
         "referenceStudies" => "Earlier studies in the reference",
         "patientWeightKg" => "Patient weight (kg)",
         "sizeExponent" => "Dose grows with weight to the power",
+        "sampleMedian" => "Median of the device's sample",
+        "sampleStudies" => "Studies in the sample (this one included)",
+        "drlCategory" => "DRL category",
+        "thisStudy" => "This study's value",
         _ => Words(key),
     };
 

@@ -43,10 +43,10 @@ public sealed class NationalDrlMedianFacts
         var alert = Assert.Single(AlertEvaluator.Evaluate([CtdiVolRule], input));
         Assert.Equal(("1.2.3", (double?)50, HeadRow.CtdiVolMGy, "mGy"), (alert.StudyInstanceUid, alert.Value, alert.Threshold, alert.Unit));
         Assert.Equal($"drl-median:{Scanner.Key}:Head (acute stroke):2026-01", alert.EventUid);
-        Assert.True(alert.OncePerKey);
+        Assert.True(alert.OncePerKey && AlertCandidate.IsPeriodKey(alert.EventUid));
         Assert.Contains("Median CTDIvol 50 mGy of the last 20 Head (acute stroke) CT studies on CT1 (CT 9000, ACME)", alert.Message);
         Assert.Contains("UK national DRL 2022", alert.Message);
-        Assert.Equal("20", alert.Evidence.Facts["sampleSize"]);
+        Assert.Equal("20", alert.Evidence.Facts["sampleStudies"]);
         Assert.Equal([.. Enumerable.Repeat(40.0, 9), .. Enumerable.Repeat(50.0, 11)], alert.Evidence.Distribution);
 
         // DLP per examination (15 × CTDIvol here): median 750 against 790 is below.
@@ -90,6 +90,6 @@ public sealed class NationalDrlMedianFacts
         var head = HeadHistory(new DateOnly(2026, 1, 1), [.. Enumerable.Repeat(40.0, 9), .. Enumerable.Repeat(60.0, 10)]);
         var alert = Assert.Single(AlertEvaluator.Evaluate([CtdiVolRule], Input(new DateOnly(2026, 1, 25), 60, [.. chest, later, .. head])));
         Assert.Equal([.. Enumerable.Repeat(40.0, 9), .. Enumerable.Repeat(60.0, 11)], alert.Evidence.Distribution);
-        Assert.Equal(("60", "60"), (alert.Evidence.Facts["median"], alert.Evidence.Facts["thisStudy"]));
+        Assert.Equal(("60", "60"), (alert.Evidence.Facts["sampleMedian"], alert.Evidence.Facts["thisStudy"]));
     }
 }
