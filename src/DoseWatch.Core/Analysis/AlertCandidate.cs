@@ -38,12 +38,9 @@ public sealed record AlertCandidate(
     public RuleType Type => Rule.Type;
 
     /// <summary>
-    /// <see cref="EventUid"/> is a period key shared by studies, not an event (a national DRL median: device, DRL
-    /// category and month): at most one alert of the rule carries it, on whichever study was stored first.
+    /// Start of a national DRL median's period key (<c>drl-median:device:category:yyyy-MM</c>); storage keeps one alert
+    /// per rule and key (migrations/0034, which spells this prefix).
     /// </summary>
-    public bool OncePerKey { get; init; }
-
-    /// <summary>Start of a national DRL median's period key (<c>drl-median:device:category:yyyy-MM</c>).</summary>
     public const string DrlMedianKeyPrefix = "drl-median:";
 
     /// <summary>Whether a stored alert's event UID is a period key rather than an irradiation event (not shown as an event).</summary>

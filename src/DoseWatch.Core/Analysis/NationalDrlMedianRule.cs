@@ -12,7 +12,7 @@ namespace DoseWatch.Core.Analysis;
 /// this study included, in study date and time order; fewer: not judged yet. Each study's value: the examination's DLP
 /// (per study), or the mean CTDIvol of its sequences of that category (per sequence). When the sample's median is above
 /// the DRL, one alert per device, category and calendar month of the study date: on the first study of the month whose
-/// sample is above (the key <c>drl-median:device:category:yyyy-MM</c> is also stored once, <see cref="AlertCandidate.OncePerKey"/>).
+/// sample is above (storage also keeps its key <c>drl-median:device:category:yyyy-MM</c> once, <see cref="AlertCandidate.IsPeriodKey"/>).
 /// A single high dose is the robust outlier's and the notification value's to flag.
 /// </summary>
 internal static class NationalDrlMedianRule
@@ -59,9 +59,8 @@ internal static class NationalDrlMedianRule
             yield return new AlertCandidate(context.Study.StudyInstanceUid, $"{AlertCandidate.DrlMedianKeyPrefix}{context.DeviceKey}:{row.Examination}:{month}", rule, quantity.Name,
                 median, level, quantity.Unit,
                 $"Median {label} {Number(median)} {quantity.Unit} of the last {size} {row.Examination} CT studies on {DeviceName(context.Study.Device)} is above the {source} " +
-                $"({Number(level)} {quantity.Unit}) in {month}; this study ({label} {Number(value)} {quantity.Unit}) brought the median above it.",
-                AlertEvidence.Of(context.StudyProtocol, facts).WithDistribution(sample.Order().ToList()))
-            { OncePerKey = true };
+                $"({Number(level)} {quantity.Unit}): first in {month} at this study ({label} {Number(value)} {quantity.Unit}).",
+                AlertEvidence.Of(context.StudyProtocol, facts).WithDistribution(sample.Order().ToList()));
         }
     }
 

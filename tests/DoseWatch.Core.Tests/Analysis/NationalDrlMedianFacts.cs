@@ -43,9 +43,9 @@ public sealed class NationalDrlMedianFacts
         var alert = Assert.Single(AlertEvaluator.Evaluate([CtdiVolRule], input));
         Assert.Equal(("1.2.3", (double?)50, HeadRow.CtdiVolMGy, "mGy"), (alert.StudyInstanceUid, alert.Value, alert.Threshold, alert.Unit));
         Assert.Equal($"drl-median:{Scanner.Key}:Head (acute stroke):2026-01", alert.EventUid);
-        Assert.True(alert.OncePerKey && AlertCandidate.IsPeriodKey(alert.EventUid));
+        Assert.True(AlertCandidate.IsPeriodKey(alert.EventUid));
         Assert.Contains("Median CTDIvol 50 mGy of the last 20 Head (acute stroke) CT studies on CT1 (CT 9000, ACME)", alert.Message);
-        Assert.Contains("UK national DRL 2022", alert.Message);
+        Assert.Contains("is above the UK national DRL 2022: Head (acute stroke) (47 mGy): first in 2026-01 at this study (CTDIvol 50 mGy).", alert.Message);
         Assert.Equal("20", alert.Evidence.Facts["sampleStudies"]);
         Assert.Equal([.. Enumerable.Repeat(40.0, 9), .. Enumerable.Repeat(50.0, 11)], alert.Evidence.Distribution);
 

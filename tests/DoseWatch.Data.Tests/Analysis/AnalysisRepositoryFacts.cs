@@ -183,15 +183,18 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
         var alerts = new AlertRepository(factory, _clock);
         await rules.SeedAsync(DefaultRules.All);
         var drl = (await rules.ListAsync()).First(r => r.Type == RuleType.DrlExceeded);
-        AlertCandidate Monthly(string study, string month) => Candidate(drl, study, $"{AlertCandidate.DrlMedianKeyPrefix}{Scanner.Key}:Head (acute stroke):{month}", 50) with { OncePerKey = true };
+        AlertCandidate Monthly(string study, string month) => Candidate(drl, study, $"{AlertCandidate.DrlMedianKeyPrefix}{Scanner.Key}:Head (acute stroke):{month}", 50);
 
         Assert.Single(await alerts.StoreAsync(Study("1.2.3"), [Monthly("1.2.3", "2026-01")]));
         Assert.Empty(await alerts.StoreAsync(Study("1.2.4"), [Monthly("1.2.4", "2026-01")])); // the month's alert exists on 1.2.3
         Assert.Single(await alerts.StoreAsync(Study("1.2.5"), [Monthly("1.2.5", "2026-02")]));
+        // Analyses running at once: one of them stores March's alert (migration 0034's unique index), the others nothing and no error.
+        var march = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => alerts.StoreAsync(Study($"1.3.{i}"), [Monthly($"1.3.{i}", "2026-03")]))));
+        Assert.Equal(1, march.Sum(m => m.Count));
         // An ordinary event key stays per study: the same event UID on another study is another alert.
         Assert.Single(await alerts.StoreAsync(Study("1.2.6"), [Candidate(drl, "1.2.6", "e1", 50)]));
         Assert.Single(await alerts.StoreAsync(Study("1.2.7"), [Candidate(drl, "1.2.7", "e1", 50)]));
-        Assert.Equal(["1.2.3", "1.2.5", "1.2.6", "1.2.7"], (await alerts.ListAsync(new AlertQuery())).Items.Select(a => a.StudyInstanceUid).Order());
+        Assert.Equal(5, (await alerts.ListAsync(new AlertQuery())).Total); // January, February, March, and the two ordinary ones
     }
 
     [Fact]
