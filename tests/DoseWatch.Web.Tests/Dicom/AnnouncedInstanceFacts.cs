@@ -30,12 +30,7 @@ public sealed class AnnouncedInstanceFacts : IAsyncLifetime
         Assert.Equal(0x02, (await peer.ReadPduAsync())!.Value.Type);
         var announced = $"1.2.826.0.1.3680043.2.1125.22.5.{Random.Shared.Next(1, int.MaxValue)}";
 
-        async Task<ushort> StoreAsync(ushort id, byte[] dataSet)
-        {
-            await peer.SendPDataAsync(3, isCommand: true, RawPeer.Command(0x0001, id, RawPeer.Uid(CtImageStorage), RawPeer.Uid(announced)));
-            await peer.SendPDataAsync(3, isCommand: false, dataSet);
-            return RawPeer.Status(await peer.ReadCommandAsync());
-        }
+        Task<ushort> StoreAsync(ushort id, byte[] dataSet) => peer.StoreAsync(3, id, CtImageStorage, announced, dataSet);
 
         var tiny = await StoreAsync(1, RawPeer.EncodeImplicitLittleEndian([(0x00100010, "X^Y "u8.ToArray())]));
         var other = await StoreAsync(2, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(announced + ".9"))]));
