@@ -44,6 +44,14 @@ public sealed class AnnouncedInstanceFacts : IAsyncLifetime
         // The different object is kept apart, sealed: its bytes do not hold the UID in the clear.
         var kept = Assert.Single(Directory.GetFiles(Path.Combine(_app.DataDirectory, "inbox", ".conflicts")));
         Assert.DoesNotContain(announced, System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(kept)));
+        // ...and listed on the Inbox page for review, by sender and kind, in words (the sender was told "duplicate").
+        using var client = _app.CreateHttpClient();
+        var html = await client.GetStringAsync("/inbox");
+        var row = html[html.IndexOf($"data-refused=\"{announced}\"", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains(">RAW<", row);
+        Assert.Contains(">CT Image<", row);
+        Assert.Contains("Different objects refused under a stored UID", html);
         // The extraction job may already have moved the stored object on (to quarantine: it is no dose object), so it is
         // looked for anywhere under the data directory; nothing was filed under the mismatched UID.
         var files = Directory.GetFiles(_app.DataDirectory, "*.dcm", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
