@@ -11,8 +11,9 @@ namespace DoseWatch.Core.Analysis;
 /// studies (default 20) of the study's DRL category (<see cref="NationalDrlCategory"/>, or the rule's examination row),
 /// this study included, in study date and time order; fewer: not judged yet. Each study's value: the examination's DLP
 /// (per study), or the mean CTDIvol of its sequences of that category (per sequence). When the sample's median is above
-/// the DRL, one alert per device, category and calendar month of the study date: on the first study of the month whose
-/// sample is above (storage also keeps its key <c>drl-median:device:category:yyyy-MM</c> once, <see cref="AlertCandidate.IsPeriodKey"/>).
+/// the DRL, the candidate's event key is the period <c>drl-median:device:category:yyyy-MM</c> (the study date's calendar
+/// month, <see cref="AlertCandidate.IsPeriodKey"/>), which storage keeps once per rule: the month's alert is on the first
+/// study analysed with its sample above, also when studies arrive out of order or are analysed at the same time.
 /// A single high dose is the robust outlier's and the notification value's to flag.
 /// </summary>
 internal static class NationalDrlMedianRule
@@ -44,10 +45,6 @@ internal static class NationalDrlMedianRule
             var sample = earlier.Skip(earlier.Count + 1 - size).Select(s => s.Value).Append(value).ToList();
             var median = RobustStatistics.Median(sample);
             if (median <= level) continue;
-            // The month's alert belongs to the first study of the month whose sample was above; an earlier one was it.
-            var crossedBefore = Enumerable.Range(size - 1, Math.Max(0, earlier.Count - size + 1))
-                .Any(i => SameMonth(earlier[i].Date, date) && RobustStatistics.Median(earlier.Skip(i + 1 - size).Take(size).Select(s => s.Value).ToList()) > level);
-            if (crossedBefore) continue;
             var month = date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
             var source = $"{table.Country} national DRL {table.Edition}: {row!.Examination}";
             var label = quantity == DoseQuantity.CtdiVol ? "CTDIvol" : "DLP";
@@ -90,8 +87,6 @@ internal static class NationalDrlMedianRule
 
     private static bool Precedes(Sampled a, Sampled b) =>
         (a.Date, a.Time).CompareTo((b.Date, b.Time)) is var order && (order < 0 || (order == 0 && string.CompareOrdinal(a.StudyInstanceUid, b.StudyInstanceUid) < 0));
-
-    private static bool SameMonth(DateOnly a, DateOnly b) => a.Year == b.Year && a.Month == b.Month;
 
     private static string DeviceName(DeviceIdentity device)
     {

@@ -59,7 +59,6 @@ public sealed class NationalDrlMedianFacts
     [Fact]
     public void A_sample_smaller_than_the_rules_size_is_not_judged_yet()
     {
-        // December's studies: with ten per sample they were above in December already, January is judged afresh.
         var history = HeadHistory(new DateOnly(2025, 12, 1), [.. Enumerable.Repeat(50.0, 18)]);
         Assert.Empty(AlertEvaluator.Evaluate([CtdiVolRule], Input(new DateOnly(2026, 1, 25), 50, history)));
         var ofTen = CtdiVolRule with { Parameters = new Dictionary<string, string>(CtdiVolRule.Parameters) { [RuleParameters.MedianOfStudies] = "10" } };
@@ -67,17 +66,16 @@ public sealed class NationalDrlMedianFacts
     }
 
     [Fact]
-    public void At_most_one_alert_per_device_category_and_month()
+    public void Every_study_of_a_month_with_the_median_above_names_the_same_period_key_which_storage_keeps_once()
     {
-        // 20 head CTs in December at 50 mGy (the month's alert was December's), then five in January: the first of them
-        // already had its sample above the DRL, so it carried January's alert and a later January study raises none.
         var history = HeadHistory(new DateOnly(2025, 12, 1), [.. Enumerable.Repeat(50.0, 20)]).Concat(HeadHistory(new DateOnly(2026, 1, 2), [.. Enumerable.Repeat(50.0, 5)])).ToList();
-        Assert.Empty(AlertEvaluator.Evaluate([CtdiVolRule], Input(new DateOnly(2026, 1, 20), 50, history)));
-        // The first January study is the one that raises it.
-        var firstOfJanuary = Input(new DateOnly(2026, 1, 1), 50, history.Where(h => h.StudyDate < new DateOnly(2026, 1, 1)).ToList());
-        Assert.EndsWith(":2026-01", Assert.Single(AlertEvaluator.Evaluate([CtdiVolRule], firstOfJanuary)).EventUid);
-        // A new month is judged again.
-        Assert.EndsWith(":2026-02", Assert.Single(AlertEvaluator.Evaluate([CtdiVolRule], Input(new DateOnly(2026, 2, 1), 50, history))).EventUid);
+        var january = Assert.Single(AlertEvaluator.Evaluate([CtdiVolRule], Input(new DateOnly(2026, 1, 20), 50, history))).EventUid;
+        var alsoJanuary = Assert.Single(AlertEvaluator.Evaluate([CtdiVolRule], Input(new DateOnly(2026, 1, 1), 50, history.Where(h => h.StudyDate < new DateOnly(2026, 1, 1)).ToList()))).EventUid;
+        var february = Assert.Single(AlertEvaluator.Evaluate([CtdiVolRule], Input(new DateOnly(2026, 2, 1), 50, history))).EventUid;
+        Assert.Equal((january, $"drl-median:{Scanner.Key}:Head (acute stroke):2026-02"), (alsoJanuary, february));
+        // Another device has its own key.
+        var other = Input(new DateOnly(2026, 1, 20), 50, history) with { Study = Study("1.2.3", date: new DateOnly(2026, 1, 20), device: OtherScanner, description: "CT HEAD") };
+        Assert.Equal($"drl-median:{OtherScanner.Key}:Head (acute stroke):2026-01", Assert.Single(AlertEvaluator.Evaluate([CtdiVolRule], other)).EventUid);
     }
 
     [Fact]
