@@ -55,13 +55,24 @@ public sealed record StudyQuery(
 public enum StudySort { Date, Modality, Device, Age, Events, Dose }
 
 /// <summary>
-/// The quantity a study's dose is judged by in the browser's dose filter and sort: the sum over the study's events of
-/// <see cref="StudyDoseQuantity.Column"/> (DLP for CT, DAP for projection X-ray, AGD for MG, activity for NM/PT).
+/// The quantity a study's dose is judged by (DLP for CT, DAP for projection X-ray, AGD for MG, activity for NM/PT) in
+/// the browser's dose filter and sort, the dashboards' daily medians and the study page: the study's total of it as
+/// Core's <see cref="StudyTotalsRule"/> decides, so the device's own accumulated value where a dose object reports one.
 /// </summary>
 public static class HeadlineDose
 {
     public static StudyDoseQuantity? For(string? modality) =>
         DashboardRepository.StudyDoseQuantities.FirstOrDefault(q => string.Equals(q.Modality, modality?.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The study's headline dose from its totals; null when the modality has none or it was not reported.</summary>
+    public static double? Of(string? modality, StudyTotals totals) => For(modality)?.Column switch
+    {
+        "dlp_mgy_cm" => totals.DlpTotalMGyCm,
+        "dap_gy_cm2" => totals.DapTotalGyCm2,
+        "agd_mgy" => totals.AgdTotalMGy,
+        "administered_activity_mbq" => totals.AdministeredActivityTotalMBq,
+        _ => null,
+    };
 }
 
 /// <summary>An object a study was extracted from; <see cref="Path"/> is the stored file (instances.path), null when not kept.</summary>

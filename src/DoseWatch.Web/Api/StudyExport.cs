@@ -69,7 +69,7 @@ public static class StudyExport
             var cells = new List<object?>
             {
                 s.StudyInstanceUid, s.AccessionNumber, s.StudyDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                s.StudyTime?.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), s.Modality, s.Device.Manufacturer, s.Device.Model,
+                s.StudyTime?.ToString("HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture), s.Modality, s.Device.Manufacturer, s.Device.Model,
                 s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, pseudonyms.GetValueOrDefault(s.StudyInstanceUid), s.Patient.Age, s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
                 s.Patient.HeightM, open, t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy,
                 t.Sums.DlpMGyCm, t.Sums.DapGyCm2, t.Sums.DoseRpGy, t.Sums.AgdMGy, t.Discrepancies.Count == 0 ? null : string.Join(" ", t.Discrepancies.Select(d => d.Message)),
