@@ -3,8 +3,9 @@
 --
 -- 1. Each event carries the modality and device of the dose object it was written from, not its study's first-received
 --    ones: a PET/CT's CT acquisitions are CT events (the CT page) and its administration an NM event (NM/PET page).
+--    An object known only as SR (its template named no modality) leaves the study's.
 UPDATE irradiation_events SET
-    modality = COALESCE((SELECT o.modality FROM dose_source_objects o WHERE o.sop_instance_uid = irradiation_events.sop_instance_uid),
+    modality = COALESCE((SELECT NULLIF(o.modality, 'SR') FROM dose_source_objects o WHERE o.sop_instance_uid = irradiation_events.sop_instance_uid),
         (SELECT s.modality FROM studies s WHERE s.study_instance_uid = irradiation_events.study_instance_uid)),
     device_key = COALESCE(NULLIF((SELECT o.device_key FROM dose_source_objects o WHERE o.sop_instance_uid = irradiation_events.sop_instance_uid), ''),
         (SELECT s.device_key FROM studies s WHERE s.study_instance_uid = irradiation_events.study_instance_uid));

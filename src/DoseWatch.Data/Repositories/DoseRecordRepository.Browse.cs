@@ -122,9 +122,10 @@ public sealed partial class DoseRecordRepository
     }
 
     /// <summary>
-    /// The study's headline dose in SQL: the sum of its modality's quantity over the events of the study's best source
-    /// (dose reports outrank image headers, as in the totals rule), as stored at save time (migration 0012). A modality
-    /// filter needs no other expression: it keeps only studies of that modality, whose stored dose is in its quantity.
+    /// The study's headline dose in SQL: its modality's quantity totalled as Core's StudyTotalsRule decides (the device's
+    /// accumulated value where a dose object reports one, else the counted events' sum; <see cref="HeadlineDose.Of"/>), as
+    /// stored at save time (migrations 0012, 0037). A modality filter needs no other expression: it keeps only studies
+    /// of that modality, whose stored dose is in its quantity.
     /// </summary>
     internal const string HeadlineDoseSql = "s.headline_dose";
 
@@ -142,22 +143,6 @@ public sealed partial class DoseRecordRepository
         )
         SELECT name FROM protocol_names WHERE LOWER(name) LIKE @Protocol ESCAPE '\'
         """;
-
-    /// <summary>
-    /// The headline dose computed from the events (the save path stores it in studies.headline_dose, migration 0012).
-    /// With a modality, that modality's quantity; without, each study uses its own.
-    /// </summary>
-    internal static string ComputedHeadlineDoseSql(string? modality)
-    {
-        var column = HeadlineDose.For(modality) is { } q
-            ? "e." + q.Column
-            : "CASE s.modality " + string.Join(" ", DashboardRepository.StudyDoseQuantities.Select(x => $"WHEN '{x.Modality}' THEN e.{x.Column}")) + " END";
-        // One pass over the study's events: the best source's rank decides which of them are summed.
-        return $"""
-            (SELECT CASE WHEN MAX(e.source_rank) >= 2 THEN SUM(CASE WHEN e.source_rank >= 2 THEN {column} END) ELSE SUM({column}) END
-                FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid)
-            """;
-    }
 
     /// <summary>
     /// Every study matching <paramref name="query"/> (its page and page size ignored) in its sort order, with events,

@@ -233,9 +233,10 @@ public sealed partial class DoseRecordRepository
         await RefreshStudyActivityAsync(connection, tx, studyUid, ct);
     }
 
-    /// <summary>An event's modality in SQL (UPDATE irradiation_events): its dose object's, else its study's. Migration 0037 says the same.</summary>
+    /// <summary>An event's modality in SQL (UPDATE irradiation_events): its dose object's, else its study's. An object known
+    /// only as SR (a report whose template named no modality) says nothing of the irradiation. Migration 0037 says the same.</summary>
     private const string EventModalitySql = """
-        COALESCE((SELECT o.modality FROM dose_source_objects o WHERE o.sop_instance_uid = irradiation_events.sop_instance_uid),
+        COALESCE((SELECT NULLIF(o.modality, 'SR') FROM dose_source_objects o WHERE o.sop_instance_uid = irradiation_events.sop_instance_uid),
             (SELECT s.modality FROM studies s WHERE s.study_instance_uid = irradiation_events.study_instance_uid))
         """;
 
