@@ -10,6 +10,28 @@ UPDATE irradiation_events SET
     device_key = COALESCE(NULLIF((SELECT o.device_key FROM dose_source_objects o WHERE o.sop_instance_uid = irradiation_events.sop_instance_uid), ''),
         (SELECT s.device_key FROM studies s WHERE s.study_instance_uid = irradiation_events.study_instance_uid));
 
+--    The per-protocol counts follow (protocol_uses, 0014): a study now adds to each of its events' modalities and
+--    devices, so what it added is kept per protocol, modality and device (the key gains both).
+DROP TABLE protocol_use_studies;
+CREATE TABLE protocol_use_studies (
+    study_instance_uid  TEXT NOT NULL,
+    protocol            TEXT NOT NULL,
+    study_date          TEXT NOT NULL,
+    modality            TEXT NOT NULL,
+    device_key          TEXT NOT NULL,
+    events              BIGINT NOT NULL,
+    PRIMARY KEY (study_instance_uid, protocol, modality, device_key)
+);
+INSERT INTO protocol_use_studies (study_instance_uid, protocol, study_date, modality, device_key, events)
+SELECT s.study_instance_uid, COALESCE(e.protocol, '(no protocol)'), s.study_date, COALESCE(e.modality, ''), COALESCE(e.device_key, ''), COUNT(*)
+FROM studies s JOIN irradiation_events e ON e.study_instance_uid = s.study_instance_uid
+WHERE s.study_date IS NOT NULL
+GROUP BY s.study_instance_uid, COALESCE(e.protocol, '(no protocol)'), s.study_date, COALESCE(e.modality, ''), COALESCE(e.device_key, '');
+DELETE FROM protocol_uses;
+INSERT INTO protocol_uses (study_date, modality, protocol, device_key, events, studies)
+SELECT study_date, modality, protocol, device_key, SUM(events), COUNT(*) FROM protocol_use_studies
+GROUP BY study_date, modality, protocol, device_key;
+
 -- 2. The CT page's events per protocol leave out localizers (DCM 113805 Constant Angle Acquisition), as its medians,
 --    charts and /protocols do (DashboardRepository.NotLocalizer); recounted with the events' own modalities.
 DELETE FROM protocol_day_events;
