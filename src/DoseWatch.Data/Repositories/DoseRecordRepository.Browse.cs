@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using DoseWatch.Core.Analysis;
@@ -164,6 +165,7 @@ public sealed partial class DoseRecordRepository
             // With the CT sources and dose checks: the export carries every extracted quantity (issue #16 item 9).
             var events = await EventsAsync(connection, uids, withDetails: true, cancellationToken);
             var reported = await ReportedAsync(connection, uids, cancellationToken);
+            var warnings = await WarningsAsync(connection, uids, cancellationToken);
             foreach (var r in rows)
             {
                 var uid = DoseRecordColumns.Str(r, "study_instance_uid")!;
@@ -172,10 +174,24 @@ public sealed partial class DoseRecordRepository
                     StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(uid) ?? []), stored)
                 {
                     Reported = [.. (reported.GetValueOrDefault(uid) ?? []).Select(o => o.Accumulated)],
+                    ExtractionWarnings = [.. warnings[uid]],
                 };
             }
             if (rows.Count < MaximumPageSize) yield break;
         }
+    }
+
+    /// <summary>Each study's extraction warnings (item 5 of issue #16: a dose object missing a required value, a vendor
+    /// quirk read leniently), one line each as StudySourceObject.WarningLines splits them, in the objects' extraction order.</summary>
+    private static async Task<ILookup<string, string>> WarningsAsync(DbConnection connection, IReadOnlyList<string> studies, CancellationToken ct)
+    {
+        if (studies.Count == 0) return Array.Empty<string>().ToLookup(x => x, StringComparer.Ordinal);
+        var (inStudies, p) = InList(studies);
+        var rows = await QueryRowsAsync(connection,
+            $"SELECT study_instance_uid, sop_instance_uid, warnings FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND warnings <> '' ORDER BY extracted_at, sop_instance_uid", p, ct);
+        return rows.SelectMany(r => StudySourceObject.SplitWarnings(DoseRecordColumns.Str(r, "warnings"))
+                .Select(w => (Study: DoseRecordColumns.Str(r, "study_instance_uid")!, Line: w)))
+            .ToLookup(x => x.Study, x => x.Line, StringComparer.Ordinal);
     }
 
     /// <summary>The objects a study was extracted from, with the stored file each came in as (null once it is gone).</summary>

@@ -7,6 +7,10 @@ public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals
 {
     /// <summary>The accumulated values each of the study's dose objects reports (the device's own totals, one per object).</summary>
     public IReadOnlyList<AccumulatedDose> Reported { get; init; } = [];
+
+    /// <summary>The extraction warnings of the study's objects, one line each ("where: message", as saved), for exports;
+    /// filled by <see cref="DoseRecordRepository.StreamStudiesAsync"/>.</summary>
+    public IReadOnlyList<string> ExtractionWarnings { get; init; } = [];
 }
 
 /// <param name="PeakSkinDoseGy">Fluoroscopy: the peak skin dose of the study's skin dose map (SkinDoseRepository); null when none was computed.</param>
@@ -80,7 +84,11 @@ public sealed record StudySourceObject(string SopInstanceUid, string SopClassUid
     string? NotADoseObjectReason, int EventCount, string Warnings, string AppliedFixes, DateTimeOffset? ExtractedAt, string? Path, string? CallingAeTitle)
 {
     /// <summary>One line per warning ("where: message"), as the save wrote them.</summary>
-    public IReadOnlyList<string> WarningLines => Warnings.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public IReadOnlyList<string> WarningLines => SplitWarnings(Warnings);
+
+    /// <summary>dose_source_objects.warnings as the save wrote it: one warning a line.</summary>
+    public static IReadOnlyList<string> SplitWarnings(string? warnings) =>
+        (warnings ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The object's own accession and device: the parts of a multi-modality study (PET/CT) may differ.</summary>
     public string? AccessionNumber { get; init; }
