@@ -85,8 +85,9 @@ public sealed partial class DoseRecordRepository
         }
         if (query.AnyModality is { Count: > 0 } modalities)
         {
-            where.Add("s.modality IN @AnyModality");
-            p.Add("AnyModality", modalities.Select(m => m.Trim().ToUpperInvariant()).ToArray());
+            // One parameter each: the same SQL text on SQLite and PostgreSQL, without relying on list expansion.
+            where.Add("s.modality IN (" + string.Join(", ", modalities.Select((_, i) => $"@AnyModality{i}")) + ")");
+            for (var i = 0; i < modalities.Count; i++) p.Add($"AnyModality{i}", modalities[i].Trim().ToUpperInvariant());
         }
         if (query.PatientPseudonym is { } patient)
         {
