@@ -19,7 +19,7 @@ namespace DoseWatch.Web.Jobs;
 /// then the process died before its batch was committed) is registered and enqueued; a file with a row is left to the
 /// row (the sweep re-enqueues rows whose job was lost), so nothing is lost and nothing is extracted twice.
 /// </summary>
-public sealed class InboxIntake(InstanceRepository inbox, IBackgroundJobClient jobs, StoredObjectCipher storedObjects, InboxSpool spool,
+public sealed class InboxIntake(InstanceRepository inbox, IBackgroundJobClient jobs, StoredObjectCipher storedObjects, Hosting.DataDirectory dataDirectory,
     IOptions<InboxOptions> options, TimeProvider clock, ILogger<InboxIntake> logger)
     : BackgroundService, IInstanceReceivedSink
 {
@@ -125,7 +125,9 @@ public sealed class InboxIntake(InstanceRepository inbox, IBackgroundJobClient j
     public async Task<int> RegisterUnregisteredFilesAsync(CancellationToken cancellationToken)
     {
         var registered = 0;
-        foreach (var files in Directory.EnumerateFiles(spool.Directory, "*.dcm").Chunk(MaxBatch))
+        // The InboxSpool's directory (not taken from it: the spool depends on this sink).
+        var inboxDirectory = dataDirectory.Subdirectory(Quarantine.InboxFolderName);
+        foreach (var files in Directory.EnumerateFiles(inboxDirectory, "*.dcm").Chunk(MaxBatch))
         {
             var known = await inbox.KnownSopInstanceUidsAsync(files.Select(f => Path.GetFileNameWithoutExtension(f)).ToList(), cancellationToken);
             var rows = new List<(NewInstance, bool)>();
