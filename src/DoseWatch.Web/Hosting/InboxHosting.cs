@@ -26,6 +26,7 @@ public static class InboxHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InstanceRepository>();
         services.AddSingleton<Quarantine>();
+        services.AddSingleton<Dicom.RefusedResends>();
         services.AddSingleton<InstanceRetry>();
         // Before AddDicomStoreScp, whose default sink is registered with TryAdd; and hosted before the SCP's service, so
         // that its start-up scan of the inbox is done before the first association is accepted.
