@@ -12,6 +12,7 @@ public enum RuleType
     DrlExceeded,
     CumulativeDose,
     DoseCheck,
+    PeakSkinDose,
 }
 
 public static class RuleTypes
@@ -24,6 +25,7 @@ public static class RuleTypes
         (RuleType.DrlExceeded, "drl-exceeded"),
         (RuleType.CumulativeDose, "cumulative-dose"),
         (RuleType.DoseCheck, "dose-check"),
+        (RuleType.PeakSkinDose, "peak-skin-dose"),
     ];
 
     public static string ToWire(this RuleType type) => Names.First(n => n.Type == type).Wire;
@@ -120,7 +122,7 @@ public static class RuleParameters
     public const string MedianOfStudies = "medianOfStudies";
     public const int DefaultMedianOfStudies = 20;
 
-    /// <summary>cumulative-dose: window in days (default 84 = 12 weeks).</summary>
+    /// <summary>cumulative-dose: window in days (default 84 = 12 weeks); peak-skin-dose: when set, the patient's peak skin doses are added over this window.</summary>
     public const string WindowDays = "windowDays";
     public const int DefaultWindowDays = 84;
 

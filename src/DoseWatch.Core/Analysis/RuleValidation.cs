@@ -46,6 +46,9 @@ public static class RuleValidation
                 && rule.Parameter(RuleParameters.Quantity)?.ToLowerInvariant() is { } q && q is not ("ctdivol" or "dlp"):
                 problems[RuleParameters.Quantity] = "A national DRL rule compares ctdivol (per sequence) or dlp (per examination).";
                 break;
+            case RuleType.PeakSkinDose when rule.Threshold is <= 0:
+                problems["threshold"] = "A peak skin dose rule's threshold is a dose above 0 Gy (e.g. 2, 3 or 5), or empty for the substantial radiation dose level of 3 Gy.";
+                break;
             case RuleType.DoseCheck when rule.Parameter(RuleParameters.Part) is not ("any" or "alert" or "notification" or null):
                 problems[RuleParameters.Part] = "The dose-check part is any, alert or notification.";
                 break;

@@ -18,6 +18,7 @@ public static partial class AlertWording
         "drl-exceeded" => "DRL exceeded",
         "cumulative-dose" => "Cumulative dose",
         "dose-check" => "Dose Check",
+        "peak-skin-dose" => "Peak skin dose",
         _ => wire.Replace('-', ' '),
     };
 
@@ -51,6 +52,7 @@ public static partial class AlertWording
         "operatingmode" => "MR operating mode",
         "thermalindextype" => "TI type",
         "newprotocolnames" => "new protocol names",
+        "peakskindose" => "peak skin dose",
         _ => quantity,
     };
 
@@ -84,6 +86,7 @@ public static partial class AlertWording
         "sampleStudies" => "Studies in the sample (this one included)",
         "drlCategory" => "DRL category",
         "thisStudy" => "This study's value",
+        "peakSkinDoseGy" => "Peak skin dose of the map (Gy)",
         _ => Words(key),
     };
 
