@@ -67,6 +67,27 @@ public sealed partial class DoseRecordRepository
                 """);
             p.Add("StandardProtocol", query.StandardProtocol.Trim());
         }
+        // The FHIR search of issue #19: one study, the study of a dose object, one device, a set of modalities.
+        if (query.StudyInstanceUid is { } studyUid)
+        {
+            where.Add("s.study_instance_uid = @StudyInstanceUid");
+            p.Add("StudyInstanceUid", studyUid.Trim());
+        }
+        if (query.SourceSopInstanceUid is { } sopUid)
+        {
+            where.Add("EXISTS (SELECT 1 FROM dose_source_objects o WHERE o.study_instance_uid = s.study_instance_uid AND o.sop_instance_uid = @SourceSopInstanceUid)");
+            p.Add("SourceSopInstanceUid", sopUid.Trim());
+        }
+        if (query.DeviceId is { } deviceId)
+        {
+            where.Add("s.device_id = @DeviceId");
+            p.Add("DeviceId", deviceId);
+        }
+        if (query.AnyModality is { Count: > 0 } modalities)
+        {
+            where.Add("s.modality IN @AnyModality");
+            p.Add("AnyModality", modalities.Select(m => m.Trim().ToUpperInvariant()).ToArray());
+        }
         if (query.PatientPseudonym is { } patient)
         {
             where.Add("s.patient_pseudonym = @PatientPseudonym"); // ix_studies_patient_pseudonym

@@ -36,6 +36,18 @@ public sealed record StudyQuery(
     /// sealed, so the search is on the HMAC, never on plaintext).</summary>
     public string? PatientPseudonym { get; init; }
 
+    /// <summary>Only this study (FHIR read and part-of search).</summary>
+    public string? StudyInstanceUid { get; init; }
+
+    /// <summary>Only the study extracted from this dose object (FHIR identifier search).</summary>
+    public string? SourceSopInstanceUid { get; init; }
+
+    /// <summary>Only the studies of this device number (devices.id).</summary>
+    public long? DeviceId { get; init; }
+
+    /// <summary>Only studies whose modality is one of these (the FHIR feed: modalities that irradiate).</summary>
+    public IReadOnlyList<string>? AnyModality { get; init; }
+
     /// <summary>Age band: at least this many years (inclusive)...</summary>
     public double? AgeFromYears { get; init; }
 
