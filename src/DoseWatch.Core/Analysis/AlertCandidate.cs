@@ -36,6 +36,15 @@ public sealed record AlertCandidate(
     AlertEvidence Evidence)
 {
     public RuleType Type => Rule.Type;
+
+    /// <summary>
+    /// Start of a national DRL median's period key (<c>drl-median:device:category:yyyy-MM</c>); storage keeps one alert
+    /// per rule and key (migrations/0034, which spells this prefix).
+    /// </summary>
+    public const string DrlMedianKeyPrefix = "drl-median:";
+
+    /// <summary>Whether a stored alert's event UID is a period key rather than an irradiation event (not shown as an event).</summary>
+    public static bool IsPeriodKey(string? eventUid) => eventUid?.StartsWith(DrlMedianKeyPrefix, StringComparison.Ordinal) == true;
 }
 
 /// <summary>

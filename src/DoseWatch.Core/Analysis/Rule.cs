@@ -115,6 +115,13 @@ public static class RuleParameters
     public const string Country = "country";
     public const string Percentile = "percentile";
 
+    /// <summary>
+    /// drl-exceeded (national): how many of the device's latest studies of a DRL category form the sample whose median is
+    /// compared with the DRL (default 20); fewer studies of the category: not judged yet.
+    /// </summary>
+    public const string MedianOfStudies = "medianOfStudies";
+    public const int DefaultMedianOfStudies = 20;
+
     /// <summary>cumulative-dose: window in days (default 84 = 12 weeks); peak-skin-dose: when set, the patient's peak skin doses are added over this window.</summary>
     public const string WindowDays = "windowDays";
     public const int DefaultWindowDays = 84;

@@ -27,6 +27,7 @@ public static class RuleValidation
             problems[RuleParameters.Quantity] = $"'{quantity}' is not a dose quantity; use one of {string.Join(", ", DoseQuantity.All.Select(q => q.Name))}.";
         Positive(rule, RuleParameters.MinimumSampleSize, problems);
         Positive(rule, RuleParameters.WindowDays, problems);
+        Positive(rule, RuleParameters.MedianOfStudies, problems);
         if (rule.Parameter(RuleParameters.Percentile) is { } p && !(double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var pct) && pct is > 0 and < 100))
             problems[RuleParameters.Percentile] = "The percentile must be a number between 0 and 100.";
         switch (rule.Type)

@@ -82,6 +82,10 @@ public static partial class AlertWording
         "referenceStudies" => "Earlier studies in the reference",
         "patientWeightKg" => "Patient weight (kg)",
         "sizeExponent" => "Dose grows with weight to the power",
+        "sampleMedian" => "Median of the device's sample",
+        "sampleStudies" => "Studies in the sample (this one included)",
+        "drlCategory" => "DRL category",
+        "thisStudy" => "This study's value",
         "peakSkinDoseGy" => "Peak skin dose of the map (Gy)",
         _ => Words(key),
     };
