@@ -160,6 +160,37 @@ public abstract class SkinDoseRepositoryFacts(ITestDatabases databases) : IAsync
         ], stored.Select(a => (a.Study, a.Rule, Math.Round(a.Value, 9), a.Threshold, a.Unit)));
         Assert.Empty((await analysis.AnalyzeAsync("1.2.4.2", 500, 20))!.Created);
     }
+
+    [SamplesFact]
+    public async Task The_fluoroscopy_dashboard_counts_each_devices_peaks_at_the_alert_levels_and_its_studies_without_a_map()
+    {
+        var factory = await NewDatabaseAsync();
+        var records = new DoseRecordRepository(factory);
+        var skin = new SkinDoseRepository(factory);
+        var axiom = Extract("pyskindose/siemens_axiom_artis.dcm");
+        var mapped = Calculate(axiom);
+        var zee = Extract("openrem/RF-RDSR-Siemens-Zee.dcm");
+        var fallback = Calculate(zee);
+        Assert.Null(fallback.PeakSkinDoseGy);
+        // Peaks scaled to straddle the levels: 1.0 < 2 ≤ 2.5 < 3 ≤ 3.2 < 5; one AXIOM study outside the window (7.0 Gy).
+        (string Uid, DateOnly Date, double Peak)[] peaks = [("1.2.5.1", new(2026, 11, 1), 1.0), ("1.2.5.2", new(2026, 11, 2), 2.5), ("1.2.5.3", new(2026, 11, 3), 3.2), ("1.2.5.4", new(2025, 1, 3), 7.0)];
+        foreach (var (uid, date, peak) in peaks)
+        {
+            await records.SaveAsync(AsStudy(axiom, uid, date));
+            await skin.SaveAsync(uid, uid + ".1", mapped with { PeakSkinDoseGy = peak }, Now);
+        }
+        await records.SaveAsync(AsStudy(zee, "1.2.5.9", new DateOnly(2026, 11, 4)));
+        await skin.SaveAsync("1.2.5.9", "1.2.5.9.1", fallback, Now);
+
+        var devices = await new ModalityDashboardRepository(factory).PeakSkinDoseByDeviceAsync(new DateOnly(2026, 1, 1), new DateOnly(2026, 11, 30), [2, 3, 5]);
+
+        Assert.Equal([axiom.Study!.Device.Key, zee.Study!.Device.Key], devices.Select(d => d.DeviceKey));
+        var (withMap, withoutMap) = (devices[0], devices[1]);
+        Assert.Equal((3L, 0L, (double?)3.2), (withMap.StudiesWithMap, withMap.StudiesWithoutMap, withMap.MaximumGy));
+        Assert.Equal([(2.0, 2L), (3.0, 1L), (5.0, 0L)], withMap.AtOrAboveLevel.OrderBy(l => l.Key).Select(l => (l.Key, l.Value)));
+        Assert.Equal((0L, 1L, (double?)null), (withoutMap.StudiesWithMap, withoutMap.StudiesWithoutMap, withoutMap.MaximumGy));
+        Assert.All(withoutMap.AtOrAboveLevel.Values, n => Assert.Equal(0L, n));
+    }
 }
 
 public sealed class SqliteSkinDoseRepositoryFacts() : SkinDoseRepositoryFacts(new SqliteTestDatabases());
