@@ -3,7 +3,7 @@ using DoseWatch.Core.Domain;
 
 namespace DoseWatch.Core.Analysis;
 
-/// <summary>The six kinds of alert; their wire names are the API's <c>type</c> values.</summary>
+/// <summary>The kinds of alert; their wire names are the API's <c>type</c> values (alerts.type, no CHECK since migration 0031).</summary>
 public enum RuleType
 {
     ProtocolDeviation,
