@@ -49,4 +49,44 @@ public static class SopClassUids
         BreastTomosynthesisImage, BreastProjectionXRayImageForPresentation, BreastProjectionXRayImageForProcessing,
         NuclearMedicineImage, PositronEmissionTomographyImage, EnhancedPetImage, SecondaryCaptureImage,
     ];
+
+    private static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
+    {
+        // PS3.6 Annex A, Table A-1 (UID names)
+        [Verification] = "Verification",
+        [XRayRadiationDoseSr] = "X-Ray Radiation Dose SR",
+        [RadiopharmaceuticalRadiationDoseSr] = "Radiopharmaceutical Radiation Dose SR",
+        [PatientRadiationDoseSr] = "Patient Radiation Dose SR",
+        [EnhancedXRayRadiationDoseSr] = "Enhanced X-Ray Radiation Dose SR",
+        [EnhancedSr] = "Enhanced SR",
+        [ComprehensiveSr] = "Comprehensive SR",
+        [Comprehensive3DSr] = "Comprehensive 3D SR",
+        [CtImage] = "CT Image",
+        [EnhancedCtImage] = "Enhanced CT Image",
+        [MrImage] = "MR Image",
+        [EnhancedMrImage] = "Enhanced MR Image",
+        [UltrasoundImage] = "Ultrasound Image",
+        [UltrasoundImageRetired] = "Ultrasound Image (retired)",
+        [UltrasoundMultiFrameImage] = "Ultrasound Multi-frame Image",
+        [UltrasoundMultiFrameImageRetired] = "Ultrasound Multi-frame Image (retired)",
+        [ComputedRadiographyImage] = "Computed Radiography Image",
+        [DigitalXRayImageForPresentation] = "Digital X-Ray Image - For Presentation",
+        [DigitalXRayImageForProcessing] = "Digital X-Ray Image - For Processing",
+        [DigitalMammographyImageForPresentation] = "Digital Mammography X-Ray Image - For Presentation",
+        [DigitalMammographyImageForProcessing] = "Digital Mammography X-Ray Image - For Processing",
+        [XRayAngiographicImage] = "X-Ray Angiographic Image",
+        [EnhancedXaImage] = "Enhanced XA Image",
+        [XRayRadiofluoroscopicImage] = "X-Ray Radiofluoroscopic Image",
+        [EnhancedXrfImage] = "Enhanced XRF Image",
+        [BreastTomosynthesisImage] = "Breast Tomosynthesis Image",
+        [BreastProjectionXRayImageForPresentation] = "Breast Projection X-Ray Image - For Presentation",
+        [BreastProjectionXRayImageForProcessing] = "Breast Projection X-Ray Image - For Processing",
+        [NuclearMedicineImage] = "Nuclear Medicine Image",
+        [PositronEmissionTomographyImage] = "Positron Emission Tomography Image",
+        [EnhancedPetImage] = "Enhanced PET Image",
+        [SecondaryCaptureImage] = "Secondary Capture Image",
+    };
+
+    /// <summary>The SOP class's name from PS3.6 for the classes above; another class is named by its UID.</summary>
+    public static string NameOf(string sopClassUid) => Names.TryGetValue(sopClassUid, out var name) ? name : $"SOP class {sopClassUid}";
 }
