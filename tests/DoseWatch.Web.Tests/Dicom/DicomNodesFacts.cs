@@ -7,6 +7,7 @@ using DoseWatch.Tests.Network;
 using DoseWatch.Web.Dicom;
 using DoseWatch.Web.Tests.Jobs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 
 namespace DoseWatch.Web.Tests.Dicom;
 
@@ -144,5 +145,87 @@ public sealed class DicomNodesFacts : IAsyncLifetime
         Assert.Contains("data-configured-device=\"CONFIG_CT\"", html);
         Assert.Contains("Devices not on the list are refused", html);
         Assert.DoesNotContain("RetrieveMethod", html);
+    }
+
+    /// <summary>
+    /// The administrator's round in Chromium: add a PACS and a sender with the nodes form, C-ECHO the PACS, let the new
+    /// sender in (echoscu) without a restart, start a back-fill from the form; each page at 1280x800 and 768x1024 with
+    /// nothing past the window's right edge (wide tables scroll inside their card).
+    /// </summary>
+    [Fact]
+    public async Task An_administrator_manages_nodes_echoes_and_starts_a_backfill_in_the_browser_at_both_sizes()
+    {
+        await using var storescp = await StorescpProcess.StartAsync(_temp.Path);
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(_app, "/admin/dicom-nodes");
+        using var _ = playwright;
+        await using var __ = browser;
+
+        await page.FillAsync("input[name=aeTitle]", StorescpProcess.AeTitle);
+        await page.FillAsync("input[name=host]", "127.0.0.1");
+        await page.FillAsync("input[name=port]", storescp.Port.ToString(CultureInfo.InvariantCulture));
+        await page.FillAsync("input[name=description]", "Test archive");
+        await page.ClickAsync("form[data-form=node] button[type=submit]");
+        var pacsRow = page.Locator("tr[data-node=STORESCP]");
+        await pacsRow.WaitForAsync(new() { Timeout = 10000 });
+        await pacsRow.Locator("button[data-action=echo]").ClickAsync();
+        var echo = page.Locator("tr[data-echo-result=STORESCP]");
+        await echo.WaitForAsync(new() { Timeout = 15000 });
+        Assert.Equal("Success", await echo.Locator("[data-field=outcome]").InnerTextAsync());
+        Assert.Matches(@"answered the C-ECHO in \d+ ms\.$", await echo.Locator("[data-field=words]").InnerTextAsync());
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => EchoscuAsync("WARD_DX"));
+        await page.FillAsync("input[name=aeTitle]", "WARD_DX");
+        await page.FillAsync("input[name=host]", "");
+        await page.FillAsync("input[name=port]", "0");
+        await page.UncheckAsync("input[name=queryRetrieve]");
+        await page.CheckAsync("input[name=sendsToUs]");
+        await page.ClickAsync("form[data-form=node] button[type=submit]");
+        await page.Locator("tr[data-node=WARD_DX]").WaitForAsync(new() { Timeout = 10000 });
+        Assert.Equal("Sends to DoseWatch", await page.Locator("tr[data-node=WARD_DX] td").Nth(3).InnerTextAsync());
+        await EchoscuAsync("WARD_DX");
+
+        // A form error in words, nothing saved.
+        await page.FillAsync("input[name=aeTitle]", "BAD\\AE");
+        await page.ClickAsync("form[data-form=node] button[type=submit]");
+        Assert.Contains("without a backslash", await page.Locator("[data-error]").InnerTextAsync());
+
+        await page.GotoAsync(new Uri(_app.BaseAddress, "/admin/backfills").ToString());
+        await page.WaitForSelectorAsync("[data-circuit=live]", new() { Timeout = 15000 });
+        await page.FillAsync("form[data-form=start-backfill] input[name=from]", "2024-03-01");
+        await page.FillAsync("form[data-form=start-backfill] input[name=to]", "2024-03-31");
+        await page.FillAsync("form[data-form=start-backfill] input[name=modalities]", "CT, DX");
+        await page.ClickAsync("form[data-form=start-backfill] button[data-action=start]");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/backfills\\?id=\\d+$"), new() { Timeout = 15000 });
+        var journal = _app.Services.GetRequiredService<BackfillRepository>();
+        var started = (await journal.GetAsync(Assert.Single(await journal.ListIdsAsync(10))))!;
+        Assert.Equal(("127.0.0.1", storescp.Port, "STORESCP", new DateOnly(2024, 3, 1), new DateOnly(2024, 3, 31)),
+            (started.Request.Host, started.Request.Port, started.Request.CalledAeTitle, started.Request.From, started.Request.To));
+        Assert.Equal(["CT", "DX"], started.Request.Modalities);
+
+        var problems = new List<string>();
+        foreach (var (width, height) in new[] { (1280, 800), (768, 1024) })
+        {
+            await page.SetViewportSizeAsync(width, height);
+            foreach (var path in new[] { "/admin/dicom-nodes", "/admin/associations", "/admin/backfills" })
+            {
+                await page.GotoAsync(new Uri(_app.BaseAddress, path).ToString());
+                await page.WaitForSelectorAsync("[data-circuit=live]", new() { Timeout = 15000 });
+                if (path == "/admin/associations") await page.Locator("button[data-action=details]").First.ClickAsync();
+                await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, $"dicom{path.Replace('/', '-')}-{width}x{height}.png"), FullPage = true });
+                // Elements whose right edge passes the window, except inside a table that scrolls within its card.
+                var past = await page.Locator("body").EvaluateAsync<string[]>("""
+                    body => [...body.querySelectorAll('*')]
+                        .filter(e => !e.closest('.table-responsive') || e.classList.contains('table-responsive'))
+                        .filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+                    """);
+                problems.AddRange(past.Select(p => $"{path} at {width}x{height}: {p}"));
+                var html = await page.ContentAsync();
+                foreach (var key in new[] { "RetrieveMethod", "QueryRetrieve", "AbortedByPeer", ">Released<", "1.2.840.10008" })
+                    if (html.Contains(key, StringComparison.Ordinal)) problems.Add($"{path}: shows the internal '{key}'");
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        Assert.Empty(consoleErrors);
     }
 }
