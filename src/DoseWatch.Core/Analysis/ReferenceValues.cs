@@ -74,8 +74,10 @@ public static class AapmCtNotificationValues
 public static class FluoroscopySubstantialDoseLevels
 {
     // ../shared/reference/dicom-dose-reference.md §8.3: SRDL (SIR, Stecker et al. JVIR 2009 / NCRP Report 168):
-    // Ka,r 5 Gy; PKA 500 Gy·cm²; fluoroscopy time 60 min. (Peak skin dose 3 Gy is not in an RDSR: not checked.)
+    // Ka,r 5 Gy; PKA 500 Gy·cm²; peak skin dose 3 Gy; fluoroscopy time 60 min. The peak skin dose is not in an RDSR:
+    // it is DoseWatch's estimate from the skin dose map (docs/skin-dose.md), judged by the peak-skin-dose rules.
     public const double DoseRpGy = 5;
+    public const double PeakSkinDoseGy = 3;
     public const double DapGyCm2 = 500;
     public const double FluoroTimeMinutes = 60;
     public const double FluoroTimeS = FluoroTimeMinutes * 60;

@@ -52,7 +52,6 @@ public static class SopClassUids
 
     private static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
     {
-        // PS3.6 Annex A, Table A-1 (UID names)
         [Verification] = "Verification",
         [XRayRadiationDoseSr] = "X-Ray Radiation Dose SR",
         [RadiopharmaceuticalRadiationDoseSr] = "Radiopharmaceutical Radiation Dose SR",
@@ -70,23 +69,23 @@ public static class SopClassUids
         [UltrasoundMultiFrameImage] = "Ultrasound Multi-frame Image",
         [UltrasoundMultiFrameImageRetired] = "Ultrasound Multi-frame Image (retired)",
         [ComputedRadiographyImage] = "Computed Radiography Image",
-        [DigitalXRayImageForPresentation] = "Digital X-Ray Image - For Presentation",
-        [DigitalXRayImageForProcessing] = "Digital X-Ray Image - For Processing",
-        [DigitalMammographyImageForPresentation] = "Digital Mammography X-Ray Image - For Presentation",
-        [DigitalMammographyImageForProcessing] = "Digital Mammography X-Ray Image - For Processing",
+        [DigitalXRayImageForPresentation] = "Digital X-Ray Image (for presentation)",
+        [DigitalXRayImageForProcessing] = "Digital X-Ray Image (for processing)",
+        [DigitalMammographyImageForPresentation] = "Digital Mammography Image (for presentation)",
+        [DigitalMammographyImageForProcessing] = "Digital Mammography Image (for processing)",
         [XRayAngiographicImage] = "X-Ray Angiographic Image",
         [EnhancedXaImage] = "Enhanced XA Image",
         [XRayRadiofluoroscopicImage] = "X-Ray Radiofluoroscopic Image",
         [EnhancedXrfImage] = "Enhanced XRF Image",
         [BreastTomosynthesisImage] = "Breast Tomosynthesis Image",
-        [BreastProjectionXRayImageForPresentation] = "Breast Projection X-Ray Image - For Presentation",
-        [BreastProjectionXRayImageForProcessing] = "Breast Projection X-Ray Image - For Processing",
+        [BreastProjectionXRayImageForPresentation] = "Breast Projection X-Ray Image (for presentation)",
+        [BreastProjectionXRayImageForProcessing] = "Breast Projection X-Ray Image (for processing)",
         [NuclearMedicineImage] = "Nuclear Medicine Image",
-        [PositronEmissionTomographyImage] = "Positron Emission Tomography Image",
+        [PositronEmissionTomographyImage] = "PET Image",
         [EnhancedPetImage] = "Enhanced PET Image",
         [SecondaryCaptureImage] = "Secondary Capture Image",
     };
 
-    /// <summary>The SOP class's name from PS3.6 for the classes above; another class is named by its UID.</summary>
-    public static string NameOf(string sopClassUid) => Names.TryGetValue(sopClassUid, out var name) ? name : $"SOP class {sopClassUid}";
+    /// <summary>The SOP class's name as PS3.6 gives it, for people; the UID itself for one not known here.</summary>
+    public static string Name(string? uid) => uid is null ? "unknown" : Names.GetValueOrDefault(uid, uid);
 }
