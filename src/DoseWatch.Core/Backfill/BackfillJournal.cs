@@ -1,11 +1,15 @@
 namespace DoseWatch.Core.Backfill;
 
 /// <summary>
-/// A back-fill as requested: which PACS (host, port, called AE), as whom, which study dates and modalities, and the AE
-/// title the PACS must C-MOVE to (DoseWatch's own Store SCP, which the PACS must know by that title).
+/// A back-fill as requested: which PACS (host, port, called AE, over TLS or not), as whom, which study dates and
+/// modalities, and how to retrieve: C-MOVE to <paramref name="MoveDestination"/> (DoseWatch's own Store SCP, which the
+/// PACS must know by that title) or C-GET on the query association.
 /// </summary>
 public sealed record BackfillRequest(string Host, int Port, string CalledAeTitle, string CallingAeTitle, string MoveDestination,
-    DateOnly From, DateOnly To, IReadOnlyList<string> Modalities);
+    DateOnly From, DateOnly To, IReadOnlyList<string> Modalities, RetrieveMethod Method = RetrieveMethod.Move, bool Tls = false);
+
+/// <summary>How a back-fill retrieves: C-MOVE to DoseWatch's Store SCP, or C-GET on the query association (PS3.4 C.4.3) for a PACS that cannot move to a new AE.</summary>
+public enum RetrieveMethod { Move, Get }
 
 public enum BackfillStatus { Running, Completed, Failed }
 

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using DoseWatch.Dicom.Network.Acse;
 using DoseWatch.Dicom.Network.Dimse;
 using DoseWatch.Dicom.Network.QueryRetrieve;
 
@@ -9,8 +10,10 @@ namespace DoseWatch.Core.Backfill;
 /// then per study the series and images that can carry dose (<see cref="DoseCarrierSelection"/>), leave out what is
 /// already stored, and C-MOVE the rest to DoseWatch's Store SCP, where they take the same path as a push. A C-FIND
 /// the PACS answers with a warning or failure is written into the study's or the run's detail; it does not stop the run.
+/// For a PACS that cannot move to a new AE the request says C-GET: the instances come back as C-STORE sub-operations on
+/// the query association (PS3.4 C.4.3) and go to <paramref name="getStore"/>, the same inbox a push writes to.
 /// </summary>
-public sealed class BackfillRunner(IBackfillJournal journal, TimeProvider clock)
+public sealed class BackfillRunner(IBackfillJournal journal, TimeProvider clock, IStoreHandler? getStore = null)
 {
     public async Task RunAsync(long backfillId, BackfillThrottle throttle, CancellationToken ct)
     {
@@ -51,9 +54,16 @@ public sealed class BackfillRunner(IBackfillJournal journal, TimeProvider clock)
         await journal.SetStatusAsync(backfillId, BackfillStatus.Completed, runDetail, ct);
     }
 
-    private static Task<AssociationRequestor> ConnectAsync(BackfillRequest request, CancellationToken ct) =>
-        AssociationRequestor.ConnectAsync(request.Host, request.Port,
-            AssociationRequestor.QueryRetrieveRequest(request.CallingAeTitle, request.CalledAeTitle, null, 128 * 1024), ct: ct);
+    private static Task<AssociationRequestor> ConnectAsync(BackfillRequest request, CancellationToken ct)
+    {
+        // C-GET: the storage classes DoseWatch keeps are proposed with our SCP role (PS3.7 D.3.3.4), so the PACS may
+        // send the sub-operations back on this association.
+        var rq = AssociationRequestor.QueryRetrieveRequest(request.CallingAeTitle, request.CalledAeTitle,
+            request.Method == RetrieveMethod.Get ? SopClassUids.DefaultStorage : null, 128 * 1024);
+        return request.Tls
+            ? AssociationRequestor.ConnectTlsAsync(request.Host, request.Port, rq, ct: ct)
+            : AssociationRequestor.ConnectAsync(request.Host, request.Port, rq, ct: ct);
+    }
 
     /// <summary>Records the studies of the date range (filtered by modality when the PACS says which are in a study); returns a C-FIND warning or failure in words.</summary>
     private async Task<string?> FindStudiesAsync(AssociationRequestor qr, long backfillId, BackfillRequest request, CancellationToken ct)
@@ -95,11 +105,14 @@ public sealed class BackfillRunner(IBackfillJournal journal, TimeProvider clock)
             var missing = pick.SopInstanceUids.Where(u => !known.Contains(u)).ToList();
             if (missing.Count == 0) continue;
             requested += missing.Count;
-            var result = await qr.MoveAsync(StudyRootQuery.Retrieve(study.StudyInstanceUid, pick.Series.SeriesInstanceUid, missing), request.MoveDestination, ct: ct);
+            var identifier = StudyRootQuery.Retrieve(study.StudyInstanceUid, pick.Series.SeriesInstanceUid, missing);
+            var result = request.Method == RetrieveMethod.Get
+                ? await qr.GetAsync(identifier, getStore ?? throw new InvalidOperationException("A C-GET back-fill needs a store for the instances it receives"), ct: ct)
+                : await qr.MoveAsync(identifier, request.MoveDestination, ct: ct);
             retrieved += result.Completed + result.Warning;
             failed += result.Failed;
             if (result.Status.Category is StatusCategory.Failure or StatusCategory.Warning or StatusCategory.Cancel)
-                notes.Add($"move of {pick.Reason} ended {Describe(result.Status)}{(result.ErrorComment is { } c ? $": {c}" : "")}");
+                notes.Add($"{(request.Method == RetrieveMethod.Get ? "C-GET" : "move")} of {pick.Reason} ended {Describe(result.Status)}{(result.ErrorComment is { } c ? $": {c}" : "")}");
             if (throttle.InstancesPerSecond > 0) await Task.Delay(TimeSpan.FromSeconds(missing.Count / throttle.InstancesPerSecond), clock, ct);
         }
         var outcome = failed == 0 && retrieved == requested ? BackfillStudyOutcome.Retrieved : BackfillStudyOutcome.Failed;

@@ -28,13 +28,14 @@ public sealed class BackfillRepository(IDbConnectionFactory connections, TimePro
         await using var connection = await connections.OpenAsync(ct);
         var now = clock.GetUtcNow();
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO backfills (host, port, called_ae, calling_ae, move_destination, date_from, date_to, modalities, status, created_at, updated_at)
-            VALUES (@Host, @Port, @CalledAeTitle, @CallingAeTitle, @MoveDestination, @From, @To, @Modalities, 'running', @Now, @Now)
+            INSERT INTO backfills (host, port, called_ae, calling_ae, move_destination, date_from, date_to, modalities, retrieve_method, tls, status, created_at, updated_at)
+            VALUES (@Host, @Port, @CalledAeTitle, @CallingAeTitle, @MoveDestination, @From, @To, @Modalities, @Method, @Tls, 'running', @Now, @Now)
             RETURNING id
             """, new
         {
             request.Host, request.Port, request.CalledAeTitle, request.CallingAeTitle, request.MoveDestination,
             From = Iso(request.From), To = Iso(request.To), Modalities = string.Join('\\', request.Modalities), Now = now,
+            Method = DicomNodeRepository.MethodName(request.Method), Tls = request.Tls ? 1 : 0,
         }, cancellationToken: ct));
     }
 
@@ -63,7 +64,7 @@ public sealed class BackfillRepository(IDbConnectionFactory connections, TimePro
         await using var connection = await connections.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<BackfillRow>(new CommandDefinition("""
             SELECT b.id AS Id, b.host AS Host, b.port AS Port, b.called_ae AS CalledAe, b.calling_ae AS CallingAe, b.move_destination AS MoveDestination,
-                   b.date_from AS DateFrom, b.date_to AS DateTo, b.modalities AS Modalities, b.status AS Status, b.detail AS Detail,
+                   b.date_from AS DateFrom, b.date_to AS DateTo, b.modalities AS Modalities, b.retrieve_method AS RetrieveMethod, b.tls AS Tls, b.status AS Status, b.detail AS Detail,
                    b.created_at AS CreatedAt, b.updated_at AS UpdatedAt,
                    (SELECT COUNT(*) FROM backfill_studies s WHERE s.backfill_id = b.id) AS Studies,
                    (SELECT COUNT(*) FROM backfill_studies s WHERE s.backfill_id = b.id AND s.outcome NOT IN ('pending', 'failed')) AS StudiesDone,
@@ -74,7 +75,7 @@ public sealed class BackfillRepository(IDbConnectionFactory connections, TimePro
         if (row is null) return null;
         var request = new BackfillRequest(row.Host, (int)row.Port, row.CalledAe, row.CallingAe, row.MoveDestination,
             DateOnly.ParseExact(row.DateFrom, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateOnly.ParseExact(row.DateTo, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            row.Modalities.Split('\\', StringSplitOptions.RemoveEmptyEntries));
+            row.Modalities.Split('\\', StringSplitOptions.RemoveEmptyEntries), DicomNodeRepository.ParseMethod(row.RetrieveMethod), row.Tls != 0);
         return new BackfillRecord(row.Id, request, Enum.Parse<BackfillStatus>(row.Status, ignoreCase: true), row.Detail, row.CreatedAt, row.UpdatedAt,
             (int)row.Studies, (int)row.StudiesDone, (int)row.Retrieved, (int)row.Failed);
     }
@@ -159,6 +160,8 @@ public sealed class BackfillRepository(IDbConnectionFactory connections, TimePro
         public string DateFrom { get; set; } = "";
         public string DateTo { get; set; } = "";
         public string Modalities { get; set; } = "";
+        public string RetrieveMethod { get; set; } = "move";
+        public long Tls { get; set; }
         public string Status { get; set; } = "";
         public string? Detail { get; set; }
         public DateTimeOffset CreatedAt { get; set; }

@@ -9,8 +9,12 @@ using Microsoft.Extensions.Options;
 
 namespace DoseWatch.Web.Api;
 
-/// <summary>A back-fill to start: the PACS to query and the study dates (inclusive), optionally some modalities.</summary>
-public sealed record BackfillStart(string? Host, int? Port, string? CalledAeTitle, DateOnly? From, DateOnly? To, IReadOnlyList<string>? Modalities);
+/// <summary>
+/// A back-fill to start: the PACS to query and the study dates (inclusive), optionally some modalities, how to retrieve
+/// (<c>move</c>, the default, or <c>get</c> for a PACS that cannot move to a new AE) and whether to call it over TLS.
+/// </summary>
+public sealed record BackfillStart(string? Host, int? Port, string? CalledAeTitle, DateOnly? From, DateOnly? To, IReadOnlyList<string>? Modalities,
+    string? RetrieveMethod = null, bool? Tls = null);
 
 public sealed record BackfillStarted(long Id);
 
@@ -47,11 +51,12 @@ public static class BackfillsApi
         if (body.From is { } f && body.To is { } t && t < f) errors["to"] = ["to is before from."];
         if (body.Modalities?.FirstOrDefault(m => m.Length is 0 or > 16 || !m.All(char.IsAsciiLetterOrDigit)) is { } bad)
             errors["modalities"] = [$"'{bad}' is not a modality code such as CT, DX, MG."];
+        if (body.RetrieveMethod is not (null or "move" or "get")) errors["retrieveMethod"] = ["retrieveMethod is move (C-MOVE to DoseWatch) or get (C-GET)."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var ae = dicom.Value.AeTitle;
         var request = new BackfillRequest(body.Host!.Trim(), body.Port!.Value, body.CalledAeTitle!.Trim(), ae, ae, body.From!.Value, body.To!.Value,
-            (body.Modalities ?? []).Select(m => m.ToUpperInvariant()).Distinct().ToList());
+            (body.Modalities ?? []).Select(m => m.ToUpperInvariant()).Distinct().ToList(), DicomNodeRepository.ParseMethod(body.RetrieveMethod ?? "move"), body.Tls ?? false);
         var id = await journal.CreateAsync(request, cancellationToken);
         jobs.Enqueue<BackfillJob>(job => job.Run(id, CancellationToken.None));
         return TypedResults.Accepted($"/api/v1/backfills/{id.ToString(CultureInfo.InvariantCulture)}", new BackfillStarted(id));

@@ -77,14 +77,17 @@ public sealed class DicomScpOptions
         MaxPendingConnections = MaxPendingConnections,
     };
 
-    public AcceptorPolicy ToPolicy() => new()
+    /// <summary>The allow-list entries of the configuration file (<see cref="KnownDevices"/>).</summary>
+    public IReadOnlyList<KnownCaller> ConfiguredCallers() =>
+        KnownDevices.Select(d => new KnownCaller(d.AeTitle, d.Addresses.Select(IPAddress.Parse).ToList())).ToList();
+
+    /// <param name="callingAeAccess">Who may associate; by default the configuration file's entries alone.</param>
+    public AcceptorPolicy ToPolicy(CallingAeAccess? callingAeAccess = null) => new()
     {
         AeTitle = AeTitle,
         RequireCalledAeTitle = RequireCalledAeTitle,
         MaxPduLength = (uint)MaxPduLength,
-        CallingAeAccess = new CallingAeAccess(
-            KnownDevices.Select(d => new KnownCaller(d.AeTitle, d.Addresses.Select(IPAddress.Parse).ToList())).ToList(),
-            Strict: !AcceptUnknownDevices),
+        CallingAeAccess = callingAeAccess ?? new CallingAeAccess(ConfiguredCallers(), Strict: !AcceptUnknownDevices),
         AbstractSyntaxes = new HashSet<string>([SopClassUids.Verification, .. SopClasses.Count > 0 ? SopClasses : SopClassUids.DefaultStorage]),
     };
 }

@@ -20,6 +20,10 @@ public static class DicomServiceCollectionExtensions
         services.AddSingleton<IAssociationJournal>(sp => sp.GetService<IDbConnectionFactory>() is { } db
             ? new DatabaseAssociationJournal(new AssociationRepository(db))
             : new LogOnlyAssociationJournal());
+        services.TryAddSingleton<DicomNodeRepository>();
+        services.TryAddSingleton<AssociationRepository>();
+        services.TryAddSingleton<DicomNodeVerification>();
+        services.TryAddSingleton<CallingAeAllowList>();
         services.TryAddSingleton<DicomStoreScpService>();
         services.AddHostedService(sp => sp.GetRequiredService<DicomStoreScpService>());
         return services;

@@ -15,6 +15,7 @@ public sealed class DicomStoreScpService(
     IOptions<DicomScpOptions> options,
     InboxSpool inbox,
     IEnumerable<IAssociationJournal> journals,
+    CallingAeAllowList allowList,
     ILogger<DicomStoreScpService> logger) : BackgroundService
 {
     private readonly List<DicomListener> _listeners = [];
@@ -24,10 +25,13 @@ public sealed class DicomStoreScpService(
 
     public IPEndPoint? TlsEndpoint { get; private set; }
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var acceptor = new AssociationAcceptor(o.ToPolicy(), inbox.Store, new UpperLayerOptions
+        await allowList.ReloadAsync(cancellationToken);
+        // The allow-list is read per association request (edited in the browser, applied without a restart).
+        var policy = o.ToPolicy();
+        var acceptor = new AssociationAcceptor(() => policy with { CallingAeAccess = allowList.Current }, policy.MaxPduLength, inbox.Store, new UpperLayerOptions
         {
             ArtimTimeout = TimeSpan.FromSeconds(o.ArtimTimeoutSeconds),
             AssociateRequestTimeout = TimeSpan.FromSeconds(o.AssociationRequestTimeoutSeconds),
@@ -44,11 +48,12 @@ public sealed class DicomStoreScpService(
         {
             // The web application stays up (dashboards, API) when the DICOM port is taken; the failure is logged loudly.
             logger.LogCritical(e, "DICOM Store SCP could not listen on {Address}:{Port}; no instances will be received", o.BindAddress, o.Port);
-            return base.StartAsync(cancellationToken);
+            await base.StartAsync(cancellationToken);
+            return;
         }
         logger.LogInformation("DICOM Store SCP {AeTitle} listening on {Endpoint}{Tls}; inbox {Inbox}",
             o.AeTitle, PlainEndpoint, TlsEndpoint is null ? "" : $" and TLS {TlsEndpoint}", inbox.Directory);
-        return base.StartAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
     }
 
     private IPEndPoint Listen(IPEndPoint endpoint, AssociationAcceptor acceptor, DicomTlsSettings? tls)
@@ -60,7 +65,20 @@ public sealed class DicomStoreScpService(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll([.. _listeners.Select(l => l.RunAsync(stoppingToken)), ReportRefusedConnectionsAsync(stoppingToken)]);
+        Task.WhenAll([.. _listeners.Select(l => l.RunAsync(stoppingToken)), ReportRefusedConnectionsAsync(stoppingToken), ReloadAllowListAsync(stoppingToken)]);
+
+    /// <summary>Edits made on another application node (same database) reach this one's allow-list within the interval.</summary>
+    private async Task ReloadAllowListAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(CallingAeAllowList.ReloadInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await allowList.ReloadAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     /// <summary>How often connections closed by the limits or ended without an association are logged, one line per peer address.</summary>
     public static readonly TimeSpan RefusedConnectionsReportInterval = TimeSpan.FromMinutes(1);

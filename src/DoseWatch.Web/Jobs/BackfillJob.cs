@@ -21,10 +21,11 @@ public sealed class BackfillOptions
 /// The Hangfire job of one back-fill. It takes only the id and is safe to rerun: the runner reads what the journal
 /// already holds (studies done, instances stored), so a retry or a restart carries on without asking twice.
 /// </summary>
-public sealed class BackfillJob(BackfillRepository journal, TimeProvider clock, IOptions<BackfillOptions> options)
+public sealed class BackfillJob(BackfillRepository journal, TimeProvider clock, IOptions<BackfillOptions> options, Dicom.InboxSpool inbox)
 {
+    // What a C-GET brings back is written to the inbox as a push would be (and extracted by the same job).
     public Task Run(long backfillId, CancellationToken cancellationToken) =>
-        new BackfillRunner(journal, clock).RunAsync(backfillId, new BackfillThrottle(options.Value.InstancesPerSecond, options.Value.PauseBetweenStudies), cancellationToken);
+        new BackfillRunner(journal, clock, inbox.Store).RunAsync(backfillId, new BackfillThrottle(options.Value.InstancesPerSecond, options.Value.PauseBetweenStudies), cancellationToken);
 }
 
 /// <summary>A PACS the nightly catch-up queries (configuration <c>DoseWatch:Backfill:Nightly:Nodes:N</c>).</summary>
@@ -50,12 +51,12 @@ public sealed class NightlyBackfillOptions
 }
 
 /// <summary>
-/// The nightly catch-up: for each configured PACS, a back-fill of yesterday's studies, which picks up what a modality
-/// failed to send. Run twice on one day it reuses that day's back-fill (whose job skips what is done), so a Hangfire
-/// retry costs nothing.
+/// The nightly catch-up: for each PACS configured (<c>DoseWatch:Backfill:Nightly:Nodes</c>) or marked "nightly" on the
+/// DICOM nodes page, a back-fill of yesterday's studies, which picks up what a modality failed to send. Run twice on one
+/// day it reuses that day's back-fill (whose job skips what is done), so a Hangfire retry costs nothing.
 /// </summary>
 public sealed class NightlyBackfillJob(BackfillRepository journal, IBackgroundJobClient jobs, TimeProvider clock,
-    IOptions<NightlyBackfillOptions> nightly, IOptions<DoseWatch.Web.Dicom.DicomScpOptions> dicom)
+    IOptions<NightlyBackfillOptions> nightly, IOptions<DoseWatch.Web.Dicom.DicomScpOptions> dicom, DicomNodeRepository nodes)
 {
     public const string RecurringJobId = "backfill-nightly";
 
@@ -64,10 +65,12 @@ public sealed class NightlyBackfillJob(BackfillRepository journal, IBackgroundJo
         var yesterday = DateOnly.FromDateTime(clock.GetLocalNow().DateTime).AddDays(-1);
         var ae = dicom.Value.AeTitle;
         var ids = new List<long>();
-        foreach (var node in nightly.Value.Nodes)
+        var requests = nightly.Value.Nodes.Select(node => new BackfillRequest(node.Host, node.Port, node.CalledAeTitle, ae, ae, yesterday, yesterday,
+                node.Modalities.Select(m => m.ToUpperInvariant()).Distinct().ToList()))
+            .Concat((await nodes.ListAsync(cancellationToken)).Where(n => n.Nightly && n.QueryRetrieve)
+                .Select(n => new BackfillRequest(n.Host, n.Port, n.AeTitle, ae, ae, yesterday, yesterday, [], n.RetrieveMethod, n.Tls)));
+        foreach (var request in requests)
         {
-            var request = new BackfillRequest(node.Host, node.Port, node.CalledAeTitle, ae, ae, yesterday, yesterday,
-                node.Modalities.Select(m => m.ToUpperInvariant()).Distinct().ToList());
             var id = await journal.FindSameAsync(request, cancellationToken) ?? await journal.CreateAsync(request, cancellationToken);
             jobs.Enqueue<BackfillJob>(job => job.Run(id, CancellationToken.None));
             ids.Add(id);

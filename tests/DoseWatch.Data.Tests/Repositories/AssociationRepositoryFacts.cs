@@ -28,6 +28,38 @@ public abstract class AssociationRepositoryFacts(ITestDatabases databases) : Mig
         Assert.Equal(TimeSpan.FromMilliseconds(1234.5), rows[1].Duration);
         Assert.Single(await repository.ListRecentAsync(1));
     }
+
+    [Fact]
+    public async Task The_log_is_filtered_by_ae_title_peer_outcome_and_time_and_paged_newest_first()
+    {
+        var repository = new AssociationRepository(Factory);
+        var t0 = new DateTimeOffset(2026, 3, 1, 7, 0, 0, TimeSpan.Zero);
+        var ct = Enumerable.Range(0, 5).Select(i => Association(t0.AddHours(i), "CT_ROOM_1", "Released", false)).ToList();
+        var mg = Association(t0.AddHours(10), "MG_1", "Rejected", true) with { PeerAddress = "192.168.4.20" };
+        // A title with LIKE's wildcards in it: taken literally.
+        var odd = Association(t0.AddDays(2), "X%_1", "AbortedByPeer", true);
+        foreach (var a in ct.Append(mg).Append(odd)) await repository.InsertAsync(a);
+
+        var (all, total) = await repository.SearchAsync(new AssociationFilter(), 0, 3);
+        Assert.Equal(7, total);
+        Assert.Equal([odd.AssociationUid, mg.AssociationUid, ct[4].AssociationUid], all.Select(a => a.AssociationUid));
+        var (second, _) = await repository.SearchAsync(new AssociationFilter(), 3, 3);
+        Assert.Equal([ct[3], ct[2], ct[1]], second);
+
+        var (byAe, aeTotal) = await repository.SearchAsync(new AssociationFilter(AeTitle: "ct_room"), 0, 50);
+        Assert.Equal(5, aeTotal);
+        Assert.Equal(ct.AsEnumerable().Reverse(), byAe);
+        // The called AE matches too.
+        Assert.Equal(7, (await repository.SearchAsync(new AssociationFilter(AeTitle: "DOSEW"), 0, 50)).Total);
+        Assert.Equal([odd], (await repository.SearchAsync(new AssociationFilter(AeTitle: "X%"), 0, 50)).Rows);
+        Assert.Empty((await repository.SearchAsync(new AssociationFilter(AeTitle: "X_%"), 0, 50)).Rows);
+        Assert.Equal([mg], (await repository.SearchAsync(new AssociationFilter(Peer: "192.168."), 0, 50)).Rows);
+        Assert.Equal([mg], (await repository.SearchAsync(new AssociationFilter(Outcome: "Rejected"), 0, 50)).Rows);
+        var (window, windowTotal) = await repository.SearchAsync(new AssociationFilter(From: t0.AddHours(1), Before: t0.AddHours(3)), 0, 50);
+        Assert.Equal(2, windowTotal);
+        Assert.Equal([ct[2], ct[1]], window);
+        Assert.Equal(["AbortedByPeer", "Rejected", "Released"], await repository.OutcomesAsync());
+    }
 }
 
 public sealed class SqliteAssociationRepositoryFacts() : AssociationRepositoryFacts(new SqliteTestDatabases());

@@ -22,6 +22,16 @@ public abstract class BackfillRepositoryFacts(ITestDatabases databases) : Migrat
     }
 
     [Fact]
+    public async Task A_cget_backfill_over_tls_reads_back_as_such()
+    {
+        var get = Request with { Method = RetrieveMethod.Get, Tls = true };
+        var record = (await Journal.GetAsync(await Journal.CreateAsync(get)))!;
+        Assert.Equal((RetrieveMethod.Get, true), (record.Request.Method, record.Request.Tls));
+        var move = (await Journal.GetAsync(await Journal.CreateAsync(Request)))!;
+        Assert.Equal((RetrieveMethod.Move, false), (move.Request.Method, move.Request.Tls));
+    }
+
+    [Fact]
     public async Task Studies_are_recorded_once_and_only_unfinished_ones_are_left_to_do()
     {
         var id = await Journal.CreateAsync(Request);

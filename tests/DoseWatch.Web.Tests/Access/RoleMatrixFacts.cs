@@ -87,6 +87,9 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["POST /api/v1/backfills/"] = Administration,
         ["GET /api/v1/backfills/{id:long}"] = Administration,
         ["GET,POST /admin/backfills"] = Administration,
+        // Remote DICOM nodes (allow-list, PACS, C-ECHO) and the association log: the PACS administrator's too.
+        ["GET,POST /admin/dicom-nodes"] = Administration,
+        ["GET,POST /admin/associations"] = Administration,
         // Research export: the physicist's alone (the privacy work's decision), not the administrator's.
         ["GET /api/v1/exports/deidentified"] = new("Physicist only", new HashSet<string> { Roles.Physicist }),
         // FHIR (issue #19): the same dose data as /api/v1/studies, so the same roles; identity only for those that see it.

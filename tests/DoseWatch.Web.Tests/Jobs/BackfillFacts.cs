@@ -72,13 +72,21 @@ public sealed class BackfillFacts : IAsyncLifetime
             s.GetProperty("retrieved").GetInt32(), s.GetProperty("failed").GetInt32())));
         Assert.Equal(2, done.GetProperty("instancesRetrieved").GetInt32());
 
-        // The same March files pushed by storescu to a DoseWatch of their own.
+        await AssertSameAsPushAsync(client, _ct, _dx);
+        // April was not asked for.
+        using var april = await client.GetAsync($"/api/v1/studies/{_rf.StudyInstanceUid}");
+        Assert.Equal(HttpStatusCode.NotFound, april.StatusCode);
+    }
+
+    /// <summary>The same files pushed by storescu to a DoseWatch of their own end as the same events and totals as <paramref name="client"/>'s.</summary>
+    private static async Task AssertSameAsPushAsync(HttpClient client, params SeededStudy[] studies)
+    {
         var pushAe = $"DW{Random.Shared.Next(100000, 999999)}";
         var pushPort = DoseWatchApp.FreeTcpPort();
         await using var pushed = await StartAppAsync(pushAe, pushPort);
-        await Dcmtk.RunAsync("storescu", ["-aet", "PUSH_SCU", "-aec", pushAe, "127.0.0.1", pushPort.ToString(CultureInfo.InvariantCulture), .. _ct.Files, .. _dx.Files]);
+        await Dcmtk.RunAsync("storescu", ["-aet", "PUSH_SCU", "-aec", pushAe, "127.0.0.1", pushPort.ToString(CultureInfo.InvariantCulture), .. studies.SelectMany(s => s.Files)]);
         using var pushedClient = pushed.CreateHttpClient();
-        foreach (var study in new[] { _ct, _dx })
+        foreach (var study in studies)
         {
             var viaBackfill = await WaitForStudyAsync(client, study.StudyInstanceUid);
             var viaPush = await WaitForStudyAsync(pushedClient, study.StudyInstanceUid);
@@ -86,9 +94,41 @@ public sealed class BackfillFacts : IAsyncLifetime
             Assert.Equal(viaPush.GetProperty("totals").GetRawText(), viaBackfill.GetProperty("totals").GetRawText());
             Assert.True(viaBackfill.GetProperty("events").GetArrayLength() > 0);
         }
-        // April was not asked for.
-        using var april = await client.GetAsync($"/api/v1/studies/{_rf.StudyInstanceUid}");
-        Assert.Equal(HttpStatusCode.NotFound, april.StatusCode);
+    }
+
+    [SamplesTheory]
+    [InlineData("dcmqrscp")]
+    [InlineData("orthanc")]
+    public async Task A_cget_backfill_from_an_archive_that_cannot_move_to_us_lands_the_same_values_as_a_push(string peer)
+    {
+        // Neither archive can move to DoseWatch, so only C-GET can retrieve (PS3.4 C.4.3): dcmqrscp does not know it as a
+        // destination; Orthanc (which answers only the AEs it lists) has it at a port where nothing listens.
+        await using IAsyncDisposable archive = peer == "dcmqrscp"
+            ? await DcmqrscpProcess.StartAsync(SeededFiles)
+            : await OrthancProcess.StartAsync(new Dictionary<string, (string, int)> { ["dosewatch"] = (_aeTitle, DoseWatchApp.FreeTcpPort()) });
+        var (port, calledAe) = archive switch
+        {
+            DcmqrscpProcess d => (d.Port, DcmqrscpProcess.AeTitle),
+            OrthancProcess o => (o.DicomPort, OrthancProcess.AeTitle),
+            _ => throw new InvalidOperationException(),
+        };
+        if (archive is OrthancProcess orthanc) foreach (var f in SeededFiles) await orthanc.UploadAsync(f);
+
+        using var client = _app.CreateHttpClient();
+        var start = await client.PostAsJsonAsync("/api/v1/backfills", new
+        {
+            host = "127.0.0.1", port, calledAeTitle = calledAe, from = "2024-03-01", to = "2024-03-31", retrieveMethod = "get",
+        });
+        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
+        var done = await WaitForBackfillAsync(client, (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        var outcomes = done.GetProperty("studyOutcomes").EnumerateArray().ToList();
+        Assert.Equal([_ct.StudyInstanceUid, _dx.StudyInstanceUid], outcomes.Select(s => s.GetProperty("studyInstanceUid").GetString()).Order(StringComparer.Ordinal).OrderBy(k => k == _dx.StudyInstanceUid));
+        Assert.All(outcomes, s => Assert.Equal(("retrieved", 1, 1, 0), (s.GetProperty("outcome").GetString(), s.GetProperty("requested").GetInt32(),
+            s.GetProperty("retrieved").GetInt32(), s.GetProperty("failed").GetInt32())));
+        // Nothing came through the Store SCP: the instances arrived on the query association.
+        Assert.Equal(0, (await WaitForStoredAsync(0)).Sum(a => a.InstancesStored));
+        await AssertSameAsPushAsync(client, _ct, _dx);
     }
 
     [SamplesFact]

@@ -12,15 +12,24 @@ namespace DoseWatch.Dicom.Network.Dimse;
 /// </summary>
 public sealed class AssociationAcceptor
 {
-    private readonly AcceptorPolicy _policy;
+    private readonly Func<AcceptorPolicy> _policy;
     private readonly IStoreHandler _store;
     private readonly UpperLayerOptions _ulOptions;
 
     public AssociationAcceptor(AcceptorPolicy policy, IStoreHandler store, UpperLayerOptions ulOptions)
+        : this(() => policy, policy.MaxPduLength, store, ulOptions)
+    {
+    }
+
+    /// <summary>
+    /// An acceptor whose policy is read once per association request (an allow-list edited while running applies to the
+    /// next association, not to those already open). The Maximum Length we receive is fixed here, as it sizes the reader.
+    /// </summary>
+    public AssociationAcceptor(Func<AcceptorPolicy> policy, uint maxPduLength, IStoreHandler store, UpperLayerOptions ulOptions)
     {
         _policy = policy;
         _store = store;
-        _ulOptions = ulOptions with { MaxReceivePduLength = policy.MaxPduLength };
+        _ulOptions = ulOptions with { MaxReceivePduLength = maxPduLength };
     }
 
     /// <param name="admission">Asked once the caller is known; a refusal is answered with a transient reject (temporary congestion). Null admits every caller.</param>
@@ -96,7 +105,7 @@ public sealed class AssociationAcceptor
         {
             record.CallingAeTitle = rq.CallingAeTitle;
             record.CalledAeTitle = rq.CalledAeTitle;
-            var result = AssociationNegotiation.Negotiate(rq, owner._policy, peer?.Address);
+            var result = AssociationNegotiation.Negotiate(rq, owner._policy(), peer?.Address);
             if (result is AssociationAccepted admissible && admission is not null && !admission.TryAdmit(admissible.Caller))
                 result = new AssociationRejected(AAssociateRj.TemporaryCongestion(), "maximum number of associations reached");
             if (result is AssociationRejected rejected)

@@ -55,6 +55,34 @@ public sealed partial class AssociationRequestor : IAsyncDisposable
         return await AssociateAsync(client.GetStream(), request, options, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Opens a TCP connection, then TLS 1.2/1.3 (PS3.15 B.1, the Basic TLS Secure Transport profile) with the server's
+    /// certificate checked against the machine's trust store unless <paramref name="validateServer"/> decides, then negotiates.
+    /// </summary>
+    public static async Task<AssociationRequestor> ConnectTlsAsync(string host, int port, AAssociateRq request,
+        System.Net.Security.RemoteCertificateValidationCallback? validateServer = null, UpperLayerOptions? options = null, CancellationToken ct = default)
+    {
+        var client = new TcpClient { NoDelay = true };
+        System.Net.Security.SslStream? ssl = null;
+        try
+        {
+            await client.ConnectAsync(host, port, ct).ConfigureAwait(false);
+            ssl = new System.Net.Security.SslStream(client.GetStream(), leaveInnerStreamOpen: false, validateServer);
+            await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = host,
+                EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+            }, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (ssl is not null) await ssl.DisposeAsync().ConfigureAwait(false);
+            client.Dispose();
+            throw;
+        }
+        return await AssociateAsync(ssl, request, options, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Negotiates over an already open transport (e.g. a TLS stream).</summary>
     public static async Task<AssociationRequestor> AssociateAsync(Stream transport, AAssociateRq request, UpperLayerOptions? options = null, CancellationToken ct = default)
     {
