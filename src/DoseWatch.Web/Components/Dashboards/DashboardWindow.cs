@@ -29,15 +29,3 @@ public static class Quantiles
         return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 }
-
-/// <summary>Numbers for people: three significant figures, thousands separated.</summary>
-public static class DoseFormat
-{
-    public static string Value(double? value) => value switch
-    {
-        null => "–",
-        { } v when Math.Abs(v) >= 100 => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-        { } v when Math.Abs(v) >= 10 => v.ToString("N1", System.Globalization.CultureInfo.InvariantCulture),
-        { } v => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
-    };
-}
