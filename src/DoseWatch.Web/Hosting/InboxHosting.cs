@@ -24,6 +24,7 @@ public static class InboxHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<InstanceRepository>();
         services.AddSingleton<Quarantine>();
+        services.AddSingleton<Dicom.RefusedResends>();
         services.AddSingleton<InstanceRetry>();
         // Before AddDicomStoreScp, whose default sink is registered with TryAdd.
         services.AddSingleton<IInstanceReceivedSink, InboxIntake>();

@@ -88,12 +88,7 @@ public sealed class HostileAssociationTests
         Assert.Equal(0x02, (await peer.ReadPduAsync())!.Value.Type);
         const string Announced = "1.2.826.0.1.3680043.2.1125.22.5.1";
 
-        async Task<ushort> StoreAsync(ushort id, byte[] dataSet)
-        {
-            await peer.SendPDataAsync(3, isCommand: true, RawPeer.Command(0x0001, id, RawPeer.Uid(CtImageStorage), RawPeer.Uid(Announced)));
-            await peer.SendPDataAsync(3, isCommand: false, dataSet);
-            return RawPeer.Status(await peer.ReadCommandAsync());
-        }
+        Task<ushort> StoreAsync(ushort id, byte[] dataSet) => peer.StoreAsync(3, id, CtImageStorage, Announced, dataSet);
 
         var tiny = await StoreAsync(1, RawPeer.EncodeImplicitLittleEndian([(0x00100010, "X^Y "u8.ToArray())]));
         var other = await StoreAsync(2, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid("1.2.826.0.1.3680043.2.1125.22.5.2"))]));
@@ -120,12 +115,7 @@ public sealed class HostileAssociationTests
         const string Uid = "1.2.826.0.1.3680043.2.1125.22.5.7";
         byte[] Object(string name) => RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(Uid)), (0x00100010, System.Text.Encoding.ASCII.GetBytes(name))]);
 
-        async Task<ushort> StoreAsync(ushort id, byte[] dataSet)
-        {
-            await peer.SendPDataAsync(3, isCommand: true, RawPeer.Command(0x0001, id, RawPeer.Uid(CtImageStorage), RawPeer.Uid(Uid)));
-            await peer.SendPDataAsync(3, isCommand: false, dataSet);
-            return RawPeer.Status(await peer.ReadCommandAsync());
-        }
+        Task<ushort> StoreAsync(ushort id, byte[] dataSet) => peer.StoreAsync(3, id, CtImageStorage, Uid, dataSet);
 
         var first = await StoreAsync(1, Object("FIRST^A "));
         var resend = await StoreAsync(2, Object("FIRST^A "));
@@ -158,12 +148,7 @@ public sealed class HostileAssociationTests
         const string Uid = "1.2.826.0.1.3680043.2.1125.22.5.8";
         byte[] Object(string name) => RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(Uid)), (0x00100010, System.Text.Encoding.ASCII.GetBytes(name))]);
 
-        async Task<ushort> StoreAsync(ushort id, byte[] dataSet)
-        {
-            await peer.SendPDataAsync(3, isCommand: true, RawPeer.Command(0x0001, id, RawPeer.Uid(CtImageStorage), RawPeer.Uid(Uid)));
-            await peer.SendPDataAsync(3, isCommand: false, dataSet);
-            return RawPeer.Status(await peer.ReadCommandAsync());
-        }
+        Task<ushort> StoreAsync(ushort id, byte[] dataSet) => peer.StoreAsync(3, id, CtImageStorage, Uid, dataSet);
 
         var first = await StoreAsync(1, Object("FIRST^A "));
         File.Move(scp.StoredFiles.Single(), Path.Combine(quarantine, Uid + ".dcm"));

@@ -30,12 +30,7 @@ public sealed class AnnouncedInstanceFacts : IAsyncLifetime
         Assert.Equal(0x02, (await peer.ReadPduAsync())!.Value.Type);
         var announced = $"1.2.826.0.1.3680043.2.1125.22.5.{Random.Shared.Next(1, int.MaxValue)}";
 
-        async Task<ushort> StoreAsync(ushort id, byte[] dataSet)
-        {
-            await peer.SendPDataAsync(3, isCommand: true, RawPeer.Command(0x0001, id, RawPeer.Uid(CtImageStorage), RawPeer.Uid(announced)));
-            await peer.SendPDataAsync(3, isCommand: false, dataSet);
-            return RawPeer.Status(await peer.ReadCommandAsync());
-        }
+        Task<ushort> StoreAsync(ushort id, byte[] dataSet) => peer.StoreAsync(3, id, CtImageStorage, announced, dataSet);
 
         var tiny = await StoreAsync(1, RawPeer.EncodeImplicitLittleEndian([(0x00100010, "X^Y "u8.ToArray())]));
         var other = await StoreAsync(2, RawPeer.EncodeImplicitLittleEndian([(0x00080016, RawPeer.Uid(CtImageStorage)), (0x00080018, RawPeer.Uid(announced + ".9"))]));
@@ -49,6 +44,14 @@ public sealed class AnnouncedInstanceFacts : IAsyncLifetime
         // The different object is kept apart, sealed: its bytes do not hold the UID in the clear.
         var kept = Assert.Single(Directory.GetFiles(Path.Combine(_app.DataDirectory, "inbox", ".conflicts")));
         Assert.DoesNotContain(announced, System.Text.Encoding.ASCII.GetString(await File.ReadAllBytesAsync(kept)));
+        // ...and listed on the Inbox page for review, by sender and kind, in words (the sender was told "duplicate").
+        using var client = _app.CreateHttpClient();
+        var html = await client.GetStringAsync("/inbox");
+        var row = html[html.IndexOf($"data-refused=\"{announced}\"", StringComparison.Ordinal)..];
+        row = row[..row.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains(">RAW<", row);
+        Assert.Contains(">CT Image<", row);
+        Assert.Contains("Different objects refused under a stored UID", html);
         // The extraction job may already have moved the stored object on (to quarantine: it is no dose object), so it is
         // looked for anywhere under the data directory; nothing was filed under the mismatched UID.
         var files = Directory.GetFiles(_app.DataDirectory, "*.dcm", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();

@@ -49,4 +49,43 @@ public static class SopClassUids
         BreastTomosynthesisImage, BreastProjectionXRayImageForPresentation, BreastProjectionXRayImageForProcessing,
         NuclearMedicineImage, PositronEmissionTomographyImage, EnhancedPetImage, SecondaryCaptureImage,
     ];
+
+    private static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
+    {
+        [Verification] = "Verification",
+        [XRayRadiationDoseSr] = "X-Ray Radiation Dose SR",
+        [RadiopharmaceuticalRadiationDoseSr] = "Radiopharmaceutical Radiation Dose SR",
+        [PatientRadiationDoseSr] = "Patient Radiation Dose SR",
+        [EnhancedXRayRadiationDoseSr] = "Enhanced X-Ray Radiation Dose SR",
+        [EnhancedSr] = "Enhanced SR",
+        [ComprehensiveSr] = "Comprehensive SR",
+        [Comprehensive3DSr] = "Comprehensive 3D SR",
+        [CtImage] = "CT Image",
+        [EnhancedCtImage] = "Enhanced CT Image",
+        [MrImage] = "MR Image",
+        [EnhancedMrImage] = "Enhanced MR Image",
+        [UltrasoundImage] = "Ultrasound Image",
+        [UltrasoundImageRetired] = "Ultrasound Image (retired)",
+        [UltrasoundMultiFrameImage] = "Ultrasound Multi-frame Image",
+        [UltrasoundMultiFrameImageRetired] = "Ultrasound Multi-frame Image (retired)",
+        [ComputedRadiographyImage] = "Computed Radiography Image",
+        [DigitalXRayImageForPresentation] = "Digital X-Ray Image (for presentation)",
+        [DigitalXRayImageForProcessing] = "Digital X-Ray Image (for processing)",
+        [DigitalMammographyImageForPresentation] = "Digital Mammography Image (for presentation)",
+        [DigitalMammographyImageForProcessing] = "Digital Mammography Image (for processing)",
+        [XRayAngiographicImage] = "X-Ray Angiographic Image",
+        [EnhancedXaImage] = "Enhanced XA Image",
+        [XRayRadiofluoroscopicImage] = "X-Ray Radiofluoroscopic Image",
+        [EnhancedXrfImage] = "Enhanced XRF Image",
+        [BreastTomosynthesisImage] = "Breast Tomosynthesis Image",
+        [BreastProjectionXRayImageForPresentation] = "Breast Projection X-Ray Image (for presentation)",
+        [BreastProjectionXRayImageForProcessing] = "Breast Projection X-Ray Image (for processing)",
+        [NuclearMedicineImage] = "Nuclear Medicine Image",
+        [PositronEmissionTomographyImage] = "PET Image",
+        [EnhancedPetImage] = "Enhanced PET Image",
+        [SecondaryCaptureImage] = "Secondary Capture Image",
+    };
+
+    /// <summary>The SOP class's name as PS3.6 gives it, for people; the UID itself for one not known here.</summary>
+    public static string Name(string? uid) => uid is null ? "unknown" : Names.GetValueOrDefault(uid, uid);
 }

@@ -97,6 +97,14 @@ public sealed class RawPeer : IDisposable
         }
     }
 
+    /// <summary>One C-STORE on context <paramref name="contextId"/>: the command, then the data set in one fragment; returns the status.</summary>
+    public async Task<ushort> StoreAsync(byte contextId, ushort messageId, string sopClassUid, string sopInstanceUid, byte[] dataSet)
+    {
+        await SendPDataAsync(contextId, isCommand: true, Command(0x0001, messageId, Uid(sopClassUid), Uid(sopInstanceUid)));
+        await SendPDataAsync(contextId, isCommand: false, dataSet);
+        return Status(await ReadCommandAsync());
+    }
+
     public static ushort Status(Dictionary<uint, byte[]> command) => BinaryPrimitives.ReadUInt16LittleEndian(command[0x00000900]);
 
     /// <summary>A C-ECHO-RQ or C-STORE-RQ command set (PS3.7 9.3.1.1, 9.3.5.1) in Implicit VR Little Endian; UIDs as raw bytes.</summary>
