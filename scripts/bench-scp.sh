@@ -1,97 +1,153 @@
 #!/usr/bin/env bash
-# Store SCP benchmark (not a test): instances/s, MB/s and peak receiver memory for DoseWatch's `dosewatch listen`
-# beside DCMTK storescp, on the same load in the same run, sent by DCMTK storescu over loopback.
-#   Loads: 1,000 RDSRs (copies of a shared sample with new SOP Instance UIDs) and 1,000 CT images of ~525 kB
-#          (pydicom: CT_small.dcm resized to 512x512x16 bit), over one association, then 8 associations at once.
-#   Usage: bash scripts/bench-scp.sh [REPEATS]   (default 3; the median of the repeats is reported)
-#   Receivers: dosewatch listen (fsync of each file and of the inbox directory before Success), the same with
-#   --no-fsync, DCMTK storescp (default: parse and write, no fsync) and storescp syncing each file; --fork for 8.
+# Store SCP benchmark of the running product (issue #18), not a test. The product as deployed (the Release build of
+# DoseWatch.Web, shipped settings, a fresh data directory, SQLite, extraction jobs running) beside DCMTK storescp
+# (default: parse and write, no fsync; --fork for several associations), on the same load in the same run.
+#   Loads: N CT RDSRs (openrem/CT-RDSR-Siemens-Multi-2.dcm, a new Study and SOP Instance UID each) and N CT images of
+#          ~526 kB (pydicom's CT_small.dcm at 512x512x16 bit, one new study per run), written by /usr/bin/python3 +
+#          pydicom before EVERY run, so each run sends instances neither receiver has seen.
+#   Sent by DCMTK storescu (TCP_NODELAY=1) over 1 association, and over 8 at once (8 storescu, N/8 files each).
+#   Each repetition runs every (load, associations) pair on both receivers, which one goes first alternating by
+#   repetition; the product is warmed up first (one smaller pass of every pair, not counted), and after each of its
+#   runs the script waits until every instance has an inbox row and none is waiting for or in extraction.
+#   Time = wall clock from the first storescu start to the last storescu exit (every instance answered); for the
+#   product also "drained" = from the same start until the inbox is empty (extraction kept up or not).
+# Usage: bash scripts/bench-scp.sh                    (REPS=5 repetitions, N=300 instances per load)
+#        REPS=1 N=20 bash scripts/bench-scp.sh        (smoke check: the figures mean nothing)
+# Run it on an otherwise idle machine: the load average is printed before, between and after the repetitions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REPEATS=${1:-3}
-N=${BENCH_INSTANCES:-1000}
+REPS=${REPS:-${1:-5}}
+N=${N:-${BENCH_INSTANCES:-300}}
+DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-900}
 export TCP_NODELAY=1   # DCMTK leaves Nagle on otherwise
 WORK=$(mktemp -d /tmp/dw-bench-scp.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+. scripts/bench_lib.sh
+trap 'bench_cleanup; rm -rf "$WORK"' EXIT
+RDSR_SAMPLE=$(realpath ../shared/samples/openrem/CT-RDSR-Siemens-Multi-2.dcm)
+CT_SOURCE=/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm
+RESULTS=$WORK/results.tsv; : > "$RESULTS"
 
-dotnet build src/DoseWatch.Cli -c Release -v q -nologo >/dev/null
-DOSEWATCH="dotnet src/DoseWatch.Cli/bin/Release/net10.0/dosewatch.dll"
-RDSR_SAMPLE=../shared/samples/openrem/CT-RDSR-Siemens-Multi-3.dcm
+dotnet build src/DoseWatch.Web -c Release -v q -nologo >/dev/null
 
-make_load() {  # name source-generator
-  local dir=$WORK/$1; mkdir -p "$dir/all"
-  if [ "$1" = rdsr ]; then
-    for i in $(seq 1 "$N"); do cp "$RDSR_SAMPLE" "$dir/all/$i.dcm"; done
-    find "$dir/all" -name '*.dcm' -print0 | xargs -0 -n 200 dcmodify -nb -gin
-  else
-    /usr/bin/python3 - "$dir/all" "$N" <<'PY'
-import sys, pydicom
+# make_load KIND COUNT DIR: COUNT new instances in DIR/part0..part7 (round robin), fresh UIDs.
+make_load() {
+  rm -rf "$3"; mkdir -p "$3"
+  /usr/bin/python3 - "$1" "$2" "$3" "$RDSR_SAMPLE" "$CT_SOURCE" <<'PY'
+import os, sys, pydicom
 from pydicom.uid import generate_uid
-ds = pydicom.dcmread('/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm')
-ds.Rows = ds.Columns = 512
-ds.PixelData = bytes(range(256)) * (512 * 512 * 2 // 256)
-for i in range(int(sys.argv[2])):
+kind, count, out, rdsr, ct = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+for p in range(8): os.makedirs(f"{out}/part{p}", exist_ok=True)
+if kind == "rdsr":
+    ds = pydicom.dcmread(rdsr)
+else:
+    ds = pydicom.dcmread(ct)
+    ds.Rows = ds.Columns = 512
+    ds.PixelData = bytes(range(256)) * (512 * 512 * 2 // 256)
+    ds.StudyInstanceUID = generate_uid(); ds.SeriesInstanceUID = generate_uid()
+for i in range(count):
+    if kind == "rdsr": ds.StudyInstanceUID = generate_uid()
     ds.SOPInstanceUID = generate_uid(); ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
-    ds.save_as(f"{sys.argv[1]}/{i}.dcm", write_like_original=False)
+    if kind == "ct": ds.InstanceNumber = i + 1
+    ds.save_as(f"{out}/part{i % 8}/{i}.dcm", write_like_original=False)
 PY
-  fi
-  # 8 slices for 8 concurrent associations
-  local i=0
-  for f in "$dir"/all/*.dcm; do
-    local s=$((i % 8)); mkdir -p "$dir/part$s"; ln "$f" "$dir/part$s/"; i=$((i + 1))
-  done
 }
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# send PORT AET DIR MODE: storescu over 1 association (every part, in one process) or 8 (one process per part)
+send() {
+  local port=$1 aet=$2 dir=$3 mode=$4
+  if [ "$mode" = 1 ]; then
+    storescu -aec "$aet" +sd +r 127.0.0.1 "$port" "$dir" >/dev/null
+  else
+    local pids=()
+    for p in 0 1 2 3 4 5 6 7; do storescu -aec "$aet" +sd 127.0.0.1 "$port" "$dir/part$p" >/dev/null & pids+=($!); done
+    for p in "${pids[@]}"; do wait "$p"; done
+  fi
+}
+
+api() { curl -sf -H "Authorization: Bearer $BENCH_API_KEY" "http://127.0.0.1:$HTTP/api/v1/instances?pageSize=1$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+
+# wait_drained EXPECTED_ROWS: every instance sent so far has a row, none received/extracting; prints the time it was so
+wait_drained() {
+  local deadline=$((SECONDS + DRAIN_TIMEOUT))
+  while [ $SECONDS -lt $deadline ]; do
+    if [ "$(api "")" -ge "$1" ] && [ "$(api "&status=inbox")" -eq 0 ]; then date +%s.%N; return 0; fi
+    sleep 0.1
+  done
+  echo "the product did not drain its inbox within ${DRAIN_TIMEOUT}s" >&2; return 1
+}
+
+SENT=0
+# run_product LOAD MODE COUNT RECORD(yes/no)
+run_product() {
+  local load=$1 mode=$2 count=$3 record=$4 dir=$WORK/load
+  make_load "$load" "$count" "$dir"
+  local start end drained
+  start=$(date +%s.%N); send "$DICOM" BENCH "$dir" "$mode"; end=$(date +%s.%N)
+  SENT=$((SENT + count))
+  drained=$(wait_drained "$SENT")
+  # Exactly one inbox row per instance sent (a missing or doubled one would show here).
+  local rows; rows=$(api "")
+  [ "$rows" -eq "$SENT" ] || { echo "dosewatch has $rows inbox rows for $SENT instances sent" >&2; exit 1; }
+  [ "$record" = yes ] && printf '%s\t%s\tdosewatch\t%s\t%s\t%s\n' "$load" "$mode" "$(echo "$end - $start" | bc -l)" "$(echo "$drained - $start" | bc -l)" "$(du -sb "$dir" | cut -f1)" >> "$RESULTS"
+  return 0
+}
+
+run_storescp() {
+  local load=$1 mode=$2 count=$3 dir=$WORK/load out=$WORK/storescp-out port pid
+  make_load "$load" "$count" "$dir"
+  rm -rf "$out"; mkdir -p "$out"; port=$(free_port)
+  storescp $([ "$mode" = 8 ] && echo --fork) -aet STORESCP -od "$out" "$port" >/dev/null 2>&1 & pid=$!
+  wait_port "$port"
+  local start end
+  start=$(date +%s.%N); send "$port" STORESCP "$dir" "$mode"; end=$(date +%s.%N)
+  kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  local stored; stored=$(find "$out" -type f | wc -l)
+  [ "$stored" -eq "$count" ] || { echo "storescp stored $stored of $count" >&2; exit 1; }
+  printf '%s\t%s\tstorescp\t%s\t\t%s\n' "$load" "$mode" "$(echo "$end - $start" | bc -l)" "$(du -sb "$dir" | cut -f1)" >> "$RESULTS"
+}
 
 wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; return 1; }
 
-# run_one RECEIVER LOAD MODE -> prints "seconds peak_kb"
-run_one() {
-  local receiver=$1 load=$2 mode=$3 port out pid
-  port=$(free_port); out=$WORK/out-$$-$RANDOM; mkdir -p "$out"
-  case $receiver in
-    dosewatch)         $DOSEWATCH listen "$port" --dir "$out" --aet STORESCP >/dev/null & ;;
-    dosewatch-nofsync) $DOSEWATCH listen "$port" --dir "$out" --aet STORESCP --no-fsync >/dev/null & ;;
-    storescp)          storescp $([ "$mode" = 8 ] && echo --fork) -od "$out" "$port" & ;;
-    # DCMTK 3.6.7's storescp has no --fsync: each received file is synced by a synchronous exec-on-reception
-    # command instead (coreutils sync FILE = fsync), which also costs a process start per instance.
-    storescp-fsync)    storescp $([ "$mode" = 8 ] && echo --fork) -xcr "sync #p/#f" -xs -od "$out" "$port" & ;;
-  esac
-  pid=$!
-  wait_port "$port"
-  local start end
-  start=$(date +%s.%N)
-  if [ "$mode" = 1 ]; then
-    storescu -aec STORESCP +sd 127.0.0.1 "$port" "$WORK/$load/all" >/dev/null
-  else
-    for s in 0 1 2 3 4 5 6 7; do storescu -aec STORESCP +sd 127.0.0.1 "$port" "$WORK/$load/part$s" >/dev/null & done
-    wait $(jobs -p | grep -v "^$pid$")
-  fi
-  end=$(date +%s.%N)
-  local stored; stored=$(find "$out" -maxdepth 1 -type f | wc -l)
-  local peak; peak=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  [ "$stored" -eq "$N" ] || { echo "$receiver stored $stored of $N" >&2; exit 1; }
-  rm -rf "$out"
-  echo "$(echo "$end - $start" | bc -l) $peak"
-}
-
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem/ {print $2}') GB RAM; $(date -u +%F)"
-for load in rdsr ct; do make_load $load; done
-echo "load: $N RDSRs of $(stat -c %s "$WORK/rdsr/all/1.dcm") bytes; $N CT images of $(stat -c %s "$WORK/ct/all/0.dcm") bytes"
-printf '| load | associations | receiver | instances/s | MB/s | peak RSS (MB) |\n|---|---|---|---|---|---|\n'
-for load in rdsr ct; do
-  bytes=$(du -cb "$WORK/$load/all" | tail -1 | cut -f1)
-  for mode in 1 8; do
-    for receiver in dosewatch dosewatch-nofsync storescp storescp-fsync; do
-      times=(); peaks=()
-      for _ in $(seq 1 "$REPEATS"); do read -r t p < <(run_one $receiver $load $mode); times+=("$t"); peaks+=("$p"); done
-      t=$(printf '%s\n' "${times[@]}" | median); p=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -1)
-      name=$receiver; [ "$mode" = 8 ] && [[ $receiver == storescp* ]] && name="$receiver --fork"
-      printf '| %s | %s | %s | %.0f | %.1f | %.0f |\n' $load $mode "$name" "$(echo "$N / $t" | bc -l)" "$(echo "$bytes / $t / 1048576" | bc -l)" "$(echo "$p / 1024" | bc -l)"
+echo "machine: $(machine_facts)"
+echo "DCMTK: $(storescu --version 2>&1 | head -1); REPS=$REPS N=$N"
+APP=$WORK/app; mkdir -p "$APP"
+HTTP=$(free_port); DICOM=$(free_port)
+start_web "$APP" "$HTTP" "$DICOM"
+WARM=$(( N < 40 ? N : 40 ))
+for load in rdsr ct; do for mode in 1 8; do run_product "$load" "$mode" "$WARM" no; done; done
+echo "warmed up ($WARM instances per pair); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for rep in $(seq 1 "$REPS"); do
+  for load in rdsr ct; do
+    for mode in 1 8; do
+      if [ $((rep % 2)) = 1 ]; then run_storescp "$load" "$mode" "$N"; run_product "$load" "$mode" "$N" yes
+      else run_product "$load" "$mode" "$N" yes; run_storescp "$load" "$mode" "$N"; fi
     done
   done
+  echo "repetition $rep of $REPS done; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 done
+echo "load: $N RDSRs ($(stat -c %s "$RDSR_SAMPLE") bytes each as sampled) and $N CT images (512x512x16 bit) per run"
+/usr/bin/python3 - "$RESULTS" "$N" <<'PY'
+import statistics, sys
+from collections import defaultdict
+rows, n = defaultdict(list), int(sys.argv[2])
+for line in open(sys.argv[1]):
+    load, mode, receiver, seconds, drained, size = line.rstrip("\n").split("\t")
+    rows[(load, int(mode), receiver)].append((float(seconds), float(drained) if drained else None, int(size)))
+def spread(values, fmt):
+    values = sorted(values)
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(values[0])}–{fmt.format(values[-1])})"
+print("| load | associations | receiver | runs | instances/s, median (min–max) | MB/s, median | all extracted after s, median (min–max) |")
+print("|---|---:|---|---:|---:|---:|---:|")
+medians = {}
+for (load, mode, receiver), runs in sorted(rows.items()):
+    rates = [n / s for s, _, _ in runs]
+    medians[(load, mode, receiver)] = statistics.median(rates)
+    mbs = statistics.median(size / s / 1048576 for s, _, size in runs)
+    drained = [d for _, d, _ in runs if d is not None]
+    print(f"| {load} | {mode} | {receiver}{' --fork' if receiver == 'storescp' and mode > 1 else ''} | {len(runs)} | {spread(rates, '{:.0f}')} | {mbs:.1f} | {spread(drained, '{:.1f}') if drained else '—'} |")
+print()
+for (load, mode, receiver), rate in sorted(medians.items()):
+    if receiver == "dosewatch" and (load, mode, "storescp") in medians:
+        print(f"{load}, {mode} association(s): dosewatch / storescp = {rate / medians[(load, mode, 'storescp')]:.2f}x (medians)")
+PY
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -20,7 +20,7 @@ trap 'rm -rf "$OUT"' EXIT
 # name | title | command (full) | command (quick)
 SUITE=(
   "parse|Parsing|bash scripts/bench-parse.sh 5|bash scripts/bench-parse.sh 2"
-  "ingest|Ingest: storescu into DoseWatch beside DCMTK storescp|bash scripts/bench-scp.sh 3|BENCH_INSTANCES=300 bash scripts/bench-scp.sh 1"
+  "ingest|Ingest: storescu into the running product beside DCMTK storescp|bash scripts/bench-scp.sh|REPS=1 N=50 bash scripts/bench-scp.sh"
   "extract|Extraction in memory beside pydicom|bash scripts/bench-extract.sh 5|bash scripts/bench-extract.sh 2"
   "extract-sql|Extraction to SQL beside pydicom; C-STORE to queryable (API polled)|bash scripts/bench-extract-to-sql.sh 500 200|bash scripts/bench-extract-to-sql.sh 150 60"
   "latency|C-STORE to queryable and to alert (database timestamps)|bash scripts/bench-latency.sh|bash scripts/bench-latency.sh --quick"

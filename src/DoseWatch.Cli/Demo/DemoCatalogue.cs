@@ -79,12 +79,15 @@ internal static class DemoCatalogue
     private static readonly CodedConcept Technetium99m = new("72454006", "SCT", "^99m^Technetium");
     private const double Fluorine18HalfLifeS = 6586.2, Technetium99mHalfLifeS = 21624.12;
 
+    // CT medians sit at 75-85 % of the UK national DRLs (head CTDIvol 40 against 47 mGy, chest 6 against 8.5, abdomen-pelvis
+    // 7.5 against 10; DLP likewise), as in a department that has optimised to its DRLs: a device's median then stays
+    // below them and `demo evaluate` plants the one that drifts above (DemoHistory.GenerateForEvaluation).
     public static IReadOnlyList<DemoProtocol> Protocols { get; } =
     [
-        new("CT HEAD ROUTINE", DemoModality.Ct, Head, 52, 0.15, 120, 280, 0.30) { ScanLengthMm = 160, PitchFactor = null, HeadPhantom = true },
-        new("CT CHEST ROUTINE", DemoModality.Ct, Chest, 8, 0.30, 120, 180, 0.25) { ScanLengthMm = 320 },
-        new("CT ABDOMEN PELVIS", DemoModality.Ct, Abdomen, 11, 0.30, 120, 220, 0.25) { ScanLengthMm = 450 },
-        new("CT CHEST ABDOMEN PELVIS", DemoModality.Ct, ChestAbdomenPelvis, 10, 0.28, 120, 210, 0.12) { ScanLengthMm = 680 },
+        new("CT HEAD ROUTINE", DemoModality.Ct, Head, 40, 0.15, 120, 280, 0.30) { ScanLengthMm = 160, PitchFactor = null, HeadPhantom = true },
+        new("CT CHEST ROUTINE", DemoModality.Ct, Chest, 6, 0.30, 120, 180, 0.25) { ScanLengthMm = 320 },
+        new("CT ABDOMEN PELVIS", DemoModality.Ct, Abdomen, 7.5, 0.30, 120, 220, 0.25) { ScanLengthMm = 450 },
+        new("CT CHEST ABDOMEN PELVIS", DemoModality.Ct, ChestAbdomenPelvis, 7, 0.28, 120, 210, 0.12) { ScanLengthMm = 680 },
         new("CT LOW DOSE CHEST", DemoModality.Ct, Chest, 1.8, 0.25, 100, 40, 0.08) { ScanLengthMm = 300, PitchFactor = 1.4 },
         new("CORONARY ANGIOGRAPHY", DemoModality.Fluoroscopy, Chest, 40, 0.45, 80, 600, 0.6),
         new("ERCP", DemoModality.Fluoroscopy, Abdomen, 15, 0.5, 85, 350, 0.4),

@@ -31,7 +31,6 @@ internal sealed class DemoEventFactory(Random random, Func<string> newUid)
         {
             DemoAnomaly.None => events,
             DemoAnomaly.DoseOutlier when protocol.Modality is DemoModality.Fluoroscopy or DemoModality.Radiography => WholeStudy(events, 10),
-            DemoAnomaly.DrlExceedance => WholeStudy(events, 3),
             DemoAnomaly.RepeatedAcquisition => Repeated(protocol, events),
             _ => Apply(anomaly, events),
         };

@@ -80,7 +80,8 @@ internal sealed class DemoHistory(int seed, DateTime end)
     /// usual anomalies; then each planned one replaces the events of a study of its protocol dated late enough that its
     /// device has seen the protocol at least <paramref name="warmUpStudies"/> times before (so the group is past its
     /// warm-up); and one patient gets four coronary angiographies within eight weeks whose DAP adds up past the 500 Gy·cm²
-    /// substantial dose level while each stays ordinary (the cumulative case).
+    /// substantial dose level while each stays ordinary (the cumulative case); and one CT's chest protocol drifts above its
+    /// national DRL for the last weeks (<see cref="DrlDrift"/>, the DRL case).
     /// </summary>
     public IReadOnlyList<DemoStudy> GenerateForEvaluation(int count, int warmUpStudies)
     {
@@ -97,8 +98,37 @@ internal sealed class DemoHistory(int seed, DateTime end)
             taken.Add(target.StudyUid);
             studies[studies.IndexOf(target)] = target with { Events = factory.EventsFor(target.Protocol, target.Device, target.Patient, target.PerformedAt, anomaly), Anomaly = anomaly };
         }
+        DrlDrift(factory, studies, taken);
         studies.AddRange(CumulativeCase(factory, studies));
         return studies.OrderBy(s => s.PerformedAt).ToList();
+    }
+
+    /// <summary>The protocol whose median drifts above its national DRL (<see cref="DemoAnomaly.DrlExceedance"/>).</summary>
+    public const string DrlDriftProtocol = "CT CHEST ROUTINE";
+
+    /// <summary>Dose factor of the drift: the chest CT median 6 mGy becomes about 10 mGy, above the UK DRL of 8.5 mGy (DLP 290 mGy·cm likewise).</summary>
+    public const double DrlDriftFactor = 1.7;
+
+    /// <summary>Days before the end of the history from which the drift applies.</summary>
+    public const int DrlDriftDays = 56;
+
+    /// <summary>
+    /// A DRL is a benchmark for a device's median, not for one study: from <see cref="DrlDriftDays"/> before the end, every
+    /// <see cref="DrlDriftProtocol"/> study on the CT that runs it most (save those carrying another planted anomaly) is
+    /// made at <see cref="DrlDriftFactor"/> × the protocol's dose, as after a changed default technique; each study stays
+    /// within the protocol's ordinary spread, their median moves above the DRL.
+    /// </summary>
+    private void DrlDrift(DemoEventFactory factory, List<DemoStudy> studies, HashSet<string> taken)
+    {
+        var ofProtocol = studies.Where(s => s.Protocol.Name == DrlDriftProtocol).ToList();
+        var device = ofProtocol.GroupBy(s => s.Device).OrderByDescending(g => g.Count()).First().Key;
+        var from = end.Date.AddDays(-DrlDriftDays);
+        foreach (var study in ofProtocol.Where(s => s.Device == device && s.PerformedAt >= from && !taken.Contains(s.StudyUid)))
+        {
+            var drifted = study.Protocol with { MedianDose = study.Protocol.MedianDose * DrlDriftFactor };
+            var events = factory.EventsFor(drifted, study.Device, study.Patient, study.PerformedAt, DemoAnomaly.None);
+            studies[studies.IndexOf(study)] = study with { Events = events, Anomaly = DemoAnomaly.DrlExceedance };
+        }
     }
 
     /// <summary>What <see cref="GenerateForEvaluation"/> plants, each on a study of the named protocol.</summary>
@@ -112,7 +142,6 @@ internal sealed class DemoHistory(int seed, DateTime end)
         (DemoAnomaly.WrongTargetRegion, "CT HEAD ROUTINE"), (DemoAnomaly.WrongTargetRegion, "KNEE AP LAT"),
         (DemoAnomaly.RepeatedAcquisition, "CT ABDOMEN PELVIS"), (DemoAnomaly.RepeatedAcquisition, "CHEST PA"), (DemoAnomaly.RepeatedAcquisition, "SCREENING MAMMOGRAPHY"),
         (DemoAnomaly.SarExcursion, "MR KNEE"), (DemoAnomaly.ThermalIndexExcursion, "OB 2nd trimester"),
-        (DemoAnomaly.DrlExceedance, "CT CHEST ROUTINE"),
     ];
 
     private IEnumerable<DemoStudy> CumulativeCase(DemoEventFactory factory, IReadOnlyList<DemoStudy> history)

@@ -36,6 +36,15 @@ public sealed record AlertCandidate(
     AlertEvidence Evidence)
 {
     public RuleType Type => Rule.Type;
+
+    /// <summary>
+    /// Start of a national DRL median's period key (<c>drl-median:device:category:yyyy-MM</c>); storage keeps one alert
+    /// per rule and key (migrations/0034, which spells this prefix).
+    /// </summary>
+    public const string DrlMedianKeyPrefix = "drl-median:";
+
+    /// <summary>Whether a stored alert's event UID is a period key rather than an irradiation event (not shown as an event).</summary>
+    public static bool IsPeriodKey(string? eventUid) => eventUid?.StartsWith(DrlMedianKeyPrefix, StringComparison.Ordinal) == true;
 }
 
 /// <summary>
@@ -59,6 +68,12 @@ public sealed record StudyAnalysisInput(
     /// <summary>Earlier studies of the same patient, for cumulative dose.</summary>
     public IReadOnlyList<HistoricalStudy> PatientHistory { get; init; } = [];
 
+    /// <summary>Fluoroscopy: the study's peak skin dose from its skin dose map (Gy); null when none could be computed.</summary>
+    public double? PeakSkinDoseGy { get; init; }
+
+    /// <summary>The patient's other studies with a peak skin dose, for the cumulative peak skin dose rule.</summary>
+    public IReadOnlyList<PatientPeakSkinDose> PatientPeakSkinDoses { get; init; } = [];
+
     public IReadOnlyList<NationalDrlTable> NationalDrls { get; init; } = [NationalDrlTable.UnitedKingdom2022];
 
     /// <summary>
@@ -78,3 +93,6 @@ public sealed record ProtocolNameDigest(DateTimeOffset Since, IReadOnlyList<stri
     public static string Week(DateTimeOffset at) =>
         FormattableString.Invariant($"{System.Globalization.ISOWeek.GetYear(at.UtcDateTime):D4}-W{System.Globalization.ISOWeek.GetWeekOfYear(at.UtcDateTime):D2}");
 }
+
+/// <summary>One of a patient's studies with the peak skin dose of its skin dose map.</summary>
+public sealed record PatientPeakSkinDose(string StudyInstanceUid, DateOnly? StudyDate, double PeakSkinDoseGy);

@@ -68,6 +68,7 @@ public static class AlertEvaluator
             RuleType.DrlExceeded => DrlRules.Evaluate(rule, context),
             RuleType.CumulativeDose => CumulativeDoseRule.Evaluate(rule, context),
             RuleType.DoseCheck => DoseCheckRule.Evaluate(rule, context),
+            RuleType.PeakSkinDose => PeakSkinDoseRule.Evaluate(rule, context),
             _ => [],
         };
         return found.ToList();

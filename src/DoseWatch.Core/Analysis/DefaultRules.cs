@@ -44,6 +44,14 @@ public static class DefaultRules
         Make("Cumulative Ka,r over 12 weeks", RuleType.CumulativeDose, null, "Gy", null, (RuleParameters.Quantity, DoseQuantity.DoseRp.Name), (RuleParameters.WindowDays, "84")),
         Make("Cumulative DAP over 12 weeks", RuleType.CumulativeDose, null, "Gy.cm2", null, (RuleParameters.Quantity, DoseQuantity.Dap.Name), (RuleParameters.WindowDays, "84")),
         Make("Cumulative fluoroscopy time over 12 weeks", RuleType.CumulativeDose, null, "s", null, (RuleParameters.Quantity, DoseQuantity.FluoroTime.Name), (RuleParameters.WindowDays, "84")),
+        // Peak skin dose of the skin dose map (fluoroscopy with the geometry a map needs; docs/skin-dose.md). 3 Gy is the
+        // SIR / NCRP Report 168 substantial radiation dose level for peak skin dose (patient follow-up); 2 Gy is about
+        // where transient erythema starts, and 5 Gy a level with lasting skin reactions: the (#20) levels around it.
+        Make("Peak skin dose 2 Gy", RuleType.PeakSkinDose, PeakSkinDoseLevels.FirstGy, "Gy", null),
+        Make("Peak skin dose 3 Gy (substantial radiation dose level)", RuleType.PeakSkinDose, PeakSkinDoseLevels.SubstantialGy, "Gy", null),
+        Make("Peak skin dose 5 Gy", RuleType.PeakSkinDose, PeakSkinDoseLevels.HighGy, "Gy", null),
+        // Peaks of different procedures may lie on different skin: their sum over-states the dose to any one site.
+        Make("Cumulative peak skin dose over 12 weeks", RuleType.PeakSkinDose, 5, "Gy", null, (RuleParameters.WindowDays, "84")),
         Make("MR SAR above the IEC limit", RuleType.NotificationValue, null, "W/kg", "MR", (RuleParameters.Table, "mr-sar")),
         Make("Ultrasound MI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-mi")),
         Make("Ultrasound TI above guidance", RuleType.NotificationValue, null, "1", "US", (RuleParameters.Table, "us-ti")),

@@ -70,40 +70,34 @@ internal static class DoseOutlierRule
     }
 }
 
-/// <summary>The study or event exceeded a diagnostic reference level: national (table row named by the rule) or local (a percentile of history, default 75th).</summary>
+/// <summary>
+/// A diagnostic reference level was exceeded. National (the default rules): judged on the device's rolling median per DRL
+/// category (<see cref="NationalDrlMedianRule"/>), as a DRL is a benchmark for the median of a sample of patients, not a
+/// limit for one. Local (a percentile of the protocol's history, default 75th): per study or event.
+/// </summary>
 internal static class DrlRules
 {
     public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context)
     {
         var quantity = DoseQuantity.Parse(rule.Parameter(RuleParameters.Quantity), DoseQuantity.Dlp);
-        var local = string.Equals(rule.Parameter(RuleParameters.Source), "local", StringComparison.OrdinalIgnoreCase);
+        if (!string.Equals(rule.Parameter(RuleParameters.Source), "local", StringComparison.OrdinalIgnoreCase))
+            return NationalDrlMedianRule.Evaluate(rule, context, quantity);
+        return Local(rule, context, quantity);
+    }
+
+    private static IEnumerable<AlertCandidate> Local(Rule rule, AnalysisContext context, DoseQuantity quantity)
+    {
         if (quantity.PerStudy)
         {
             if (!rule.Scope.MatchesProtocol(context.StudyProtocol.Standard) || quantity.StudyValue(context.Input.Events, context.Input.Reported) is not { } value) yield break;
-            var drl = local ? LocalDrl(rule, context, context.StudyProtocol, quantity)
-                : NationalDrl(rule, context, quantity, () => NationalDrlCategory.OfStudy(context.Study.StudyDescription, context.Input.Events));
-            if (drl is { } d && value > d.Level) yield return Candidate(rule, context, null, context.StudyProtocol, quantity, value, d);
+            if (LocalDrl(rule, context, context.StudyProtocol, quantity) is { } d && value > d.Level) yield return Candidate(rule, context, null, context.StudyProtocol, quantity, value, d);
             yield break;
         }
         foreach (var (ev, protocol) in context.Events)
         {
             if (!rule.Scope.MatchesProtocol(protocol.Standard) || quantity.Pick(ev) is not { } value) continue;
-            var drl = local ? LocalDrl(rule, context, protocol, quantity)
-                : NationalDrl(rule, context, quantity, () => NationalDrlCategory.OfEvent(context.Study.StudyDescription, ev));
-            if (drl is { } d && value > d.Level) yield return Candidate(rule, context, ev.EventUid, protocol, quantity, value, d);
+            if (LocalDrl(rule, context, protocol, quantity) is { } d && value > d.Level) yield return Candidate(rule, context, ev.EventUid, protocol, quantity, value, d);
         }
-    }
-
-    /// <summary>The rule's table row, or when it names none the row the study or event belongs to (<see cref="NationalDrlCategory"/>); null: no DRL applies.</summary>
-    private static (double Level, string Source, IReadOnlyList<double> Distribution)? NationalDrl(Rule rule, AnalysisContext context, DoseQuantity quantity,
-        Func<string?> inferExamination)
-    {
-        var country = rule.Parameter(RuleParameters.Country) ?? "UK";
-        if ((rule.Parameter(RuleParameters.Examination) ?? inferExamination()) is not { } examination) return null;
-        var table = context.Input.NationalDrls.FirstOrDefault(t => string.Equals(t.Country, country, StringComparison.OrdinalIgnoreCase));
-        var row = table?.Find(examination);
-        var level = quantity == DoseQuantity.CtdiVol ? row?.CtdiVolMGy : quantity == DoseQuantity.Dlp ? row?.DlpMGyCm : null;
-        return level is { } l ? (rule.Threshold ?? l, $"{table!.Country} national DRL {table.Edition}: {row!.Examination}", []) : null;
     }
 
     private static (double Level, string Source, IReadOnlyList<double> Distribution)? LocalDrl(Rule rule, AnalysisContext context, ProtocolResolution protocol, DoseQuantity quantity)

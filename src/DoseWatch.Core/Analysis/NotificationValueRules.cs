@@ -108,7 +108,11 @@ public static class CumulativeDose
     /// 2026-03-01 is 2025-12-07, which is outside; 2025-12-08 and the same day are inside.
     /// </summary>
     public static IEnumerable<HistoricalStudy> EarlierInWindow(IEnumerable<HistoricalStudy> patientHistory, string studyInstanceUid, DateOnly date, int windowDays) =>
-        patientHistory.Where(h => h.StudyInstanceUid != studyInstanceUid && h.StudyDate is { } d && d <= date && d > date.AddDays(-windowDays));
+        patientHistory.Where(h => Counts(h.StudyInstanceUid, h.StudyDate, studyInstanceUid, date, windowDays));
+
+    /// <summary>Whether another study (<paramref name="uid"/>, dated <paramref name="day"/>) counts towards the study <paramref name="studyInstanceUid"/> of <paramref name="date"/>.</summary>
+    public static bool Counts(string uid, DateOnly? day, string studyInstanceUid, DateOnly date, int windowDays) =>
+        uid != studyInstanceUid && day is { } d && d <= date && d > date.AddDays(-windowDays);
 }
 
 /// <summary>
@@ -144,4 +148,45 @@ internal static class DoseCheckRule
     }
 
     private static string Show(double? v) => v is { } x ? Number(x) : "?";
+}
+
+/// <summary>
+/// Peak skin dose of the study's skin dose map (docs/skin-dose.md) at or above the rule's threshold (Gy; without one,
+/// the SIR/NCRP 168 substantial radiation dose level of 3 Gy). With a window (windowDays), the patient's peak skin doses
+/// are added over the window as <see cref="CumulativeDoseRule"/> adds doses: raised once, by the study that takes the sum
+/// of the patient's earlier studies to the threshold; a single study at the level is the per-study rule's. Studies
+/// without a map (the dose at the reference point only) are not judged by it: that is the Ka,r rules' quantity.
+/// </summary>
+internal static class PeakSkinDoseRule
+{
+    public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context)
+    {
+        if (context.Input.PeakSkinDoseGy is not { } peak) yield break;
+        var level = rule.Threshold ?? FluoroscopySubstantialDoseLevels.PeakSkinDoseGy;
+        if (rule.Parameter(RuleParameters.WindowDays) is null)
+        {
+            if (peak < level) yield break;
+            yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, PeakSkinDoseQuantity, peak, level, "Gy",
+                $"Peak skin dose {Number(peak)} Gy reached {Number(level)} Gy: skin follow-up of the patient (estimate from the skin dose map).",
+                AlertEvidence.Of(context.StudyProtocol, ("peakSkinDoseGy", Number(peak))));
+            yield break;
+        }
+        var window = rule.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays);
+        if (context.Study.StudyDate is not { } date) yield break;
+        var earlier = context.Input.PatientPeakSkinDoses
+            .Where(h => CumulativeDose.Counts(h.StudyInstanceUid, h.StudyDate, context.Study.StudyInstanceUid, date, window)).ToList();
+        if (earlier.Count == 0) yield break;
+        var before = earlier.Sum(h => h.PeakSkinDoseGy);
+        var total = before + peak;
+        if (total < level || before >= level) yield break;
+        yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, PeakSkinDoseQuantity, total, level, "Gy",
+            $"Cumulative peak skin dose {Number(total)} Gy over {window} days ({earlier.Count + 1} studies of this patient) reached {Number(level)} Gy: skin follow-up (peaks of different procedures may lie on different skin).",
+            AlertEvidence.Of(context.StudyProtocol, ("windowDays", window.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("thisStudy", Number(peak)), ("earlierTotal", Number(before)),
+                ("earlierStudies", string.Join("; ", earlier.Select(e => $"{e.StudyInstanceUid}={Number(e.PeakSkinDoseGy)}"))))
+                .WithDistribution([.. earlier.Select(e => e.PeakSkinDoseGy), peak]));
+    }
+
+    /// <summary>The alert's quantity key (alerts.quantity).</summary>
+    public const string PeakSkinDoseQuantity = "peakSkinDose";
 }

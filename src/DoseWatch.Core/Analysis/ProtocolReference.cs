@@ -39,6 +39,9 @@ public sealed record HistoricalStudy(string StudyInstanceUid, DateOnly? StudyDat
 
     /// <summary>The patient's weight at the study, for size-adjusted outlier scores; null when the objects did not carry it.</summary>
     public double? PatientWeightKg { get; init; }
+
+    /// <summary>Study Time (0008,0030): orders studies of one day (a rolling sample of the latest studies).</summary>
+    public TimeOnly? StudyTime { get; init; }
 }
 
 public static class ProtocolReferenceLearner

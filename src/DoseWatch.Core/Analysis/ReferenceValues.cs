@@ -74,11 +74,27 @@ public static class AapmCtNotificationValues
 public static class FluoroscopySubstantialDoseLevels
 {
     // ../shared/reference/dicom-dose-reference.md §8.3: SRDL (SIR, Stecker et al. JVIR 2009 / NCRP Report 168):
-    // Ka,r 5 Gy; PKA 500 Gy·cm²; fluoroscopy time 60 min. (Peak skin dose 3 Gy is not in an RDSR: not checked.)
+    // Ka,r 5 Gy; PKA 500 Gy·cm²; peak skin dose 3 Gy; fluoroscopy time 60 min. The peak skin dose is not in an RDSR:
+    // it is DoseWatch's estimate from the skin dose map (docs/skin-dose.md), judged by the peak-skin-dose rules.
     public const double DoseRpGy = 5;
     public const double DapGyCm2 = 500;
     public const double FluoroTimeMinutes = 60;
     public const double FluoroTimeS = FluoroTimeMinutes * 60;
+    public const double PeakSkinDoseGy = 3;
+}
+
+/// <summary>
+/// The peak skin dose levels (Gy) of the default peak-skin-dose alert rules and of the lines on the fluoroscopy
+/// dashboard. 3 Gy is the SIR / NCRP Report 168 substantial radiation dose level (dicom-dose-reference.md §8.3); 2 Gy
+/// (about where transient erythema starts) and 5 Gy are the levels issue #20 asks for around it.
+/// </summary>
+public static class PeakSkinDoseLevels
+{
+    public const double FirstGy = 2;
+    public const double SubstantialGy = FluoroscopySubstantialDoseLevels.PeakSkinDoseGy;
+    public const double HighGy = 5;
+
+    public static readonly IReadOnlyList<double> AllGy = [FirstGy, SubstantialGy, HighGy];
 }
 
 /// <summary>MR whole-body and head SAR limits (6-minute average, W/kg) by IEC 60601-2-33 operating mode.</summary>

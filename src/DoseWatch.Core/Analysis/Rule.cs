@@ -3,7 +3,7 @@ using DoseWatch.Core.Domain;
 
 namespace DoseWatch.Core.Analysis;
 
-/// <summary>The six kinds of alert; their wire names are the API's <c>type</c> values.</summary>
+/// <summary>The kinds of alert; their wire names are the API's <c>type</c> values (alerts.type, no CHECK since migration 0031).</summary>
 public enum RuleType
 {
     ProtocolDeviation,
@@ -12,6 +12,7 @@ public enum RuleType
     DrlExceeded,
     CumulativeDose,
     DoseCheck,
+    PeakSkinDose,
 }
 
 public static class RuleTypes
@@ -24,6 +25,7 @@ public static class RuleTypes
         (RuleType.DrlExceeded, "drl-exceeded"),
         (RuleType.CumulativeDose, "cumulative-dose"),
         (RuleType.DoseCheck, "dose-check"),
+        (RuleType.PeakSkinDose, "peak-skin-dose"),
     ];
 
     public static string ToWire(this RuleType type) => Names.First(n => n.Type == type).Wire;
@@ -113,7 +115,14 @@ public static class RuleParameters
     public const string Country = "country";
     public const string Percentile = "percentile";
 
-    /// <summary>cumulative-dose: window in days (default 84 = 12 weeks).</summary>
+    /// <summary>
+    /// drl-exceeded (national): how many of the device's latest studies of a DRL category form the sample whose median is
+    /// compared with the DRL (default 20); fewer studies of the category: not judged yet.
+    /// </summary>
+    public const string MedianOfStudies = "medianOfStudies";
+    public const int DefaultMedianOfStudies = 20;
+
+    /// <summary>cumulative-dose: window in days (default 84 = 12 weeks); peak-skin-dose: when set, the patient's peak skin doses are added over this window.</summary>
     public const string WindowDays = "windowDays";
     public const int DefaultWindowDays = 84;
 

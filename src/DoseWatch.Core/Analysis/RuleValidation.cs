@@ -27,6 +27,7 @@ public static class RuleValidation
             problems[RuleParameters.Quantity] = $"'{quantity}' is not a dose quantity; use one of {string.Join(", ", DoseQuantity.All.Select(q => q.Name))}.";
         Positive(rule, RuleParameters.MinimumSampleSize, problems);
         Positive(rule, RuleParameters.WindowDays, problems);
+        Positive(rule, RuleParameters.MedianOfStudies, problems);
         if (rule.Parameter(RuleParameters.Percentile) is { } p && !(double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var pct) && pct is > 0 and < 100))
             problems[RuleParameters.Percentile] = "The percentile must be a number between 0 and 100.";
         switch (rule.Type)
@@ -44,6 +45,9 @@ public static class RuleValidation
             case RuleType.DrlExceeded when rule.Parameter(RuleParameters.Source) is not "local"
                 && rule.Parameter(RuleParameters.Quantity)?.ToLowerInvariant() is { } q && q is not ("ctdivol" or "dlp"):
                 problems[RuleParameters.Quantity] = "A national DRL rule compares ctdivol (per sequence) or dlp (per examination).";
+                break;
+            case RuleType.PeakSkinDose when rule.Threshold is <= 0:
+                problems["threshold"] = "A peak skin dose rule's threshold is a dose above 0 Gy (e.g. 2, 3 or 5), or empty for the substantial radiation dose level of 3 Gy.";
                 break;
             case RuleType.DoseCheck when rule.Parameter(RuleParameters.Part) is not ("any" or "alert" or "notification" or null):
                 problems[RuleParameters.Part] = "The dose-check part is any, alert or notification.";

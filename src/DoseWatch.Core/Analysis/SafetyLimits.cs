@@ -16,6 +16,14 @@ public static class GuidanceLines
         new("Whole body, first level", MrSarLimits.FirstLevelWholeBody, "W/kg", Iec),
     ];
 
+    /// <summary>The default peak skin dose alert levels, the 3 Gy one being SIR / NCRP 168's substantial radiation dose level.</summary>
+    public static readonly IReadOnlyList<GuidanceLine> PeakSkinDose =
+    [
+        new("Peak skin dose alert", PeakSkinDoseLevels.FirstGy, "Gy", "default alert rule"),
+        new("Substantial radiation dose level", PeakSkinDoseLevels.SubstantialGy, "Gy", "SIR / NCRP Report 168, default alert rule"),
+        new("Peak skin dose alert", PeakSkinDoseLevels.HighGy, "Gy", "default alert rule"),
+    ];
+
     public static readonly IReadOnlyList<GuidanceLine> MechanicalIndex =
         [new("FDA Track 3 MI", UltrasoundOutputGuidance.GeneralMechanicalIndex, "", "FDA 510(k) guidance, Track 3")];
 

@@ -44,6 +44,9 @@ public sealed record StudyTotals(
 
     public EventSums Sums { get; init; } = EventSums.None;
 
+    /// <summary>Administered activity summed over the counted administrations (NM/PET); no device reports a study total of it.</summary>
+    public double? AdministeredActivityTotalMBq { get; init; }
+
     /// <summary>Quantities whose device total and event sum differ beyond rounding.</summary>
     public IReadOnlyList<TotalsDiscrepancy> Discrepancies { get; init; } = [];
 
@@ -126,6 +129,7 @@ public static class StudyTotalsRule
         {
             Reported = device,
             Sums = sums,
+            AdministeredActivityTotalMBq = Sum(counted.Select(e => e.AdministeredActivityMBq)),
             Discrepancies = discrepancies,
             SupersededObjects = superseded,
         };

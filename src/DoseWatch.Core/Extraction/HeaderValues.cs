@@ -20,9 +20,12 @@ internal static class HeaderValues
     public static DateOnly? ParseDate(string? da) =>
         da is { Length: >= 8 } && DateOnly.TryParseExact(da[..8], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
 
+    /// <summary>TM as the standard writes it, fractions of a second kept (issue #16 item 2); a malformed value is read
+    /// leniently to whole seconds (hours, then minutes and seconds where readable).</summary>
     public static TimeOnly? ParseTime(string? tm)
     {
         if (tm is null) return null;
+        if (TemporalValue.ParseTime(tm) is { } exact) return exact;
         var s = tm.Replace(":", "", StringComparison.Ordinal);
         if (s.Length < 2 || !int.TryParse(s[..2], CultureInfo.InvariantCulture, out var h) || h > 23) return null;
         var m = s.Length >= 4 && int.TryParse(s[2..4], CultureInfo.InvariantCulture, out var mm) && mm < 60 ? mm : 0;

@@ -37,7 +37,7 @@ public sealed partial class AlertRepository(IDbConnectionFactory connections, Ti
                     standard_protocol, device_key, modality, status, created_at, updated_at)
                 VALUES (@Study, @Event, @RuleId, @RuleName, @Type, @Quantity, @Value, @Threshold, @Unit, @Message, @Evidence,
                     @Protocol, @DeviceKey, @Modality, 'new', @now, @now)
-                ON CONFLICT (study_instance_uid, event_uid, rule_id) DO NOTHING
+                ON CONFLICT DO NOTHING
                 RETURNING id
                 """, new
             {
@@ -45,6 +45,8 @@ public sealed partial class AlertRepository(IDbConnectionFactory connections, Ti
                 c.Quantity, c.Value, c.Threshold, c.Unit, c.Message, Evidence = JsonSerializer.Serialize(c.Evidence),
                 Protocol = c.Evidence.StandardProtocol, DeviceKey = study.Device.Key, study.Modality, now,
             }, tx, cancellationToken: cancellationToken));
+            // Nothing stored: the (study, event, rule) exists, or a period key (a device's DRL median for a month, migration
+            // 0034 ux_alerts_period_key) was stored already by whichever study reached storage first.
             if (id is not { } alertId) continue;
             created.Add(alertId);
             await AddLifecycleAsync(connection, tx, alertId, now, "system", "raised", AlertStatuses.New, c.Message, cancellationToken);

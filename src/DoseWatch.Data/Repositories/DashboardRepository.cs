@@ -122,7 +122,7 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     /// page and /protocols (<see cref="ModalityQuantities.ConstantAngleAcquisition"/>): a scout carries the protocol's
     /// name, and its tenth of a milligray pulled CT HEAD ROUTINE's median CTDIvol to 0.15 mGy.
     /// </summary>
-    private static readonly string NotLocalizer = $"(e.acquisition_type_code IS NULL OR e.acquisition_type_code <> '{ModalityQuantities.ConstantAngleAcquisition}')";
+    internal static readonly string NotLocalizer = $"(e.acquisition_type_code IS NULL OR e.acquisition_type_code <> '{ModalityQuantities.ConstantAngleAcquisition}')";
 
     /// <summary>Each device key as a person knows the device: station, model and manufacturer of its latest study.</summary>
     private static async Task<Dictionary<string, string>> DeviceLabelsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<string> keys, CancellationToken ct)

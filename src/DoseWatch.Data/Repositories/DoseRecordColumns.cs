@@ -224,3 +224,18 @@ internal static class DoseRecordColumns
     private static ConceptCode? Code(IDictionary<string, object?> r, string prefix) =>
         Str(r, prefix + "_code") is { } code ? new ConceptCode(code, Str(r, prefix + "_scheme") ?? "", Str(r, prefix + "_meaning")) : null;
 }
+
+/// <summary>
+/// studies.study_time as text: "HH:mm:ss" and, when the Study Time has them, its fractions of a second (up to the
+/// microseconds TM can carry; issue #16 item 2). A whole second stays "HH:mm:ss", so rows stored before read the same,
+/// and the text sorts as the time does.
+/// </summary>
+internal static class StudyTimeText
+{
+    private static readonly string[] Formats = ["HH:mm:ss", "HH:mm:ss.FFFFFFF"];
+
+    public static string? Write(TimeOnly? time) => time?.ToString("HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static TimeOnly? Read(string? text) =>
+        text is null ? null : TimeOnly.ParseExact(text, Formats, System.Globalization.CultureInfo.InvariantCulture);
+}

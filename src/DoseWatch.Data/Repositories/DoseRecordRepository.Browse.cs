@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using DoseWatch.Core.Analysis;
@@ -66,6 +67,28 @@ public sealed partial class DoseRecordRepository
                 """);
             p.Add("StandardProtocol", query.StandardProtocol.Trim());
         }
+        // The FHIR search of issue #19: one study, the study of a dose object, one device, a set of modalities.
+        if (query.StudyInstanceUid is { } studyUid)
+        {
+            where.Add("s.study_instance_uid = @StudyInstanceUid");
+            p.Add("StudyInstanceUid", studyUid.Trim());
+        }
+        if (query.SourceSopInstanceUid is { } sopUid)
+        {
+            where.Add("EXISTS (SELECT 1 FROM dose_source_objects o WHERE o.study_instance_uid = s.study_instance_uid AND o.sop_instance_uid = @SourceSopInstanceUid)");
+            p.Add("SourceSopInstanceUid", sopUid.Trim());
+        }
+        if (query.DeviceId is { } deviceId)
+        {
+            where.Add("s.device_id = @DeviceId");
+            p.Add("DeviceId", deviceId);
+        }
+        if (query.AnyModality is { Count: > 0 } modalities)
+        {
+            // One parameter each: the same SQL text on SQLite and PostgreSQL, without relying on list expansion.
+            where.Add("s.modality IN (" + string.Join(", ", modalities.Select((_, i) => $"@AnyModality{i}")) + ")");
+            for (var i = 0; i < modalities.Count; i++) p.Add($"AnyModality{i}", modalities[i].Trim().ToUpperInvariant());
+        }
         if (query.PatientPseudonym is { } patient)
         {
             where.Add("s.patient_pseudonym = @PatientPseudonym"); // ix_studies_patient_pseudonym
@@ -122,9 +145,10 @@ public sealed partial class DoseRecordRepository
     }
 
     /// <summary>
-    /// The study's headline dose in SQL: the sum of its modality's quantity over the events of the study's best source
-    /// (dose reports outrank image headers, as in the totals rule), as stored at save time (migration 0012). A modality
-    /// filter needs no other expression: it keeps only studies of that modality, whose stored dose is in its quantity.
+    /// The study's headline dose in SQL: its modality's quantity totalled as Core's StudyTotalsRule decides (the device's
+    /// accumulated value where a dose object reports one, else the counted events' sum; <see cref="HeadlineDose.Of"/>), as
+    /// stored at save time (migrations 0012, 0037). A modality filter needs no other expression: it keeps only studies
+    /// of that modality, whose stored dose is in its quantity.
     /// </summary>
     internal const string HeadlineDoseSql = "s.headline_dose";
 
@@ -142,22 +166,6 @@ public sealed partial class DoseRecordRepository
         )
         SELECT name FROM protocol_names WHERE LOWER(name) LIKE @Protocol ESCAPE '\'
         """;
-
-    /// <summary>
-    /// The headline dose computed from the events (the save path stores it in studies.headline_dose, migration 0012).
-    /// With a modality, that modality's quantity; without, each study uses its own.
-    /// </summary>
-    internal static string ComputedHeadlineDoseSql(string? modality)
-    {
-        var column = HeadlineDose.For(modality) is { } q
-            ? "e." + q.Column
-            : "CASE s.modality " + string.Join(" ", DashboardRepository.StudyDoseQuantities.Select(x => $"WHEN '{x.Modality}' THEN e.{x.Column}")) + " END";
-        // One pass over the study's events: the best source's rank decides which of them are summed.
-        return $"""
-            (SELECT CASE WHEN MAX(e.source_rank) >= 2 THEN SUM(CASE WHEN e.source_rank >= 2 THEN {column} END) ELSE SUM({column}) END
-                FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid)
-            """;
-    }
 
     /// <summary>
     /// Every study matching <paramref name="query"/> (its page and page size ignored) in its sort order, with events,
@@ -179,6 +187,7 @@ public sealed partial class DoseRecordRepository
             // With the CT sources and dose checks: the export carries every extracted quantity (issue #16 item 9).
             var events = await EventsAsync(connection, uids, withDetails: true, cancellationToken);
             var reported = await ReportedAsync(connection, uids, cancellationToken);
+            var warnings = await WarningsAsync(connection, uids, cancellationToken);
             foreach (var r in rows)
             {
                 var uid = DoseRecordColumns.Str(r, "study_instance_uid")!;
@@ -187,10 +196,24 @@ public sealed partial class DoseRecordRepository
                     StudyTotalsRule.Compute(stored, reported.GetValueOrDefault(uid) ?? []), stored)
                 {
                     Reported = [.. (reported.GetValueOrDefault(uid) ?? []).Select(o => o.Accumulated)],
+                    ExtractionWarnings = [.. warnings[uid]],
                 };
             }
             if (rows.Count < MaximumPageSize) yield break;
         }
+    }
+
+    /// <summary>Each study's extraction warnings (item 5 of issue #16: a dose object missing a required value, a vendor
+    /// quirk read leniently), one line each as StudySourceObject.WarningLines splits them, in the objects' extraction order.</summary>
+    private static async Task<ILookup<string, string>> WarningsAsync(DbConnection connection, IReadOnlyList<string> studies, CancellationToken ct)
+    {
+        if (studies.Count == 0) return Array.Empty<string>().ToLookup(x => x, StringComparer.Ordinal);
+        var (inStudies, p) = InList(studies);
+        var rows = await QueryRowsAsync(connection,
+            $"SELECT study_instance_uid, sop_instance_uid, warnings FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND warnings <> '' ORDER BY extracted_at, sop_instance_uid", p, ct);
+        return rows.SelectMany(r => StudySourceObject.SplitWarnings(DoseRecordColumns.Str(r, "warnings"))
+                .Select(w => (Study: DoseRecordColumns.Str(r, "study_instance_uid")!, Line: w)))
+            .ToLookup(x => x.Study, x => x.Line, StringComparer.Ordinal);
     }
 
     /// <summary>The objects a study was extracted from, with the stored file each came in as (null once it is gone).</summary>

@@ -10,13 +10,17 @@ namespace DoseWatch.Data.Repositories;
 /// </summary>
 public sealed partial class DoseRecordRepository
 {
-    /// <summary>Each study's events per protocol, for the studies <paramref name="filter"/> (SQL ending in AND, or empty) selects.</summary>
+    /// <summary>
+    /// Each study's events per protocol, modality and device, for the studies <paramref name="filter"/> (SQL ending in
+    /// AND, or empty) selects. The events' own modality and device (their dose object's, issue #16 item 8; copied by
+    /// RefreshStudySummaryAsync): a PET/CT's CT protocols count on the CT page, its administrations on the NM/PET page.
+    /// </summary>
     private static string CountStudiesSql(string filter) => $"""
         INSERT INTO protocol_use_studies (study_instance_uid, protocol, study_date, modality, device_key, events)
-        SELECT s.study_instance_uid, COALESCE(e.protocol, @NoProtocol), s.study_date, COALESCE(s.modality, ''), s.device_key, COUNT(*)
+        SELECT s.study_instance_uid, COALESCE(e.protocol, @NoProtocol), s.study_date, COALESCE(e.modality, ''), COALESCE(e.device_key, ''), COUNT(*)
         FROM studies s JOIN irradiation_events e ON e.study_instance_uid = s.study_instance_uid
         WHERE {filter} s.study_date IS NOT NULL
-        GROUP BY s.study_instance_uid, COALESCE(e.protocol, @NoProtocol), s.study_date, COALESCE(s.modality, ''), s.device_key
+        GROUP BY s.study_instance_uid, COALESCE(e.protocol, @NoProtocol), s.study_date, COALESCE(e.modality, ''), COALESCE(e.device_key, '')
         """;
 
     // The events' device_key is copied with their day and modality by RefreshStudySummaryAsync, which runs first.
@@ -66,7 +70,7 @@ public sealed partial class DoseRecordRepository
         var p = new { DashboardRepository.NoProtocol };
         foreach (var sql in new[]
                  {
-                     "UPDATE irradiation_events SET device_key = (SELECT s.device_key FROM studies s WHERE s.study_instance_uid = irradiation_events.study_instance_uid)",
+                     $"UPDATE irradiation_events SET modality = {EventModalitySql}, device_key = {EventDeviceKeySql}",
                      "DELETE FROM protocol_uses",
                      "DELETE FROM protocol_use_studies",
                      CountStudiesSql(""),

@@ -67,17 +67,17 @@ public sealed partial class DoseRecordRepository
             .Select(row => (IDictionary<string, object?>)(IDictionary<string, object>)row).ToList();
 
     private static async Task<Dictionary<string, List<(IrradiationEvent Event, string Sop)>>> EventsAsync(
-        DbConnection connection, IReadOnlyList<string> studies, bool withDetails, CancellationToken ct)
+        DbConnection connection, IReadOnlyList<string> studies, bool withDetails, CancellationToken ct, DbTransaction? tx = null)
     {
         var result = new Dictionary<string, List<(IrradiationEvent, string)>>(StringComparer.Ordinal);
         if (studies.Count == 0) return result;
         var (inStudies, p) = InList(studies);
         var rows = await QueryRowsAsync(connection,
-            $"SELECT * FROM irradiation_events WHERE study_instance_uid IN {inStudies} ORDER BY study_instance_uid, started_at, event_uid", p, ct);
+            $"SELECT * FROM irradiation_events WHERE study_instance_uid IN {inStudies} ORDER BY study_instance_uid, started_at, event_uid", p, ct, tx);
         var sources = withDetails ? await QueryRowsAsync(connection,
-            $"SELECT * FROM ct_xray_sources WHERE study_instance_uid IN {inStudies} ORDER BY source_index", p, ct) : [];
+            $"SELECT * FROM ct_xray_sources WHERE study_instance_uid IN {inStudies} ORDER BY source_index", p, ct, tx) : [];
         var checks = withDetails ? await QueryRowsAsync(connection,
-            $"SELECT * FROM ct_dose_check_notifications WHERE study_instance_uid IN {inStudies}", p, ct) : [];
+            $"SELECT * FROM ct_dose_check_notifications WHERE study_instance_uid IN {inStudies}", p, ct, tx) : [];
         // Keyed once, so an export of thousands of events does not scan every detail row per event.
         var sourcesOf = sources.ToLookup(DetailKey);
         var checksOf = checks.ToLookup(DetailKey);
@@ -157,7 +157,7 @@ public sealed partial class DoseRecordRepository
         DoseRecordColumns.Str(r, "study_instance_uid")!,
         DoseRecordColumns.Str(r, "accession_number"),
         DoseRecordColumns.Str(r, "study_date") is { } d ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
-        DoseRecordColumns.Str(r, "study_time") is { } t ? TimeOnly.ParseExact(t, "HH:mm:ss", CultureInfo.InvariantCulture) : null,
+        StudyTimeText.Read(DoseRecordColumns.Str(r, "study_time")),
         DoseRecordColumns.Str(r, "modality"),
         DoseRecordColumns.Str(r, "study_description"),
         new PatientCharacteristics(DoseRecordColumns.Str(r, "patient_age"), DoseRecordColumns.Dbl(r, "patient_age_years"), DoseRecordColumns.Str(r, "patient_sex"),

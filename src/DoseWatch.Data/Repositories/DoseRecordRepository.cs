@@ -196,32 +196,55 @@ public sealed partial class DoseRecordRepository
     private static async Task RefreshStudySummaryAsync(DbConnection connection, DbTransaction tx, string studyUid, CancellationToken ct)
     {
         var key = new { Study = studyUid };
-        await connection.ExecuteAsync(new CommandDefinition("""
+        // Each event keeps the modality and device of the object it was written from (issue #16 item 8): a PET/CT's CT
+        // acquisitions are CT events and its administration an NM/PT one, whichever part arrived first and named the
+        // study. The study's own values stand in for an object that carries none.
+        await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE irradiation_events SET
                 study_date = (SELECT s.study_date FROM studies s WHERE s.study_instance_uid = @Study),
-                modality = (SELECT s.modality FROM studies s WHERE s.study_instance_uid = @Study),
-                device_key = (SELECT s.device_key FROM studies s WHERE s.study_instance_uid = @Study)
+                modality = {EventModalitySql},
+                device_key = {EventDeviceKeySql}
             WHERE study_instance_uid = @Study
             """, key, tx, cancellationToken: ct));
-        // A fluoroscopy study's procedure and accumulated totals (migration 0016), NULL for other modalities: the totals
-        // the device reported, combined over the study's reports as Core's StudyTotalsRule decides.
-        var reported = StudyTotalsRule.Combine((await ReportedAsync(connection, [studyUid], ct, tx)).GetValueOrDefault(studyUid) ?? []).Totals;
+        // The study's totals as Core's StudyTotalsRule decides, as the study page shows them: the headline dose (browser
+        // filter and sort, daily medians) is the device's own accumulated value where a dose object reports one, else
+        // the counted events' sum. A fluoroscopy study's procedure and accumulated totals (migration 0016), NULL for
+        // other modalities: the totals the device reported, combined over the study's reports.
+        var objects = (await ReportedAsync(connection, [studyUid], ct, tx)).GetValueOrDefault(studyUid) ?? [];
+        var reported = StudyTotalsRule.Combine(objects).Totals;
+        var events = StudyTotalsRule.MarkCounted((await EventsAsync(connection, [studyUid], withDetails: false, ct, tx)).GetValueOrDefault(studyUid) ?? []);
+        var studyModality = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT modality FROM studies WHERE study_instance_uid = @Study", key, tx, cancellationToken: ct));
+        var headline = HeadlineDose.Of(studyModality, StudyTotalsRule.Compute(events, objects));
         var fluoroscopy = "s.modality IN (" + string.Join(", ", ModalityQuantities.FluoroscopyModalities.Select(m => $"'{m}'")) + ")";
         await connection.ExecuteAsync(new CommandDefinition($"""
             UPDATE studies AS s SET
                 event_count = (SELECT COUNT(*) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid),
-                headline_dose = {ComputedHeadlineDoseSql(null)},
+                headline_dose = @Headline,
                 fluoro_procedure = CASE WHEN {fluoroscopy} THEN {ModalityQuantities.ComputedProcedureSql} END,
                 fluoro_dap_total_gy_cm2 = CASE WHEN {fluoroscopy} THEN @Dap END,
                 fluoro_dose_rp_total_gy = CASE WHEN {fluoroscopy} THEN @DoseRp END,
                 fluoro_time_total_s = CASE WHEN {fluoroscopy} THEN @FluoroTime END
             WHERE s.study_instance_uid = @Study
-            """, new { Study = studyUid, Dap = reported.DapTotalGyCm2, DoseRp = reported.DoseRpTotalGy, FluoroTime = reported.FluoroTimeTotalS }, tx, cancellationToken: ct));
+            """, new { Study = studyUid, Headline = headline, Dap = reported.DapTotalGyCm2, DoseRp = reported.DoseRpTotalGy, FluoroTime = reported.FluoroTimeTotalS }, tx, cancellationToken: ct));
         await CountProtocolDaysAsync(connection, tx, studyUid, +1, ct);
         await RefreshDailyStudyDoseAsync(connection, tx, studyUid, ct);
         await RefreshProtocolUsesAsync(connection, tx, studyUid, ct);
         await RefreshStudyActivityAsync(connection, tx, studyUid, ct);
     }
+
+    /// <summary>An event's modality in SQL (UPDATE irradiation_events): its dose object's, else its study's. An object known
+    /// only as SR (a report whose template named no modality) says nothing of the irradiation. Migration 0037 says the same.</summary>
+    private const string EventModalitySql = """
+        COALESCE((SELECT NULLIF(o.modality, 'SR') FROM dose_source_objects o WHERE o.sop_instance_uid = irradiation_events.sop_instance_uid),
+            (SELECT s.modality FROM studies s WHERE s.study_instance_uid = irradiation_events.study_instance_uid))
+        """;
+
+    /// <summary>An event's device key in SQL: its dose object's where known (not ''), else its study's.</summary>
+    private const string EventDeviceKeySql = """
+        COALESCE(NULLIF((SELECT o.device_key FROM dose_source_objects o WHERE o.sop_instance_uid = irradiation_events.sop_instance_uid), ''),
+            (SELECT s.device_key FROM studies s WHERE s.study_instance_uid = irradiation_events.study_instance_uid))
+        """;
 
     /// <summary>
     /// Adds (<paramref name="sign"/> +1) or takes away (-1) the study's events from protocol_day_events (migration
@@ -232,12 +255,12 @@ public sealed partial class DoseRecordRepository
     /// crosswise between the -1 and the +1, which PostgreSQL resolves by failing one save (its job is retried).
     /// </summary>
     private static Task CountProtocolDaysAsync(DbConnection connection, DbTransaction tx, string studyUid, int sign, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("""
+        connection.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO protocol_day_events (modality, protocol, study_date, dose_events)
             SELECT e.modality, COALESCE(e.protocol, @NoProtocol), e.study_date, @Sign * COUNT(*)
             FROM irradiation_events e
             WHERE e.study_instance_uid = @Study AND e.modality IS NOT NULL AND e.study_date IS NOT NULL
-                AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL)
+                AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL) AND {DashboardRepository.NotLocalizer}
             GROUP BY e.modality, COALESCE(e.protocol, @NoProtocol), e.study_date
             ORDER BY e.modality, COALESCE(e.protocol, @NoProtocol), e.study_date
             ON CONFLICT (modality, protocol, study_date) DO UPDATE SET dose_events = protocol_day_events.dose_events + excluded.dose_events
@@ -331,7 +354,7 @@ public sealed partial class DoseRecordRepository
         Uid = s.StudyInstanceUid,
         Accession = s.AccessionNumber,
         Date = s.StudyDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        Time = s.StudyTime?.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+        Time = StudyTimeText.Write(s.StudyTime),
         s.Modality,
         Description = s.StudyDescription,
         s.Patient.Age,

@@ -8,6 +8,10 @@ public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals
 {
     /// <summary>The accumulated values each of the study's dose objects reports (the device's own totals, one per object).</summary>
     public IReadOnlyList<AccumulatedDose> Reported { get; init; } = [];
+
+    /// <summary>The extraction warnings of the study's objects, one line each ("where: message", as saved), for exports;
+    /// filled by <see cref="DoseRecordRepository.StreamStudiesAsync"/>.</summary>
+    public IReadOnlyList<string> ExtractionWarnings { get; init; } = [];
 }
 
 /// <param name="PeakSkinDoseGy">Fluoroscopy: the peak skin dose of the study's skin dose map (SkinDoseRepository); null when none was computed.</param>
@@ -33,6 +37,18 @@ public sealed record StudyQuery(
     /// sealed, so the search is on the HMAC, never on plaintext).</summary>
     public string? PatientPseudonym { get; init; }
 
+    /// <summary>Only this study (FHIR read and part-of search).</summary>
+    public string? StudyInstanceUid { get; init; }
+
+    /// <summary>Only the study extracted from this dose object (FHIR identifier search).</summary>
+    public string? SourceSopInstanceUid { get; init; }
+
+    /// <summary>Only the studies of this device number (devices.id).</summary>
+    public long? DeviceId { get; init; }
+
+    /// <summary>Only studies whose modality is one of these (the FHIR feed: modalities that irradiate).</summary>
+    public IReadOnlyList<string>? AnyModality { get; init; }
+
     /// <summary>Age band: at least this many years (inclusive)...</summary>
     public double? AgeFromYears { get; init; }
 
@@ -56,13 +72,24 @@ public sealed record StudyQuery(
 public enum StudySort { Date, Modality, Device, Age, Events, Dose }
 
 /// <summary>
-/// The quantity a study's dose is judged by in the browser's dose filter and sort: the sum over the study's events of
-/// <see cref="StudyDoseQuantity.Column"/> (DLP for CT, DAP for projection X-ray, AGD for MG, activity for NM/PT).
+/// The quantity a study's dose is judged by (DLP for CT, DAP for projection X-ray, AGD for MG, activity for NM/PT) in
+/// the browser's dose filter and sort, the dashboards' daily medians and the study page: the study's total of it as
+/// Core's <see cref="StudyTotalsRule"/> decides, so the device's own accumulated value where a dose object reports one.
 /// </summary>
 public static class HeadlineDose
 {
     public static StudyDoseQuantity? For(string? modality) =>
         DashboardRepository.StudyDoseQuantities.FirstOrDefault(q => string.Equals(q.Modality, modality?.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The study's headline dose from its totals; null when the modality has none or it was not reported.</summary>
+    public static double? Of(string? modality, StudyTotals totals) => For(modality)?.Column switch
+    {
+        "dlp_mgy_cm" => totals.DlpTotalMGyCm,
+        "dap_gy_cm2" => totals.DapTotalGyCm2,
+        "agd_mgy" => totals.AgdTotalMGy,
+        "administered_activity_mbq" => totals.AdministeredActivityTotalMBq,
+        _ => null,
+    };
 }
 
 /// <summary>An object a study was extracted from; <see cref="Path"/> is the stored file (instances.path), null when not kept.</summary>
@@ -70,7 +97,11 @@ public sealed record StudySourceObject(string SopInstanceUid, string SopClassUid
     string? NotADoseObjectReason, int EventCount, string Warnings, string AppliedFixes, DateTimeOffset? ExtractedAt, string? Path, string? CallingAeTitle)
 {
     /// <summary>One line per warning ("where: message"), as the save wrote them.</summary>
-    public IReadOnlyList<string> WarningLines => Warnings.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public IReadOnlyList<string> WarningLines => SplitWarnings(Warnings);
+
+    /// <summary>dose_source_objects.warnings as the save wrote it: one warning a line.</summary>
+    public static IReadOnlyList<string> SplitWarnings(string? warnings) =>
+        (warnings ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The object's own accession and device: the parts of a multi-modality study (PET/CT) may differ.</summary>
     public string? AccessionNumber { get; init; }

@@ -54,6 +54,20 @@ public sealed class InstanceRepository(IDbConnectionFactory connections)
 
         """;
 
+    private const string AddOrReplaceSql = InsertReceived + """
+        ON CONFLICT (sop_instance_uid) DO UPDATE SET
+            sop_class_uid = excluded.sop_class_uid, study_instance_uid = excluded.study_instance_uid, calling_ae = excluded.calling_ae,
+            peer = excluded.peer, size_bytes = excluded.size_bytes, path = excluded.path, received_at = excluded.received_at,
+            status = 'received', status_reason = NULL, attempts = 0, updated_at = excluded.updated_at,
+            modality = excluded.modality, device = excluded.device, accession_number = excluded.accession_number, study_date = excluded.study_date
+        RETURNING id
+        """;
+
+    private const string AddIfMissingSql = InsertReceived + """
+        ON CONFLICT (sop_instance_uid) DO NOTHING
+        RETURNING id
+        """;
+
     private const string Columns = """
         id AS Id, sop_class_uid AS SopClassUid, sop_instance_uid AS SopInstanceUid, study_instance_uid AS StudyInstanceUid,
         calling_ae AS CallingAeTitle, peer AS Peer, size_bytes AS SizeBytes, path AS Path, received_at AS ReceivedAt,
@@ -68,24 +82,54 @@ public sealed class InstanceRepository(IDbConnectionFactory connections)
     public async Task<long> AddOrReplaceAsync(NewInstance instance, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(InsertReceived + """
-            ON CONFLICT (sop_instance_uid) DO UPDATE SET
-                sop_class_uid = excluded.sop_class_uid, study_instance_uid = excluded.study_instance_uid, calling_ae = excluded.calling_ae,
-                peer = excluded.peer, size_bytes = excluded.size_bytes, path = excluded.path, received_at = excluded.received_at,
-                status = 'received', status_reason = NULL, attempts = 0, updated_at = excluded.updated_at,
-                modality = excluded.modality, device = excluded.device, accession_number = excluded.accession_number, study_date = excluded.study_date
-            RETURNING id
-            """, instance, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(AddOrReplaceSql, instance, cancellationToken: cancellationToken));
     }
 
     /// <summary>Adds the instance only when its SOP Instance UID has no row yet; returns the new id, or null when it had one.</summary>
     public async Task<long?> AddIfMissingAsync(NewInstance instance, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(InsertReceived + """
-            ON CONFLICT (sop_instance_uid) DO NOTHING
-            RETURNING id
-            """, instance, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(AddIfMissingSql, instance, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Adds many received instances in one transaction (the Store SCP's batched intake), each as
+    /// <see cref="AddOrReplaceAsync"/> or, when <c>OnlyIfMissing</c> (a resend kept as it was), as
+    /// <see cref="AddIfMissingAsync"/>. Returns, in order, each new or restarted row's id, or null where a row was kept.
+    /// </summary>
+    public async Task<IReadOnlyList<long?>> AddReceivedAsync(IReadOnlyList<(NewInstance Instance, bool OnlyIfMissing)> instances,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = new List<long?>(instances.Count);
+        foreach (var (instance, onlyIfMissing) in instances)
+            ids.Add(await connection.ExecuteScalarAsync<long?>(new CommandDefinition(onlyIfMissing ? AddIfMissingSql : AddOrReplaceSql,
+                instance, transaction, cancellationToken: cancellationToken)));
+        await transaction.CommitAsync(cancellationToken);
+        return ids;
+    }
+
+    /// <summary>Which of these SOP Instance UIDs have an inbox row (the start-up scan of files received but not registered).</summary>
+    public async Task<IReadOnlySet<string>> KnownSopInstanceUidsAsync(IReadOnlyList<string> sopInstanceUids, CancellationToken cancellationToken = default)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        if (sopInstanceUids.Count == 0) return known;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        // One parameter per UID (see StatusFilter), in slices well under SQLite's parameter limit.
+        foreach (var slice in sopInstanceUids.Chunk(500))
+        {
+            var parameters = new DynamicParameters();
+            var names = slice.Select((uid, i) =>
+            {
+                parameters.Add($"u{i}", uid);
+                return $"@u{i}";
+            });
+            known.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
+                $"SELECT sop_instance_uid FROM instances WHERE sop_instance_uid IN ({string.Join(", ", names)})", parameters,
+                cancellationToken: cancellationToken)));
+        }
+        return known;
     }
 
     public async Task<InstanceRecord?> GetAsync(long id, CancellationToken cancellationToken = default)

@@ -2,6 +2,13 @@ using DoseWatch.Core.Analysis;
 
 namespace DoseWatch.Data.Repositories;
 
+/// <summary>
+/// Fluoroscopy studies of one device: how many have a peak skin dose (a skin dose map), how many only the dose at the
+/// reference point (the skin dose job could not map them), the largest peak, and how many peaks are at or above each level (Gy).
+/// </summary>
+public sealed record PeakSkinDoseByDevice(string DeviceKey, string Device, long StudiesWithMap, long StudiesWithoutMap, double? MaximumGy,
+    IReadOnlyDictionary<double, long> AtOrAboveLevel);
+
 /// <summary>The box of one group (protocol, preset, device...) with its label.</summary>
 public sealed record GroupBox(string Key, string Label, BoxSummary Box);
 

@@ -261,6 +261,39 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             SarThresholds.Select((t, i) => (t, r.Above(i))).ToDictionary(x => x.t, x => x.Item2))).ToList();
     }
 
+    /// <summary>
+    /// Fluoroscopy studies (RF, XA) of [from, to] with a skin dose result, per device (most mapped studies first): with
+    /// a peak skin dose (studies.peak_skin_dose_gy) or only a skin dose row without one (skin_dose_maps, the reason kept
+    /// there), the largest peak, and how many peaks are at or above each of <paramref name="levelsGy"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<PeakSkinDoseByDevice>> PeakSkinDoseByDeviceAsync(DateOnly from, DateOnly to, IReadOnlyList<double> levelsGy,
+        CancellationToken cancellationToken = default)
+    {
+        var p = new DynamicParameters(new { From = Day(from), To = Day(to) });
+        var atOrAbove = string.Concat(levelsGy.Select((level, i) =>
+        {
+            p.Add("L" + i.ToString(CultureInfo.InvariantCulture), level);
+            return $", SUM(CASE WHEN s.peak_skin_dose_gy >= @L{i} THEN 1 ELSE 0 END) AS level{i}";
+        }));
+        const string WithoutMap = "s.peak_skin_dose_gy IS NULL AND EXISTS (SELECT 1 FROM skin_dose_maps m WHERE m.study_instance_uid = s.study_instance_uid)";
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync(new CommandDefinition($"""
+            SELECT s.device_key AS device, COUNT(s.peak_skin_dose_gy) AS mapped, SUM(CASE WHEN {WithoutMap} THEN 1 ELSE 0 END) AS unmapped,
+                MAX(s.peak_skin_dose_gy) AS maximum{atOrAbove}
+            FROM studies s
+            WHERE s.modality IN ('RF', 'XA') AND s.study_date >= @From AND s.study_date <= @To
+                AND (s.peak_skin_dose_gy IS NOT NULL OR {WithoutMap})
+            GROUP BY s.device_key
+            """, p, cancellationToken: cancellationToken))).Cast<IDictionary<string, object?>>().ToList();
+        var labels = await DeviceLabelsAsync(rows.Select(r => (string)r["device"]!).ToList(), cancellationToken);
+        return rows.Select(r => new PeakSkinDoseByDevice((string)r["device"]!, labels.GetValueOrDefault((string)r["device"]!) ?? (string)r["device"]!,
+                Convert.ToInt64(r["mapped"], CultureInfo.InvariantCulture), Convert.ToInt64(r["unmapped"], CultureInfo.InvariantCulture),
+                r["maximum"] is null ? null : Convert.ToDouble(r["maximum"], CultureInfo.InvariantCulture),
+                levelsGy.Select((level, i) => (level, Convert.ToInt64(r["level" + i.ToString(CultureInfo.InvariantCulture)] ?? 0L, CultureInfo.InvariantCulture)))
+                    .ToDictionary(x => x.level, x => x.Item2)))
+            .OrderByDescending(d => d.StudiesWithMap).ThenBy(d => d.Device, StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>Every raw protocol name per modality and device, with its use over [from, to].</summary>
     public async Task<IReadOnlyList<RawProtocolUse>> RawProtocolsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {

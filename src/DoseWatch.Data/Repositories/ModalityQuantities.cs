@@ -67,6 +67,8 @@ public static class ModalityQuantities
     // Fluoroscopy per study: the device's own accumulated totals (StudyTotalsRule).
     public static readonly DashboardQuantity FluoroDap = new("dap", "DAP per study", "Gy·cm²", "s.fluoro_dap_total_gy_cm2", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
     public static readonly DashboardQuantity FluoroDoseRp = new("dose-rp", "Dose at the reference point per study", "Gy", "s.fluoro_dose_rp_total_gy", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
+    // The skin dose job's estimate (docs/skin-dose.md), kept on the study's row (migration 0029); studies without a map have none.
+    public static readonly DashboardQuantity FluoroPeakSkinDose = new("psd", "Peak skin dose per study", "Gy", "s.peak_skin_dose_gy", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
     public static readonly DashboardQuantity FluoroTime = new("fluoro-time", "Fluoroscopy time per study", "s", "s.fluoro_time_total_s", Procedure, "Procedure", FluoroscopyModalities, DoseLevel.Study, [PatientWeight]);
 
     public static readonly DashboardQuantity RadiographyDap = new("dap", "DAP", "Gy·cm²", "e.dap_gy_cm2", Protocol, "Protocol", RadiographyModalities, DoseLevel.Event, [PatientWeight]);

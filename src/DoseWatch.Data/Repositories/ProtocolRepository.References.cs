@@ -134,7 +134,7 @@ public sealed partial class ProtocolRepository
     private async Task<IReadOnlyList<HistoricalStudy>> HistoryAsync(string studies, object p, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var header = await RowsAsync(connection, $"SELECT study_instance_uid, study_date, study_description, patient_weight_kg FROM studies WHERE study_instance_uid IN ({studies})", p, cancellationToken);
+        var header = await RowsAsync(connection, $"SELECT study_instance_uid, study_date, study_time, study_description, patient_weight_kg FROM studies WHERE study_instance_uid IN ({studies})", p, cancellationToken);
         var events = await RowsAsync(connection, $"SELECT * FROM irradiation_events WHERE study_instance_uid IN ({studies}) ORDER BY study_instance_uid, started_at, event_uid", p, cancellationToken);
         var sources = (await RowsAsync(connection, $"SELECT * FROM ct_xray_sources WHERE study_instance_uid IN ({studies}) ORDER BY source_index", p, cancellationToken))
             .ToLookup(r => (DoseRecordColumns.Str(r, "study_instance_uid"), DoseRecordColumns.Str(r, "event_uid")));
@@ -153,6 +153,7 @@ public sealed partial class ProtocolRepository
             return new HistoricalStudy(uid, date, DoseRecordColumns.Str(h, "study_description"), counted)
             {
                 PatientWeightKg = DoseRecordColumns.Dbl(h, "patient_weight_kg"),
+                StudyTime = DoseRecordColumns.Str(h, "study_time") is { } t && TimeOnly.TryParseExact(t, "HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null,
                 Reported = StudyTotalsRule.Combine(reported.GetValueOrDefault(uid) ?? []).Totals,
             };
         }).ToList();

@@ -1,13 +1,11 @@
 using Dapper;
+using DoseWatch.Core.Analysis;
 using DoseWatch.Core.SkinDose;
 
 namespace DoseWatch.Data.Repositories;
 
 /// <summary>A stored skin dose result of one dose report (migrations/0029).</summary>
 public sealed record StoredSkinDose(string StudyInstanceUid, string SopInstanceUid, SkinDoseResult Result, DateTimeOffset CalculatedAt);
-
-/// <summary>One of a patient's studies with its peak skin dose, for cumulative skin dose over a window.</summary>
-public sealed record PatientSkinDose(string StudyInstanceUid, DateOnly? StudyDate, double PeakSkinDoseGy);
 
 /// <summary>
 /// Skin dose results per dose report, and the study's peak skin dose on its row (the largest peak of its reports'
@@ -80,7 +78,7 @@ public sealed class SkinDoseRepository(IDbConnectionFactory connections)
     }
 
     /// <summary>The patient's studies (the study's own included) with a peak skin dose dated within [from, to], the patient found by pseudonym as for the cumulative dose rules.</summary>
-    public async Task<IReadOnlyList<PatientSkinDose>> PatientHistoryAsync(string studyInstanceUid, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PatientPeakSkinDose>> PatientHistoryAsync(string studyInstanceUid, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Uid, string? Date, double Peak)>(new CommandDefinition("""
@@ -90,7 +88,7 @@ public sealed class SkinDoseRepository(IDbConnectionFactory connections)
               AND o.study_date >= @from AND o.study_date <= @to
             ORDER BY o.study_date, o.study_instance_uid
             """, new { studyInstanceUid, from = from.ToString("yyyy-MM-dd"), to = to.ToString("yyyy-MM-dd") }, cancellationToken: cancellationToken));
-        return rows.Select(r => new PatientSkinDose(r.Uid, r.Date is null ? null : DateOnly.Parse(r.Date, System.Globalization.CultureInfo.InvariantCulture), r.Peak)).ToList();
+        return rows.Select(r => new PatientPeakSkinDose(r.Uid, r.Date is null ? null : DateOnly.Parse(r.Date, System.Globalization.CultureInfo.InvariantCulture), r.Peak)).ToList();
     }
 
     private const string RowColumns = RowColumnsWithoutMap + ", map_dose_gy AS MapDoseGy";

@@ -15,6 +15,8 @@ public sealed record StudyAnalysisOutcome(Study Study, IReadOnlyList<AlertCandid
 /// </summary>
 public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleRepository rules, ProtocolRepository protocols, AlertRepository alerts, TimeProvider clock)
 {
+    private readonly SkinDoseRepository skinDoses = new(connections);
+
     /// <param name="historyStudies">How many of the device's latest studies of the modality are its history.</param>
     /// <param name="referenceMinimumStudies">Studies of a standard protocol from which its learned reference is stored.</param>
     /// <returns>Null when the study is not in the dose records.</returns>
@@ -36,6 +38,8 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
             DeviceHistory = await protocols.DeviceHistoryAsync(study.Device.Key, study.Modality, studyInstanceUid, historyStudies, cancellationToken),
             NationalDrls = await protocols.NationalDrlTablesAsync([NationalDrlTable.UnitedKingdom2022], cancellationToken),
             PatientHistory = await PatientHistoryAsync(study, ruleSet, cancellationToken),
+            PeakSkinDoseGy = (await skinDoses.HeadlinesAsync([studyInstanceUid], cancellationToken)).GetValueOrDefault(studyInstanceUid)?.PeakSkinDoseGy,
+            PatientPeakSkinDoses = await PatientPeakSkinDosesAsync(study, ruleSet, cancellationToken),
             NewProtocolNames = unmapped ? await DigestDueAsync(ruleSet, study, cancellationToken) : null,
         };
         var candidates = AlertEvaluator.Evaluate(ruleSet, input, invalidRule);
@@ -53,6 +57,15 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
             .Select(r => r.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays)).ToList();
         if (study.StudyDate is not { } date || windows.Count == 0) return [];
         return await protocols.PatientHistoryAsync(study.StudyInstanceUid, date.AddDays(1 - windows.Max()), date, ct);
+    }
+
+    /// <summary>The patient's peak skin doses within the longest window of the enabled cumulative peak skin dose rules.</summary>
+    private async Task<IReadOnlyList<PatientPeakSkinDose>> PatientPeakSkinDosesAsync(Study study, IReadOnlyList<Rule> ruleSet, CancellationToken ct)
+    {
+        var windows = ruleSet.Where(r => r.Enabled && r.Type == RuleType.PeakSkinDose && r.Parameter(RuleParameters.WindowDays) is not null && r.Scope.Matches(study))
+            .Select(r => r.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays)).ToList();
+        if (study.StudyDate is not { } date || windows.Count == 0) return [];
+        return await skinDoses.PatientHistoryAsync(study.StudyInstanceUid, date.AddDays(1 - windows.Max()), date, ct);
     }
 
     /// <summary>Counts each unmapped name of the study once in the review queue; true when the study has one.</summary>

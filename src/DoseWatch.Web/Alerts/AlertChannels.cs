@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
+using DoseWatch.Core.Analysis;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -55,7 +56,7 @@ public sealed class EmailAlertChannel(IOptions<AlertsOptions> options) : IAlertC
         foreach (var a in alerts)
         {
             body.AppendLine(CultureInfo.InvariantCulture, $"{a.Type} — {a.Rule.Name}");
-            body.AppendLine(CultureInfo.InvariantCulture, $"  Study {a.StudyInstanceUid}{(a.EventUid is null ? "" : $", event {a.EventUid}")}");
+            body.AppendLine(CultureInfo.InvariantCulture, $"  Study {a.StudyInstanceUid}{(a.EventUid is null || AlertCandidate.IsPeriodKey(a.EventUid) ? "" : $", event {a.EventUid}")}");
             body.AppendLine(CultureInfo.InvariantCulture, $"  {a.Message}");
             if (a.Value is { } v)
                 body.AppendLine(CultureInfo.InvariantCulture, $"  Value {v:G6} {a.Unit}{(a.Threshold is { } t ? FormattableString.Invariant($" against threshold {t:G6} {a.Unit}") : "")}");

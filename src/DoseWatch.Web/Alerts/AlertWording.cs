@@ -18,6 +18,7 @@ public static partial class AlertWording
         "drl-exceeded" => "DRL exceeded",
         "cumulative-dose" => "Cumulative dose",
         "dose-check" => "Dose Check",
+        "peak-skin-dose" => "Peak skin dose",
         _ => wire.Replace('-', ' '),
     };
 
@@ -51,6 +52,7 @@ public static partial class AlertWording
         "operatingmode" => "MR operating mode",
         "thermalindextype" => "TI type",
         "newprotocolnames" => "new protocol names",
+        "peakskindose" => "peak skin dose",
         _ => quantity,
     };
 
@@ -80,6 +82,11 @@ public static partial class AlertWording
         "referenceStudies" => "Earlier studies in the reference",
         "patientWeightKg" => "Patient weight (kg)",
         "sizeExponent" => "Dose grows with weight to the power",
+        "sampleMedian" => "Median of the device's sample",
+        "sampleStudies" => "Studies in the sample (this one included)",
+        "drlCategory" => "DRL category",
+        "thisStudy" => "This study's value",
+        "peakSkinDoseGy" => "Peak skin dose of the map (Gy)",
         _ => Words(key),
     };
 

@@ -16,7 +16,7 @@ public static class AlertsApi
         var api = endpoints.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireAuthorization(Access.AccessPolicies.Alerts);
         api.MapGet("/", ListAsync).WithName("ListAlerts")
             .WithSummary("Alerts, newest first")
-            .WithDescription("status: new, acknowledged or resolved; type: protocol-deviation, dose-outlier, notification-value, drl-exceeded, cumulative-dose or dose-check; "
+            .WithDescription("status: new, acknowledged or resolved; type: protocol-deviation, dose-outlier, notification-value, drl-exceeded, cumulative-dose, dose-check or peak-skin-dose; "
                 + "modality; device (device key); from: ISO 8601 date or time, alerts raised at or after it; to: a date (that whole day, UTC, included) or a time (raised before it); "
                 + "page (from 1) and pageSize (1-500, default 50); the answer has total and pages.");
         api.MapGet("/counts", CountsAsync).WithName("CountAlertsByType")

@@ -49,6 +49,8 @@ public static class StudyExport
         "DLP total (mGy.cm)", "DAP total (Gy.cm2)", "Dose RP total (Gy)", "Fluoro time total (s)", "AGD total (mGy)",
         // The totals above are the device's own where it reported them (StudyTotalsRule); the event sums are kept beside.
         "DLP sum of events (mGy.cm)", "DAP sum of events (Gy.cm2)", "Dose RP sum of events (Gy)", "AGD sum of events (mGy)", "Totals warnings",
+        // What the study page and the Inbox show as warnings (a required value missing, a quirk read leniently).
+        "Extraction warnings",
         "Requested procedure", .. ReportedColumns.Select(c => c.Header),
         "Peak skin dose (Gy)", "Peak skin dose location", "Peak skin dose not computed because",
     ];
@@ -70,10 +72,11 @@ public static class StudyExport
             var cells = new List<object?>
             {
                 s.StudyInstanceUid, s.AccessionNumber, s.StudyDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                s.StudyTime?.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), s.Modality, s.Device.Manufacturer, s.Device.Model,
+                s.StudyTime?.ToString("HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture), s.Modality, s.Device.Manufacturer, s.Device.Model,
                 s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, pseudonyms.GetValueOrDefault(s.StudyInstanceUid), s.Patient.Age is null && s.Patient.AgeYears is null ? null : DisplayText.PatientAge(s.Patient.Age, s.Patient.AgeYears), s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
                 s.Patient.HeightM, open, t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy,
                 t.Sums.DlpMGyCm, t.Sums.DapGyCm2, t.Sums.DoseRpGy, t.Sums.AgdMGy, t.Discrepancies.Count == 0 ? null : string.Join(" ", t.Discrepancies.Select(d => d.Message)),
+                record.ExtractionWarnings.Count == 0 ? null : string.Join(" | ", record.ExtractionWarnings),
                 s.RequestedProcedure,
             };
             cells.AddRange(ReportedColumns.Select(c => (object?)c.Value(t.Reported)));

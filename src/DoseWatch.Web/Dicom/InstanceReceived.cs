@@ -4,8 +4,9 @@ namespace DoseWatch.Web.Dicom;
 
 /// <summary>
 /// The seam between the Store SCP and what happens to an instance next. Called once per successful C-STORE, after the
-/// file is durable in the inbox (<see cref="StoredInstance.Path"/>) and BEFORE Success is sent: an exception here is logged
-/// and the peer still gets Success, because the file is safely stored and can be picked up again from the inbox.
+/// file is durable in the inbox (<see cref="StoredInstance.Path"/>) and BEFORE Success is sent, so it must be quick (the
+/// product's only queues the instance: <see cref="Jobs.InboxIntake"/>). An exception here is logged and the peer still
+/// gets Success, because the file is safely stored and is registered from the inbox at the next start.
 /// A duplicate (same SOP Instance UID already in the inbox) arrives with <see cref="StoredInstance.WasDuplicate"/> set.
 /// The extraction work (inbox row, Hangfire job) registers its implementation; the default does nothing.
 /// </summary>

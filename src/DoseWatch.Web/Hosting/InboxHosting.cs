@@ -9,7 +9,8 @@ namespace DoseWatch.Web.Hosting;
 public static class InboxHosting
 {
     /// <summary>
-    /// The durable inbox: the Store SCP's received-instance seam writes rows and enqueues extraction jobs, a recurring
+    /// The durable inbox: the Store SCP's received-instance seam queues each durable file for the batched intake, which
+    /// writes rows and enqueues extraction jobs (and registers at start any file a stop left without a row), a recurring
     /// sweep catches what a crash left behind, and failures go to quarantine. The dose extractor
     /// (<see cref="Core.Abstractions.IDoseExtraction"/>) reads each file and stores its dose records.
     /// </summary>
@@ -17,6 +18,7 @@ public static class InboxHosting
     {
         services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section)
             .Validate(o => o.StaleAfter >= TimeSpan.FromSeconds(10), "DoseWatch:Inbox:StaleAfter must be at least 10 seconds.")
+            .Validate(o => o.IntakeBatchWindow >= TimeSpan.Zero, "DoseWatch:Inbox:IntakeBatchWindow cannot be negative.")
             .ValidateOnStart();
         services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.Section)
             .Validate(o => o.IsValid(), "DoseWatch:Extraction:SiteTimeZone is not a time zone this server knows (an IANA id such as Europe/Berlin).")
@@ -26,8 +28,11 @@ public static class InboxHosting
         services.AddSingleton<Quarantine>();
         services.AddSingleton<Dicom.RefusedResends>();
         services.AddSingleton<InstanceRetry>();
-        // Before AddDicomStoreScp, whose default sink is registered with TryAdd.
-        services.AddSingleton<IInstanceReceivedSink, InboxIntake>();
+        // Before AddDicomStoreScp, whose default sink is registered with TryAdd; and hosted before the SCP's service, so
+        // that its start-up scan of the inbox is done before the first association is accepted.
+        services.AddSingleton<InboxIntake>();
+        services.AddSingleton<IInstanceReceivedSink>(sp => sp.GetRequiredService<InboxIntake>());
+        services.AddHostedService(sp => sp.GetRequiredService<InboxIntake>());
         // One extractor: the inbox job's pipeline (a non-dose object is set aside on its inbox row and creates no study).
         services.TryAddSingleton<Core.Abstractions.IDoseExtraction, DoseExtractionPipeline>();
         services.AddTransient<ExtractInstanceJob>();

@@ -23,6 +23,7 @@ public static class PrivacyHosting
         services.AddSingleton<StoredObjectCipher>();
         services.AddSingleton<PatientIdentityCipher>();
         services.AddSingleton<PatientIdentityDisclosure>();
+        services.AddSingleton<Fhir.FhirStudies>();
         return services;
     }
 }

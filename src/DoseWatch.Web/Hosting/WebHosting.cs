@@ -1,6 +1,7 @@
 using DoseWatch.Web.Access;
 using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Api;
+using DoseWatch.Web.Fhir;
 using DoseWatch.Web.Privacy;
 using DoseWatch.Web.Components;
 using DoseWatch.Web.Health;
@@ -56,6 +57,7 @@ public static class WebHosting
         app.MapInstancesApi();
         app.MapBackfillsApi();
         app.MapStudiesApi();
+        app.MapFhirApi();
         app.MapDeidentifiedExportApi();
         app.MapAuditHeadApi();
         app.MapStudiesExportApi();

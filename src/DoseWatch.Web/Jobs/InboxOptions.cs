@@ -12,6 +12,13 @@ public sealed class InboxOptions
     /// </summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the intake waits, once a received instance is queued, for more to register in the same transaction.
+    /// Zero (the default) registers what is queued at once: while one batch's transaction runs, the next one gathers
+    /// by itself. Longer windows mean fewer, larger transactions and a later inbox row (the files are durable either way).
+    /// </summary>
+    public TimeSpan IntakeBatchWindow { get; set; } = TimeSpan.Zero;
+
     /// <summary>The sweep's schedule: a six-part cron (with seconds), so a crash is recovered within a minute of restart.</summary>
     public const string SweepCron = "*/15 * * * * *";
 }

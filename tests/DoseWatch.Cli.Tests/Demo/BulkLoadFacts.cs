@@ -61,8 +61,9 @@ public sealed class BulkLoadFacts
         const string protocolDays = """
             SELECT modality, COALESCE(protocol, '(no protocol)'), study_date, COUNT(*) FROM irradiation_events
             WHERE modality IS NOT NULL AND study_date IS NOT NULL AND (ctdivol_mgy IS NOT NULL OR dlp_mgy_cm IS NOT NULL)
+                AND (acquisition_type_code IS NULL OR acquisition_type_code <> '113805')
             GROUP BY modality, COALESCE(protocol, '(no protocol)'), study_date
-            """;
+            """; // localizers are not counted (migration 0037)
         const string dailyDoses = """
             SELECT day, modality, MAX(studies), AVG(dose) FROM (
                 SELECT study_date AS day, modality, headline_dose AS dose,

@@ -14,7 +14,7 @@ public sealed class EvaluationPlantingFacts
     [Fact]
     public void Every_planned_anomaly_is_planted_once_after_its_device_has_seen_the_protocol_enough()
     {
-        var planted = Studies.Where(s => s.Anomaly is not (DemoAnomaly.None or DemoAnomaly.CumulativeFluoroscopy)).ToList();
+        var planted = Studies.Where(s => s.Anomaly is not (DemoAnomaly.None or DemoAnomaly.CumulativeFluoroscopy or DemoAnomaly.DrlExceedance)).ToList();
         Assert.Equal(DemoHistory.EvaluationPlan.Select(p => (p.Anomaly, p.Protocol)).Order(), planted.Select(s => (s.Anomaly, s.Protocol.Name)).Order());
         foreach (var study in planted)
         {
@@ -38,6 +38,31 @@ public sealed class EvaluationPlantingFacts
         Assert.InRange(Of(DemoAnomaly.RepeatedAcquisition, "CHEST PA").Events.Count, 3, 6);
         Assert.True(Of(DemoAnomaly.SarExcursion, "MR KNEE").Events[^1] is { SarWPerKg: > 2, OperatingMode: "IEC_NORMAL" });
         Assert.True(Of(DemoAnomaly.ThermalIndexExcursion, "OB 2nd trimester").Events[^1].ThermalIndexBone > 0.7);
+    }
+
+    [Fact]
+    public void The_DRL_case_is_one_devices_chest_protocol_whose_median_drifts_above_the_UK_DRL_while_each_study_stays_ordinary()
+    {
+        var drifted = Studies.Where(s => s.Anomaly == DemoAnomaly.DrlExceedance).OrderBy(s => s.PerformedAt).ToList();
+        Assert.True(drifted.Count >= 20, $"{drifted.Count} drifted studies: too few for a median of 20");
+        var device = Assert.Single(drifted.Select(s => s.Device).Distinct());
+        Assert.All(drifted, s => Assert.Equal(DemoHistory.DrlDriftProtocol, s.Protocol.Name));
+        // Every study of the protocol on that device from the drift on is drifted, save those carrying another anomaly.
+        var from = drifted[0].PerformedAt;
+        Assert.Equal(drifted, Studies.Where(s => s.Device == device && s.Protocol.Name == DemoHistory.DrlDriftProtocol && s.PerformedAt >= from
+            && s.Anomaly is DemoAnomaly.None or DemoAnomaly.DrlExceedance).OrderBy(s => s.PerformedAt));
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+        double ScanCtdiVol(DemoStudy s) => s.Events.Single(e => !e.IsLocalizer).CtdiVolMGy!.Value;
+        // UK 2022 national DRL for the routine chest CT (../shared/reference/dicom-dose-reference.md §8.2): CTDIvol 8.5 mGy.
+        var routine = Studies.Where(s => s.Protocol.Name == DemoHistory.DrlDriftProtocol && s.Anomaly == DemoAnomaly.None).Select(ScanCtdiVol).ToList();
+        Assert.True(Median(routine) < 8.5, $"routine median {Median(routine)}");
+        Assert.True(Median(drifted.Select(ScanCtdiVol)) > 8.5, $"drifted median {Median(drifted.Select(ScanCtdiVol))}");
+        // A moderate drift (a changed default technique), not a few studies at several times the dose.
+        Assert.InRange(Median(drifted.Select(ScanCtdiVol)) / Median(routine), 1.4, 2.0);
     }
 
     [Fact]

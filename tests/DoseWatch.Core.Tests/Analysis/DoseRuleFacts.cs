@@ -60,17 +60,19 @@ public sealed class DoseRuleFacts
     }
 
     [Fact]
-    public void National_drl_uses_the_named_row_of_the_countrys_table()
+    public void National_drl_uses_the_named_row_of_the_countrys_table_for_the_devices_median()
     {
         var row = NationalDrlTable.UnitedKingdom2022.Find("Chest (lung cancer)")!;
-        var rule = Rule(RuleType.DrlExceeded, null, null, (RuleParameters.Source, "national"), (RuleParameters.Examination, row.Examination), (RuleParameters.Quantity, "ctdivol"));
-        var alert = Assert.Single(AlertEvaluator.Evaluate([rule], Input(CtEvent("over", ctdiVol: row.CtdiVolMGy!.Value + 0.1), CtEvent("at", ctdiVol: row.CtdiVolMGy.Value))));
-        Assert.Equal(("over", row.CtdiVolMGy), (alert.EventUid, alert.Threshold));
-        var dlp = rule with { Parameters = new Dictionary<string, string> { [RuleParameters.Examination] = row.Examination } }; // dlp is the default quantity
-        var study = Assert.Single(AlertEvaluator.Evaluate([dlp], Input(CtEvent("a", dlp: row.DlpMGyCm!.Value / 2 + 1), CtEvent("b", dlp: row.DlpMGyCm.Value / 2))));
-        Assert.Equal((row.DlpMGyCm.Value + 1, row.DlpMGyCm), (study.Value!.Value, study.Threshold));
+        // The sample is all 20 earlier studies and this one: CTDIvol 8, 9, 10, 11, 12 (four each) and 11, median 10 (the 11th of 21).
+        (string, string)[] all = [(RuleParameters.Source, "national"), (RuleParameters.Examination, row.Examination), (RuleParameters.MedianOfStudies, "21")];
+        var rule = Rule(RuleType.DrlExceeded, null, null, [.. all, (RuleParameters.Quantity, "ctdivol")]);
+        var alert = Assert.Single(AlertEvaluator.Evaluate([rule], Input(CtEvent("a", ctdiVol: 11, dlp: 330))));
+        Assert.Equal(((double?)10, row.CtdiVolMGy), (alert.Value, alert.Threshold));
+        var dlp = Rule(RuleType.DrlExceeded, null, null, all); // dlp is the default quantity; 240…360 and 330: median 300
+        var study = Assert.Single(AlertEvaluator.Evaluate([dlp], Input(CtEvent("a", ctdiVol: 11, dlp: 330))));
+        Assert.Equal((300.0, row.DlpMGyCm), (study.Value!.Value, study.Threshold));
         var edited = new NationalDrlTable("UK", "site", [row with { CtdiVolMGy = 100 }]);
-        Assert.Empty(AlertEvaluator.Evaluate([rule], Input(CtEvent("over", ctdiVol: 20)) with { NationalDrls = [edited] }));
+        Assert.Empty(AlertEvaluator.Evaluate([rule], Input(CtEvent("a", ctdiVol: 11)) with { NationalDrls = [edited] }));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public abstract class AlertInboxRepositoryFacts(ITestDatabases databases) : IAsy
         var doses = new DoseRecordRepository(factory, _clock);
         var alerts = new AlertRepository(factory, _clock);
         var known = new List<Known>();
-        // 9 studies (3 per device), 60 alerts each: a minute apart, the type cycling through the six rules.
+        // 9 studies (3 per device), 60 alerts each: a minute apart, the type cycling through the rules (one per rule type).
         for (var s = 0; s < 9; s++)
         {
             var device = Devices[s % 3];
@@ -93,7 +93,9 @@ public abstract class AlertInboxRepositoryFacts(ITestDatabases databases) : IAsy
             new(Status: AlertStatuses.New) { Modality = "CT" },
             new() { DeviceKey = ct2 },
             new(From: from) { Before = before },
-            new(Status: AlertStatuses.Acknowledged, Type: "dose-outlier", From: from) { Modality = "CT", DeviceKey = ct2, Before = before },
+            // With seven rule types, the acknowledged alerts (every seventh) of the CT2 studies cycle through protocol-deviation,
+            // notification-value and cumulative-dose only: (study + event) mod 7 with minute = 60 × study + event.
+            new(Status: AlertStatuses.Acknowledged, Type: "notification-value", From: from) { Modality = "CT", DeviceKey = ct2, Before = before },
             new() { Modality = "MR" },
         ];
         foreach (var query in cases)

@@ -117,7 +117,7 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
         var doses = new DoseRecordRepository(factory, _clock);
         for (var i = 0; i < 3; i++)
         {
-            var study = Study($"1.2.{i}") with { StudyDate = new DateOnly(2026, 1, 1 + i) };
+            var study = Study($"1.2.{i}") with { StudyDate = new DateOnly(2026, 1, 1 + i), StudyTime = new TimeOnly(9 + i, 30, 5) };
             IrradiationEvent ev = new()
             {
                 EventUid = $"1.2.{i}.1", Source = DoseSourceKind.CtRdsr, Protocol = "Thorax", CtdiVolMGy = 10 + i, DlpMGyCm = 300,
@@ -129,7 +129,7 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
         var history = await new ProtocolRepository(factory, _clock).DeviceHistoryAsync(Scanner.Key, "CT", "1.2.1", 10);
         Assert.Equal(["1.2.0", "1.2.2"], history.Select(h => h.StudyInstanceUid).Order());
         var first = history.Single(h => h.StudyInstanceUid == "1.2.0");
-        Assert.Equal((new DateOnly(2026, 1, 1), "CT CHEST"), (first.StudyDate!.Value, first.StudyDescription));
+        Assert.Equal((new DateOnly(2026, 1, 1), new TimeOnly(9, 30, 5), "CT CHEST"), (first.StudyDate!.Value, first.StudyTime, first.StudyDescription));
         Assert.Equal([100.0, 140.0], DoseEvents.Kvps(Assert.Single(first.Events)));
         Assert.Single(await new ProtocolRepository(factory, _clock).DeviceHistoryAsync(Scanner.Key, "CT", "none", 1)); // most recent only
         Assert.Empty(await new ProtocolRepository(factory, _clock).DeviceHistoryAsync(Scanner.Key, "MR", "none", 10));
@@ -173,6 +173,28 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
         Assert.All(deliveries.Where(d => d.SubscriptionId == outliersOnly.Id), d => Assert.Equal(_clock.Now.AddMinutes(10), d.NextAttemptAt));
         Assert.Equal(3, (await alerts.DueDeliveriesAsync(_clock.Now)).Count);
         Assert.Equal(5, (await alerts.DueDeliveriesAsync(_clock.Now.AddMinutes(10))).Count);
+    }
+
+    [Fact]
+    public async Task A_period_key_is_stored_once_whichever_study_carries_it()
+    {
+        var factory = await NewDatabaseAsync();
+        var rules = new RuleRepository(factory, _clock);
+        var alerts = new AlertRepository(factory, _clock);
+        await rules.SeedAsync(DefaultRules.All);
+        var drl = (await rules.ListAsync()).First(r => r.Type == RuleType.DrlExceeded);
+        AlertCandidate Monthly(string study, string month) => Candidate(drl, study, $"{AlertCandidate.DrlMedianKeyPrefix}{Scanner.Key}:Head (acute stroke):{month}", 50);
+
+        Assert.Single(await alerts.StoreAsync(Study("1.2.3"), [Monthly("1.2.3", "2026-01")]));
+        Assert.Empty(await alerts.StoreAsync(Study("1.2.4"), [Monthly("1.2.4", "2026-01")])); // the month's alert exists on 1.2.3
+        Assert.Single(await alerts.StoreAsync(Study("1.2.5"), [Monthly("1.2.5", "2026-02")]));
+        // Analyses running at once: one of them stores March's alert (migration 0034's unique index), the others nothing and no error.
+        var march = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => alerts.StoreAsync(Study($"1.3.{i}"), [Monthly($"1.3.{i}", "2026-03")]))));
+        Assert.Equal(1, march.Sum(m => m.Count));
+        // An ordinary event key stays per study: the same event UID on another study is another alert.
+        Assert.Single(await alerts.StoreAsync(Study("1.2.6"), [Candidate(drl, "1.2.6", "e1", 50)]));
+        Assert.Single(await alerts.StoreAsync(Study("1.2.7"), [Candidate(drl, "1.2.7", "e1", 50)]));
+        Assert.Equal(5, (await alerts.ListAsync(new AlertQuery())).Total); // January, February, March, and the two ordinary ones
     }
 
     [Fact]

@@ -83,6 +83,35 @@ public abstract class StudyAnalysisFacts(ITestDatabases databases) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_devices_head_CT_median_above_the_national_DRL_raises_one_alert_per_month_on_the_study_that_took_it_there()
+    {
+        var (database, analysis) = await NewAsync();
+        // Ten head CTs at 35 mGy, then 55 mGy from 11 January (UK DRL for the head: 47 mGy, DLP 790 mGy·cm; DLP here 15 × CTDIvol).
+        // The median of the latest 20 is 45 on 20 January, 55 from 21 January, the study that takes it above; one more alert in February.
+        var dates = Enumerable.Range(0, 30).Select(i => new DateOnly(2026, 1, 1 + i)).Concat(Enumerable.Range(0, 3).Select(i => new DateOnly(2026, 2, 1 + i))).ToList();
+        for (var i = 0; i < dates.Count; i++)
+        {
+            var uid = $"1.2.826.16.{i}";
+            var ctdiVol = i < 10 ? 35.0 : 55.0;
+            IrradiationEvent ev = new()
+            {
+                EventUid = uid + ".1", Source = DoseSourceKind.CtRdsr, Protocol = "HEAD ROUTINE", CtdiVolMGy = ctdiVol, DlpMGyCm = ctdiVol * 15, Kvp = 120,
+                Phantom = CtdiPhantom.Head16, AcquisitionType = new ConceptCode("113804", "DCM"), TargetRegion = new ConceptCode("69536005", "SCT", "Head"),
+            };
+            var study = new Study(uid, null, dates[i], new TimeOnly(10, 0), "CT", "CT HEAD", PatientCharacteristics.Unknown, Scanner);
+            await new DoseRecordRepository(database).SaveAsync(new ExtractionResult(ExtractionKind.DoseObject,
+                new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", uid + ".9", null, "CT"), study, [ev], AccumulatedDose.None, [], []));
+            await analysis.AnalyzeAsync(uid, 500, 20);
+        }
+        await using var connection = await database.OpenAsync();
+        var drl = (await connection.QueryAsync<(string Study, string Quantity, double Value, double Threshold, string Message)>(
+            "SELECT study_instance_uid, quantity, value, threshold, message FROM alerts WHERE type = 'drl-exceeded' ORDER BY study_instance_uid, quantity")).ToList();
+        Assert.Equal([("1.2.826.16.20", "ctdivol", 55.0, 47.0), ("1.2.826.16.20", "dlp", 825.0, 790.0), ("1.2.826.16.30", "ctdivol", 55.0, 47.0), ("1.2.826.16.30", "dlp", 825.0, 790.0)],
+            drl.Select(a => (a.Study, a.Quantity, a.Value, a.Threshold)));
+        Assert.Contains("of the last 20 Head (acute stroke) CT studies on CT1 (CT 9000, ACME)", drl[0].Message);
+    }
+
+    [Fact]
     public async Task Migration_0025_renames_the_stored_unknown_protocol_default_and_it_is_not_seeded_again()
     {
         var database = await databases.NewDatabaseAsync();

@@ -28,7 +28,7 @@ public abstract class DashboardSummaryOracleFacts(ITestDatabases databases) : Mi
         const string ctEvents = """
             FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
             WHERE s.modality = 'CT' AND s.study_date >= @From AND s.study_date <= @To
-                AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL)
+                AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL) AND (e.acquisition_type_code IS NULL OR e.acquisition_type_code <> '113805')
             """;
         var p = new { From = Day(from), To = Day(to), DashboardRepository.NoProtocol, Protocols = maximumProtocols, Values = maximumValues };
         await using var connection = await Factory.OpenAsync();
@@ -36,13 +36,14 @@ public abstract class DashboardSummaryOracleFacts(ITestDatabases databases) : Mi
             SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, COUNT(*) AS Events {ctEvents}
             GROUP BY COALESCE(e.protocol, @NoProtocol) ORDER BY Events DESC, Protocol LIMIT @Protocols
             """, p)).ToList();
-        // The values (not the counts) leave out localizers (DCM 113805), as the CT page does since #16 item 6.
+        // Counts and values leave out localizers (DCM 113805), as the CT page does since #16 item 6: a protocol whose
+        // events are all localizers (a Topogram) is not a CT protocol row at all.
         var values = (await connection.QueryAsync<OldValue>($"""
             SELECT Protocol, StudyInstanceUid, CtdiVolMGy, DlpMGyCm FROM (
                 SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.study_instance_uid AS StudyInstanceUid, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm,
                     ROW_NUMBER() OVER (PARTITION BY COALESCE(e.protocol, @NoProtocol)
                         ORDER BY s.study_date DESC, e.started_at DESC, e.study_instance_uid, e.event_uid) AS Recent
-                {ctEvents} AND (e.acquisition_type_code IS NULL OR e.acquisition_type_code <> '113805')
+                {ctEvents}
             ) ranked WHERE Recent <= @Values
             """, p)).ToLookup(v => v.Protocol, StringComparer.Ordinal);
         return counts.Select(c => Comparable(c.Protocol, c.Events,
@@ -89,6 +90,7 @@ public abstract class DashboardSummaryOracleFacts(ITestDatabases databases) : Mi
                     ROW_NUMBER() OVER (PARTITION BY COALESCE(e.protocol, '') ORDER BY e.study_date DESC, e.started_at DESC, e.study_instance_uid, e.event_uid) AS position,
                     COUNT(*) OVER (PARTITION BY COALESCE(e.protocol, ''), e.study_date, e.started_at) AS same
                 FROM irradiation_events e WHERE e.modality = 'CT' AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL)
+                    AND (e.acquisition_type_code IS NULL OR e.acquisition_type_code <> '113805')
             ) ranked WHERE same > 1 ORDER BY position
             """)).ToList();
         Assert.NotEmpty(ties);
@@ -102,14 +104,31 @@ public abstract class DashboardSummaryOracleFacts(ITestDatabases databases) : Mi
 
     private sealed record MedianRow(string Modality, string Day, double Median, long Studies);
 
+    // The daily median of the study dose as the study page reads each study's (Core's totals: the device's accumulated
+    // value where reported, else its counted events' sum; #16), ranked here in C#.
+    private async Task<List<MedianRow>> StudyTotalsDailyMedianAsync(DateOnly from, DateOnly to)
+    {
+        var headlines = await DoseRecords.StudyHeadlines.ReadAsync(Factory);
+        await using var connection = await Factory.OpenAsync();
+        var studies = await connection.QueryAsync<(string Uid, string Modality, string Day)>(
+            "SELECT study_instance_uid, modality, study_date FROM studies WHERE study_date >= @From AND study_date <= @To AND modality IS NOT NULL",
+            new { From = Day(from), To = Day(to) });
+        return studies.Where(s => headlines[s.Uid] is not null).GroupBy(s => (s.Modality, s.Day))
+            .Select(g =>
+            {
+                var doses = g.Select(s => headlines[s.Uid]!.Value).Order().ToList();
+                return new MedianRow(g.Key.Modality, g.Key.Day, (doses[(doses.Count - 1) / 2] + doses[doses.Count / 2]) / 2, doses.Count);
+            })
+            .OrderBy(r => r.Modality, StringComparer.Ordinal).ThenBy(r => r.Day, StringComparer.Ordinal).ToList();
+    }
+
     // The daily median before migration 0012 summed every event of a study; with StudyDose = the computed best-source
     // sum it is the same SQL with the stored summary's rule.
     private async Task<List<MedianRow>> OldDailyMedianAsync(DateOnly from, DateOnly to, bool bestSourceOnly)
     {
+        if (bestSourceOnly) return await StudyTotalsDailyMedianAsync(from, to);
         var quantity = "CASE s.modality " + string.Join(" ", DashboardRepository.StudyDoseQuantities.Select(q => $"WHEN '{q.Modality}' THEN e.{q.Column}")) + " END";
-        var studyDose = bestSourceOnly
-            ? $"SELECT s.modality AS modality, s.study_date AS day, {DoseRecordRepository.ComputedHeadlineDoseSql(null)} AS dose FROM studies s WHERE s.study_date >= @From AND s.study_date <= @To"
-            : $"""
+        var studyDose = $"""
               SELECT s.modality AS modality, s.study_date AS day, SUM({quantity}) AS dose
               FROM studies s JOIN irradiation_events e ON e.study_instance_uid = s.study_instance_uid
               WHERE s.study_date >= @From AND s.study_date <= @To

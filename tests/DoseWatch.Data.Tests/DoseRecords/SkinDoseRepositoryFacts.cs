@@ -1,4 +1,5 @@
 using Dapper;
+using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
 using DoseWatch.Core.Extraction;
 using DoseWatch.Core.Privacy;
@@ -120,6 +121,75 @@ public abstract class SkinDoseRepositoryFacts(ITestDatabases databases) : IAsync
 
         Assert.Equal(["1.2.3.1", "1.2.3.2"], history.Select(h => h.StudyInstanceUid));
         Assert.All(history, h => Assert.Equal(result.PeakSkinDoseGy!.Value, h.PeakSkinDoseGy));
+    }
+
+    [SamplesFact]
+    public async Task The_analysis_stores_peak_skin_dose_alerts_of_the_default_rules_for_one_study_and_for_the_patients_sum()
+    {
+        // Migration 0031 took the rule types' CHECK off alerts.type: an alert of type peak-skin-dose is stored by both
+        // engines. The real report's map is scaled to peaks the default levels (2, 3, 5 Gy; 5 Gy over 84 days) judge.
+        var factory = await NewDatabaseAsync();
+        var extracted = Extract("pyskindose/siemens_axiom_artis.dcm");
+        var records = new DoseRecordRepository(factory);
+        var skin = new SkinDoseRepository(factory);
+        var result = Calculate(extracted);
+        var rules = new RuleRepository(factory, TimeProvider.System);
+        await rules.SeedAsync(DefaultRules.All);
+        var analysis = new StudyAnalysis(factory, rules, new ProtocolRepository(factory, TimeProvider.System), new AlertRepository(factory, TimeProvider.System), TimeProvider.System);
+        var patient = new StoredPatientIdentity(null, "pseudonym-psd");
+        (string Uid, DateOnly Date, double PeakGy)[] studies = [("1.2.4.1", new DateOnly(2026, 1, 5), 2.5), ("1.2.4.2", new DateOnly(2026, 2, 20), 3.2)];
+        foreach (var (uid, date, peak) in studies)
+        {
+            await records.SaveAsync(AsStudy(extracted, uid, date), null, patient);
+            await skin.SaveAsync(uid, uid + ".1", result with { PeakSkinDoseGy = peak }, Now);
+        }
+
+        foreach (var (uid, _, _) in studies) await analysis.AnalyzeAsync(uid, 500, 20);
+
+        await using var connection = await factory.OpenAsync();
+        var stored = (await connection.QueryAsync<(string Study, string Rule, double Value, double Threshold, string Unit)>("""
+            SELECT a.study_instance_uid, r.name, a.value, a.threshold, a.unit FROM alerts a JOIN rules r ON r.id = a.rule_id
+            WHERE a.type = 'peak-skin-dose' ORDER BY a.study_instance_uid, a.threshold, r.name
+            """)).ToList();
+        Assert.Equal(
+        [
+            ("1.2.4.1", "Peak skin dose 2 Gy", 2.5, 2.0, "Gy"),
+            ("1.2.4.2", "Peak skin dose 2 Gy", 3.2, 2.0, "Gy"),
+            ("1.2.4.2", "Peak skin dose 3 Gy (substantial radiation dose level)", 3.2, 3.0, "Gy"),
+            ("1.2.4.2", "Cumulative peak skin dose over 12 weeks", 5.7, 5.0, "Gy"), // 2.5 + 3.2, 46 days apart
+        ], stored.Select(a => (a.Study, a.Rule, Math.Round(a.Value, 9), a.Threshold, a.Unit)));
+        Assert.Empty((await analysis.AnalyzeAsync("1.2.4.2", 500, 20))!.Created);
+    }
+
+    [SamplesFact]
+    public async Task The_fluoroscopy_dashboard_counts_each_devices_peaks_at_the_alert_levels_and_its_studies_without_a_map()
+    {
+        var factory = await NewDatabaseAsync();
+        var records = new DoseRecordRepository(factory);
+        var skin = new SkinDoseRepository(factory);
+        var axiom = Extract("pyskindose/siemens_axiom_artis.dcm");
+        var mapped = Calculate(axiom);
+        var zee = Extract("openrem/RF-RDSR-Siemens-Zee.dcm");
+        var fallback = Calculate(zee);
+        Assert.Null(fallback.PeakSkinDoseGy);
+        // Peaks scaled to straddle the levels: 1.0 < 2 ≤ 2.5 < 3 ≤ 3.2 < 5; one AXIOM study outside the window (7.0 Gy).
+        (string Uid, DateOnly Date, double Peak)[] peaks = [("1.2.5.1", new(2026, 11, 1), 1.0), ("1.2.5.2", new(2026, 11, 2), 2.5), ("1.2.5.3", new(2026, 11, 3), 3.2), ("1.2.5.4", new(2025, 1, 3), 7.0)];
+        foreach (var (uid, date, peak) in peaks)
+        {
+            await records.SaveAsync(AsStudy(axiom, uid, date));
+            await skin.SaveAsync(uid, uid + ".1", mapped with { PeakSkinDoseGy = peak }, Now);
+        }
+        await records.SaveAsync(AsStudy(zee, "1.2.5.9", new DateOnly(2026, 11, 4)));
+        await skin.SaveAsync("1.2.5.9", "1.2.5.9.1", fallback, Now);
+
+        var devices = await new ModalityDashboardRepository(factory).PeakSkinDoseByDeviceAsync(new DateOnly(2026, 1, 1), new DateOnly(2026, 11, 30), [2, 3, 5]);
+
+        Assert.Equal([axiom.Study!.Device.Key, zee.Study!.Device.Key], devices.Select(d => d.DeviceKey));
+        var (withMap, withoutMap) = (devices[0], devices[1]);
+        Assert.Equal((3L, 0L, (double?)3.2), (withMap.StudiesWithMap, withMap.StudiesWithoutMap, withMap.MaximumGy));
+        Assert.Equal([(2.0, 2L), (3.0, 1L), (5.0, 0L)], withMap.AtOrAboveLevel.OrderBy(l => l.Key).Select(l => (l.Key, l.Value)));
+        Assert.Equal((0L, 1L, (double?)null), (withoutMap.StudiesWithMap, withoutMap.StudiesWithoutMap, withoutMap.MaximumGy));
+        Assert.All(withoutMap.AtOrAboveLevel.Values, n => Assert.Equal(0L, n));
     }
 }
 

@@ -52,26 +52,26 @@ public abstract class StudyBrowserOracleFacts(ITestDatabases databases) : Migrat
             where.Add("EXISTS (SELECT 1 FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid AND LOWER(e.protocol) LIKE @Protocol ESCAPE '\\')");
             p.Add("Protocol", Like(query.Protocol));
         }
-        var dose = DoseRecordRepository.ComputedHeadlineDoseSql(query.Modality);
-        if (query.DoseMin is not null || query.DoseMax is not null)
-        {
-            p.Add("DoseMin", query.DoseMin ?? double.MinValue);
-            p.Add("DoseMax", query.DoseMax ?? double.MaxValue);
-            where.Add($"{dose} BETWEEN @DoseMin AND @DoseMax");
-        }
         var direction = query.Descending ? "DESC" : "ASC";
         var tieBreak = $"s.study_date {direction}, s.study_time {direction}, s.study_instance_uid {direction}";
         var key = query.Sort switch
         {
             StudySort.Events => "(SELECT COUNT(*) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid)",
-            StudySort.Dose => dose,
-            StudySort.Date => null,
+            StudySort.Dose or StudySort.Date => null,
             var other => throw new ArgumentOutOfRangeException(nameof(query), other, "not an oracle sort"),
         };
         var order = key is null ? $"ORDER BY {tieBreak}" : $"ORDER BY CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key} {direction}, {tieBreak}";
         await using var connection = await Factory.OpenAsync();
-        return (await connection.QueryAsync<OracleRow>(
-            $"SELECT s.study_instance_uid AS Uid, {dose} AS Dose FROM studies s {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} {order}", p)).ToList();
+        var uids = (await connection.QueryAsync<string>(
+            $"SELECT s.study_instance_uid AS Uid FROM studies s {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} {order}", p)).ToList();
+        // The study dose as the study page reads it (the device's accumulated total where reported, #16): the range and
+        // the dose sort applied here, a stable sort keeping the date tie-break of the SQL order.
+        var headlines = await StudyHeadlines.ReadAsync(Factory);
+        var rows = uids.Select(u => new OracleRow { Uid = u, Dose = headlines[u] })
+            .Where(r => (query.DoseMin is null && query.DoseMax is null) || (r.Dose is { } d && d >= (query.DoseMin ?? double.MinValue) && d <= (query.DoseMax ?? double.MaxValue)));
+        if (query.Sort == StudySort.Dose)
+            rows = query.Descending ? rows.OrderBy(r => r.Dose is null).ThenByDescending(r => r.Dose) : rows.OrderBy(r => r.Dose is null).ThenBy(r => r.Dose);
+        return rows.ToList();
     }
 
     private async Task<(List<string> Uids, long Total)> NewStudyUidsAsync(StudyQuery query)
@@ -115,9 +115,10 @@ public abstract class StudyBrowserOracleFacts(ITestDatabases databases) : Migrat
 
     private async Task<List<double>> CtDosesAsync()
     {
+        var headlines = await StudyHeadlines.ReadAsync(Factory);
         await using var connection = await Factory.OpenAsync();
-        return (await connection.QueryAsync<double>(
-            $"SELECT {DoseRecordRepository.ComputedHeadlineDoseSql("CT")} AS dose FROM studies s WHERE s.modality = 'CT'")).Order().ToList();
+        var ct = await connection.QueryAsync<string>("SELECT study_instance_uid FROM studies WHERE modality = 'CT'");
+        return ct.Select(u => headlines[u]).OfType<double>().Order().ToList();
     }
 
     private async Task SaveAllAsync()
@@ -222,10 +223,11 @@ public abstract class StudyBrowserOracleFacts(ITestDatabases databases) : Migrat
         await SaveAllAsync();
         await using var connection = await Factory.OpenAsync();
         var device = await connection.ExecuteScalarAsync<string>("SELECT device_key FROM studies WHERE modality = 'CT' AND device_key <> '' GROUP BY device_key ORDER BY COUNT(*) DESC, device_key LIMIT 1");
-        var expected = (await connection.QueryAsync<(string, double?)>($"""
-            SELECT s.study_instance_uid, {DoseRecordRepository.ComputedHeadlineDoseSql(null)} FROM studies s
+        var headlines = await StudyHeadlines.ReadAsync(Factory);
+        var expected = (await connection.QueryAsync<string>("""
+            SELECT s.study_instance_uid FROM studies s
             WHERE s.device_key = @device AND s.study_date >= @From AND s.study_date <= @To ORDER BY s.study_date DESC, s.study_instance_uid
-            """, new { device, From = "2026-10-01", To = "2026-11-20" })).ToList();
+            """, new { device, From = "2026-10-01", To = "2026-11-20" })).Select(u => (u, headlines[u])).ToList();
 
         var history = await new DoseRecordRepository(Factory).DeviceHistoryAsync(device!, new DateOnly(2026, 10, 1), Anchor);
 

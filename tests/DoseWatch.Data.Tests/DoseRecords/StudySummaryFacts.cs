@@ -66,21 +66,24 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
 
     private static async Task<List<StudySummaryRow>> SummariesAsync(IDbConnectionFactory factory)
     {
+        var headlines = await StudyHeadlines.ReadAsync(factory);
         await using var connection = await factory.OpenAsync();
-        return (await connection.QueryAsync<StudySummaryRow>($"""
-            SELECT s.study_instance_uid AS Uid, s.headline_dose AS Stored, {DoseRecordRepository.ComputedHeadlineDoseSql(null)} AS Computed,
+        return (await connection.QueryAsync<(string Uid, double? Stored, long StoredCount, long ComputedCount)>("""
+            SELECT s.study_instance_uid AS Uid, s.headline_dose AS Stored,
                 s.event_count AS StoredCount, (SELECT COUNT(*) FROM irradiation_events e WHERE e.study_instance_uid = s.study_instance_uid) AS ComputedCount
             FROM studies s ORDER BY s.study_instance_uid
-            """)).ToList();
+            """)).Select(r => new StudySummaryRow(r.Uid, r.Stored, headlines[r.Uid], r.StoredCount, r.ComputedCount)).ToList();
     }
 
+    // The event's own modality is its dose object's (a PET/CT's parts, #16 item 8), else its study's.
     private static async Task<List<EventCopyRow>> EventCopiesAsync(IDbConnectionFactory factory)
     {
         await using var connection = await factory.OpenAsync();
         return (await connection.QueryAsync<EventCopyRow>("""
             SELECT e.study_instance_uid AS Uid, e.event_uid AS EventUid, e.study_date AS EventDay, e.modality AS EventModality,
-                s.study_date AS StudyDay, s.modality AS StudyModality
+                s.study_date AS StudyDay, COALESCE(NULLIF(o.modality, 'SR'), s.modality) AS StudyModality
             FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid
+                LEFT JOIN dose_source_objects o ON o.sop_instance_uid = e.sop_instance_uid
             ORDER BY e.study_instance_uid, e.event_uid
             """)).ToList();
     }
@@ -106,6 +109,7 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         var counted = await connection.QueryAsync<ProtocolDayRow>("""
             SELECT modality AS Modality, COALESCE(protocol, @NoProtocol) AS Protocol, study_date AS Day, COUNT(*) AS Events FROM irradiation_events
             WHERE modality IS NOT NULL AND study_date IS NOT NULL AND (ctdivol_mgy IS NOT NULL OR dlp_mgy_cm IS NOT NULL)
+                AND (acquisition_type_code IS NULL OR acquisition_type_code <> '113805')
             GROUP BY modality, COALESCE(protocol, @NoProtocol), study_date ORDER BY modality, COALESCE(protocol, @NoProtocol), study_date
             """, new { DashboardRepository.NoProtocol });
         return (stored.ToList(), counted.ToList());
@@ -187,10 +191,11 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         Assert.Contains(countedActivity, a => a.Studies > 1 || a.Events > 1);
         Assert.Equal(countedActivity, storedActivity);
 
-        // The rank rule, independently of the SQL: the Toshiba study is its report's DLP, its headers' 999 and 50 left out.
+        // The rank rule, independently of the SQL: the Toshiba study is its report's DLP (the device's accumulated total,
+        // #16), its headers' 999 and 50 left out.
         var toshiba = SummaryScenarios.Extract("openrem/CT-RDSR-Toshiba_DoseCheck.dcm");
         var stored = Assert.Single(summaries, s => s.Uid == toshiba.Study!.StudyInstanceUid);
-        Close(toshiba.Events.Sum(e => e.DlpMGyCm ?? 0), stored.Stored!.Value);
+        Close(toshiba.Accumulated.DlpTotalMGyCm ?? toshiba.Events.Sum(e => e.DlpMGyCm ?? 0), stored.Stored!.Value);
         Assert.Equal(toshiba.Events.Count + 1, stored.StoredCount); // the header-only event is stored, not summed
         // The study whose date came with its second object: its first event carries the date too.
         var ge = SummaryScenarios.Extract("openrem/CT-RDSR-GEPixelMed.dcm");
@@ -209,6 +214,8 @@ public abstract class StudySummaryFacts(ITestDatabases databases) : IAsyncLifeti
         var old = await NewDatabaseAsync(upToVersion: 11);
         await CopyTableAsync(saved, old, "studies");
         await CopyTableAsync(saved, old, "irradiation_events");
+        // The objects too: since 0037 the headline dose is the device's reported total and an event's modality its object's.
+        await CopyTableAsync(saved, old, "dose_source_objects");
         await new MigrationRunner(old, MigrationCatalog.Embedded(databases.Provider)).MigrateAsync();
 
         var expected = await SummariesAsync(saved);

@@ -61,11 +61,12 @@ internal static class SummaryScenarios
         var ge = Extract("openrem/CT-RDSR-GEPixelMed.dcm");
         var undated = ge with
         {
-            Instance = ge.Instance with { SopInstanceUid = ge.Instance.SopInstanceUid + ".1" },
+            // Suffixes that Refile's numbered copies never take: a SOP Instance UID saved again under another study moves there.
+            Instance = ge.Instance with { SopInstanceUid = ge.Instance.SopInstanceUid + ".9001" },
             Study = ge.Study! with { StudyDate = null, Modality = null },
             Events = ge.Events.Take(1).ToList(),
         };
-        var dated = ge with { Instance = ge.Instance with { SopInstanceUid = ge.Instance.SopInstanceUid + ".2" }, Events = ge.Events.Skip(1).ToList() };
+        var dated = ge with { Instance = ge.Instance with { SopInstanceUid = ge.Instance.SopInstanceUid + ".9002" }, Events = ge.Events.Skip(1).ToList() };
         await repository.SaveAsync(undated);
         await repository.SaveAsync(dated);
         studies.Add(ge.Study!.StudyInstanceUid);

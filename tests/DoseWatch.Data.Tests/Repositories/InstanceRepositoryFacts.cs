@@ -49,6 +49,39 @@ public abstract class InstanceRepositoryFacts(ITestDatabases databases) : Migrat
         Assert.Equal(1, await _inbox.CountAsync([]));
     }
 
+    /// <summary>
+    /// Issue #18's batched intake: one transaction registers new instances, restarts a known one sent anew (as
+    /// AddOrReplace) and leaves a resend kept as it was alone when it has a row (as AddIfMissing); the ids come back in
+    /// order. The start-up scan then sees exactly the registered UIDs, in slices over the parameter limit.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_registers_in_one_go_and_the_known_uids_are_found_again()
+    {
+        var finished = await _inbox.AddOrReplaceAsync(Instance("1.2.3.1", T0));
+        await _inbox.SetStatusAsync(finished, InstanceStatus.Extracted, null, T0.AddSeconds(1));
+        var restarted = await _inbox.AddOrReplaceAsync(Instance("1.2.3.2", T0));
+        await _inbox.SetStatusAsync(restarted, InstanceStatus.Quarantined, "bad", T0.AddSeconds(1));
+
+        var ids = await _inbox.AddReceivedAsync([
+            (Instance("1.2.3.10", T0.AddMinutes(1)), false),
+            (Instance("1.2.3.1", T0.AddMinutes(1), "/inbox/again.dcm"), true),
+            (Instance("1.2.3.2", T0.AddMinutes(1), "/inbox/new.dcm"), false),
+            (Instance("1.2.3.11", T0.AddMinutes(1)), true),
+        ]);
+
+        Assert.Equal(4, ids.Count);
+        Assert.Null(ids[1]);
+        Assert.Equal(restarted, ids[2]);
+        Assert.Equal(("1.2.3.10", "1.2.3.11"), ((await _inbox.GetAsync(ids[0]!.Value))!.SopInstanceUid, (await _inbox.GetAsync(ids[3]!.Value))!.SopInstanceUid));
+        Assert.Equal((InstanceStatus.Extracted, "/inbox/a.dcm"), ((await _inbox.GetAsync(finished))!.Status, (await _inbox.GetAsync(finished))!.Path));
+        Assert.Equal((InstanceStatus.Received, "/inbox/new.dcm"), ((await _inbox.GetAsync(restarted))!.Status, (await _inbox.GetAsync(restarted))!.Path));
+        Assert.Equal(4, await _inbox.CountAsync([]));
+
+        var asked = Enumerable.Range(0, 1200).Select(i => $"9.9.{i}").Concat(["1.2.3.1", "1.2.3.2", "1.2.3.10", "1.2.3.11"]).ToList();
+        Assert.Equal(["1.2.3.1", "1.2.3.10", "1.2.3.11", "1.2.3.2"], (await _inbox.KnownSopInstanceUidsAsync(asked)).Order(StringComparer.Ordinal));
+        Assert.Empty(await _inbox.KnownSopInstanceUidsAsync([]));
+    }
+
     [Fact]
     public async Task Only_one_worker_can_claim_until_the_claim_goes_stale()
     {

@@ -89,6 +89,14 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["GET,POST /admin/backfills"] = Administration,
         // Research export: the physicist's alone (the privacy work's decision), not the administrator's.
         ["GET /api/v1/exports/deidentified"] = new("Physicist only", new HashSet<string> { Roles.Physicist }),
+        // FHIR (issue #19): the same dose data as /api/v1/studies, so the same roles; identity only for those that see it.
+        ["GET /fhir/metadata"] = Dashboards,
+        ["GET /fhir/Observation"] = Dashboards,
+        ["GET /fhir/Observation/{id}"] = Dashboards,
+        ["GET /fhir/ImagingStudy/{id}"] = Dashboards,
+        ["GET /fhir/Composition/{id}"] = Dashboards,
+        ["GET /fhir/Patient/{id}"] = Dashboards,
+        ["GET /fhir/Device/{id}"] = Dashboards,
         ["GET /api/v1/alerts/"] = Alerts,
         ["GET /api/v1/alerts/counts"] = Alerts,
         ["POST /api/v1/alerts/acknowledge"] = Alerts,

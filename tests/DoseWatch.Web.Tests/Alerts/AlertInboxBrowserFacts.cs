@@ -13,7 +13,8 @@ namespace DoseWatch.Web.Tests.Alerts;
 /// A QA user in Debian's Chromium at 1280×800 works a full inbox (issue #15 item 6, issue #21's layout rules): 230
 /// protocol deviations and one dose outlier on two scanners; filter by device and type (the counts follow), open the
 /// outlier, read it in plain words, acknowledge it, then acknowledge a page in bulk and page past 200. At every step no
-/// element's right edge passes the viewport and the table scrolls inside its card with the action column visible.
+/// element's right edge passes the viewport and the table scrolls inside its card with the action column visible. At
+/// 768×1024 (a tablet held upright) the inbox and a national DRL median alert's page fit as well.
 /// </summary>
 [Collection(nameof(AlertsAppFixture))]
 public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
@@ -136,6 +137,59 @@ public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
         using var client = fixture.App.CreateHttpClient();
         var api = await client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?device={Uri.EscapeDataString(busy.Key)}&status=acknowledged&pageSize=500");
         Assert.Equal(200, api.GetProperty("total").GetInt64());
+        Assert.Empty(consoleErrors);
+    }
+
+    [Fact]
+    public async Task At_768x1024_the_inbox_and_a_DRL_median_alert_fit_and_speak_plainly()
+    {
+        var tag = Random.Shared.NextInt64(1, 1_000_000);
+        var scanner = new DeviceIdentity("Siemens Healthineers", "SOMATOM Definition Edge", $"CT-TABLET-{tag}", $"SN-T{tag}", null);
+        var rules = await fixture.Service<RuleRepository>().ListAsync();
+        var deviation = rules.First(r => r.Type == RuleType.ProtocolDeviation);
+        var drlRule = rules.First(r => r.Type == RuleType.DrlExceeded && r.Parameter(RuleParameters.Source) == "national");
+        var alerts = fixture.Service<AlertRepository>();
+        var study = new Study($"2.25.{tag}.7", $"ACC-T{tag}", new DateOnly(2026, 1, 21), null, "CT", "CT HEAD", PatientCharacteristics.Unknown, scanner);
+        await fixture.SaveStudyAsync(study);
+        for (var i = 0; i < 12; i++)
+            await alerts.StoreAsync(study, [new AlertCandidate(study.StudyInstanceUid, $"{study.StudyInstanceUid}.{i}", deviation, "kvp", 100, null, "kV",
+                "kVp 100 is not in the usual set of the raw protocol name 'HEAD ROUTINE' (not mapped yet) on this device (120).", AlertEvidence.Of(null))]);
+        // As the analysis writes a national DRL judged on the device's median (NationalDrlMedianRule): a period key, not an event.
+        var sample = Enumerable.Range(0, 20).Select(i => i < 9 ? 44.0 : 55.0).ToList();
+        var drlId = Assert.Single(await alerts.StoreAsync(study, [new AlertCandidate(study.StudyInstanceUid,
+            $"{AlertCandidate.DrlMedianKeyPrefix}{scanner.Key}:Head (acute stroke):2026-01", drlRule, "ctdivol", 55, 47, "mGy",
+            $"Median CTDIvol 55 mGy of the last 20 Head (acute stroke) CT studies on {scanner.StationName} (SOMATOM Definition Edge, Siemens Healthineers) is above the " +
+            "UK national DRL 2022: Head (acute stroke) (47 mGy): first in 2026-01 at this study (CTDIvol 55 mGy).",
+            AlertEvidence.Of(null, ("drl", "UK national DRL 2022: Head (acute stroke)"), ("sampleMedian", "55"), ("sampleStudies", "20"),
+                ("drlCategory", "Head (acute stroke)"), ("month", "2026-01"), ("thisStudy", "55")).WithDistribution(sample))]));
+
+        var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, $"/alerts?device={Uri.EscapeDataString(scanner.Key)}", Roles.Qa);
+        using var _ = playwright;
+        await using var __ = browser;
+        await page.SetViewportSizeAsync(768, 1024);
+        var row = page.Locator($"tr[data-alert='{drlId}']");
+        await row.WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal(13, await page.Locator("tr[data-alert]").CountAsync());
+        await AssertFitsAsync(page, "inbox at 768×1024");
+        var acknowledge = row.Locator("button[data-action=acknowledge]");
+        Assert.True(await acknowledge.IsVisibleAsync());
+        var box = (await acknowledge.BoundingBoxAsync())!;
+        Assert.True(box.X + box.Width <= 768, $"the Acknowledge button ends at x={box.X + box.Width}");
+        var text = await row.InnerTextAsync();
+        Assert.Contains("of the last 20 Head (acute stroke) CT studies", text);
+        Assert.DoesNotContain("drl-median", text);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "alerts-inbox-768.png"), FullPage = true });
+
+        await row.Locator("a[data-action=open]").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith($"/alerts/{drlId}", StringComparison.Ordinal), new() { Timeout = 5000 });
+        await page.Locator("section[data-section=summary]").WaitForAsync(new() { Timeout = 5000 });
+        var words = await page.InnerTextAsync("main");
+        foreach (var key in new[] { "drl-median", "sampleMedian", "sampleStudies", "drlCategory", "thisStudy", "ctdivol" }) Assert.DoesNotContain(key, words);
+        Assert.Contains("Median of the device's sample", words);
+        Assert.Contains("DRL category", words);
+        await page.Locator("#evidence-chart .annotation-text", new() { HasText = "threshold 47 mGy" }).WaitForAsync(new() { Timeout = 10000 });
+        await AssertFitsAsync(page, "DRL alert page at 768×1024");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "alert-drl-median-768.png"), FullPage = true });
         Assert.Empty(consoleErrors);
     }
 

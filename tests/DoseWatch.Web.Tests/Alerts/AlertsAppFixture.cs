@@ -31,8 +31,9 @@ public sealed class AlertsAppFixture : IAsyncLifetime
             ["DoseWatch:Alerts:Smtp:Security"] = "None",
             ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.2",
         });
-        // The fixture's studies are chest CTs at 8-11 mGy, around the UK chest DRL (8.5 mGy): the national DRL rules,
-        // on by default, would add alerts to every test of another check. NationalDrlEndToEndFacts tests them on a fresh app.
+        // The fixture's studies are chest CTs at 8-11 mGy, around the UK chest DRL (8.5 mGy): the national DRL rules, on by
+        // default, would add a device-median alert to whichever test's study takes the median above. NationalDrlEndToEndFacts
+        // tests them on a fresh app.
         var rules = Service<RuleRepository>();
         foreach (var drl in (await rules.ListAsync()).Where(r => r.Type == RuleType.DrlExceeded && r.Enabled))
             await rules.UpdateAsync(drl with { Enabled = false }, "test fixture");

@@ -45,5 +45,10 @@ public sealed class MissingValueEndToEndFacts(AlertsAppFixture fixture) : IDispo
         var page = await client.GetStringAsync($"/studies/{study}");
         Assert.Contains("data-section=\"extraction-warnings\"", page);
         Assert.Contains("Mean CTDIvol", page);
+
+        // The export carries it too, in the study's row (a physicist filtering a spreadsheet sees why a CTDIvol is empty).
+        var csv = Studies.ExportReading.Csv(await client.GetStringAsync("/api/v1/studies/export?format=csv&modality=CT&pageSize=500"));
+        var exported = Assert.Single(csv.Skip(1), r => r[csv[0].IndexOf("Study instance UID")] == study);
+        Assert.Contains("Mean CTDIvol", exported[csv[0].IndexOf("Extraction warnings")]);
     }
 }

@@ -9,10 +9,13 @@ using DoseWatch.Web.Tests.Jobs;
 namespace DoseWatch.Web.Tests.Alerts;
 
 /// <summary>
-/// National DRLs on by default (issue #15 item 4), end to end on a fresh installation with no rule edited and no protocol
-/// mapped: copies of a real Siemens chest RDSR written by pydicom, sent by storescu; the study at five times the dose
-/// gets a DRL alert for its spiral sequence's CTDIvol and one for its DLP, the unchanged study none. The levels are read
-/// from the UK table in ../shared/reference/dicom-dose-reference.md §8.2 at test time, not from DoseWatch.
+/// National DRLs on by default (issue #15 item 4), judged as ICRP 135 defines a DRL: on the device's median, end to end on
+/// a fresh installation with no rule edited and no protocol mapped. Copies of a real Siemens chest RDSR written by pydicom
+/// with their own study dates and times, sent by storescu: one study at five times the dose among 19 ordinary ones raises
+/// no DRL alert; twenty more at five times the dose take the device's median of the latest 20 above the DRL, which raises
+/// one CTDIvol and one DLP alert for the month, whose value is the median of the 20 studies up to the one that carries it
+/// (computed here from what pydicom reads back). The levels are read from the UK table in
+/// ../shared/reference/dicom-dose-reference.md §8.2 at test time, not from DoseWatch.
 /// </summary>
 public sealed class NationalDrlEndToEndFacts : IDisposable
 {
@@ -20,7 +23,7 @@ public sealed class NationalDrlEndToEndFacts : IDisposable
 
     public void Dispose() => _directory.Delete(recursive: true);
 
-    private sealed record Written(string Name, string File, string StudyInstanceUid, IReadOnlyList<WrittenEvent> Events, double? DlpTotalMGyCm);
+    private sealed record Written(string Name, string File, string StudyInstanceUid, string StudyDate, string StudyTime, IReadOnlyList<WrittenEvent> Events, double? DlpTotalMGyCm);
 
     private sealed record WrittenEvent(string EventUid, bool Localizer, double? CtdiVolMGy, double? DlpMGyCm, string? TargetRegion);
 
@@ -39,7 +42,7 @@ public sealed class NationalDrlEndToEndFacts : IDisposable
     }
 
     [SamplesFact]
-    public async Task A_study_above_its_national_DRL_raises_DRL_alerts_on_a_fresh_installation()
+    public async Task A_devices_median_above_its_national_DRL_raises_one_alert_per_quantity_and_month_and_one_high_study_none()
     {
         var port = DoseWatchApp.FreeTcpPort();
         await using var app = await DoseWatchApp.StartAsync(new Dictionary<string, string?>
@@ -49,43 +52,56 @@ public sealed class NationalDrlEndToEndFacts : IDisposable
             ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.2",
         });
         var script = Path.Combine(SharedSamples.RepositoryRoot, "tests", "DoseWatch.Web.Tests", "Alerts", "make_rdsr_series.py");
-        var stdout = await Dcmtk.RunAsync("/usr/bin/python3", [script, SharedSamples.Path_("openrem/CT-RDSR-Siemens-Multi-2.dcm"), _directory.FullName, "above:5", "usual:1"]);
-        var written = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{'))
+        async Task<List<Written>> WriteAsync(IEnumerable<string> specs) =>
+            (await Dcmtk.RunAsync("/usr/bin/python3", [script, SharedSamples.Path_("openrem/CT-RDSR-Siemens-Multi-2.dcm"), _directory.FullName, .. specs]))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{'))
             .Select(l => JsonSerializer.Deserialize<Written>(l, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!).ToList();
-        var (above, usual) = (written.Single(w => w.Name == "above"), written.Single(w => w.Name == "usual"));
-        // Every event of the sample is a chest acquisition: the table's routine chest row applies.
-        Assert.All(above.Events, e => Assert.Equal("Chest", e.TargetRegion));
+        // 5 January 2026: 19 ordinary chest CTs from 08:00, a minute apart, then one at five times the dose at 09:30.
+        var first = await WriteAsync([.. Enumerable.Range(0, 19).Select(i => $"usual{i:D2}:1:date=20260105:time=08{i:D2}00"), "single:5:date=20260105:time=093000"]);
+        // 6 January: twenty more at five times the dose.
+        var drift = await WriteAsync(Enumerable.Range(0, 20).Select(i => $"drift{i:D2}:5:date=20260106:time=08{i:D2}00"));
+        var single = first.Single(w => w.Name == "single");
+        Assert.All(single.Events, e => Assert.Equal("Chest", e.TargetRegion)); // every event is a chest acquisition: the routine chest row applies
         var (ctdiVolDrl, dlpDrl) = ReferenceRow("Chest (lung cancer)");
+        static double Spiral(Written w) => w.Events.Single(e => !e.Localizer).CtdiVolMGy!.Value;
+        Assert.True(Spiral(single) > ctdiVolDrl && single.DlpTotalMGyCm > dlpDrl, "the scaled copies are meant to be above both levels");
+        Assert.All(first.Where(w => w != single), w => Assert.True(Spiral(w) < ctdiVolDrl && w.DlpTotalMGyCm < dlpDrl));
 
-        await Dcmtk.RunAsync("storescu", ["-aet", "MODALITY", "-aec", "DW_DRL", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), above.File, usual.File]);
         using var client = app.CreateHttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        JsonElement page;
-        while (true)
-        {
-            page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?type=drl-exceeded&study={above.StudyInstanceUid}");
-            if (page.GetProperty("total").GetInt64() >= 2 || DateTime.UtcNow > deadline) break;
-            await Task.Delay(100);
-        }
-        var alerts = page.GetProperty("items").EnumerateArray().ToList();
-        var spiral = above.Events.Single(e => !e.Localizer);
-        Assert.True(spiral.CtdiVolMGy > ctdiVolDrl && above.Events.Sum(e => e.DlpMGyCm!.Value) > dlpDrl, "the scaled copy is meant to be above both levels");
-        var perSequence = Assert.Single(alerts, a => a.GetProperty("quantity").GetString() == "ctdivol");
-        Assert.Equal((spiral.EventUid, ctdiVolDrl!.Value, "mGy"),
-            (perSequence.GetProperty("eventUid").GetString(), perSequence.GetProperty("threshold").GetDouble(), perSequence.GetProperty("unit").GetString()));
-        Assert.Equal(spiral.CtdiVolMGy!.Value, perSequence.GetProperty("value").GetDouble(), 6);
-        var perExamination = Assert.Single(alerts, a => a.GetProperty("quantity").GetString() == "dlp");
-        Assert.Equal((JsonValueKind.Null, dlpDrl!.Value, "mGy.cm"),
-            (perExamination.GetProperty("eventUid").ValueKind, perExamination.GetProperty("threshold").GetDouble(), perExamination.GetProperty("unit").GetString()));
-        // DLP per examination is the scanner's reported total (TID 10012, localizer included), as pydicom reads it back.
-        Assert.Equal(above.DlpTotalMGyCm!.Value, perExamination.GetProperty("value").GetDouble(), 6);
-        Assert.Contains("Chest (lung cancer)", perExamination.GetProperty("message").GetString());
-
-        // The unchanged study is below both levels and has been analysed (its study is stored) without a DRL alert.
-        Assert.True(usual.Events.Single(e => !e.Localizer).CtdiVolMGy < ctdiVolDrl && usual.Events.Sum(e => e.DlpMGyCm!.Value) < dlpDrl);
         var doses = new DoseRecordRepository(app.Services.GetService(typeof(IDbConnectionFactory)) as IDbConnectionFactory ?? throw new InvalidOperationException());
-        while (await doses.GetStudyAsync(usual.StudyInstanceUid) is null && DateTime.UtcNow < deadline) await Task.Delay(100);
-        await Task.Delay(2000); // its analysis job runs right after extraction
-        Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?type=drl-exceeded&study={usual.StudyInstanceUid}")).GetProperty("total").GetInt64());
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        async Task SendAndWaitAsync(List<Written> files)
+        {
+            await Dcmtk.RunAsync("storescu", ["-aet", "MODALITY", "-aec", "DW_DRL", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), .. files.Select(f => f.File)]);
+            foreach (var f in files)
+                while (await doses.GetStudyAsync(f.StudyInstanceUid) is null) { Assert.True(DateTime.UtcNow < deadline, "not all extracted in time"); await Task.Delay(100); }
+            await Task.Delay(3000); // each study's analysis job runs right after its extraction
+        }
+        async Task<List<JsonElement>> DrlAlertsAsync() =>
+            (await client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?type=drl-exceeded&pageSize=500")).GetProperty("items").EnumerateArray().ToList();
+
+        await SendAndWaitAsync(first);
+        Assert.Empty(await DrlAlertsAsync()); // one study above the DRL, the device's median below it
+
+        await SendAndWaitAsync(drift);
+        var alerts = await DrlAlertsAsync();
+        while (alerts.Count < 2 && DateTime.UtcNow < deadline) { await Task.Delay(200); alerts = await DrlAlertsAsync(); }
+        Assert.Equal(["ctdivol", "dlp"], alerts.Select(a => a.GetProperty("quantity").GetString()).Order());
+        var ordered = first.Concat(drift).OrderBy(w => w.StudyDate, StringComparer.Ordinal).ThenBy(w => w.StudyTime, StringComparer.Ordinal).ToList();
+        foreach (var alert in alerts)
+        {
+            var perExamination = alert.GetProperty("quantity").GetString() == "dlp";
+            var carrier = Assert.Single(ordered, w => w.StudyInstanceUid == alert.GetProperty("studyInstanceUid").GetString());
+            Assert.Contains(carrier, drift);
+            // The sample: the 20 studies up to and including the one that carries the alert, by study date and time.
+            var index = ordered.IndexOf(carrier);
+            var sample = ordered.Skip(index - 19).Take(20).Select(w => perExamination ? w.DlpTotalMGyCm!.Value : Spiral(w)).ToList();
+            Assert.Equal(RdsrSeries.Median(sample), alert.GetProperty("value").GetDouble(), 6);
+            Assert.Equal(perExamination ? dlpDrl!.Value : ctdiVolDrl!.Value, alert.GetProperty("threshold").GetDouble());
+            Assert.True(alert.GetProperty("value").GetDouble() > alert.GetProperty("threshold").GetDouble());
+            Assert.Matches("^drl-median:.+:Chest \\(lung cancer\\):2026-01$", alert.GetProperty("eventUid").GetString());
+            Assert.Contains("of the last 20 Chest (lung cancer) CT studies", alert.GetProperty("message").GetString());
+        }
+        Assert.DoesNotContain(alerts, a => a.GetProperty("studyInstanceUid").GetString() == single.StudyInstanceUid);
     }
 }

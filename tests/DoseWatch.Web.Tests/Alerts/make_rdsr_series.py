@@ -1,8 +1,8 @@
 """Writes copies of one CT RDSR as new studies, for the alerts end-to-end test (run with Debian's /usr/bin/python3).
 
 usage: make_rdsr_series.py SAMPLE OUTDIR SPEC...
-Each SPEC is name:factor[:kvp=V][:protocol=P]. Every copy gets new Study/Series/SOP Instance UIDs and new Irradiation
-Event UIDs; in every non-localizer CT acquisition (113819 whose 113820 is not 113805) CTDIvol (113830) and DLP (113838)
+Each SPEC is name:factor[:kvp=V][:protocol=P][:date=YYYYMMDD][:time=HHMMSS]. Every copy gets new Study/Series/SOP
+Instance UIDs and new Irradiation Event UIDs, and the Study Date and Time given (else the sample's); in every non-localizer CT acquisition (113819 whose 113820 is not 113805) CTDIvol (113830) and DLP (113838)
 are multiplied by factor, KVP (113733) is set to V and the acquisition protocol (125203) to P when given; the accumulated
 CT Dose Length Product Total (113813) becomes the sum of the acquisitions' DLP, as the scanner would report it.
 Prints one JSON line per copy, read back from the written file: name, file, study UID, its dose events (CTDIvol,
@@ -75,6 +75,10 @@ def main():
         for item in descendants(ds):
             if code(item) == "113769":
                 item.UID = generate_uid()
+        if "date" in opts:
+            ds.StudyDate = opts["date"]
+        if "time" in opts:
+            ds.StudyTime = opts["time"]
         for acq in acquisitions(ds):
             if not is_localizer(acq):
                 edit(acq, float(factor), opts.get("kvp"), opts.get("protocol"))
@@ -87,6 +91,7 @@ def main():
         back = pydicom.dcmread(path)
         totals = [float(i.MeasuredValueSequence[0].NumericValue) for i in descendants(back) if code(i) == "113813"]
         print(json.dumps({"name": name, "file": path, "studyInstanceUid": str(back.StudyInstanceUID),
+                          "studyDate": str(back.StudyDate), "studyTime": str(back.StudyTime),
                           "events": [describe(a) for a in acquisitions(back)],
                           "dlpTotalMGyCm": totals[0] if totals else None}))
 

@@ -155,6 +155,30 @@ public sealed class StudiesApiFacts(DoseApp shared)
     }
 
     [SamplesFact]
+    public async Task The_study_time_is_served_and_exported_with_its_fraction_of_a_second()
+    {
+        // Issue #16 item 2 for the study itself: the Canon CXDI's Study Time, as pydicom reads it, to the microsecond.
+        const string sample = "openrem/DX-RDSR-Canon_CXDI.dcm";
+        var tm = IndependentPython.Run(new { file = SharedSamples.Path_(sample) }, "-c", """
+            import json, sys, pydicom
+            print(json.dumps(pydicom.dcmread(json.load(sys.stdin)["file"], stop_before_pixels=True).StudyTime))
+            """).GetValue<string>();
+        var expected = TimeOnly.ParseExact(tm[..6], "HHmmss", System.Globalization.CultureInfo.InvariantCulture)
+            .Add(TimeSpan.FromMicroseconds(int.Parse(tm[7..].PadRight(6, '0')[..6], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.NotEqual(0, expected.Ticks % TimeSpan.TicksPerSecond);
+        var result = await SaveAsync(sample);
+        using var client = shared.App.CreateHttpClient();
+
+        var served = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{result.Study!.StudyInstanceUid}")).GetProperty("studyTime").GetString()!;
+        Assert.Equal(expected, TimeOnly.Parse(served, System.Globalization.CultureInfo.InvariantCulture));
+        var csv = Studies.ExportReading.Csv(await client.GetStringAsync($"/api/v1/studies/export?format=csv&modality={result.Study.Modality}&pageSize=500"));
+        var row = Assert.Single(csv.Skip(1), r => r[csv[0].IndexOf("Study instance UID")] == result.Study.StudyInstanceUid);
+        Assert.Equal(expected, TimeOnly.Parse(row[csv[0].IndexOf("Study time")], System.Globalization.CultureInfo.InvariantCulture));
+        var page = await client.GetStringAsync($"/studies/{result.Study.StudyInstanceUid}");
+        Assert.Contains(expected.ToString("HH:mm:ss.FFF", System.Globalization.CultureInfo.InvariantCulture), page);
+    }
+
+    [SamplesFact]
     public async Task The_list_filters_by_modality_and_an_unknown_study_is_404()
     {
         var ct = await SaveAsync("openrem/CT-RDSR-Siemens-Multi-3.dcm");

@@ -9,7 +9,10 @@ namespace DoseWatch.Web.Tests.Jobs;
 
 /// <summary>
 /// The app as a real process is killed (SIGKILL) after it answered a C-STORE and before anything extracted the
-/// instance; the app started again on the same data directory extracts it exactly once.
+/// instance; the app started again on the same data directory extracts it exactly once. Success is answered once the
+/// file is durable; the inbox row and the job follow in a batch (issue #18), so a kill may land before the row (the
+/// start-up scan registers the file), between the row and its job (the sweep enqueues it within StaleAfter + 15 s) or
+/// after both.
 /// </summary>
 public sealed class CrashFacts
 {
@@ -29,7 +32,8 @@ public sealed class CrashFacts
                 ["DoseWatch:DataDirectory"] = dataDirectory.FullName,
                 ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.200",
             }, services => services.AddSingleton<IDoseExtraction>(extraction));
-            var row = await InboxSeam.WaitForStatusAsync(restarted, sopInstanceUid, "extracted");
+            // Killed between the row and its job, the instance waits for the sweep: 30 s stale limit + a 15 s schedule.
+            var row = await InboxSeam.WaitForStatusAsync(restarted, sopInstanceUid, "extracted", TimeSpan.FromSeconds(60));
             await Task.Delay(500); // room for a wrongly duplicated job to show itself
 
             Assert.Single(extraction.Calls(sopInstanceUid));
@@ -59,15 +63,14 @@ public sealed class CrashFacts
         var dataDirectory = Directory.CreateTempSubdirectory("dosewatch-crash-");
         try
         {
-            var database = await ReceiveOnKilledNodeAsync(dataDirectory.FullName, sample);
-            var options = new DoseWatch.Data.DatabaseOptions
+            InstanceRepository? inbox = null;
+            var database = await ReceiveOnKilledNodeAsync(dataDirectory.FullName, sample, beforeKill: async settings =>
             {
-                Provider = database.TryGetValue("DoseWatch:Database:Provider", out var provider) && provider == "PostgreSql"
-                    ? DoseWatch.Data.DatabaseProvider.PostgreSql : DoseWatch.Data.DatabaseProvider.Sqlite,
-                ConnectionString = database.GetValueOrDefault("DoseWatch:Database:ConnectionString"),
-            };
-            var inbox = new DoseWatch.Data.Repositories.InstanceRepository(DoseWatch.Data.DbConnectionFactory.Create(options, dataDirectory.FullName));
-            var row = (await inbox.ListAsync([], 0, 10)).Single(r => r.SopInstanceUid == sopInstanceUid);
+                // The row follows Success in a batch: this case is the worker dying after it, so the kill waits for it.
+                inbox = InboxOf(settings, dataDirectory.FullName);
+                await WaitForRowAsync(inbox, sopInstanceUid);
+            });
+            var row = (await inbox!.ListAsync([], 0, 10)).Single(r => r.SopInstanceUid == sopInstanceUid);
             var diedAt = DateTimeOffset.UtcNow;
             Assert.True(await inbox.TryClaimAsync(row.Id, diedAt, diedAt - TimeSpan.FromSeconds(30)));
 
@@ -96,18 +99,102 @@ public sealed class CrashFacts
     }
 
     /// <summary>
-    /// A node as a real process receives <paramref name="sample"/> with storescu and is killed (SIGKILL); returns the
-    /// database settings, which outlive the process (the same database for the killed node and the restarted app).
+    /// Issue #18: Success is answered before the inbox row exists. A node whose intake holds its batch for ten minutes
+    /// answers Success for two instances (a report and a CT image), has no row for either, and is killed (SIGKILL); the
+    /// app started again finds both files without a row before it listens, registers them with the header read from the
+    /// files (checked against dcmdump's reading) and extracts each exactly once.
     /// </summary>
-    private static async Task<Dictionary<string, string?>> ReceiveOnKilledNodeAsync(string dataDirectory, string sample)
+    [SamplesFact]
+    public async Task Instances_answered_success_but_killed_before_their_rows_are_registered_and_extracted_once_after_restart()
+    {
+        var report = SharedSamples.Path_("openrem/CT-RDSR-Siemens-Multi-2.dcm");
+        var image = SharedSamples.Path_("openrem/CT-SC-Philips_Brilliance16P.dcm");
+        string[] samples = [report, image];
+        var uids = new List<string>();
+        foreach (var sample in samples) uids.Add(await Dcmtk.ReadUidAsync(sample, "0008,0018"));
+        var dataDirectory = Directory.CreateTempSubdirectory("dosewatch-crash-");
+        try
+        {
+            var database = await ReceiveOnKilledNodeAsync(dataDirectory.FullName, samples, ["--DoseWatch:Inbox:IntakeBatchWindow=00:10:00"],
+                beforeKill: async settings =>
+                {
+                    // The kill lands between Success and the row: each file is in the inbox, no row names it.
+                    var known = await InboxOf(settings, dataDirectory.FullName).KnownSopInstanceUidsAsync(uids);
+                    Assert.Empty(known);
+                    foreach (var uid in uids) Assert.True(File.Exists(Path.Combine(dataDirectory.FullName, "inbox", uid + ".dcm")), uid);
+                });
+
+            var extraction = new ScriptedDoseExtraction();
+            await using var restarted = await DoseWatchApp.StartAsync(new Dictionary<string, string?>(database)
+            {
+                ["DoseWatch:DataDirectory"] = dataDirectory.FullName,
+                ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.200",
+            }, services => services.AddSingleton<IDoseExtraction>(extraction));
+            foreach (var (sample, uid) in samples.Zip(uids))
+            {
+                var row = await InboxSeam.WaitForStatusAsync(restarted, uid, "extracted");
+                Assert.Equal(await Dcmtk.ReadUidAsync(sample, "0020,000d"), row.StudyInstanceUid);
+                Assert.Equal(await Dcmtk.ReadUidAsync(sample, "0008,0016"), row.SopClassUid);
+                Assert.Equal("STORESCU", row.CallingAeTitle);
+            }
+            await Task.Delay(500); // room for a wrongly duplicated job to show itself
+
+            foreach (var uid in uids) Assert.Single(extraction.Calls(uid));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dataDirectory.Delete(recursive: true);
+        }
+    }
+
+    private static InstanceRepository InboxOf(IReadOnlyDictionary<string, string?> database, string dataDirectory)
+    {
+        var options = new DoseWatch.Data.DatabaseOptions
+        {
+            Provider = database.TryGetValue("DoseWatch:Database:Provider", out var provider) && provider == "PostgreSql"
+                ? DoseWatch.Data.DatabaseProvider.PostgreSql : DoseWatch.Data.DatabaseProvider.Sqlite,
+            ConnectionString = database.GetValueOrDefault("DoseWatch:Database:ConnectionString"),
+        };
+        return new InstanceRepository(DoseWatch.Data.DbConnectionFactory.Create(options, dataDirectory));
+    }
+
+    private static async Task WaitForRowAsync(InstanceRepository inbox, string sopInstanceUid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await inbox.KnownSopInstanceUidsAsync([sopInstanceUid])).Count == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{sopInstanceUid} got no inbox row within 20 s");
+            await Task.Delay(50);
+        }
+    }
+
+    private static Task<Dictionary<string, string?>> ReceiveOnKilledNodeAsync(string dataDirectory, string sample,
+        Func<IReadOnlyDictionary<string, string?>, Task>? beforeKill = null) =>
+        ReceiveOnKilledNodeAsync(dataDirectory, [sample], [], beforeKill);
+
+    /// <summary>
+    /// A node as a real process receives <paramref name="samples"/> with storescu (Success for each, or storescu fails)
+    /// and is killed (SIGKILL), after <paramref name="beforeKill"/> has looked at the database; returns the database
+    /// settings, which outlive the process (the same database for the killed node and the restarted app).
+    /// </summary>
+    private static async Task<Dictionary<string, string?>> ReceiveOnKilledNodeAsync(string dataDirectory, IReadOnlyList<string> samples,
+        IReadOnlyList<string> extraArguments, Func<IReadOnlyDictionary<string, string?>, Task>? beforeKill)
     {
         var dicomPort = DoseWatchApp.FreeTcpPort();
         var database = await SelectedDatabase.SettingsAsync();
         // WorkerCount=0: this node receives but runs no jobs, so the instance is certainly still waiting when it dies.
-        using var node = StartAppProcess(dataDirectory, dicomPort, ["--DoseWatch:Jobs:WorkerCount=0", .. database.Select(s => $"--{s.Key}={s.Value}")]);
+        using var node = StartAppProcess(dataDirectory, dicomPort, ["--DoseWatch:Jobs:WorkerCount=0", .. extraArguments, .. database.Select(s => $"--{s.Key}={s.Value}")]);
         await WaitForPortAsync(dicomPort, node);
-        await Dcmtk.RunAsync("storescu", "-aec", "DOSEWATCH", "127.0.0.1", dicomPort.ToString(), sample);
-        node.Kill(entireProcessTree: true);
+        await Dcmtk.RunAsync("storescu", ["-aec", "DOSEWATCH", "127.0.0.1", dicomPort.ToString(), .. samples]);
+        try
+        {
+            if (beforeKill is not null) await beforeKill(database);
+        }
+        finally
+        {
+            node.Kill(entireProcessTree: true);
+        }
         await node.WaitForExitAsync();
         return database;
     }

@@ -34,10 +34,10 @@ internal static class InboxSeam
     public static async Task<InstanceDto> GetAsync(HttpClient client, long id) =>
         (await client.GetFromJsonAsync<InstanceDto>($"/api/v1/instances/{id}", Json))!;
 
-    public static async Task<InstanceDto> WaitForStatusAsync(DoseWatchApp app, string sopInstanceUid, string status)
+    public static async Task<InstanceDto> WaitForStatusAsync(DoseWatchApp app, string sopInstanceUid, string status, TimeSpan? timeout = null)
     {
         using var client = app.CreateHttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         InstanceDto? last = null;
         while (DateTime.UtcNow < deadline)
         {
@@ -45,7 +45,7 @@ internal static class InboxSeam
             if (last?.Status == status) return last;
             await Task.Delay(100);
         }
-        throw new TimeoutException($"{sopInstanceUid} did not reach '{status}' within 20 s; last seen: {last}; jobs: {JobStoreState(app)}");
+        throw new TimeoutException($"{sopInstanceUid} did not reach '{status}' within {(timeout ?? TimeSpan.FromSeconds(20)).TotalSeconds} s; last seen: {last}; jobs: {JobStoreState(app)}");
     }
 
     /// <summary>What the app's own Hangfire store shows, to tell a job never queued from one fetched and not run.</summary>

@@ -5,13 +5,26 @@ using DoseWatch.Dicom.Network.Acse;
 namespace DoseWatch.Dicom.Network.Dimse;
 
 /// <summary>An instance made durable in a <see cref="DirectoryStore"/>.</summary>
-public sealed record StoredInstance(string Path, string SopClassUid, string SopInstanceUid, string TransferSyntaxUid, long DataSetBytes, bool WasDuplicate, AssociationParties Parties);
+public sealed record StoredInstance(string Path, string SopClassUid, string SopInstanceUid, string TransferSyntaxUid, long DataSetBytes, bool WasDuplicate, AssociationParties Parties)
+{
+    /// <summary>
+    /// The data set's header as received (up to the pixel data; values over 64 KiB unread), parsed from the bytes on
+    /// their way to disk: what the identity check read. Null when the header had to be read from the file (a report
+    /// of more than <see cref="ReceivedHeader.MaxKeptBytes"/>), where whoever needs it reads it again.
+    /// </summary>
+    public DicomDataSet? Header { get; init; }
+
+    /// <summary>How <see cref="Header"/> is read (and how to read it from the file when it is null).</summary>
+    public static DicomReadOptions HeaderReadOptions => ReceivedHeader.Options;
+}
 
 /// <summary>
 /// Stores each received instance as <c>&lt;directory&gt;/&lt;SOP Instance UID&gt;.dcm</c>, a Part 10 file whose data set is
 /// the received bytes verbatim in the received transfer syntax. Bytes go to a temporary file under
 /// <c>.incoming/</c>, which is fsynced and then renamed into place (with a directory fsync), so a file under its final
-/// name is always complete. An instance already present is kept as is and answered with Success again when the new data
+/// name is always complete. The header is parsed from the received bytes as they stream through (<see cref="ReceivedHeader"/>),
+/// not read back from the file; the directory fsync after the rename is shared by the associations renaming at the same
+/// time (<see cref="DirectorySyncGroup"/>). An instance already present is kept as is and answered with Success again when the new data
 /// set is byte for byte the stored one; a different object under an already stored SOP Instance UID is kept apart under
 /// <c>.conflicts/</c> and answered 0x0111 (Duplicate SOP Instance), so a resend never hides a different object.
 /// Files are created readable by the owner only (0600 on Unix). A <c>seal</c> transform (the product's at-rest
@@ -25,6 +38,7 @@ public sealed class DirectoryStore : IStoreHandler
     private readonly Func<Stream, Stream>? _seal;
     private readonly Func<string, Stream>? _openSealed;
     private readonly IReadOnlyList<string> _movedOnTo;
+    private readonly DirectorySyncGroup _directorySync;
 
     /// <param name="onStored">Called once the instance is durable and before Success is answered.</param>
     /// <param name="seal">Wraps each new file's stream (e.g. to encrypt it); disposing the wrapper must finish its
@@ -47,6 +61,7 @@ public sealed class DirectoryStore : IStoreHandler
         _seal = seal;
         _openSealed = openSealed;
         _movedOnTo = movedOnTo?.Select(Path.GetFullPath).ToArray() ?? [];
+        _directorySync = new DirectorySyncGroup(_directory);
         Fsync = fsync;
         DeleteLeftovers();
     }
@@ -95,6 +110,7 @@ public sealed class DirectoryStore : IStoreHandler
         // SHA-256 of the data set as received: a resend under a stored UID is compared with the stored object by it.
         private readonly IncrementalHash _received = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private byte[]? _receivedHash;
+        private readonly ReceivedHeader _header = new(request.Context.TransferSyntax);
 
         private bool _outOfSpace;
 
@@ -106,6 +122,7 @@ public sealed class DirectoryStore : IStoreHandler
                 // Page-cache writes of at most one PDU: synchronous is cheaper than a thread-pool hop.
                 stream.Write(fragment.Span);
                 _received.AppendData(fragment.Span);
+                _header.Append(fragment.Span);
                 _bytes += fragment.Length;
             }
             catch (IOException)
@@ -127,7 +144,8 @@ public sealed class DirectoryStore : IStoreHandler
                 if (!ReferenceEquals(stream, file)) await stream.DisposeAsync().ConfigureAwait(false); // the seal's last bytes
                 file.Flush(flushToDisk: store.Fsync);
                 await file.DisposeAsync().ConfigureAwait(false);
-                if (IdentityMismatch() is { } refusal)
+                var header = ReadHeader();
+                if (IdentityMismatch(header) is { } refusal)
                 {
                     TryDelete(tempPath);
                     return refusal;
@@ -163,10 +181,10 @@ public sealed class DirectoryStore : IStoreHandler
                     if (resend == Resend.Different) return DimseStatus.DuplicateSopInstance;
                 }
                 else if (duplicate) TryDelete(tempPath);
-                if (store.Fsync && !duplicate) DirectorySync.Fsync(store._directory);
+                if (store.Fsync && !duplicate) await store._directorySync.FsyncAsync().ConfigureAwait(false);
                 _completed = true;
                 if (store._onStored is { } notify)
-                    await notify(new StoredInstance(movedOn ?? final, request.SopClassUid, request.SopInstanceUid, request.Context.TransferSyntax.Uid, _bytes, duplicate, request.Parties), ct).ConfigureAwait(false);
+                    await notify(new StoredInstance(movedOn ?? final, request.SopClassUid, request.SopInstanceUid, request.Context.TransferSyntax.Uid, _bytes, duplicate, request.Parties) { Header = header }, ct).ConfigureAwait(false);
                 return DimseStatus.Success;
             }
             catch (IOException)
@@ -177,24 +195,34 @@ public sealed class DirectoryStore : IStoreHandler
         }
 
         /// <summary>
-        /// The data set must be the object the command announced (PS3.4 B.2.3): its SOP Class and Instance UIDs equal
-        /// the command's Affected ones, else 0xA900, so that no object is filed under another's UID (and a later real
-        /// one dropped as its duplicate). A data set that cannot be parsed is 0xC000. Pixel data is not read.
+        /// The header from the bytes as they were received, or, for a report too large to keep in memory, from the file
+        /// (through the seal). Null when the data set cannot be parsed. Pixel data is not read.
         /// </summary>
-        private DimseStatus? IdentityMismatch()
+        private DicomDataSet? ReadHeader()
         {
-            DicomDataSet dataSet;
+            var verdict = _header.Finish();
+            if (verdict == HeaderVerdict.Parsed) return _header.DataSet;
+            if (verdict == HeaderVerdict.Unreadable) return null;
             try
             {
-                // Only the header is read (and, sealed, decrypted): pixel data and large values are passed over.
                 using var source = store._openSealed is { } open ? open(tempPath) : File.OpenRead(tempPath);
-                dataSet = DicomReader.Read(source, new DicomReadOptions { StopBeforePixelData = true, LargeValueThreshold = 64 * 1024 }).DataSet;
+                return DicomReader.Read(source, StoredInstance.HeaderReadOptions).DataSet;
             }
             catch (DicomFormatException)
             {
-                return DimseStatus.ErrorCannotUnderstand;
+                return null;
             }
-            return dataSet.GetString(DicomTag.SopInstanceUid) == request.SopInstanceUid && dataSet.GetString(DicomTag.SopClassUid) == request.SopClassUid
+        }
+
+        /// <summary>
+        /// The data set must be the object the command announced (PS3.4 B.2.3): its SOP Class and Instance UIDs equal
+        /// the command's Affected ones, else 0xA900, so that no object is filed under another's UID (and a later real
+        /// one dropped as its duplicate). A data set that cannot be parsed (<paramref name="header"/> null) is 0xC000.
+        /// </summary>
+        private DimseStatus? IdentityMismatch(DicomDataSet? header)
+        {
+            if (header is null) return DimseStatus.ErrorCannotUnderstand;
+            return header.GetString(DicomTag.SopInstanceUid) == request.SopInstanceUid && header.GetString(DicomTag.SopClassUid) == request.SopClassUid
                 ? null
                 : DimseStatus.ErrorDataSetDoesNotMatchSopClass;
         }
@@ -246,6 +274,7 @@ public sealed class DirectoryStore : IStoreHandler
             try { await file.DisposeAsync().ConfigureAwait(false); }
             catch (IOException) { /* a flush on a full disk: the file is deleted below */ }
             _received.Dispose();
+            _header.Dispose();
             if (!_completed) TryDelete(tempPath);
         }
     }
@@ -264,6 +293,62 @@ public sealed class DirectoryStore : IStoreHandler
     {
         try { File.Delete(path); }
         catch (IOException) { /* removed at the next start (DeleteLeftovers) */ }
+    }
+}
+
+/// <summary>
+/// Group commit of one directory's fsync: a caller waits for an fsync that started after it asked (so after its rename),
+/// and every caller that asked while one was running shares the next. Eight associations renaming at once cost about
+/// two directory fsyncs, not eight one after the other.
+/// </summary>
+internal sealed class DirectorySyncGroup(string directory)
+{
+    private readonly Lock _gate = new();
+    private TaskCompletionSource? _next;
+    private bool _running;
+
+    public Task FsyncAsync()
+    {
+        lock (_gate)
+        {
+            if (_next is null)
+            {
+                _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (!_running)
+                {
+                    _running = true;
+                    _ = Task.Run(Run);
+                }
+            }
+            return _next.Task;
+        }
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            TaskCompletionSource waiting;
+            lock (_gate)
+            {
+                if (_next is null)
+                {
+                    _running = false;
+                    return;
+                }
+                waiting = _next;
+                _next = null;
+            }
+            try
+            {
+                DirectorySync.Fsync(directory);
+                waiting.SetResult();
+            }
+            catch (Exception e)
+            {
+                waiting.SetException(e);
+            }
+        }
     }
 }
 

@@ -13,10 +13,10 @@ public sealed class LoopbackScp : IAsyncDisposable
     private readonly Task _run;
 
     public LoopbackScp(AcceptorPolicy? policy = null, UpperLayerOptions? ul = null, int maxAssociations = 64, ConnectionLimits? limits = null, string? directory = null,
-        IReadOnlyList<string>? movedOnTo = null)
+        IReadOnlyList<string>? movedOnTo = null, Func<string, DirectoryStore>? store = null)
     {
         Directory = directory ?? Path.Combine(Path.GetTempPath(), "dw-scp-" + Guid.NewGuid().ToString("N"));
-        Store = new DirectoryStore(Directory, movedOnTo: movedOnTo);
+        Store = store?.Invoke(Directory) ?? new DirectoryStore(Directory, movedOnTo: movedOnTo);
         Policy = policy ?? new AcceptorPolicy { AeTitle = "DOSEWATCH" };
         _listener = new DicomListener(new IPEndPoint(IPAddress.Loopback, 0), new AssociationAcceptor(Policy, Store, ul ?? new UpperLayerOptions()),
             limits ?? new ConnectionLimits { MaxAssociations = maxAssociations }, tls: null, r => { lock (Records) Records.Add(r); return Task.CompletedTask; });

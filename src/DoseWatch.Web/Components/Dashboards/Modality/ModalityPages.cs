@@ -21,8 +21,8 @@ public static class ModalityPages
         "CT events appear once a scanner sends its Radiation Dose Structured Report.");
 
     public static readonly ModalityPage Fluoroscopy = new("fluoroscopy", "Fluoroscopy & interventional",
-        "Per study: dose-area product, dose at the reference point and fluoroscopy time, as the device totals them", ModalityQuantities.FluoroscopyModalities,
-        [new(ModalityQuantities.FluoroDap), new(ModalityQuantities.FluoroDoseRp), new(ModalityQuantities.FluoroTime)],
+        "Per study: dose-area product, dose at the reference point and fluoroscopy time, as the device totals them, and the peak skin dose of the skin dose map", ModalityQuantities.FluoroscopyModalities,
+        [new(ModalityQuantities.FluoroDap), new(ModalityQuantities.FluoroDoseRp), new(ModalityQuantities.FluoroTime), new(ModalityQuantities.FluoroPeakSkinDose, GuidanceLines.PeakSkinDose)],
         "Fluoroscopy and angiography studies appear once the system sends its X-Ray Radiation Dose SR at the end of the procedure.");
 
     public static readonly ModalityPage Radiography = new("radiography", "Radiography", "DAP and exposure index per protocol (events)",

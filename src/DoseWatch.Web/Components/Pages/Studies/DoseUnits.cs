@@ -28,13 +28,7 @@ public static class DoseUnits
     public static (string Label, double Value, string Unit)? Headline(string? modality, StudyTotals totals)
     {
         var q = HeadlineDose.For(modality);
-        double? value = q?.Column switch
-        {
-            "dlp_mgy_cm" => totals.DlpTotalMGyCm,
-            "dap_gy_cm2" => totals.DapTotalGyCm2,
-            "agd_mgy" => totals.AgdTotalMGy,
-            _ => null,
-        };
+        var value = HeadlineDose.Of(modality, totals);
         return q is not null && value is { } v ? (q.Label, v, q.Unit) : null;
     }
 }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using DoseWatch.Tests;
 
-namespace DoseWatch.Core.Tests.SkinDose;
+namespace DoseWatch.Tests;
 
 /// <summary>
 /// PySkinDose 25.1.1 (../shared/peers) run at test time on the same file, headless, with its example settings and the
