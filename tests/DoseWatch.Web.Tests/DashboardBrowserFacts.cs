@@ -102,7 +102,7 @@ public sealed class DashboardBrowserFacts
         var cells = page.Locator("[data-section=protocols] tbody tr").First.Locator("td");
         Assert.Equal(top.Key, await cells.Nth(0).InnerTextAsync());
         Assert.Equal(top.Count().ToString("N0"), await cells.Nth(1).InnerTextAsync());
-        Assert.Equal(Components.Dashboards.DoseFormat.Value(median), await cells.Nth(2).InnerTextAsync());
+        Assert.Equal(Core.Presentation.DisplayText.Number(median), await cells.Nth(2).InnerTextAsync());
         await ScreenshotAsync(page, "ct-dashboard.png");
         Assert.Empty(consoleErrors);
     }

@@ -1,4 +1,5 @@
 using DoseWatch.Core.Domain;
+using DoseWatch.Core.Presentation;
 using static DoseWatch.Core.Analysis.AnalysisContext;
 
 namespace DoseWatch.Core.Analysis;
@@ -17,7 +18,7 @@ internal static class NotificationValueRules
         "mr-sar" => PerEvent(rule, context, "sar", "W/kg", e => e.SarWPerKg,
             // The RF mode of an Operating Mode Sequence ("RF:IEC_FIRST_LEVEL; GRADIENT:…"), as the SAR table reads it.
             e => MrSarLimits.LimitWPerKg(GuidanceLines.RfMode(e.OperatingMode) ?? e.OperatingMode, e.SarDefinition),
-            e => $"IEC 60601-2-33 {e.OperatingMode ?? "IEC_NORMAL (assumed)"} {e.SarDefinition ?? "IEC_WHOLE_BODY"}"),
+            e => $"IEC 60601-2-33 limit, {DisplayText.MrOperatingMode(e.OperatingMode) ?? "normal mode (assumed)"}, {DisplayText.MrSarDefinition(e.SarDefinition)}"),
         "us-mi" => PerEvent(rule, context, DoseQuantity.MechanicalIndex.Name, "1", DoseQuantity.MechanicalIndex.Pick,
             e => UltrasoundOutputGuidance.MechanicalIndexLimit(UltrasoundOutputGuidance.InferApplication(e.Preset)),
             e => $"MI guidance for {UltrasoundOutputGuidance.InferApplication(e.Preset)} application"),

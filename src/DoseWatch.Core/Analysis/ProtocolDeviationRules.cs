@@ -1,4 +1,5 @@
 using DoseWatch.Core.Domain;
+using DoseWatch.Core.Presentation;
 using static DoseWatch.Core.Analysis.AnalysisContext;
 
 namespace DoseWatch.Core.Analysis;
@@ -22,7 +23,7 @@ internal static class ProtocolDeviationRules
         RuleParameters.CheckCollimation => PerEvent(rule, context, (r, c, e, p, reference) =>
             OutsideRange(r, c, e, p, "totalCollimationMm", e.NominalTotalCollimationMm, reference.TotalCollimationMm, "mm")),
         RuleParameters.CheckEventCount => EventCount(rule, context),
-        RuleParameters.CheckOperatingMode => Category(rule, context, "operatingMode", "MR operating mode", e => e.OperatingMode),
+        RuleParameters.CheckOperatingMode => Category(rule, context, "operatingMode", "MR operating mode", e => e.OperatingMode, DisplayText.MrOperatingMode),
         RuleParameters.CheckThermalIndexType => Category(rule, context, "thermalIndexType", "thermal index type", ThermalIndexType),
         var other => throw new FormatException($"Rule {rule.Id} '{rule.Name}': unknown protocol-deviation check '{other}'."),
     };
@@ -87,7 +88,8 @@ internal static class ProtocolDeviationRules
     /// earlier events, and only when that set covers <see cref="ProtocolReferenceLearner.MinimumSetCoverage"/> of them
     /// (a setting that varies freely has no expectation). One alert per event outside the set.
     /// </summary>
-    private static IEnumerable<AlertCandidate> Category(Rule rule, AnalysisContext context, string quantity, string what, Func<IrradiationEvent, string?> pick)
+    private static IEnumerable<AlertCandidate> Category(Rule rule, AnalysisContext context, string quantity, string what, Func<IrradiationEvent, string?> pick,
+        Func<string?, string?>? inWords = null)
     {
         var minimum = rule.IntParameter(RuleParameters.MinimumSampleSize, RuleParameters.DefaultMinimumSampleSize);
         var learned = new Dictionary<string, (IReadOnlySet<string> Set, int Studies)>(StringComparer.Ordinal);
@@ -102,8 +104,10 @@ internal static class ProtocolDeviationRules
             }
             if (reference.Set.Count == 0 || reference.Set.Contains(actual)) continue;
             var expected = string.Join(", ", reference.Set.Order(StringComparer.Ordinal));
+            // The message in words (an MR mode's "RF:IEC_NORMAL" reads "RF normal"); the evidence keeps the values as stored.
+            string Say(string value) => inWords?.Invoke(value) ?? value;
             yield return new AlertCandidate(context.Study.StudyInstanceUid, ev.EventUid, rule, quantity, null, null, "",
-                $"The {what} {actual} is not the group's usual {{{expected}}}. Reference: {group.Description}, learned from {reference.Studies} earlier studies on this device.",
+                $"The {what} {Say(actual)} is not the group's usual {{{string.Join(", ", reference.Set.Order(StringComparer.Ordinal).Select(Say))}}}. Reference: {group.Description}, learned from {reference.Studies} earlier studies on this device.",
                 AlertEvidence.Of(protocol, [("expected", expected), ("actual", actual), .. group.Facts(reference.Studies)]));
         }
     }

@@ -33,6 +33,15 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         return ParseDay(day);
     }
 
+    /// <summary>The earliest study day (MIN over ix_studies' date), where "all time" starts; null without studies.</summary>
+    public async Task<DateOnly?> EarliestStudyDayAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var day = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT MIN(study_date) FROM studies", cancellationToken: cancellationToken));
+        return ParseDay(day);
+    }
+
     /// <summary>Studies and irradiation events per modality in the 7 and the 30 days to <paramref name="anchorDay"/>.</summary>
     public async Task<IReadOnlyList<ModalityActivity>> ActivityAsync(DateOnly anchorDay, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
+using DoseWatch.Core.Presentation;
 
 namespace DoseWatch.Data.Repositories;
 
@@ -116,7 +117,7 @@ public sealed record StudySourceObject(string SopInstanceUid, string SopClassUid
 /// <summary>A device as the studies identify it; <see cref="Label"/> is what a person recognises it by.</summary>
 public sealed record DeviceChoice(string DeviceKey, string? Modality, string? Manufacturer, string? Model, string? StationName)
 {
-    public string Label => string.Join(" · ", new[] { StationName, Model, Manufacturer }.Where(x => !string.IsNullOrWhiteSpace(x)).DefaultIfEmpty(DeviceKey));
+    public string Label => DisplayText.DeviceName(StationName, Model, Manufacturer);
 }
 
 /// <summary>A study of a device with its headline dose (<see cref="HeadlineDose"/> of its modality), null when not reported.</summary>

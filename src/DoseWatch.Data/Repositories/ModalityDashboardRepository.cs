@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using DoseWatch.Core.Analysis;
+using DoseWatch.Core.Presentation;
 
 namespace DoseWatch.Data.Repositories;
 
@@ -361,12 +362,10 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
         });
         await using var connection = await connections.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<DeviceLabelRow>(new CommandDefinition(string.Join(" UNION ALL ", perDevice), p, cancellationToken: cancellationToken));
-        // The station name is what staff call a room; manufacturer and model when a device sends none.
-        return rows.ToDictionary(r => r.DeviceKey, r => FirstNonBlank(r.StationName, string.Join(" ", new[] { r.Manufacturer, r.Model }.Where(x => !string.IsNullOrWhiteSpace(x))), r.DeviceKey)!,
-            StringComparer.Ordinal);
+        // The station name is what staff call a room; model and manufacturer beside it (DisplayText.DeviceName).
+        return rows.ToDictionary(r => r.DeviceKey, r => DisplayText.DeviceName(r.StationName, r.Model, r.Manufacturer), StringComparer.Ordinal);
     }
 
-    private static string? FirstNonBlank(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 
     private sealed record ValueQuery(string Sql, DynamicParameters Parameters);
 

@@ -44,7 +44,7 @@ public sealed class ProvisionAccountsOnStartup(IOptions<AuthOptions> options, Ac
         var path = Path.Combine(dataDirectory.Path, FirstAdministratorFileName);
         var file = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using (var writer = new StreamWriter(path, System.Text.Encoding.UTF8, file))
+        await using (var writer = new StreamWriter(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), file))
             await writer.WriteAsync($"user: {FirstAdministratorUserName}\npassword: {password}\n");
         await audit.AppendAsync(new AuditEvent("system", "user.create", FirstAdministratorUserName, "first administrator of a fresh installation"), cancellationToken);
         log.LogWarning("No user or API key yet: created the administrator '{UserName}'; its password is in {Path}. Sign in at /signin, "

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using DoseWatch.Core.Domain;
+using DoseWatch.Core.Presentation;
 
 namespace DoseWatch.Web.Api;
 
@@ -74,8 +74,8 @@ public static class EventQuantities
         new("tis", "TIS", "", e => e.ThermalIndexSoftTissue),
         new("tib", "TIB", "", e => e.ThermalIndexBone),
         new("tic", "TIC", "", e => e.ThermalIndexCranialBone),
-        new("agent", "Radiopharmaceutical", "", e => Readable(e.RadiopharmaceuticalAgent)),
-        new("radionuclide", "Radionuclide", "", e => Readable(e.Radionuclide?.Meaning ?? e.Radionuclide?.Value)),
+        new("agent", "Radiopharmaceutical", "", e => DisplayText.Radiopharmaceutical(e.RadiopharmaceuticalAgent)),
+        new("radionuclide", "Radionuclide", "", e => DisplayText.Radiopharmaceutical(e.Radionuclide?.Meaning ?? e.Radionuclide?.Value)),
         new("activity", "Activity", "MBq", e => e.AdministeredActivityMBq),
         new("administered", "Administered (UTC)", "", e => e.AdministeredAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
         new("reportedeffective", "Effective dose (reported)", "mSv", e => e.ReportedEffectiveDoseMSv),
@@ -83,23 +83,6 @@ public static class EventQuantities
     ];
 
     private static double? Estimate(IrradiationEvent e, string quantity) => e.Estimates.FirstOrDefault(x => x.Quantity == quantity)?.Value;
-
-    /// <summary>A code meaning as a person reads it: DICOM writes superscripts between carets (PS3.16: "^18^Fluorine").</summary>
-    public static string? Readable(string? meaning)
-    {
-        if (meaning is null || !meaning.Contains('^', StringComparison.Ordinal)) return meaning;
-        var text = new StringBuilder(meaning.Length);
-        var parts = meaning.Split('^');
-        for (var i = 0; i < parts.Length; i++)
-            text.Append(i % 2 == 1 && i < parts.Length - 1 ? Superscript(parts[i]) : parts[i]);
-        return text.ToString();
-    }
-
-    private static string Superscript(string part) => new(part.Select(c => c switch
-    {
-        '0' => '⁰', '1' => '¹', '2' => '²', '3' => '³', '4' => '⁴', '5' => '⁵', '6' => '⁶', '7' => '⁷', '8' => '⁸', '9' => '⁹', 'm' => 'ᵐ', '+' => '⁺', '-' => '⁻',
-        _ => c,
-    }).ToArray());
 }
 
 /// <param name="Key">Stable key (the event table's data-column).</param>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
+using DoseWatch.Core.Presentation;
 using DoseWatch.Data.Export;
 
 namespace DoseWatch.Web.Api;
@@ -9,7 +10,8 @@ namespace DoseWatch.Web.Api;
 /// <summary>
 /// A rectangular export: header row and cells that are text, numbers or empty. Written as CSV (RFC 4180, UTF-8 with BOM
 /// so spreadsheet programs pick the encoding) or as a minimal Office Open XML workbook (one sheet, inline strings).
-/// Numbers are written round-trip ("R"), invariant culture, so a reader gets back exactly the stored double. CSV text
+/// Numbers stay numbers, rounded to ten significant figures (<see cref="DisplayText.ExportNumber"/>: no binary noise of
+/// sums such as 989.8499999999999) and written round-trip ("R"), invariant culture. CSV text
 /// cells that a spreadsheet would run as a formula are neutralised (<see cref="CsvCell"/>); in the workbook every text
 /// cell is an inline string, which is never evaluated.
 /// </summary>
@@ -22,7 +24,7 @@ public sealed class ExportTable(IReadOnlyList<string> headers)
     public void Add(params object?[] cells)
     {
         if (cells.Length != Headers.Count) throw new ArgumentException($"{cells.Length} cells for {Headers.Count} columns");
-        Rows.Add(cells);
+        Rows.Add([.. cells.Select(c => c is double d ? DisplayText.ExportNumber(d) : c)]);
     }
 
     public static string Text(object? cell) => cell switch

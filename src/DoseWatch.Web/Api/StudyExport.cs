@@ -1,4 +1,5 @@
 using DoseWatch.Core.Domain;
+using DoseWatch.Core.Presentation;
 using DoseWatch.Core.SkinDose;
 using DoseWatch.Data.Repositories;
 
@@ -72,7 +73,7 @@ public static class StudyExport
             {
                 s.StudyInstanceUid, s.AccessionNumber, s.StudyDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 s.StudyTime?.ToString("HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture), s.Modality, s.Device.Manufacturer, s.Device.Model,
-                s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, pseudonyms.GetValueOrDefault(s.StudyInstanceUid), s.Patient.Age, s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
+                s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, pseudonyms.GetValueOrDefault(s.StudyInstanceUid), s.Patient.Age is null && s.Patient.AgeYears is null ? null : DisplayText.PatientAge(s.Patient.Age, s.Patient.AgeYears), s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
                 s.Patient.HeightM, open, t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy,
                 t.Sums.DlpMGyCm, t.Sums.DapGyCm2, t.Sums.DoseRpGy, t.Sums.AgdMGy, t.Discrepancies.Count == 0 ? null : string.Join(" ", t.Discrepancies.Select(d => d.Message)),
                 record.ExtractionWarnings.Count == 0 ? null : string.Join(" | ", record.ExtractionWarnings),

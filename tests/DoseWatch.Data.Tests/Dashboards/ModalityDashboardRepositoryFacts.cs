@@ -213,8 +213,10 @@ public abstract partial class ModalityDashboardRepositoryFacts(ITestDatabases da
         var perDevice = mr.Where(r => r.Events[0].Protocol == "ep2d_diff").GroupBy(r => r.Study!.Device.Key)
             .ToDictionary(g => g.Key, g => g.Select(r => r.Events[0].SarWPerKg!.Value).ToList());
         SameBoxes(perDevice, devices);
-        // Labelled by station name.
-        Assert.Equal(devices.Select(d => mr.First(r => r.Study!.Device.Key == d.Key).Study!.Device.StationName), devices.Select(d => d.Label));
+        // Labelled by the device's name for people (station · model · manufacturer), never its key.
+        Assert.Equal(devices.Select(d => mr.First(r => r.Study!.Device.Key == d.Key).Study!.Device).Select(x => DoseWatch.Core.Presentation.DisplayText.DeviceName(x.StationName, x.Model, x.Manufacturer)),
+            devices.Select(d => d.Label));
+        Assert.All(devices, d => Assert.StartsWith(mr.First(r => r.Study!.Device.Key == d.Key).Study!.Device.StationName!, d.Label, StringComparison.Ordinal));
 
         // Scatter against weight: only studies with a weight, most recent first, capped.
         var scatter = await repository.ScatterAsync(ModalityQuantities.Sar, ModalityQuantities.PatientWeight, From, Anchor, limit: 10);

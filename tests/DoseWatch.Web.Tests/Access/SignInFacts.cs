@@ -68,6 +68,8 @@ public sealed partial class SignInFacts(SharedApp shared)
         var file = Path.Combine(app.DataDirectory, ProvisionAccountsOnStartup.FirstAdministratorFileName);
         Assert.True(File.Exists(file));
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        // Plain UTF-8 without a byte-order mark (issue #21): "user: …" is the file's first byte, as a shell's cat shows it.
+        Assert.Equal("user: "u8.ToArray(), File.ReadAllBytes(file)[..6]);
         var lines = File.ReadAllLines(file).Select(l => l.Split(": ", 2)).ToDictionary(p => p[0], p => p[1]);
 
         using var session = new Session(app);

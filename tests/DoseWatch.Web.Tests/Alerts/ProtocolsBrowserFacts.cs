@@ -54,7 +54,7 @@ public sealed class ProtocolsBrowserFacts(AlertsAppFixture fixture)
 
         // Learn: type 7 quantiles 2.5 % and 97.5 % of 8×4 … 12×4 are 8 and 12 (h = 0.475 and 18.525 between equal values).
         await page.SelectOptionAsync("select[data-field=ref-protocol]", standard);
-        await page.FillAsync("input[data-field=ref-device]", device.Key);
+        await page.SelectOptionAsync("select[data-field=ref-device]", device.Key);
         await page.ClickAsync("button[data-action=learn]");
         await page.Locator("[data-field=message]", new() { HasText = "Learned from 20 studies" }).WaitForAsync(new() { Timeout = 5000 });
         Assert.Equal("8–12", await page.InputValueAsync("input[data-field=ref-ctdivol]"));

@@ -209,14 +209,4 @@ public sealed class EveryQuantityFacts(DoseApp shared)
         var sids = expected.Select(x => DoseUnits.Number(Canonical(x, "113750", "mm"))).Order().ToList();
         Assert.Equal(sids, table.FindAll("td[data-column=sid]").Select(c => c.TextContent).Order().ToList());
     }
-
-    [Fact]
-    public void Code_meanings_lose_their_caret_superscript_markup_for_people()
-    {
-        // PS3.16 writes superscripts between carets; a person reads them as superscripts.
-        Assert.Equal("¹⁸Fluorine", EventQuantities.Readable("^18^Fluorine"));
-        Assert.Equal("Fluorodeoxyglucose F¹⁸", EventQuantities.Readable("Fluorodeoxyglucose F^18^"));
-        Assert.Equal("⁹⁹ᵐTechnetium", EventQuantities.Readable("^99m^Technetium"));
-        Assert.Equal("Sestamibi", EventQuantities.Readable("Sestamibi"));
-    }
 }

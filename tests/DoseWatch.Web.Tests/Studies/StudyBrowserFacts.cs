@@ -202,11 +202,12 @@ public sealed partial class StudyBrowserFacts(DemoApp demo)
                 Assert.Equal(s.GetProperty("patient").GetProperty("pseudonym").GetString(), csv[i + 1][Column("Patient pseudonym")]);
                 Assert.Equal(totals.GetProperty("eventCount").GetInt32(), int.Parse(csv[i + 1][Column("No. events")], CultureInfo.InvariantCulture));
                 Assert.Equal(totals.GetProperty("eventCount").GetInt32(), xlsx[i + 1][Column("No. events")].GetInt32());
-                Assert.Equal(totals.GetProperty("dlpTotalMGyCm").GetDouble(), double.Parse(csv[i + 1][Column("DLP total (mGy.cm)")], CultureInfo.InvariantCulture));
-                Assert.Equal(totals.GetProperty("dlpTotalMGyCm").GetDouble(), xlsx[i + 1][Column("DLP total (mGy.cm)")].GetDouble());
+                // The exports carry the API's number at the agreed precision (ten significant figures, ExportPrecisionFacts).
+                Assert.Equal(totals.GetProperty("dlpTotalMGyCm").GetDouble(), double.Parse(csv[i + 1][Column("DLP total (mGy.cm)")], CultureInfo.InvariantCulture), 1e-9 * Math.Abs(totals.GetProperty("dlpTotalMGyCm").GetDouble()));
+                Assert.Equal(totals.GetProperty("dlpTotalMGyCm").GetDouble(), xlsx[i + 1][Column("DLP total (mGy.cm)")].GetDouble(), 1e-9 * Math.Abs(totals.GetProperty("dlpTotalMGyCm").GetDouble()));
             }
             // Events run across: E1 of the first study is its first counted event, as the API lists it.
-            Assert.Equal(firstCtdi.ValueKind == JsonValueKind.Number ? firstCtdi.GetDouble().ToString("R", CultureInfo.InvariantCulture) : "", csv[1][Column("E1 CTDIvol (mGy)")]);
+            Assert.Equal(firstCtdi.ValueKind == JsonValueKind.Number ? DoseWatch.Core.Presentation.DisplayText.ExportNumber(firstCtdi.GetDouble()).ToString("R", CultureInfo.InvariantCulture) : "", csv[1][Column("E1 CTDIvol (mGy)")]);
         }
         finally
         {

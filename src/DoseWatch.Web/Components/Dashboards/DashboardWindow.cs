@@ -8,11 +8,15 @@ namespace DoseWatch.Web.Components.Dashboards;
 /// </summary>
 public sealed record DashboardWindow(DateOnly AnchorDay, DateOnly Today, bool IsStale)
 {
+    /// <summary>The earliest study day: where "all time" starts (a per-day trend from 1900 would be 45,000 days long).</summary>
+    public DateOnly? FirstDay { get; init; }
+
     public static async Task<DashboardWindow> ResolveAsync(DashboardRepository dashboards, TimeProvider clock, CancellationToken cancellationToken = default)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var latest = await dashboards.LatestStudyDayAsync(cancellationToken);
-        return latest is { } day && day < today.AddDays(-29) ? new DashboardWindow(day, today, true) : new DashboardWindow(today, today, false);
+        var first = await dashboards.EarliestStudyDayAsync(cancellationToken);
+        return (latest is { } day && day < today.AddDays(-29) ? new DashboardWindow(day, today, true) : new DashboardWindow(today, today, false)) with { FirstDay = first };
     }
 }
 
@@ -28,16 +32,4 @@ public static class Quantiles
         var above = Math.Min(below + 1, sorted.Length - 1);
         return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
-}
-
-/// <summary>Numbers for people: three significant figures, thousands separated.</summary>
-public static class DoseFormat
-{
-    public static string Value(double? value) => value switch
-    {
-        null => "–",
-        { } v when Math.Abs(v) >= 100 => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-        { } v when Math.Abs(v) >= 10 => v.ToString("N1", System.Globalization.CultureInfo.InvariantCulture),
-        { } v => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
-    };
 }

@@ -1,3 +1,4 @@
+using DoseWatch.Core.Presentation;
 using DoseWatch.Core.Analysis;
 using Plotly.Blazor;
 using Plotly.Blazor.LayoutLib;
@@ -34,7 +35,7 @@ public static class ChartStyle
             layout.Shapes.Add(vertical
                 ? new Shape { Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Line, XRef = "x", YRef = "paper", X0 = line.Value, X1 = line.Value, Y0 = 0, Y1 = 1, Line = LimitLine() }
                 : new Shape { Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Line, XRef = "paper", YRef = "y", X0 = 0, X1 = 1, Y0 = line.Value, Y1 = line.Value, Line = LimitLine() });
-            var text = $"{line.Label} {DoseFormat.Value(line.Value)}{(line.Unit.Length > 0 ? " " + line.Unit : "")}";
+            var text = $"{line.Label} {DisplayText.Number(line.Value)}{(line.Unit.Length > 0 ? " " + line.Unit : "")}";
             layout.Annotations.Add(vertical
                 ? new Annotation { XRef = "x", YRef = "paper", X = line.Value, Y = 1, Text = text, ShowArrow = false, TextAngle = -90, XAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.XAnchorEnum.Right, YAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.YAnchorEnum.Top, Font = new Plotly.Blazor.LayoutLib.AnnotationLib.Font { Color = Limit, Size = 10 } }
                 : new Annotation { XRef = "paper", YRef = "y", X = 1, Y = line.Value, Text = text, ShowArrow = false, XAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.XAnchorEnum.Right, YAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.YAnchorEnum.Bottom, Font = new Plotly.Blazor.LayoutLib.AnnotationLib.Font { Color = Limit, Size = 10 } });

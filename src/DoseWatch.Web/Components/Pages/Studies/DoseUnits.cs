@@ -1,27 +1,20 @@
 using System.Globalization;
 using DoseWatch.Core.Analysis;
+using DoseWatch.Core.Presentation;
 using DoseWatch.Data.Repositories;
 
 namespace DoseWatch.Web.Components.Pages.Studies;
 
 /// <summary>
-/// Dose values for people: the canonical stored unit (mGy, mGy·cm, Gy·cm², Gy, MBq, W/kg) with a precision that suits
+/// Dose values for people (numbers by <see cref="DisplayText"/>): the canonical stored unit (mGy, mGy·cm, Gy·cm², Gy, MBq, W/kg) with a precision that suits
 /// the magnitude, and the unit always beside the number. The headline dose of a study is the quantity its modality is
 /// judged by (DLP for CT, DAP for projection X-ray, AGD for mammography).
 /// </summary>
 public static class DoseUnits
 {
-    public static string Number(double? value) => value switch
-    {
-        null => "–",
-        { } v when Math.Abs(v) >= 1000 => v.ToString("N0", CultureInfo.InvariantCulture),
-        { } v when Math.Abs(v) >= 100 => v.ToString("0.#", CultureInfo.InvariantCulture),
-        { } v when Math.Abs(v) >= 10 => v.ToString("0.##", CultureInfo.InvariantCulture),
-        { } v when Math.Abs(v) >= 0.01 || v == 0 => v.ToString("0.###", CultureInfo.InvariantCulture),
-        { } v => v.ToString("0.###E+0", CultureInfo.InvariantCulture),
-    };
+    public static string Number(double? value) => DisplayText.Number(value);
 
-    public static string WithUnit(double? value, string unit) => value is null ? "–" : $"{Number(value)} {unit}";
+    public static string WithUnit(double? value, string unit) => DisplayText.Quantity(value, unit);
 
     /// <summary>A skin or reference point dose stored in Gy: in mGy below 0.1 Gy (a diagnostic fluoroscopy's skin dose), in Gy above.</summary>
     public static string Gray(double? gy) => gy switch
