@@ -31,22 +31,33 @@ public sealed class FhirEndpointFacts(DoseApp dose)
     public const string Nm = "openrem/NM-RRDSR-Siemens.dcm";
     public const string Dx = "openrem/DX-RDSR-Canon_CXDI.dcm";
 
-    /// <summary>Sends a sample with storescu proposing the file's own SOP class (storescu's default list lacks the RRDSR),
-    /// and returns its Study Instance UID once the study is served.</summary>
+    /// <summary>
+    /// Sends a copy of a sample under new Study/Series/SOP Instance UIDs (dcmodify), so that the study is this test's
+    /// alone in the shared app (other facts save the same samples), with storescu proposing the file's own SOP class
+    /// (storescu's default list lacks the RRDSR); returns the new Study Instance UID once the study is served.
+    /// </summary>
     public static async Task<string> SendAsync(DoseApp dose, string sample)
     {
-        if (sample != Nm) return await StoredSample.SendAsync(dose, sample);
-        var file = SharedSamples.Path_(sample);
-        var studyUid = await Dcmtk.ReadUidAsync(file, "0020,000d");
-        await Dcmtk.RunAsync("storescu", "-R", "-aec", dose.AeTitle, "127.0.0.1", dose.DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
-        using var client = dose.App.CreateHttpClient(Roles.Viewer);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await client.GetAsync($"/api/v1/studies/{studyUid}")).IsSuccessStatusCode)
+        var file = Path.Combine(Path.GetTempPath(), $"dw-fhir-{Guid.NewGuid():N}.dcm");
+        File.Copy(SharedSamples.Path_(sample), file);
+        try
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{studyUid} not stored 30 s after storescu");
-            await Task.Delay(100);
+            await Dcmtk.RunAsync("dcmodify", "-nb", "-gst", "-gse", "-gin", file);
+            var studyUid = await Dcmtk.ReadUidAsync(file, "0020,000d");
+            await Dcmtk.RunAsync("storescu", "-R", "-aec", dose.AeTitle, "127.0.0.1", dose.DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
+            using var client = dose.App.CreateHttpClient(Roles.Viewer);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!(await client.GetAsync($"/api/v1/studies/{studyUid}")).IsSuccessStatusCode)
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{studyUid} not stored 30 s after storescu");
+                await Task.Delay(100);
+            }
+            return studyUid;
         }
-        return studyUid;
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     public static async Task<T> GetFhirAsync<T>(HttpClient client, string url) where T : Resource
