@@ -82,8 +82,9 @@ public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
         await page.ClickAsync("button[data-action=apply-filters]");
         await page.WaitForURLAsync(url => url.Contains("device=", StringComparison.Ordinal), new() { Timeout = 5000 });
         var row = page.Locator($"tr[data-alert='{outlierId}']");
+        // The outlier is also among the unfiltered rows: wait for the filtered list, not only for its row.
+        await Assertions.Expect(page.Locator("tr[data-alert]")).ToHaveCountAsync(1, new() { Timeout = 5000 });
         await row.WaitForAsync(new() { Timeout = 5000 });
-        Assert.Equal(1, await page.Locator("tr[data-alert]").CountAsync());
         Assert.Equal(("1", "0"), (await page.InnerTextAsync("[data-count=dose-outlier]"), await page.InnerTextAsync("[data-count=protocol-deviation]")));
         await page.ClickAsync("button[data-type=dose-outlier]");
         await page.WaitForURLAsync(url => url.Contains("type=dose-outlier", StringComparison.Ordinal), new() { Timeout = 5000 });

@@ -47,6 +47,8 @@ public sealed class AlertsBrowserFacts(AlertsAppFixture fixture, ITestOutputHelp
         await acknowledged.Locator("button[data-action=resolve]").ClickAsync();
         await acknowledged.Locator("input[data-field=comment]").FillAsync("Mapped to Chest CT by the physicist");
         await acknowledged.Locator("button[data-action=confirm-resolve]").ClickAsync();
+        // The resolution is stored before the row leaves the "Acknowledged" tab: only then is the "Resolved" tab asked.
+        await acknowledged.WaitForAsync(new() { State = WaitForSelectorState.Detached, Timeout = 5000 });
         await page.ClickAsync("button.tab[data-filter=resolved]");
         var resolved = page.Locator($"tr[data-alert='{id}'][data-status=resolved]");
         await resolved.WaitForAsync(new() { Timeout = 5000 });
