@@ -15,6 +15,9 @@ namespace DoseWatch.Web.Tests.Studies;
 [Collection(nameof(DemoApp))]
 public sealed partial class StudyBrowserFacts(DemoApp demo)
 {
+    /// <summary>The SOP classes of structured reports (PS3.4 B.5: 1.2.840.10008.5.1.4.1.1.88.x), dose reports among them.</summary>
+    private const string SrClassPrefix = "1.2.840.10008.5.1.4.1.1.88.";
+
     private static string Today(int days = 0) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static Task ScreenshotAsync(IPage page, string name) =>
@@ -98,15 +101,18 @@ public sealed partial class StudyBrowserFacts(DemoApp demo)
         Assert.Matches("^alerts#alert-[0-9]+$", await rows.First.Locator("a.alert-marker").GetAttributeAsync("href"));
         await ScreenshotAsync(page, "studies-open-alerts.png");
 
-        // The first row opens its study: header, events, the study's alerts and the stored report's SR tree.
-        var uid = (await rows.First.GetAttributeAsync("data-study"))!;
-        await rows.First.Locator("a[data-link=study]").ClickAsync();
+        // The first row whose study came as a dose SR opens it: header, events, the study's alerts and the stored report's
+        // SR tree. Which rows have one is the test's own SQL on the stored instances: MR and ultrasound studies have open
+        // alerts too (SAR, MI/TI notifications) but came as images, with no SR tree to show.
+        var uids = await rows.EvaluateAllAsync<string[]>("rs => rs.map(r => r.dataset.study)");
+        var uid = uids.First(u => demo.Scalar($"SELECT COUNT(*) FROM instances WHERE study_instance_uid = @u AND sop_class_uid LIKE '{SrClassPrefix}%'", ("@u", u)) > 0);
+        await page.Locator($"table[data-section=studies] tbody tr[data-study='{uid}'] a[data-link=study]").ClickAsync();
         await page.WaitForSelectorAsync("[data-field=uid]", new() { Timeout = 10000 });
         Assert.Equal(uid, await page.InnerTextAsync("[data-field=uid]"));
         var events = demo.Scalar("SELECT COUNT(*) FROM irradiation_events WHERE study_instance_uid = @u", ("@u", uid));
         Assert.Equal(events, await page.Locator("table[data-section=events] tbody tr").CountAsync());
         Assert.True(await page.Locator("[data-section=alerts] tbody tr").CountAsync() > 0);
-        var stored = demo.Text("SELECT path FROM instances WHERE study_instance_uid = @u", ("@u", uid))!;
+        var stored = demo.Text($"SELECT path FROM instances WHERE study_instance_uid = @u AND sop_class_uid LIKE '{SrClassPrefix}%'", ("@u", uid))!;
         await page.ClickAsync("details[data-section=sr-tree] > summary");
         // The inbox file is encrypted at rest: dsrdump reads its plaintext, opened by the app's own key ring into a temporary copy.
         var plaintext = Path.Combine(Path.GetTempPath(), $"dosewatch-sr-{Guid.NewGuid():N}.dcm");
@@ -254,11 +260,15 @@ public sealed partial class StudyBrowserFacts(DemoApp demo)
         using var _ = playwright;
         await using var __ = browser;
         await page.WaitForSelectorAsync("#device-history-chart svg.main-svg", new() { Timeout = 15000 });
-        var device = (await page.GetAttributeAsync("[data-section=device-history] a.tab.active", "data-device"))!;
-        var studies = demo.Scalar("SELECT COUNT(*) FROM studies WHERE device_key = @k AND study_date >= @f", ("@k", device), ("@f", Today(-364)));
+        // The device tab, not the period picker's tab (issue #21 put the picker in the same section, also as a.tab.active).
+        var device = await page.GetAttributeAsync("[data-section=device-history] a.tab.active[data-device]", "data-device");
+        Assert.NotNull(device);
+        Assert.NotEmpty(device);
+        // The default period: the last 365 days up to today (the demo's studies are recent, so the window is not stale).
+        var studies = demo.Scalar("SELECT COUNT(*) FROM studies WHERE device_key = @k AND study_date >= @f AND study_date <= @t", ("@k", device), ("@f", Today(-364)), ("@t", Today()));
         Assert.Equal(studies.ToString("N0", CultureInfo.InvariantCulture), await page.InnerTextAsync("[data-count=device-studies]"));
         // One bar per ISO week with studies.
-        var weeks = demo.Column("SELECT study_date FROM studies WHERE device_key = @k AND study_date >= @f", ("@k", device), ("@f", Today(-364)))
+        var weeks = demo.Column("SELECT study_date FROM studies WHERE device_key = @k AND study_date >= @f AND study_date <= @t", ("@k", device), ("@f", Today(-364)), ("@t", Today()))
             .Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue))
             .Select(d => (ISOWeek.GetYear(d), ISOWeek.GetWeekOfYear(d))).Distinct().Count();
         Assert.Equal(weeks, await page.Locator("#device-history-chart g.trace.bars g.point").CountAsync());
