@@ -49,10 +49,15 @@ public sealed class DashboardBrowserFacts
         var saved = await SaveSamplesAsync(app, today);
         var ctEvents = saved.Where(r => r.Study!.Modality == "CT").SelectMany(r => r.Events.DistinctBy(e => e.EventUid))
             .Where(e => e.CtdiVolMGy is not null || e.DlpMGyCm is not null).ToList();
-        var protocols = ctEvents.GroupBy(e => e.Protocol ?? DashboardRepository.NoProtocol).ToList();
-        // The CT charts leave localizers (Constant Angle Acquisition) out, as every CT statistic does (issue #16 item 6).
-        var ctdiProtocols = protocols.Count(g => g.Any(e => e.CtdiVolMGy is not null && DoseEvents.IsDiagnostic(e)));
-        var dlpProtocols = protocols.Count(g => g.Any(e => e.DlpMGyCm is not null && DoseEvents.IsDiagnostic(e)));
+        // The CT page leaves localizers (Constant Angle Acquisition) out of its charts, its statistics and its event
+        // counts, as every CT statistic does (issue #16): a protocol whose only dose events are localizers has no row.
+        var protocols = ctEvents.Where(DoseEvents.IsDiagnostic).GroupBy(e => e.Protocol ?? DashboardRepository.NoProtocol).ToList();
+        var localizerOnly = ctEvents.Select(e => e.Protocol ?? DashboardRepository.NoProtocol).Distinct()
+            .Except(protocols.Select(g => g.Key)).ToList();
+        // The samples hold such protocols, so the page's leaving them out is checked below and not assumed.
+        Assert.NotEmpty(localizerOnly);
+        var ctdiProtocols = protocols.Count(g => g.Any(e => e.CtdiVolMGy is not null));
+        var dlpProtocols = protocols.Count(g => g.Any(e => e.DlpMGyCm is not null));
         var ctDaysWithDlp = saved.Where(r => r.Study!.Modality == "CT" && r.Events.Any(e => e.DlpMGyCm is not null)).Select(r => r.Study!.StudyDate).Distinct().Count();
         Assert.True(protocols.Count is > 1 and <= 20, $"{protocols.Count} protocols");
         // Each sample is its own study (a shared Study Instance UID would merge them, keeping the first date).
@@ -93,11 +98,13 @@ public sealed class DashboardBrowserFacts
         Assert.Equal(ctdiProtocols, await page.Locator("#ctdivol-chart g.trace.boxes").CountAsync());
         Assert.Equal(dlpProtocols, await page.Locator("#dlp-chart g.trace.boxes").CountAsync());
         Assert.Equal(protocols.Count, await page.Locator("[data-section=protocols] tbody tr").CountAsync());
+        Assert.Equal(protocols.Select(g => g.Key).Order(StringComparer.Ordinal),
+            (await page.Locator("[data-section=protocols] tbody tr td.protocol").AllInnerTextsAsync()).Order(StringComparer.Ordinal));
         Assert.Contains("mGy·cm", await page.InnerTextAsync("[data-section=dlp] .card-title"));
 
-        // The most frequent protocol's event count and CTDIvol median, from the extraction.
+        // The most frequent protocol's event count (localizers left out) and CTDIvol median, from the extraction.
         var top = protocols.OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
-        var values = top.Where(e => e.CtdiVolMGy is not null && DoseEvents.IsDiagnostic(e)).Select(e => e.CtdiVolMGy!.Value).Order().ToList();
+        var values = top.Where(e => e.CtdiVolMGy is not null).Select(e => e.CtdiVolMGy!.Value).Order().ToList();
         var median = values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
         var cells = page.Locator("[data-section=protocols] tbody tr").First.Locator("td");
         Assert.Equal(top.Key, await cells.Nth(0).InnerTextAsync());

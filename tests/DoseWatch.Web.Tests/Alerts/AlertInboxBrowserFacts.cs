@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DoseWatch.Core.Access;
 using DoseWatch.Core.Analysis;
 using DoseWatch.Core.Domain;
@@ -217,15 +218,19 @@ public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
         var protocol = $"CT HEAD {tag}";
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         for (var i = 0; i < 3; i++) await fixture.SaveStudyAsync(scanner, $"2.25.{tag}.{i}", protocol, 40 + i, 120, today);
-        var (ctdiVol, dlp) = NationalDrlEndToEndFacts.UkRow("Head (acute stroke)"); // from the reference's table, not DoseWatch
+        // The levels as the reference's table writes them (whole mGy and mGy·cm, "47" and "790"), not read from DoseWatch:
+        // since issue #21 the pages write a whole number without a trailing ".0", so the mark reads as the table does.
+        var (ctdiVol, dlp) = NationalDrlEndToEndFacts.UkRowAsWritten("Head (acute stroke)");
+        Assert.Matches("^[0-9]+$", ctdiVol);
+        Assert.Matches("^[0-9]+$", dlp);
 
         var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/ct", Roles.Qa);
         using var _ = playwright;
         await using var __ = browser;
-        var number = (double v) => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
-        await page.Locator("#ctdivol-chart g.textpoint", new() { HasText = $"DRL {ctdiVol!.Value.ToString("N1", System.Globalization.CultureInfo.InvariantCulture)}" })
-            .WaitForAsync(new() { Timeout = 10000 });
-        await page.Locator("#dlp-chart g.textpoint", new() { HasText = $"DRL {number(dlp!.Value)}" }).WaitForAsync(new() { Timeout = 10000 });
+        // The whole label, so that "DRL 47.0" or "DRL 470" would not pass for "DRL 47".
+        static Regex Label(string level) => new($"^\\s*DRL {Regex.Escape(level)}\\s*$");
+        await page.Locator("#ctdivol-chart g.textpoint", new() { HasTextRegex = Label(ctdiVol) }).WaitForAsync(new() { Timeout = 10000 });
+        await page.Locator("#dlp-chart g.textpoint", new() { HasTextRegex = Label(dlp) }).WaitForAsync(new() { Timeout = 10000 });
         Assert.Contains("national DRL", await page.InnerTextAsync("[data-field=drl-caption]"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "ct-drl-marks.png"), FullPage = true });
         Assert.Empty(consoleErrors);

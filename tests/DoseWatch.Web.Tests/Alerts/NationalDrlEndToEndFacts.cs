@@ -27,18 +27,23 @@ public sealed class NationalDrlEndToEndFacts : IDisposable
 
     private sealed record WrittenEvent(string EventUid, bool Localizer, double? CtdiVolMGy, double? DlpMGyCm, string? TargetRegion);
 
-    internal static (double? CtdiVol, double? Dlp) UkRow(string examination) => ReferenceRow(examination);
-
-    /// <summary>CTDIvol (mGy) and DLP (mGy·cm) of one examination row of the reference's UK DRL table ("–" is null).</summary>
-    private static (double? CtdiVol, double? Dlp) ReferenceRow(string examination)
+    /// <summary>CTDIvol (mGy) and DLP (mGy·cm) of one examination row of the reference's UK DRL table as the table writes them ("47", "790"; "–" for none).</summary>
+    internal static (string CtdiVol, string Dlp) UkRowAsWritten(string examination)
     {
         var lines = File.ReadAllLines(Path.Combine(SharedSamples.SharedDirectory, "reference", "dicom-dose-reference.md"));
         var start = Array.FindIndex(lines, l => l.StartsWith("### 8.2 Diagnostic reference levels", StringComparison.Ordinal));
         Assert.True(start >= 0, "§8.2 not found in the reference");
         var row = lines.Skip(start).First(l => l.StartsWith($"| {examination} |", StringComparison.Ordinal));
         var cells = row.Split('|', StringSplitOptions.TrimEntries).Where(c => c.Length > 0).ToArray();
+        return (cells[1], cells[2]);
+    }
+
+    /// <summary>CTDIvol (mGy) and DLP (mGy·cm) of one examination row of the reference's UK DRL table ("–" is null).</summary>
+    private static (double? CtdiVol, double? Dlp) ReferenceRow(string examination)
+    {
+        var (ctdiVol, dlp) = UkRowAsWritten(examination);
         static double? Number(string cell) => double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
-        return (Number(cells[1]), Number(cells[2]));
+        return (Number(ctdiVol), Number(dlp));
     }
 
     [SamplesFact]
