@@ -40,15 +40,6 @@ public sealed class RecentStudyRepository(IDbConnectionFactory connections)
             r.MaximumCtdiVolMGy, r.TotalDlpMGyCm, r.TotalDapGyCm2, r.TotalDoseRpGy)).ToList();
     }
 
-    /// <summary>The device keys studies were stored under, most studies first (for the forms that pick a device).</summary>
-    public async Task<IReadOnlyList<string>> DeviceKeysAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT device_key FROM studies WHERE device_key <> '' GROUP BY device_key ORDER BY COUNT(*) DESC, device_key LIMIT 200",
-            cancellationToken: cancellationToken))).ToList();
-    }
-
     // Internal: the tests read the former query's rows into it, to compare like with like.
     internal sealed class Row
     {
