@@ -108,7 +108,9 @@ public static class CumulativeDose
     /// 2026-03-01 is 2025-12-07, which is outside; 2025-12-08 and the same day are inside.
     /// </summary>
     public static IEnumerable<HistoricalStudy> EarlierInWindow(IEnumerable<HistoricalStudy> patientHistory, string studyInstanceUid, DateOnly date, int windowDays) =>
-        patientHistory.Where(h => Counts(h.StudyInstanceUid, h.StudyDate, studyInstanceUid, date, windowDays));
+        // Oldest first, so the evidence reads as the patient's history did; the history's own order is the database's.
+        patientHistory.Where(h => Counts(h.StudyInstanceUid, h.StudyDate, studyInstanceUid, date, windowDays))
+            .OrderBy(h => h.StudyDate).ThenBy(h => h.StudyInstanceUid, StringComparer.Ordinal);
 
     /// <summary>Whether another study (<paramref name="uid"/>, dated <paramref name="day"/>) counts towards the study <paramref name="studyInstanceUid"/> of <paramref name="date"/>.</summary>
     public static bool Counts(string uid, DateOnly? day, string studyInstanceUid, DateOnly date, int windowDays) =>
@@ -174,7 +176,8 @@ internal static class PeakSkinDoseRule
         var window = rule.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays);
         if (context.Study.StudyDate is not { } date) yield break;
         var earlier = context.Input.PatientPeakSkinDoses
-            .Where(h => CumulativeDose.Counts(h.StudyInstanceUid, h.StudyDate, context.Study.StudyInstanceUid, date, window)).ToList();
+            .Where(h => CumulativeDose.Counts(h.StudyInstanceUid, h.StudyDate, context.Study.StudyInstanceUid, date, window))
+            .OrderBy(h => h.StudyDate).ThenBy(h => h.StudyInstanceUid, StringComparer.Ordinal).ToList();
         if (earlier.Count == 0) yield break;
         var before = earlier.Sum(h => h.PeakSkinDoseGy);
         var total = before + peak;

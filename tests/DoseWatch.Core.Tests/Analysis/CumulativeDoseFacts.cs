@@ -52,6 +52,20 @@ public sealed class CumulativeDoseFacts
     }
 
     [Fact]
+    public void The_earlier_studies_are_listed_oldest_first_whatever_order_the_history_arrives_in()
+    {
+        // The database returns a patient's history in no promised order (PostgreSQL reordered it in CI); the evidence
+        // must read the same on both engines. Newest first in, oldest first out; same day: by UID.
+        var input = Input([Fluoro("n1", 1.6, 1, 1)],
+            Earlier("feb", new DateOnly(2026, 2, 14), Fluoro("f1", 1.8, 1, 1)),
+            Earlier("jan-b", new DateOnly(2026, 1, 10), Fluoro("j2", 0.5, 1, 1)),
+            Earlier("jan-a", new DateOnly(2026, 1, 10), Fluoro("j1", 1.5, 1, 1)));
+        // Ka,r: 1.8 + 0.5 + 1.5 = 3.8 < 5; with this 3.8 + 1.6 = 5.4 ≥ 5.
+        var alert = Assert.Single(AlertEvaluator.Evaluate([Cumulative("doserp")], input));
+        Assert.Equal("jan-a=1.5; jan-b=0.5; feb=1.8", alert.Evidence.Facts["earlierStudies"]);
+    }
+
+    [Fact]
     public void The_window_is_the_84_days_before_the_study_date_inclusive_of_that_day_only()
     {
         // 84 days before 2026-03-01 is 2025-12-07 (31 + 31 + 22 = 84 days back): outside; 2025-12-08 and 2026-03-01 inside.
