@@ -56,6 +56,17 @@ public sealed class RegistrySubmissionRepository(IDbConnectionFactory connection
             """, new { id, now, staleBefore }, cancellationToken: cancellationToken)) == 1;
     }
 
+    /// <summary>Rows an attempt could claim now (due, or claimed by a worker that died), oldest first: what the sweep re-enqueues.</summary>
+    public async Task<IReadOnlyList<long>> ClaimableAsync(DateTimeOffset now, DateTimeOffset staleBefore, int limit = 500, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<long>(new CommandDefinition("""
+            SELECT id FROM registry_submissions
+            WHERE (status = 'pending' AND next_attempt_at <= @now) OR (status = 'sending' AND updated_at < @staleBefore)
+            ORDER BY next_attempt_at, id LIMIT @limit
+            """, new { now, staleBefore, limit }, cancellationToken: cancellationToken))).ToList();
+    }
+
     public async Task<RegistrySubmission?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);

@@ -17,6 +17,9 @@ public sealed class RegistryOptions
 
     public int Port { get; set; } = 104;
 
+    /// <summary>Call the registry over DICOM TLS, with <c>Dicom:Tls</c>'s trusted certificates and client certificate.</summary>
+    public bool Tls { get; set; }
+
     /// <summary>The AE title DoseWatch calls as; empty: the Store SCP's (<c>Dicom:AeTitle</c>).</summary>
     public string CallingAeTitle { get; set; } = "";
 

@@ -31,6 +31,9 @@ public sealed class RegistrySubmissionQueue(
 
     public RegistryOptions Settings => options.Value;
 
+    /// <summary>How the registry is called over TLS (null: plain TCP).</summary>
+    public DoseWatch.Dicom.Network.Dimse.TlsClientCredentials? Tls => options.Value.Tls ? scp.Value.Tls.ClientCredentials() : null;
+
     public string CallingAeTitle => options.Value.CallingAeTitle.Trim() is { Length: > 0 } own ? own : scp.Value.AeTitle;
 
     /// <summary>The registry's de-identifier: the product's PS3.15 profile with the registry's options and key.</summary>

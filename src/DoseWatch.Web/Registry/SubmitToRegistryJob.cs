@@ -54,7 +54,7 @@ public sealed class SubmitToRegistryJob(
             outbox = Path.Combine(dataDirectory.Subdirectory("registry-outbox"), $"{submissionId}-{Guid.NewGuid():N}.dcm");
             DicomWriter.WriteFile(outbox, output);
             var result = (await FileSender.SendAsync(settings.Host.Trim(), settings.Port, queue.CallingAeTitle, settings.AeTitle.Trim(), [outbox],
-                ct: cancellationToken)).Single();
+                ct: cancellationToken, tls: queue.Tls)).Single();
             if (result.Succeeded)
             {
                 await submissions.MarkSentAsync(submissionId, sentUid, result.Status!.Value.Code, clock.GetUtcNow(), CancellationToken.None);

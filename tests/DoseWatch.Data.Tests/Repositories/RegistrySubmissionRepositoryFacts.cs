@@ -67,11 +67,16 @@ public abstract class RegistrySubmissionRepositoryFacts(ITestDatabases databases
     }
 
     [Fact]
-    public async Task A_claim_left_by_a_dead_worker_is_taken_over_once_stale()
+    public async Task A_claim_left_by_a_dead_worker_is_taken_over_once_stale_and_the_sweep_finds_what_is_claimable()
     {
         var id = await Submissions.QueueAsync(await InstanceAsync("1.2.3.3"), "REGISTRY", "1.2.840.10008.5.1.4.1.1.88.67", "1.2.3.study", "CT", T0);
+        var later = await Submissions.QueueAsync(await InstanceAsync("1.2.3.4"), "REGISTRY", "1.2.840.10008.5.1.4.1.1.88.67", "1.2.3.study", "CT", T0.AddMinutes(20));
+        Assert.Equal([id], await Submissions.ClaimableAsync(T0, T0.AddMinutes(-10)));
         Assert.True(await Submissions.TryClaimAsync(id, T0, T0.AddMinutes(-10)));
+        Assert.Empty(await Submissions.ClaimableAsync(T0.AddMinutes(5), T0.AddMinutes(-5)));
         Assert.False(await Submissions.TryClaimAsync(id, T0.AddMinutes(5), T0.AddMinutes(-5)));
+        // The sweep sees the stale claim and the row that became due, oldest due first.
+        Assert.Equal([id, later], await Submissions.ClaimableAsync(T0.AddMinutes(20), T0.AddMinutes(5)));
         Assert.True(await Submissions.TryClaimAsync(id, T0.AddMinutes(15), T0.AddMinutes(5)));
     }
 }
