@@ -50,6 +50,7 @@ public sealed partial class RegistrySubmissionFacts : IAsyncLifetime
         ["DoseWatch:Registry:Host"] = "127.0.0.1",
         ["DoseWatch:Registry:Port"] = _registryPort.ToString(CultureInfo.InvariantCulture),
         ["DoseWatch:Registry:Modalities:0"] = "CT",
+        ["DoseWatch:Registry:Modalities:1"] = "NM",
         ["DoseWatch:Registry:Secret"] = Convert.ToBase64String(RegistrySecret),
         ["DoseWatch:Registry:MaxAttempts"] = "5",
         ["DoseWatch:Registry:RetryBackoff"] = _retryBackoff,
@@ -124,16 +125,47 @@ public sealed partial class RegistrySubmissionFacts : IAsyncLifetime
         Assert.NotEqual(pseudonym, RegistryDeidentifier(otherSecret, StorescpProcess.AeTitle).PatientPseudonym(patientKey));
         Assert.NotEqual(pseudonym, RegistryDeidentifier(RegistrySecret, "OTHER_REGISTRY").PatientPseudonym(patientKey));
 
-        // The delivery log: three reports sent, each with the registry's answer in words and the UID the registry knows.
+        // A radiopharmaceutical RDSR (its study is NM) goes too, de-identified, its numbers unchanged (dsrdump -Ec: DCMTK's
+        // relationship constraints refuse this vendor's tree otherwise).
+        var nmOriginal = SharedSamples.Path_("openrem/NM-RRDSR-Siemens.dcm");
+        var nm = await CopyAsync(nmOriginal, "nm.dcm", "-gst", "-gse", "-gin");
+        var sentNm = await SendAndReceiveAsync(nm);
+        var nmBefore = await Dcmtk.RunAsync("dcmdump", "-q", "-Un", "+U8", nm);
+        var nmAfter = await Dcmtk.RunAsync("dcmdump", "-q", "-Un", "+U8", sentNm);
+        foreach (var tag in new[] { "0010,0010", "0010,0020", "0010,0030", "0008,0050", "0020,000d", "0008,0018" })
+            Assert.DoesNotContain(Value(nmBefore, tag)!, nmAfter);
+        var nmNumbers = Numbers(await Dcmtk.RunAsync("dsrdump", "-Ec", nmOriginal));
+        Assert.True(nmNumbers.Count > 10, $"dsrdump read only {nmNumbers.Count} numbers from the radiopharmaceutical RDSR");
+        Assert.Equal(nmNumbers, Numbers(await Dcmtk.RunAsync("dsrdump", "-Ec", sentNm)));
+
+        // Not forwarded: a DX dose report (DX is not among the configured modalities) and a text SR (not a dose report).
+        var dx = await CopyAsync(SharedSamples.Path_("openrem/DX-RDSR-Canon_CXDI.dcm"), "dx.dcm", "-gst", "-gse", "-gin");
+        var text = await CopyAsync(SharedSamples.Path_("openrem/ESR_non-dose.dcm"), "text.dcm", "-gst", "-gse", "-gin");
+        var settled = new[] { await Dcmtk.ReadUidAsync(dx, "0008,0018"), await Dcmtk.ReadUidAsync(text, "0008,0018") };
+        foreach (var file in new[] { dx, text })
+            await Dcmtk.RunAsync("storescu", "-R", "-aet", "MODALITY", "-aec", _aeTitle, "127.0.0.1", _dicomPort.ToString(CultureInfo.InvariantCulture), file);
+        var inbox = _app.Services.GetRequiredService<InstanceRepository>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // The registry row is written before the extraction is recorded, so once both are settled nothing more can come.
+        while ((await inbox.ListAsync([InstanceStatus.Extracted, InstanceStatus.NotDose], 0, 100)).Count(i => settled.Contains(i.SopInstanceUid)) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the DX dose report and the text SR were not extracted");
+            await Task.Delay(200);
+        }
+
+        // The delivery log: four reports sent, each with the registry's answer in words and the UID the registry knows.
         var log = await Submissions.ListAsync();
-        Assert.Equal(3, log.Count);
+        Assert.Equal(4, log.Count);
         Assert.All(log, s => Assert.Equal((RegistrySubmissionStatuses.Sent, 0, 1), (s.Status, s.DimseStatus, s.Attempts)));
         Assert.Contains(log, s => s.SentSopInstanceUid == Value(dumpSent, "0008,0018"));
+        Assert.Equal(4, Directory.GetFiles(_received).Length);
         var section = RenderLog();
-        section.WaitForAssertion(() => Assert.Equal(3, section.FindAll("tr[data-submission]").Count));
+        section.WaitForAssertion(() => Assert.Equal(4, section.FindAll("tr[data-submission]").Count));
         Assert.All(section.FindAll("td[data-field=status]"), c => Assert.Equal("Sent", c.TextContent.Trim()));
         Assert.All(section.FindAll("td[data-field=answer]"), c => Assert.Equal("Stored", c.TextContent.Trim()));
-        Assert.All(section.FindAll("td[data-field=report]"), c => Assert.StartsWith("X-ray radiation dose report, CT, study of ", c.TextContent.Trim()));
+        var reports = section.FindAll("td[data-field=report]").Select(c => c.TextContent.Trim()).ToList();
+        Assert.Equal(3, reports.Count(r => r.StartsWith("X-ray radiation dose report, CT, study of ", StringComparison.Ordinal)));
+        Assert.Single(reports, r => r.StartsWith("Radiopharmaceutical dose report, NM", StringComparison.Ordinal));
         Assert.Empty(section.FindAll("button[data-action=retry-registry]"));
     }
 
@@ -148,7 +180,7 @@ public sealed partial class RegistrySubmissionFacts : IAsyncLifetime
         var second = await CopyAsync(original, "second.dcm", "-gst", "-gse", "-gin");
 
         // Down: the first attempt fails with the reason in words, and a retry is waiting.
-        await Dcmtk.RunAsync("storescu", "-aet", "MODALITY", "-aec", _aeTitle, "127.0.0.1", _dicomPort.ToString(CultureInfo.InvariantCulture), first);
+        await Dcmtk.RunAsync("storescu", "-R", "-aet", "MODALITY", "-aec", _aeTitle, "127.0.0.1", _dicomPort.ToString(CultureInfo.InvariantCulture), first);
         var waiting = await WaitForAsync(s => s.Attempts == 1 && s.Status == RegistrySubmissionStatuses.Pending, TimeSpan.FromSeconds(60));
         Assert.StartsWith("The registry could not be reached", waiting.LastError);
         Assert.Null(waiting.DimseStatus);
@@ -166,7 +198,7 @@ public sealed partial class RegistrySubmissionFacts : IAsyncLifetime
         }
 
         // Down again for the second report; once the registry is back, the retry button sends it at once.
-        await Dcmtk.RunAsync("storescu", "-aet", "MODALITY", "-aec", _aeTitle, "127.0.0.1", _dicomPort.ToString(CultureInfo.InvariantCulture), second);
+        await Dcmtk.RunAsync("storescu", "-R", "-aet", "MODALITY", "-aec", _aeTitle, "127.0.0.1", _dicomPort.ToString(CultureInfo.InvariantCulture), second);
         var failed = await WaitForAsync(s => s.Id != waiting.Id && s.Attempts == 1, TimeSpan.FromSeconds(60));
         await using var back = await StorescpProcess.StartAsync(_received, _registryPort);
         var log = RenderLog();
@@ -209,7 +241,7 @@ public sealed partial class RegistrySubmissionFacts : IAsyncLifetime
     private async Task<string> SendAndReceiveAsync(string path)
     {
         var before = Directory.GetFiles(_received).ToHashSet();
-        await Dcmtk.RunAsync("storescu", "-aet", "MODALITY", "-aec", _aeTitle, "127.0.0.1", _dicomPort.ToString(CultureInfo.InvariantCulture), path);
+        await Dcmtk.RunAsync("storescu", "-R", "-aet", "MODALITY", "-aec", _aeTitle, "127.0.0.1", _dicomPort.ToString(CultureInfo.InvariantCulture), path);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
