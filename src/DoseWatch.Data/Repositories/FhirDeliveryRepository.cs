@@ -20,6 +20,9 @@ public sealed record FhirDelivery(long Id, string StudyInstanceUid, string Targe
 /// </summary>
 public sealed class FhirDeliveryRepository(IDbConnectionFactory connections, TimeProvider clock)
 {
+    /// <summary>A server's base URL as delivery records name it (trimmed, no trailing slash), from the app and the CLI alike.</summary>
+    public static string Target(string baseUrl) => baseUrl.Trim().TrimEnd('/');
+
     private const string Columns = """
         id AS Id, study_instance_uid AS StudyInstanceUid, target AS Target, status AS Status, generation AS Generation, attempts AS Attempts,
         next_attempt_at AS NextAttemptAt, last_error AS LastError, accepted_status AS AcceptedStatus, resource_location AS ResourceLocation,

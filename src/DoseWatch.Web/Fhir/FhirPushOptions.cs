@@ -35,7 +35,7 @@ public sealed class FhirPushOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The delivery records' target: the base URL without a trailing slash; null when the push is off.</summary>
-    public string? Target => Enabled && !string.IsNullOrWhiteSpace(BaseUrl) ? BaseUrl.Trim().TrimEnd('/') : null;
+    public string? Target => Enabled && !string.IsNullOrWhiteSpace(BaseUrl) ? Data.Repositories.FhirDeliveryRepository.Target(BaseUrl) : null;
 
     public RetrySchedule Retries => new(MaxAttempts, RetryBackoff);
 }
