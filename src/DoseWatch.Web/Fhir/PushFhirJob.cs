@@ -117,7 +117,9 @@ public sealed class FhirPushQueue(FhirDeliveryRepository deliveries, IBackground
         var settings = options.Value;
         if (settings.Target is not { } target) return null;
         var id = await deliveries.RequestAsync(studyInstanceUid, target, clock.GetUtcNow() + settings.SettleDelay, cancellationToken);
-        jobs.Schedule<PushFhirJob>(job => job.Run(id, CancellationToken.None), settings.SettleDelay);
+        // No delay: queued at once (a scheduled job waits for the scheduler's next poll, up to 15 s).
+        if (settings.SettleDelay == TimeSpan.Zero) jobs.Enqueue<PushFhirJob>(job => job.Run(id, CancellationToken.None));
+        else jobs.Schedule<PushFhirJob>(job => job.Run(id, CancellationToken.None), settings.SettleDelay);
         return id;
     }
 }

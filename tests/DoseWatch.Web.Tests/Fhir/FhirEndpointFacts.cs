@@ -39,14 +39,15 @@ public sealed class FhirEndpointFacts(DoseApp dose)
     public static Task<string> SendAsync(DoseApp dose, string sample) => SendAsync(dose.App, dose.AeTitle, dose.DicomPort, sample);
 
     /// <param name="intoStudy">Send the copy as another dose object of this study (its Study Instance UID kept, new series and SOP Instance UIDs).</param>
-    public static async Task<string> SendAsync(DoseWatchApp app, string aeTitle, int dicomPort, string sample, string? intoStudy = null)
+    /// <param name="alsoModify">Further dcmodify arguments (e.g. <c>-m (0010,0010)=…</c>).</param>
+    public static async Task<string> SendAsync(DoseWatchApp app, string aeTitle, int dicomPort, string sample, string? intoStudy = null, params string[] alsoModify)
     {
         var file = Path.Combine(Path.GetTempPath(), $"dw-fhir-{Guid.NewGuid():N}.dcm");
         File.Copy(SharedSamples.Path_(sample), file);
         try
         {
             if (intoStudy is null) await Dcmtk.RunAsync("dcmodify", "-nb", "-gst", "-gse", "-gin", file);
-            else await Dcmtk.RunAsync("dcmodify", "-nb", "-gse", "-gin", "-m", $"(0020,000d)={intoStudy}", file);
+            else await Dcmtk.RunAsync("dcmodify", ["-nb", "-gse", "-gin", "-m", $"(0020,000d)={intoStudy}", .. alsoModify, file]);
             var studyUid = await Dcmtk.ReadUidAsync(file, "0020,000d");
             var sopUid = await Dcmtk.ReadUidAsync(file, "0008,0018");
             await Dcmtk.RunAsync("storescu", "-R", "-aec", aeTitle, "127.0.0.1", dicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
@@ -98,7 +99,7 @@ public sealed class FhirEndpointFacts(DoseApp dose)
     }
 
     /// <summary>The Observation's components equal GET /api/v1/studies/{uid}'s values, units converted here (also for what the FHIR push sent).</summary>
-    public static void AssertSameValues(JsonElement api, Observation o)
+    internal static void AssertSameValues(JsonElement api, Observation o)
     {
         var totals = api.GetProperty("totals");
         const double MilliPerUnit = 1000; // Gy·cm² → mGy.cm2 and Gy → mGy

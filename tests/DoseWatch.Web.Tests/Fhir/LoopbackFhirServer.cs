@@ -52,8 +52,8 @@ public sealed class LoopbackFhirServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
         var server = new LoopbackFhirServer(app);
         app.MapPost("/fhir", server.TransactionAsync);
         await app.StartAsync();
