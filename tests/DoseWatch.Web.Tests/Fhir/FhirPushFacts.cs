@@ -20,8 +20,10 @@ namespace DoseWatch.Web.Tests.Fhir;
 /// The app with DoseWatch:FhirPush on, pushing to <see cref="LoopbackFhirServer"/> (no real FHIR server can be installed
 /// here), in pseudonymous mode and asked to send identity (which that mode must refuse). Short retry backoff.
 /// </summary>
-public sealed class FhirPushApp : IAsyncLifetime
+public class FhirPushApp : IAsyncLifetime
 {
+    protected virtual string PrivacyMode => "Pseudonymous";
+
     public const string Token = "Bearer loopback-test-token";
 
     public string AeTitle { get; } = $"DW{Random.Shared.Next(100000, 999999)}";
@@ -40,7 +42,7 @@ public sealed class FhirPushApp : IAsyncLifetime
             ["Dicom:AeTitle"] = AeTitle,
             ["Dicom:Port"] = DicomPort.ToString(CultureInfo.InvariantCulture),
             ["DoseWatch:Jobs:QueuePollInterval"] = "00:00:00.200",
-            ["DoseWatch:Privacy:Mode"] = "Pseudonymous",
+            ["DoseWatch:Privacy:Mode"] = PrivacyMode,
             ["DoseWatch:FhirPush:Enabled"] = "true",
             ["DoseWatch:FhirPush:BaseUrl"] = Server.BaseUrl + "/",
             ["DoseWatch:FhirPush:Authorization"] = Token,
@@ -58,6 +60,41 @@ public sealed class FhirPushApp : IAsyncLifetime
     {
         await App.DisposeAsync();
         await Server.DisposeAsync();
+    }
+}
+
+/// <summary>The same in identified mode: with SendPatientIdentity the push sends the patient's identity, audited.</summary>
+public sealed class IdentifiedFhirPushApp : FhirPushApp
+{
+    protected override string PrivacyMode => "Identified";
+}
+
+/// <summary>
+/// Identified mode with <c>SendPatientIdentity</c>: the Patient on the server carries the name and Patient ID that
+/// dcmdump reads from the file, and each push is a disclosure in the audit trail by the actor <c>fhir-push</c>.
+/// </summary>
+public sealed class FhirPushIdentityFacts(IdentifiedFhirPushApp push) : IClassFixture<IdentifiedFhirPushApp>
+{
+    [SamplesFact]
+    public async Task In_identified_mode_with_SendPatientIdentity_the_patients_identity_is_sent_and_audited()
+    {
+        var uid = await push.SendAsync(FhirEndpointFacts.Ct);
+        using var admin = push.App.CreateHttpClient(Roles.Administrator);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (push.Server.ObservationsOf(uid).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        var (observation, _) = Assert.Single(push.Server.ObservationsOf(uid));
+        Assert.True(push.Server.Rejected.IsEmpty, string.Join("\n", push.Server.Rejected));
+
+        var dump = await Dcmtk.RunAsync("dcmdump", "-q", "+P", "0010,0010", "+P", "0010,0020", SharedSamples.Path_(FhirEndpointFacts.Ct));
+        var values = FhirPushFacts.DumpedValues(dump);
+        var (family, patientId) = (values[0].Split('^')[0], values[1]);
+        var patient = Assert.Single(push.Server.All<Patient>(), p => $"Patient/{p.Resource.Id}" == observation.Subject.Reference).Resource;
+        Assert.Equal(family, patient.Name[0].Family, ignoreCase: true);
+        Assert.Contains(patient.Identifier, i => i.Value == patientId);
+
+        var audit = push.App.Services.GetRequiredService<DoseWatch.Data.Audit.AuditLog>();
+        var views = (await audit.QueryAsync(new DoseWatch.Data.Audit.AuditQuery(Actor: PushFhirJob.Actor, Action: DoseWatch.Web.Privacy.PatientIdentityDisclosure.ViewAction, PageSize: 500))).Items;
+        Assert.Contains(views, e => e.Target == $"PUSH {push.Server.BaseUrl}" && e.Detail!.Contains(uid, StringComparison.Ordinal));
     }
 }
 
@@ -288,6 +325,9 @@ public sealed partial class FhirPushFacts(FhirPushApp push) : IClassFixture<Fhir
         await Dcmtk.RunAsync("dcmodify", "-nb", "-gst", "-gse", "-gin", file);
         return file;
     }
+
+    /// <summary>The values of the PN, LO and DA elements dcmdump printed, in its order.</summary>
+    internal static List<string> DumpedValues(string dump) => DumpedValue().Matches(dump).Select(m => m.Groups[1].Value).ToList();
 
     [GeneratedRegex(@"\) (?:PN|LO|DA) \[([^\]]*)\]")]
     private static partial Regex DumpedValue();
