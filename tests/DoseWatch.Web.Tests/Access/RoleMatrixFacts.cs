@@ -68,6 +68,10 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["POST /account/signin"] = Access.Public,
         ["POST /account/signout"] = Access.Public,
         ["GET /account/sso"] = Access.Public,
+        // Issue #21: everyone changes their own password (the endpoint refuses sessions without one); resets are the administrator's.
+        ["GET,POST /password"] = Access.AnyUser,
+        ["POST /account/password"] = Access.AnyUser,
+        ["POST /account/password-reset"] = Administration,
         // Operations
         ["* /health"] = Access.Public,
         ["GET /openapi/{documentName}.json"] = Access.AnyUser,
