@@ -74,6 +74,8 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["POST /account/password-reset"] = Administration,
         // Operations
         ["* /health"] = Access.Public,
+        // The health page for people (issue #21): the probe's checks in words, for anyone signed in, as the navigation offers it.
+        ["GET,POST /status"] = Access.AnyUser,
         ["GET /openapi/{documentName}.json"] = Access.AnyUser,
         ["* /hangfire/{**path}"] = Administration,
         // API
