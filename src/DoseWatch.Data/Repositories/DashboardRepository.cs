@@ -101,7 +101,7 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         var values = await connection.QueryAsync<ProtocolValueRow>(new CommandDefinition(
             string.Join("\nUNION ALL\n", selects), p, cancellationToken: cancellationToken));
         var byProtocol = values.ToLookup(v => v.Protocol, StringComparer.Ordinal);
-        var devices = await DeviceLabelsAsync(connection, values.Select(v => v.DeviceKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
+        var devices = await DeviceNameRepository.LabelsAsync(connection, values.Select(v => v.DeviceKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
         CtChartPoint Point(ProtocolValueRow v) => new(v.StudyInstanceUid, v.DeviceKey is { } k ? devices.GetValueOrDefault(k) : null, v.StudyDate, v.AcquisitionType);
         return counts.Select(c =>
         {
@@ -123,21 +123,6 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     /// name, and its tenth of a milligray pulled CT HEAD ROUTINE's median CTDIvol to 0.15 mGy.
     /// </summary>
     internal static readonly string NotLocalizer = $"(e.acquisition_type_code IS NULL OR e.acquisition_type_code <> '{ModalityQuantities.ConstantAngleAcquisition}')";
-
-    /// <summary>Each device key as a person knows the device: station, model and manufacturer of its latest study.</summary>
-    private static async Task<Dictionary<string, string>> DeviceLabelsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<string> keys, CancellationToken ct)
-    {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            var row = await connection.QueryFirstOrDefaultAsync<DeviceChoice>(new CommandDefinition("""
-                SELECT device_key AS DeviceKey, modality AS Modality, manufacturer AS Manufacturer, model AS Model, station_name AS StationName
-                FROM studies WHERE device_key = @Key ORDER BY study_date DESC LIMIT 1
-                """, new { Key = key }, cancellationToken: ct));
-            if (row is not null) labels[key] = row.Label;
-        }
-        return labels;
-    }
 
     // CT events per protocol in [@From, @To] from the per-day counts kept at save time (protocol_day_events, 0013):
     // about protocols × days rows instead of every CT event. Ties order by the database's collation, as they always did.

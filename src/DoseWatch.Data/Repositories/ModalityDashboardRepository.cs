@@ -59,7 +59,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             await using var connection = await connections.OpenAsync(cancellationToken);
             boxes = await LatestBoxesAsync(connection, quantity, from, to, group, 50, valuesPerDevice, cancellationToken);
         }
-        var labels = await DeviceLabelsAsync(boxes.Select(b => b.Key).ToList(), cancellationToken);
+        var labels = await DeviceNameRepository.LabelsAsync(connections, boxes.Select(b => b.Key).ToList(), cancellationToken);
         return boxes.Select(b => b with { Label = labels.GetValueOrDefault(b.Key) ?? b.Key }).ToList();
     }
 
@@ -285,7 +285,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
                 AND (s.peak_skin_dose_gy IS NOT NULL OR {WithoutMap})
             GROUP BY s.device_key
             """, p, cancellationToken: cancellationToken))).Cast<IDictionary<string, object?>>().ToList();
-        var labels = await DeviceLabelsAsync(rows.Select(r => (string)r["device"]!).ToList(), cancellationToken);
+        var labels = await DeviceNameRepository.LabelsAsync(connections, rows.Select(r => (string)r["device"]!).ToList(), cancellationToken);
         return rows.Select(r => new PeakSkinDoseByDevice((string)r["device"]!, labels.GetValueOrDefault((string)r["device"]!) ?? (string)r["device"]!,
                 Convert.ToInt64(r["mapped"], CultureInfo.InvariantCulture), Convert.ToInt64(r["unmapped"], CultureInfo.InvariantCulture),
                 r["maximum"] is null ? null : Convert.ToDouble(r["maximum"], CultureInfo.InvariantCulture),
@@ -307,7 +307,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             GROUP BY modality, protocol, device_key
             """, new { From = Day(from), To = Day(to) }, cancellationToken: cancellationToken)))
             .OrderByDescending(r => r.Events).ThenBy(r => r.Protocol, StringComparer.Ordinal).ThenBy(r => r.DeviceKey, StringComparer.Ordinal).ToList();
-        var labels = await DeviceLabelsAsync(rows.Select(r => r.DeviceKey).Distinct().ToList(), cancellationToken);
+        var labels = await DeviceNameRepository.LabelsAsync(connections, rows.Select(r => r.DeviceKey).Distinct().ToList(), cancellationToken);
         return rows.Select(r => new RawProtocolUse(r.Modality, r.Protocol, r.DeviceKey, labels.GetValueOrDefault(r.DeviceKey) ?? r.DeviceKey,
             r.Events, r.Studies, TryParseDay(r.FirstDay), TryParseDay(r.LastDay))).ToList();
     }
@@ -345,27 +345,6 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
         return byKey.OrderByDescending(g => g.Value.Count).ThenBy(g => g.Key, StringComparer.Ordinal).Take(Math.Max(1, maximumGroups))
             .Select(g => new GroupBox(g.Key, g.Key, BoxSummary.Of(g.Value))).ToList();
     }
-
-    private async Task<Dictionary<string, string>> DeviceLabelsAsync(IReadOnlyList<string> deviceKeys, CancellationToken cancellationToken)
-    {
-        if (deviceKeys.Count == 0) return [];
-        var p = new DynamicParameters();
-        // Each name as the device's latest study that has one sent it: a few steps back along (device_key, study_date)
-        // per device, where grouping all of a device's studies read hundreds of thousands of rows at 1M events.
-        string Latest(string column, string d) =>
-            $"(SELECT {column} FROM studies WHERE device_key = @{d} AND {column} IS NOT NULL ORDER BY study_date DESC LIMIT 1)";
-        var perDevice = deviceKeys.Select((key, i) =>
-        {
-            var d = "d" + i.ToString(CultureInfo.InvariantCulture);
-            p.Add(d, key);
-            return $"SELECT @{d} AS DeviceKey, {Latest("station_name", d)} AS StationName, {Latest("manufacturer", d)} AS Manufacturer, {Latest("model", d)} AS Model";
-        });
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DeviceLabelRow>(new CommandDefinition(string.Join(" UNION ALL ", perDevice), p, cancellationToken: cancellationToken));
-        // The station name is what staff call a room; model and manufacturer beside it (DisplayText.DeviceName).
-        return rows.ToDictionary(r => r.DeviceKey, r => DisplayText.DeviceName(r.StationName, r.Model, r.Manufacturer), StringComparer.Ordinal);
-    }
-
 
     private sealed record ValueQuery(string Sql, DynamicParameters Parameters);
 
@@ -593,14 +572,6 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
         public string Day { get; set; } = "";
         public string? Hour { get; set; }
         public long Studies { get; set; }
-    }
-
-    private sealed class DeviceLabelRow
-    {
-        public string DeviceKey { get; set; } = "";
-        public string? StationName { get; set; }
-        public string? Manufacturer { get; set; }
-        public string? Model { get; set; }
     }
 
     private sealed class RawProtocolRow

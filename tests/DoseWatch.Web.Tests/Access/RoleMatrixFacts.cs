@@ -92,6 +92,8 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         // Back-fills query and retrieve from a clinical PACS: the PACS administrator's work (issue #17).
         ["POST /api/v1/backfills/"] = Administration,
         ["GET /api/v1/backfills/{id:long}"] = Administration,
+        // Naming a device changes how every page labels it (issue #21): administrators only.
+        ["PUT /api/v1/devices/display-name"] = Administration,
         ["GET,POST /admin/backfills"] = Administration,
         // Remote DICOM nodes (allow-list, PACS, C-ECHO) and the association log: the PACS administrator's too.
         ["GET,POST /admin/dicom-nodes"] = Administration,

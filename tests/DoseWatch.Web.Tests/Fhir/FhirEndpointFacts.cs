@@ -45,13 +45,7 @@ public sealed class FhirEndpointFacts(DoseApp dose)
             await Dcmtk.RunAsync("dcmodify", "-nb", "-gst", "-gse", "-gin", file);
             var studyUid = await Dcmtk.ReadUidAsync(file, "0020,000d");
             await Dcmtk.RunAsync("storescu", "-R", "-aec", dose.AeTitle, "127.0.0.1", dose.DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
-            using var client = dose.App.CreateHttpClient(Roles.Viewer);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!(await client.GetAsync($"/api/v1/studies/{studyUid}")).IsSuccessStatusCode)
-            {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{studyUid} not stored 30 s after storescu");
-                await Task.Delay(100);
-            }
+            await Privacy.StoredSample.WaitUntilServedAsync(dose, studyUid);
             return studyUid;
         }
         finally
