@@ -70,11 +70,22 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     /// and event UID). Events without a protocol are listed under <see cref="NoProtocol"/>.
     /// </summary>
     public async Task<IReadOnlyList<CtProtocolDoses>> CtProtocolDosesAsync(DateOnly from, DateOnly to, int maximumProtocols = 20,
+        int maximumValuesPerProtocol = 2000, CancellationToken cancellationToken = default) =>
+        await CtProtocolDosesAsync(from, to, null, maximumProtocols, maximumValuesPerProtocol, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CtProtocolDosesAsync(DateOnly, DateOnly, int, int, CancellationToken)"/> for one device's studies
+    /// (<paramref name="deviceKey"/>; null is every device, the dashboards' device filter of issue #21). A device's
+    /// protocols are ranked by their events in protocol_uses (0014), which counts per device.
+    /// </summary>
+    public async Task<IReadOnlyList<CtProtocolDoses>> CtProtocolDosesAsync(DateOnly from, DateOnly to, string? deviceKey, int maximumProtocols = 20,
         int maximumValuesPerProtocol = 2000, CancellationToken cancellationToken = default)
     {
         var p = new DynamicParameters(new { From = Day(from), To = Day(to), NoProtocol, Protocols = Math.Max(1, maximumProtocols), Values = Math.Max(1, maximumValuesPerProtocol) });
+        if (deviceKey is not null) p.Add("OnlyDevice", deviceKey);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var counts = (await connection.QueryAsync<ProtocolCountRow>(new CommandDefinition(CtProtocolCountsSql, p, cancellationToken: cancellationToken))).ToList();
+        var counts = (await connection.QueryAsync<ProtocolCountRow>(new CommandDefinition(deviceKey is null ? CtProtocolCountsSql : CtDeviceProtocolCountsSql, p,
+            cancellationToken: cancellationToken))).ToList();
         if (counts.Count == 0) return [];
 
         // Per protocol, its newest events are the end of one range of ix_irradiation_events_modality_protocol_day
@@ -92,7 +103,7 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
                     SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.study_instance_uid AS StudyInstanceUid, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm,
                         e.device_key AS DeviceKey, e.study_date AS StudyDate, COALESCE(e.acquisition_type_meaning, e.acquisition_type_code) AS AcquisitionType
                     FROM irradiation_events e
-                    WHERE e.modality = 'CT' AND {protocol} AND e.study_date >= @From AND e.study_date <= @To
+                    WHERE e.modality = 'CT' AND {protocol} AND e.study_date >= @From AND e.study_date <= @To{(deviceKey is null ? "" : " AND e.device_key = @OnlyDevice")}
                         AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL) AND {NotLocalizer}
                     ORDER BY e.study_date DESC, e.started_at DESC, e.study_instance_uid, e.event_uid LIMIT @Values
                 ) AS {name}
@@ -123,6 +134,14 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     /// name, and its tenth of a milligray pulled CT HEAD ROUTINE's median CTDIvol to 0.15 mGy.
     /// </summary>
     internal static readonly string NotLocalizer = $"(e.acquisition_type_code IS NULL OR e.acquisition_type_code <> '{ModalityQuantities.ConstantAngleAcquisition}')";
+
+    // One device's CT events per protocol in [@From, @To] (protocol_uses, 0014, counts per device; "(no protocol)" as above).
+    private const string CtDeviceProtocolCountsSql = """
+        SELECT protocol AS Protocol, CAST(SUM(events) AS BIGINT) AS Events FROM protocol_uses
+        WHERE modality = 'CT' AND device_key = @OnlyDevice AND study_date >= @From AND study_date <= @To
+        GROUP BY protocol HAVING SUM(events) > 0
+        ORDER BY Events DESC, Protocol LIMIT @Protocols
+        """;
 
     // CT events per protocol in [@From, @To] from the per-day counts kept at save time (protocol_day_events, 0013):
     // about protocols × days rows instead of every CT event. Ties order by the database's collation, as they always did.
