@@ -43,22 +43,26 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     }
 
     /// <summary>Studies and irradiation events per modality in the 7 and the 30 days to <paramref name="anchorDay"/>.</summary>
-    public async Task<IReadOnlyList<ModalityActivity>> ActivityAsync(DateOnly anchorDay, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ModalityActivity>> ActivityAsync(DateOnly anchorDay, CancellationToken cancellationToken = default) =>
+        ActivityAsync(anchorDay, null, cancellationToken);
+
+    /// <summary>As above, of one device's studies when <paramref name="deviceKey"/> is given (study_activity counts per device).</summary>
+    public async Task<IReadOnlyList<ModalityActivity>> ActivityAsync(DateOnly anchorDay, string? deviceKey, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         // The studies and events per day and modality kept at save time (study_activity, 0021): a month of summary rows
         // instead of the month's studies (0.37 s at 10M events).
-        var rows = await connection.QueryAsync<ActivityRow>(new CommandDefinition("""
+        var rows = await connection.QueryAsync<ActivityRow>(new CommandDefinition($"""
             SELECT modality AS Modality,
                 CAST(COALESCE(SUM(CASE WHEN study_date >= @From7 THEN studies END), 0) AS BIGINT) AS Studies7Days,
                 CAST(COALESCE(SUM(CASE WHEN study_date >= @From7 THEN events END), 0) AS BIGINT) AS Events7Days,
                 CAST(SUM(studies) AS BIGINT) AS Studies30Days,
                 CAST(SUM(events) AS BIGINT) AS Events30Days
             FROM study_activity
-            WHERE study_date >= @From30 AND study_date <= @To
+            WHERE study_date >= @From30 AND study_date <= @To{(deviceKey is null ? "" : " AND device_key = @Device")}
             GROUP BY modality
             ORDER BY Studies30Days DESC, Modality
-            """, new { From7 = Day(anchorDay.AddDays(-6)), From30 = Day(anchorDay.AddDays(-29)), To = Day(anchorDay) },
+            """, new { From7 = Day(anchorDay.AddDays(-6)), From30 = Day(anchorDay.AddDays(-29)), To = Day(anchorDay), Device = deviceKey },
             cancellationToken: cancellationToken));
         return rows.Select(r => new ModalityActivity(r.Modality, r.Studies7Days, r.Events7Days, r.Studies30Days, r.Events30Days)).ToList();
     }
@@ -158,6 +162,30 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     /// source only, as the study page and the browser do: a study with a dose report and image headers is its report's
     /// dose. Before, this summed every stored event of the study, so such a study was counted with its headers added.
     /// </summary>
+    /// <summary>
+    /// As <see cref="DailyMedianStudyDoseAsync(DateOnly, DateOnly, CancellationToken)"/> for one device's studies: the
+    /// summary has no device, so the device's studies of the window are read (ix_studies_device_date) and each day's
+    /// median taken here, the same way (the middle study, or the mean of the two middle ones, by headline dose).
+    /// </summary>
+    public async Task<IReadOnlyList<DailyMedianDose>> DailyMedianStudyDoseAsync(DateOnly from, DateOnly to, string? deviceKey, CancellationToken cancellationToken = default)
+    {
+        if (deviceKey is null) return await DailyMedianStudyDoseAsync(from, to, cancellationToken);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Modality, string Day, double Dose)>(new CommandDefinition("""
+            SELECT modality, study_date, headline_dose FROM studies
+            WHERE device_key = @Device AND study_date >= @From AND study_date <= @To AND headline_dose IS NOT NULL AND modality IS NOT NULL
+            """, new { Device = deviceKey, From = Day(from), To = Day(to) }, cancellationToken: cancellationToken));
+        var quantities = StudyDoseQuantities.ToDictionary(q => q.Modality, StringComparer.Ordinal);
+        return rows.Where(r => quantities.ContainsKey(r.Modality)).GroupBy(r => (r.Modality, r.Day))
+            .Select(g =>
+            {
+                var doses = g.Select(r => r.Dose).Order().ToList();
+                var median = (doses[(doses.Count - 1) / 2] + doses[doses.Count / 2]) / 2;
+                return new DailyMedianDose(quantities[g.Key.Modality], ParseDay(g.Key.Day)!.Value, median, doses.Count);
+            })
+            .OrderBy(d => d.Quantity.Modality, StringComparer.Ordinal).ThenBy(d => d.Day).ToList();
+    }
+
     public async Task<IReadOnlyList<DailyMedianDose>> DailyMedianStudyDoseAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);

@@ -106,6 +106,12 @@ public abstract class DeviceFilterFacts(ITestDatabases databases, ITestDatabases
         Assert.Equal(Placements.Select((p, i) => (p.Sample, i)).Where(p => p.Sample == Filtered).Select(p => saved[p.i].Study!.StudyInstanceUid).Order(),
             recent.Select(r => r.StudyInstanceUid).Order());
 
+        // The Overview: placed 1, 3 and 12 days before the anchor, so 2 in the last 7 days and 3 in the last 30.
+        var activity = Assert.Single(await new DashboardRepository(Factory).ActivityAsync(Anchor, ct));
+        Assert.Equal(("CT", 2L, 3L), (activity.Modality, activity.Studies7Days, activity.Studies30Days));
+        Assert.Equal(ctPlacements, (await new OverviewRepository(Factory).CountAsync(ct)).Studies);
+        Assert.Equal(Placements.Length + 40, (await new OverviewRepository(Factory).CountAsync(null)).Studies);
+
         // Every chart's numbers: as a database holding only that device's studies draws them.
         var onlyRepository = new ModalityDashboardRepository(only);
         await SameNumbersAsync(all.ForDevice(ct), onlyRepository, ModalityQuantities.CtdiVol);
@@ -116,6 +122,10 @@ public abstract class DeviceFilterFacts(ITestDatabases databases, ITestDatabases
         Assert.NotEmpty(filteredCt);
         Assert.Equal(onlyCt.Select(p => (p.Protocol, string.Join(",", p.CtdiVolMGy), string.Join(",", p.DlpMGyCm), string.Join(",", p.CtdiVolStudyUids))),
             filteredCt.Select(p => (p.Protocol, string.Join(",", p.CtdiVolMGy), string.Join(",", p.DlpMGyCm), string.Join(",", p.CtdiVolStudyUids))));
+        Assert.Equal(ctPlacements, (await new DashboardRepository(Factory).DailyMedianStudyDoseAsync(From, Anchor, ct)).Sum(d => d.Studies));
+        Assert.Equal(
+            (await new DashboardRepository(only).DailyMedianStudyDoseAsync(From, Anchor)).Where(d => d.Quantity.Modality == "CT").Select(d => (d.Day, d.Median, d.Studies)),
+            (await new DashboardRepository(Factory).DailyMedianStudyDoseAsync(From, Anchor, ct)).Select(d => (d.Day, d.Median, d.Studies)));
         Assert.Equal((await onlyRepository.PeakSkinDoseByDeviceAsync(From, Anchor, [2, 3, 5])).Select(d => (d.Device, d.StudiesWithMap, d.StudiesWithoutMap)),
             (await all.ForDevice(rf).PeakSkinDoseByDeviceAsync(From, Anchor, [2, 3, 5])).Select(d => (d.Device, d.StudiesWithMap, d.StudiesWithoutMap)));
     }
