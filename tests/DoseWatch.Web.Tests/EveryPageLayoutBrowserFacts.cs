@@ -18,7 +18,7 @@ public sealed class EveryPageLayoutBrowserFacts(DemoApp demo)
 {
     private static readonly (int Width, int Height)[] Viewports = [(1280, 800), (768, 1024)];
 
-    /// <summary>Pages outside Blazor (the job dashboard, the health probe's JSON) are not laid out by the app's stylesheet.</summary>
+    /// <summary>Pages outside Blazor (the job dashboard) are not laid out by the app's stylesheet.</summary>
     private static readonly string[] NotBlazor = ["/hangfire"];
 
     // Runs in the page on the <html> element (the app's CSP forbids string evaluation, not a function on an element).
@@ -67,7 +67,7 @@ public sealed class EveryPageLayoutBrowserFacts(DemoApp demo)
         [
             "/", "/studies", "/studies/" + Uri.EscapeDataString(study), "/alerts", $"/alerts/{alertId.ToString(CultureInfo.InvariantCulture)}",
             "/protocols", "/protocols/mapping", "/devices", "/inbox", "/rules", "/admin/users", "/admin/backfills", "/admin/fhir-deliveries", "/audit", "/ct",
-            "/fluoroscopy", "/radiography", "/mammography", "/nuclear", "/mr", "/ultrasound",
+            "/fluoroscopy", "/radiography", "/mammography", "/nuclear", "/mr", "/ultrasound", "/status", "/password",
         ];
         var folder = Directory.CreateDirectory(Path.Combine(BrowserFacts.ScreenshotDirectory, "every-page")).FullName;
         var problems = new List<string>();

@@ -9,9 +9,13 @@ public static class LocalPasswords
 
     private static readonly PasswordHasher<string> Hasher = new();
 
+    /// <summary>The one password policy (user creation, change, reset): the reason a password is refused, or null when it is acceptable.</summary>
+    public static string? PolicyViolation(string password) =>
+        password.Length < MinimumLength ? $"A password needs at least {MinimumLength} characters." : null;
+
     public static string Hash(string userName, string password)
     {
-        if (password.Length < MinimumLength) throw new ArgumentException($"A password needs at least {MinimumLength} characters.", nameof(password));
+        if (PolicyViolation(password) is { } violation) throw new ArgumentException(violation, nameof(password));
         return Hasher.HashPassword(Normalized(userName), password);
     }
 

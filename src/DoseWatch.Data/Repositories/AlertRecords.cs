@@ -43,10 +43,11 @@ public sealed record AlertPage(IReadOnlyList<StoredAlert> Items, long Total, int
 }
 
 /// <summary>What a person recognises a study by in the inbox: date, accession number and the device.</summary>
-public sealed record AlertStudy(string StudyInstanceUid, DateOnly? StudyDate, string? AccessionNumber, string? Manufacturer, string? Model, string? StationName, string DeviceKey)
+public sealed record AlertStudy(string StudyInstanceUid, DateOnly? StudyDate, string? AccessionNumber, string? Manufacturer, string? Model, string? StationName, string DeviceKey,
+    string? DeviceDisplayName = null)
 {
-    /// <summary>Station · model · manufacturer, as the study browser's device list names a device.</summary>
-    public string DeviceLabel => new DeviceChoice(DeviceKey, null, Manufacturer, Model, StationName).Label;
+    /// <summary>The device's display name, else station · model · manufacturer, as the study browser's device list names a device.</summary>
+    public string DeviceLabel => new DeviceChoice(DeviceKey, null, Manufacturer, Model, StationName, DeviceDisplayName).Label;
 }
 
 /// <summary>One step of an alert's history: raised, acknowledged, resolved, assigned.</summary>

@@ -45,13 +45,14 @@ public sealed partial class AlertRepository
             var names = uids.Select((uid, i) => { sp.Add(FormattableString.Invariant($"u{i}"), uid); return FormattableString.Invariant($"@u{i}"); });
             var rows = await connection.QueryAsync<StudyRow>(new CommandDefinition($"""
                 SELECT study_instance_uid AS StudyInstanceUid, study_date AS StudyDate, accession_number AS AccessionNumber, manufacturer AS Manufacturer,
-                    model AS Model, station_name AS StationName, device_key AS DeviceKey
+                    model AS Model, station_name AS StationName, device_key AS DeviceKey,
+                    (SELECT n.display_name FROM device_display_names n WHERE n.device_key = studies.device_key) AS DeviceDisplayName
                 FROM studies WHERE study_instance_uid IN ({string.Join(", ", names)})
                 """, sp, cancellationToken: cancellationToken));
             foreach (var r in rows)
                 studies[r.StudyInstanceUid] = new AlertStudy(r.StudyInstanceUid,
                     DateOnly.TryParseExact(r.StudyDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null,
-                    string.IsNullOrWhiteSpace(r.AccessionNumber) ? null : r.AccessionNumber, r.Manufacturer, r.Model, r.StationName, r.DeviceKey);
+                    string.IsNullOrWhiteSpace(r.AccessionNumber) ? null : r.AccessionNumber, r.Manufacturer, r.Model, r.StationName, r.DeviceKey, r.DeviceDisplayName);
         }
         return studies;
     }
@@ -121,6 +122,7 @@ public sealed partial class AlertRepository
         public string? Model { get; init; }
         public string? StationName { get; init; }
         public string DeviceKey { get; init; } = "";
+        public string? DeviceDisplayName { get; init; }
     }
 
     private sealed class TypeCountRow

@@ -43,22 +43,26 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     }
 
     /// <summary>Studies and irradiation events per modality in the 7 and the 30 days to <paramref name="anchorDay"/>.</summary>
-    public async Task<IReadOnlyList<ModalityActivity>> ActivityAsync(DateOnly anchorDay, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ModalityActivity>> ActivityAsync(DateOnly anchorDay, CancellationToken cancellationToken = default) =>
+        ActivityAsync(anchorDay, null, cancellationToken);
+
+    /// <summary>As above, of one device's studies when <paramref name="deviceKey"/> is given (study_activity counts per device).</summary>
+    public async Task<IReadOnlyList<ModalityActivity>> ActivityAsync(DateOnly anchorDay, string? deviceKey, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         // The studies and events per day and modality kept at save time (study_activity, 0021): a month of summary rows
         // instead of the month's studies (0.37 s at 10M events).
-        var rows = await connection.QueryAsync<ActivityRow>(new CommandDefinition("""
+        var rows = await connection.QueryAsync<ActivityRow>(new CommandDefinition($"""
             SELECT modality AS Modality,
                 CAST(COALESCE(SUM(CASE WHEN study_date >= @From7 THEN studies END), 0) AS BIGINT) AS Studies7Days,
                 CAST(COALESCE(SUM(CASE WHEN study_date >= @From7 THEN events END), 0) AS BIGINT) AS Events7Days,
                 CAST(SUM(studies) AS BIGINT) AS Studies30Days,
                 CAST(SUM(events) AS BIGINT) AS Events30Days
             FROM study_activity
-            WHERE study_date >= @From30 AND study_date <= @To
+            WHERE study_date >= @From30 AND study_date <= @To{(deviceKey is null ? "" : " AND device_key = @Device")}
             GROUP BY modality
             ORDER BY Studies30Days DESC, Modality
-            """, new { From7 = Day(anchorDay.AddDays(-6)), From30 = Day(anchorDay.AddDays(-29)), To = Day(anchorDay) },
+            """, new { From7 = Day(anchorDay.AddDays(-6)), From30 = Day(anchorDay.AddDays(-29)), To = Day(anchorDay), Device = deviceKey },
             cancellationToken: cancellationToken));
         return rows.Select(r => new ModalityActivity(r.Modality, r.Studies7Days, r.Events7Days, r.Studies30Days, r.Events30Days)).ToList();
     }
@@ -70,11 +74,22 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     /// and event UID). Events without a protocol are listed under <see cref="NoProtocol"/>.
     /// </summary>
     public async Task<IReadOnlyList<CtProtocolDoses>> CtProtocolDosesAsync(DateOnly from, DateOnly to, int maximumProtocols = 20,
+        int maximumValuesPerProtocol = 2000, CancellationToken cancellationToken = default) =>
+        await CtProtocolDosesAsync(from, to, null, maximumProtocols, maximumValuesPerProtocol, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CtProtocolDosesAsync(DateOnly, DateOnly, int, int, CancellationToken)"/> for one device's studies
+    /// (<paramref name="deviceKey"/>; null is every device, the dashboards' device filter of issue #21). A device's
+    /// protocols are ranked by their events in protocol_uses (0014), which counts per device.
+    /// </summary>
+    public async Task<IReadOnlyList<CtProtocolDoses>> CtProtocolDosesAsync(DateOnly from, DateOnly to, string? deviceKey, int maximumProtocols = 20,
         int maximumValuesPerProtocol = 2000, CancellationToken cancellationToken = default)
     {
         var p = new DynamicParameters(new { From = Day(from), To = Day(to), NoProtocol, Protocols = Math.Max(1, maximumProtocols), Values = Math.Max(1, maximumValuesPerProtocol) });
+        if (deviceKey is not null) p.Add("OnlyDevice", deviceKey);
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var counts = (await connection.QueryAsync<ProtocolCountRow>(new CommandDefinition(CtProtocolCountsSql, p, cancellationToken: cancellationToken))).ToList();
+        var counts = (await connection.QueryAsync<ProtocolCountRow>(new CommandDefinition(deviceKey is null ? CtProtocolCountsSql : CtDeviceProtocolCountsSql, p,
+            cancellationToken: cancellationToken))).ToList();
         if (counts.Count == 0) return [];
 
         // Per protocol, its newest events are the end of one range of ix_irradiation_events_modality_protocol_day
@@ -92,7 +107,7 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
                     SELECT COALESCE(e.protocol, @NoProtocol) AS Protocol, e.study_instance_uid AS StudyInstanceUid, e.ctdivol_mgy AS CtdiVolMGy, e.dlp_mgy_cm AS DlpMGyCm,
                         e.device_key AS DeviceKey, e.study_date AS StudyDate, COALESCE(e.acquisition_type_meaning, e.acquisition_type_code) AS AcquisitionType
                     FROM irradiation_events e
-                    WHERE e.modality = 'CT' AND {protocol} AND e.study_date >= @From AND e.study_date <= @To
+                    WHERE e.modality = 'CT' AND {protocol} AND e.study_date >= @From AND e.study_date <= @To{(deviceKey is null ? "" : " AND e.device_key = @OnlyDevice")}
                         AND (e.ctdivol_mgy IS NOT NULL OR e.dlp_mgy_cm IS NOT NULL) AND {NotLocalizer}
                     ORDER BY e.study_date DESC, e.started_at DESC, e.study_instance_uid, e.event_uid LIMIT @Values
                 ) AS {name}
@@ -101,7 +116,7 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
         var values = await connection.QueryAsync<ProtocolValueRow>(new CommandDefinition(
             string.Join("\nUNION ALL\n", selects), p, cancellationToken: cancellationToken));
         var byProtocol = values.ToLookup(v => v.Protocol, StringComparer.Ordinal);
-        var devices = await DeviceLabelsAsync(connection, values.Select(v => v.DeviceKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
+        var devices = await DeviceNameRepository.LabelsAsync(connection, values.Select(v => v.DeviceKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
         CtChartPoint Point(ProtocolValueRow v) => new(v.StudyInstanceUid, v.DeviceKey is { } k ? devices.GetValueOrDefault(k) : null, v.StudyDate, v.AcquisitionType);
         return counts.Select(c =>
         {
@@ -124,20 +139,13 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     /// </summary>
     internal static readonly string NotLocalizer = $"(e.acquisition_type_code IS NULL OR e.acquisition_type_code <> '{ModalityQuantities.ConstantAngleAcquisition}')";
 
-    /// <summary>Each device key as a person knows the device: station, model and manufacturer of its latest study.</summary>
-    private static async Task<Dictionary<string, string>> DeviceLabelsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<string> keys, CancellationToken ct)
-    {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            var row = await connection.QueryFirstOrDefaultAsync<DeviceChoice>(new CommandDefinition("""
-                SELECT device_key AS DeviceKey, modality AS Modality, manufacturer AS Manufacturer, model AS Model, station_name AS StationName
-                FROM studies WHERE device_key = @Key ORDER BY study_date DESC LIMIT 1
-                """, new { Key = key }, cancellationToken: ct));
-            if (row is not null) labels[key] = row.Label;
-        }
-        return labels;
-    }
+    // One device's CT events per protocol in [@From, @To] (protocol_uses, 0014, counts per device; "(no protocol)" as above).
+    private const string CtDeviceProtocolCountsSql = """
+        SELECT protocol AS Protocol, CAST(SUM(events) AS BIGINT) AS Events FROM protocol_uses
+        WHERE modality = 'CT' AND device_key = @OnlyDevice AND study_date >= @From AND study_date <= @To
+        GROUP BY protocol HAVING SUM(events) > 0
+        ORDER BY Events DESC, Protocol LIMIT @Protocols
+        """;
 
     // CT events per protocol in [@From, @To] from the per-day counts kept at save time (protocol_day_events, 0013):
     // about protocols × days rows instead of every CT event. Ties order by the database's collation, as they always did.
@@ -154,6 +162,30 @@ public sealed class DashboardRepository(IDbConnectionFactory connections)
     /// source only, as the study page and the browser do: a study with a dose report and image headers is its report's
     /// dose. Before, this summed every stored event of the study, so such a study was counted with its headers added.
     /// </summary>
+    /// <summary>
+    /// As <see cref="DailyMedianStudyDoseAsync(DateOnly, DateOnly, CancellationToken)"/> for one device's studies: the
+    /// summary has no device, so the device's studies of the window are read (ix_studies_device_date) and each day's
+    /// median taken here, the same way (the middle study, or the mean of the two middle ones, by headline dose).
+    /// </summary>
+    public async Task<IReadOnlyList<DailyMedianDose>> DailyMedianStudyDoseAsync(DateOnly from, DateOnly to, string? deviceKey, CancellationToken cancellationToken = default)
+    {
+        if (deviceKey is null) return await DailyMedianStudyDoseAsync(from, to, cancellationToken);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Modality, string Day, double Dose)>(new CommandDefinition("""
+            SELECT modality, study_date, headline_dose FROM studies
+            WHERE device_key = @Device AND study_date >= @From AND study_date <= @To AND headline_dose IS NOT NULL AND modality IS NOT NULL
+            """, new { Device = deviceKey, From = Day(from), To = Day(to) }, cancellationToken: cancellationToken));
+        var quantities = StudyDoseQuantities.ToDictionary(q => q.Modality, StringComparer.Ordinal);
+        return rows.Where(r => quantities.ContainsKey(r.Modality)).GroupBy(r => (r.Modality, r.Day))
+            .Select(g =>
+            {
+                var doses = g.Select(r => r.Dose).Order().ToList();
+                var median = (doses[(doses.Count - 1) / 2] + doses[doses.Count / 2]) / 2;
+                return new DailyMedianDose(quantities[g.Key.Modality], ParseDay(g.Key.Day)!.Value, median, doses.Count);
+            })
+            .OrderBy(d => d.Quantity.Modality, StringComparer.Ordinal).ThenBy(d => d.Day).ToList();
+    }
+
     public async Task<IReadOnlyList<DailyMedianDose>> DailyMedianStudyDoseAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);

@@ -255,16 +255,17 @@ public sealed partial class DoseRecordRepository
             $"(SELECT s.{column} FROM studies s WHERE s.device_key = k.v AND s.study_date IS NOT NULL ORDER BY s.study_date DESC LIMIT 1)";
         var devices = await connection.QueryAsync<DeviceChoiceRow>(new CommandDefinition($"""
             WITH RECURSIVE {StudySkipScan.DistinctValues("k", "device_key", above: "''")}
-            SELECT DeviceKey, Modality, Manufacturer, Model, StationName FROM (
+            SELECT DeviceKey, Modality, Manufacturer, Model, StationName, DisplayName FROM (
                 SELECT k.v AS DeviceKey, {Latest("modality")} AS Modality, {Latest("manufacturer")} AS Manufacturer,
-                    {Latest("model")} AS Model, {Latest("station_name")} AS StationName
+                    {Latest("model")} AS Model, {Latest("station_name")} AS StationName,
+                    (SELECT n.display_name FROM device_display_names n WHERE n.device_key = k.v) AS DisplayName
                 FROM k WHERE k.v IS NOT NULL
             ) d ORDER BY StationName, DeviceKey
             """, cancellationToken: cancellationToken));
         var standard = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT name FROM standard_protocols ORDER BY name", cancellationToken: cancellationToken));
         return new StudyFilterChoices(modalities.ToList(),
-            devices.Select(d => new DeviceChoice(d.DeviceKey, d.Modality, d.Manufacturer, d.Model, d.StationName)).ToList(), standard.ToList());
+            devices.Select(d => new DeviceChoice(d.DeviceKey, d.Modality, d.Manufacturer, d.Model, d.StationName, d.DisplayName)).ToList(), standard.ToList());
     }
 
     private sealed class DeviceChoiceRow
@@ -274,6 +275,7 @@ public sealed partial class DoseRecordRepository
         public string? Manufacturer { get; init; }
         public string? Model { get; init; }
         public string? StationName { get; init; }
+        public string? DisplayName { get; init; }
     }
 
     /// <summary>

@@ -115,9 +115,12 @@ public sealed record StudySourceObject(string SopInstanceUid, string SopClassUid
 }
 
 /// <summary>A device as the studies identify it; <see cref="Label"/> is what a person recognises it by.</summary>
-public sealed record DeviceChoice(string DeviceKey, string? Modality, string? Manufacturer, string? Model, string? StationName)
+public sealed record DeviceChoice(string DeviceKey, string? Modality, string? Manufacturer, string? Model, string? StationName, string? DisplayName = null)
 {
-    public string Label => DisplayText.DeviceName(StationName, Model, Manufacturer);
+    public string Label => DisplayText.DeviceName(StationName, Model, Manufacturer, DisplayName);
+
+    /// <summary>The shortest name people know the device by: its display name, else its station, else the full label.</summary>
+    public string ShortLabel => !string.IsNullOrWhiteSpace(DisplayName) ? DisplayName.Trim() : StationName ?? Label;
 }
 
 /// <summary>A study of a device with its headline dose (<see cref="HeadlineDose"/> of its modality), null when not reported.</summary>

@@ -17,8 +17,25 @@ namespace DoseWatch.Data.Repositories;
 /// scatters their most recent points, newest days first. Every value query starts from the <c>v</c> common table (one row per
 /// value) built by <see cref="Values"/>: uid, grp, device, day, x, value, started, ev.
 /// </summary>
-public sealed class ModalityDashboardRepository(IDbConnectionFactory connections)
+public sealed class ModalityDashboardRepository(IDbConnectionFactory connections, string? deviceKey = null)
 {
+    /// <summary>
+    /// The same aggregates over one device's studies only (issue #21: the dashboards' device filter, kept in the URL);
+    /// null or blank is every device. Every query of the repository carries the condition.
+    /// </summary>
+    public ModalityDashboardRepository ForDevice(string? key) => new(connections, string.IsNullOrWhiteSpace(key) ? null : key);
+
+    /// <summary>The device the aggregates are limited to, null for all.</summary>
+    public string? DeviceKey => deviceKey;
+
+    /// <summary>" AND alias.device_key = @OnlyDevice" when limited to a device (its parameter added), else "".</summary>
+    private string OnlyDevice(string alias, DynamicParameters p)
+    {
+        if (deviceKey is null) return "";
+        p.Add("OnlyDevice", deviceKey);
+        return $" AND {alias}.device_key = @OnlyDevice";
+    }
+
     /// <summary>The SAR values that are a limit somewhere in IEC 60601-2-33's table (W/kg).</summary>
     public static readonly double[] SarThresholds =
         new[] { MrSarLimits.NormalWholeBody, MrSarLimits.NormalHead, MrSarLimits.FirstLevelWholeBody, MrSarLimits.NormalPartialBodyMaximum }.Distinct().Order().ToArray();
@@ -59,7 +76,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             await using var connection = await connections.OpenAsync(cancellationToken);
             boxes = await LatestBoxesAsync(connection, quantity, from, to, group, 50, valuesPerDevice, cancellationToken);
         }
-        var labels = await DeviceLabelsAsync(boxes.Select(b => b.Key).ToList(), cancellationToken);
+        var labels = await DeviceNameRepository.LabelsAsync(connections, boxes.Select(b => b.Key).ToList(), cancellationToken);
         return boxes.Select(b => b with { Label = labels.GetValueOrDefault(b.Key) ?? b.Key }).ToList();
     }
 
@@ -104,6 +121,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             {
                 var p = new DynamicParameters(new { PerDay = Math.Max(1, valuesPerDay), Group = group, NoGroup = ModalityQuantities.NoGroup,
                     First = Day(first), Last = Day(to), walk.Modality });
+                if (deviceKey is not null) p.Add("OnlyDevice", deviceKey);
                 await ReadDaysAsync(connection, $"""
                     SELECT w.day, w.value FROM generate_series(CAST(@First AS date), CAST(@Last AS date), interval '1 day') AS g(d)
                     CROSS JOIN LATERAL ({walk.Sql.Replace("@Day", "to_char(g.d, 'YYYY-MM-DD')", StringComparison.Ordinal)}) w
@@ -119,6 +137,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             {
                 var batch = walks.Skip(start).Take(DayWalksPerStatement).ToList();
                 var p = new DynamicParameters(new { PerDay = Math.Max(1, valuesPerDay), Group = group, NoGroup = ModalityQuantities.NoGroup });
+                if (deviceKey is not null) p.Add("OnlyDevice", deviceKey);
                 var sql = string.Join(" UNION ALL ", batch.Select((w, i) =>
                 {
                     var n = i.ToString(CultureInfo.InvariantCulture);
@@ -157,8 +176,10 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     /// ix_irradiation_events_modality_day_started (0015), of _modality_protocol_day for one protocol, or of
     /// ix_studies_modality_date_time for study-level values, that stops at @PerDay values.
     /// </summary>
-    private static IEnumerable<DayWalk> DayWalks(DashboardQuantity quantity, string? group)
+    private IEnumerable<DayWalk> DayWalks(DashboardQuantity quantity, string? group)
     {
+        // The device condition binds @OnlyDevice, which each walk's caller adds (TrendAsync).
+        var device = deviceKey is null ? "" : " AND {0}.device_key = @OnlyDevice";
         foreach (var modality in quantity.Modalities)
         {
             if (quantity.Level == DoseLevel.Study)
@@ -166,7 +187,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
                 var inGroup = group is null ? "" : $" AND {quantity.GroupSql} = @Group";
                 yield return new DayWalk(modality, $"""
                     SELECT s.study_date AS day, {quantity.ValueSql} AS value FROM studies s
-                    WHERE s.modality = @Modality AND s.study_date = @Day AND {quantity.ValueSql} IS NOT NULL{inGroup}
+                    WHERE s.modality = @Modality AND s.study_date = @Day AND {quantity.ValueSql} IS NOT NULL{inGroup}{string.Format(CultureInfo.InvariantCulture, device, "s")}
                     ORDER BY s.study_time NULLS FIRST, s.study_instance_uid LIMIT @PerDay
                     """);
                 continue;
@@ -175,7 +196,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             foreach (var condition in protocols)
                 yield return new DayWalk(modality, $"""
                     SELECT e.study_date AS day, {quantity.ValueSql} AS value FROM irradiation_events e
-                    WHERE e.modality = @Modality{condition} AND e.study_date = @Day AND {quantity.ValueSql} IS NOT NULL
+                    WHERE e.modality = @Modality{condition} AND e.study_date = @Day AND {quantity.ValueSql} IS NOT NULL{string.Format(CultureInfo.InvariantCulture, device, "e")}
                     ORDER BY e.started_at NULLS FIRST, e.study_instance_uid, e.event_uid LIMIT @PerDay
                     """);
         }
@@ -218,7 +239,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
         // one took 1.3 s at 10M events. hour is the study time's first two characters, '' without a time.
         var rows = await connection.QueryAsync<WorkloadRow>(new CommandDefinition($"""
             SELECT study_date AS Day, hour AS Hour, CAST(SUM(studies) AS BIGINT) AS Studies
-            FROM study_activity WHERE modality IN {inList} AND study_date >= @From AND study_date <= @To
+            FROM study_activity a WHERE modality IN {inList} AND study_date >= @From AND study_date <= @To{OnlyDevice("a", p)}
             GROUP BY study_date, hour
             """, p, cancellationToken: cancellationToken));
         var cells = new Dictionary<(DayOfWeek, int), long>();
@@ -253,7 +274,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             SELECT COALESCE(e.protocol, @NoGroup) AS Protocol, e.sar_definition AS Definition, e.operating_mode AS Mode,
                 COUNT(*) AS Series, MAX(e.sar_w_per_kg) AS Maximum, {above}
             FROM irradiation_events e{index}
-            WHERE e.modality = 'MR' AND e.study_date >= @From AND e.study_date <= @To AND e.sar_w_per_kg IS NOT NULL
+            WHERE e.modality = 'MR' AND e.study_date >= @From AND e.study_date <= @To AND e.sar_w_per_kg IS NOT NULL{OnlyDevice("e", p)}
             GROUP BY COALESCE(e.protocol, @NoGroup), e.sar_definition, e.operating_mode
             ORDER BY Series DESC, Protocol
             """, p, cancellationToken: cancellationToken));
@@ -282,10 +303,10 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
                 MAX(s.peak_skin_dose_gy) AS maximum{atOrAbove}
             FROM studies s
             WHERE s.modality IN ('RF', 'XA') AND s.study_date >= @From AND s.study_date <= @To
-                AND (s.peak_skin_dose_gy IS NOT NULL OR {WithoutMap})
+                AND (s.peak_skin_dose_gy IS NOT NULL OR {WithoutMap}){OnlyDevice("s", p)}
             GROUP BY s.device_key
             """, p, cancellationToken: cancellationToken))).Cast<IDictionary<string, object?>>().ToList();
-        var labels = await DeviceLabelsAsync(rows.Select(r => (string)r["device"]!).ToList(), cancellationToken);
+        var labels = await DeviceNameRepository.LabelsAsync(connections, rows.Select(r => (string)r["device"]!).ToList(), cancellationToken);
         return rows.Select(r => new PeakSkinDoseByDevice((string)r["device"]!, labels.GetValueOrDefault((string)r["device"]!) ?? (string)r["device"]!,
                 Convert.ToInt64(r["mapped"], CultureInfo.InvariantCulture), Convert.ToInt64(r["unmapped"], CultureInfo.InvariantCulture),
                 r["maximum"] is null ? null : Convert.ToDouble(r["maximum"], CultureInfo.InvariantCulture),
@@ -307,7 +328,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             GROUP BY modality, protocol, device_key
             """, new { From = Day(from), To = Day(to) }, cancellationToken: cancellationToken)))
             .OrderByDescending(r => r.Events).ThenBy(r => r.Protocol, StringComparer.Ordinal).ThenBy(r => r.DeviceKey, StringComparer.Ordinal).ToList();
-        var labels = await DeviceLabelsAsync(rows.Select(r => r.DeviceKey).Distinct().ToList(), cancellationToken);
+        var labels = await DeviceNameRepository.LabelsAsync(connections, rows.Select(r => r.DeviceKey).Distinct().ToList(), cancellationToken);
         return rows.Select(r => new RawProtocolUse(r.Modality, r.Protocol, r.DeviceKey, labels.GetValueOrDefault(r.DeviceKey) ?? r.DeviceKey,
             r.Events, r.Studies, TryParseDay(r.FirstDay), TryParseDay(r.LastDay))).ToList();
     }
@@ -346,34 +367,13 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             .Select(g => new GroupBox(g.Key, g.Key, BoxSummary.Of(g.Value))).ToList();
     }
 
-    private async Task<Dictionary<string, string>> DeviceLabelsAsync(IReadOnlyList<string> deviceKeys, CancellationToken cancellationToken)
-    {
-        if (deviceKeys.Count == 0) return [];
-        var p = new DynamicParameters();
-        // Each name as the device's latest study that has one sent it: a few steps back along (device_key, study_date)
-        // per device, where grouping all of a device's studies read hundreds of thousands of rows at 1M events.
-        string Latest(string column, string d) =>
-            $"(SELECT {column} FROM studies WHERE device_key = @{d} AND {column} IS NOT NULL ORDER BY study_date DESC LIMIT 1)";
-        var perDevice = deviceKeys.Select((key, i) =>
-        {
-            var d = "d" + i.ToString(CultureInfo.InvariantCulture);
-            p.Add(d, key);
-            return $"SELECT @{d} AS DeviceKey, {Latest("station_name", d)} AS StationName, {Latest("manufacturer", d)} AS Manufacturer, {Latest("model", d)} AS Model";
-        });
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DeviceLabelRow>(new CommandDefinition(string.Join(" UNION ALL ", perDevice), p, cancellationToken: cancellationToken));
-        // The station name is what staff call a room; model and manufacturer beside it (DisplayText.DeviceName).
-        return rows.ToDictionary(r => r.DeviceKey, r => DisplayText.DeviceName(r.StationName, r.Model, r.Manufacturer), StringComparer.Ordinal);
-    }
-
-
     private sealed record ValueQuery(string Sql, DynamicParameters Parameters);
 
     /// <summary>
     /// One row per value of <paramref name="quantity"/> in [from, to]: uid, grp, device, day, x, value (never NULL), and
     /// for event-level values the recency keys started (start time) and ev (event UID).
     /// </summary>
-    private static ValueQuery Values(DashboardQuantity quantity, DateOnly from, DateOnly to, string? group, ScatterAxis? axis)
+    private ValueQuery Values(DashboardQuantity quantity, DateOnly from, DateOnly to, string? group, ScatterAxis? axis)
     {
         var p = new DynamicParameters(new { From = Day(from), To = Day(to), NoGroup = ModalityQuantities.NoGroup });
         var modalities = InList(p, "m", quantity.Modalities);
@@ -386,7 +386,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
                 SELECT e.study_instance_uid AS uid, {quantity.GroupSql} AS grp, COALESCE(e.device_key, '') AS device, e.study_date AS day,
                     {axis?.Sql ?? "NULL"} AS x, {quantity.ValueSql} AS value, e.started_at AS started, e.event_uid AS ev
                 FROM irradiation_events e {study}
-                WHERE e.modality IN {modalities} AND e.study_date >= @From AND e.study_date <= @To AND {quantity.ValueSql} IS NOT NULL
+                WHERE e.modality IN {modalities} AND e.study_date >= @From AND e.study_date <= @To AND {quantity.ValueSql} IS NOT NULL{OnlyDevice("e", p)}
                 """;
         }
         else
@@ -396,7 +396,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
                 SELECT s.study_instance_uid AS uid, {quantity.GroupSql} AS grp, s.device_key AS device, s.study_date AS day,
                     {(axis is null || axis.NeedsEvent ? "NULL" : axis.Sql)} AS x, {quantity.ValueSql} AS value, NULL AS started, NULL AS ev
                 FROM studies s
-                WHERE s.modality IN {modalities} AND s.study_date >= @From AND s.study_date <= @To
+                WHERE s.modality IN {modalities} AND s.study_date >= @From AND s.study_date <= @To{OnlyDevice("s", p)}
                 """;
         }
         var sql = $"SELECT uid, grp, device, day, x, value, started, ev FROM ({inner}) q WHERE value IS NOT NULL";
@@ -421,7 +421,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     /// those with no value skipped; any other grouping by its values among the modality's latest
     /// <see cref="GroupedSampleValues"/>, each box over its latest <paramref name="valuesPerGroup"/> of them.
     /// </summary>
-    private static async Task<IReadOnlyList<GroupBox>> LatestBoxesAsync(DbConnection connection, DashboardQuantity quantity, DateOnly from, DateOnly to,
+    private async Task<IReadOnlyList<GroupBox>> LatestBoxesAsync(DbConnection connection, DashboardQuantity quantity, DateOnly from, DateOnly to,
         string? group, int maximum, int valuesPerGroup, CancellationToken cancellationToken)
     {
         if (quantity.GroupSql == ModalityQuantities.ProtocolGroupSql)
@@ -431,7 +431,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             foreach (var key in keys.OrderByDescending(k => k.N).ThenBy(k => k.K, StringComparer.Ordinal))
             {
                 if (boxes.Count >= maximum) break;
-                var values = await LatestValuesAsync(connection, quantity, from, to, group ?? key.K, group is null ? null : key.K, valuesPerGroup, cancellationToken);
+                var values = await LatestValuesAsync(connection, quantity, from, to, group ?? key.K, group is null ? deviceKey : key.K, valuesPerGroup, cancellationToken);
                 if (values.Count > 0) boxes.Add(new GroupBox(key.K, key.K, BoxSummary.Of(values)));
             }
             return boxes;
@@ -445,15 +445,15 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     }
 
     /// <summary>Protocols (or, for one protocol, devices) of the quantity's modalities with their events in [from, to], from protocol_uses (0014).</summary>
-    private static async Task<List<KeyCountRow>> ProtocolUseKeysAsync(DbConnection connection, DashboardQuantity quantity, DateOnly from, DateOnly to,
+    private async Task<List<KeyCountRow>> ProtocolUseKeysAsync(DbConnection connection, DashboardQuantity quantity, DateOnly from, DateOnly to,
         string? protocol, CancellationToken cancellationToken)
     {
         var p = new DynamicParameters(new { From = Day(from), To = Day(to), Protocol = protocol });
         var modalities = InList(p, "m", quantity.Modalities);
         var key = protocol is null ? "protocol" : "device_key";
         return (await connection.QueryAsync<KeyCountRow>(new CommandDefinition($"""
-            SELECT {key} AS K, CAST(SUM(events) AS BIGINT) AS N FROM protocol_uses
-            WHERE modality IN {modalities} AND study_date >= @From AND study_date <= @To{(protocol is null ? "" : " AND protocol = @Protocol")}
+            SELECT {key} AS K, CAST(SUM(events) AS BIGINT) AS N FROM protocol_uses u
+            WHERE modality IN {modalities} AND study_date >= @From AND study_date <= @To{(protocol is null ? "" : " AND protocol = @Protocol")}{OnlyDevice("u", p)}
             GROUP BY {key}
             """, p, cancellationToken: cancellationToken))).ToList();
     }
@@ -486,7 +486,7 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     /// per modality a backward walk of ix_irradiation_events_modality_day_started (0015) that stops at the limit, the
     /// walks merged by the same order.
     /// </summary>
-    private static Task<List<KeyValueRow>> LatestModalityValuesAsync(DbConnection connection, DashboardQuantity quantity, DateOnly from, DateOnly to,
+    private Task<List<KeyValueRow>> LatestModalityValuesAsync(DbConnection connection, DashboardQuantity quantity, DateOnly from, DateOnly to,
         string? group, int limit, CancellationToken cancellationToken)
     {
         if (quantity.Modalities.Count == 0) return Task.FromResult(new List<KeyValueRow>());
@@ -497,12 +497,13 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
             SELECT * FROM (
                 SELECT {key} AS k, {quantity.ValueSql} AS value, e.study_date AS day, e.started_at AS started, e.study_instance_uid AS uid, e.event_uid AS ev
                 FROM irradiation_events e
-                WHERE e.modality = @m{i} AND e.study_date >= @From AND e.study_date <= @To AND {quantity.ValueSql} IS NOT NULL{(group is null ? "" : $" AND {quantity.GroupSql} = @Group")}
+                WHERE e.modality = @m{i} AND e.study_date >= @From AND e.study_date <= @To AND {quantity.ValueSql} IS NOT NULL{(group is null ? "" : $" AND {quantity.GroupSql} = @Group")}{(deviceKey is null ? "" : " AND e.device_key = @OnlyDevice")}
                 {newest} LIMIT @Values) w{i}
             """));
         return NewestFirstAsync(from, to, Math.Max(1, limit), (first, last, wanted) =>
         {
             var p = new DynamicParameters(new { From = Day(first), To = Day(last), NoGroup = ModalityQuantities.NoGroup, Group = group, Values = wanted });
+            if (deviceKey is not null) p.Add("OnlyDevice", deviceKey);
             for (var i = 0; i < quantity.Modalities.Count; i++) p.Add("m" + i.ToString(CultureInfo.InvariantCulture), quantity.Modalities[i]);
             return connection.QueryAsync<KeyValueRow>(new CommandDefinition(
                 $"SELECT k AS K, value AS Value FROM ({walks}) latest {newest} LIMIT @Values", p, cancellationToken: cancellationToken));
@@ -593,14 +594,6 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
         public string Day { get; set; } = "";
         public string? Hour { get; set; }
         public long Studies { get; set; }
-    }
-
-    private sealed class DeviceLabelRow
-    {
-        public string DeviceKey { get; set; } = "";
-        public string? StationName { get; set; }
-        public string? Manufacturer { get; set; }
-        public string? Model { get; set; }
     }
 
     private sealed class RawProtocolRow

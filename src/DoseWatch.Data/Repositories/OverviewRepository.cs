@@ -8,6 +8,26 @@ public sealed record OverviewCounts(long Studies, long IrradiationEvents, long D
 
 public sealed class OverviewRepository(IDbConnectionFactory connections)
 {
+    /// <summary>
+    /// The Overview's figures for one device (the dashboards' device filter, issue #21): its studies and events from its
+    /// own rows (ix_studies_device_key), one device; the inbox figures stay the installation's (an instance that failed
+    /// to read has no device).
+    /// </summary>
+    public async Task<OverviewCounts> CountAsync(string? deviceKey, CancellationToken cancellationToken = default)
+    {
+        if (deviceKey is null) return await CountAsync(cancellationToken);
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.QuerySingleAsync<OverviewCounts>(new CommandDefinition("""
+            SELECT
+                (SELECT count(*) FROM studies WHERE device_key = @deviceKey) AS Studies,
+                (SELECT CAST(COALESCE(SUM(event_count), 0) AS BIGINT) FROM studies WHERE device_key = @deviceKey) AS IrradiationEvents,
+                CAST(1 AS BIGINT) AS Devices,
+                (SELECT count(*) FROM instances WHERE status IN ('received', 'extracting')) AS PendingInstances,
+                (SELECT count(*) FROM instances WHERE status = 'failed') AS FailedInstances,
+                (SELECT count(*) FROM instances WHERE status = 'quarantined') AS QuarantinedInstances
+            """, new { deviceKey }, cancellationToken: cancellationToken));
+    }
+
     public async Task<OverviewCounts> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);

@@ -5,7 +5,8 @@ using DoseWatch.Data.Accounts;
 namespace DoseWatch.Web.Access;
 
 /// <summary>The changes the Users &amp; API keys page makes, each audited with the administrator who made it.</summary>
-public sealed class AccountAdministration(UserRepository users, ApiKeyRepository apiKeys, AccountProvisioning provisioning, IAuditTrail audit, TimeProvider clock)
+public sealed class AccountAdministration(UserRepository users, ApiKeyRepository apiKeys, AccountProvisioning provisioning, IAuditTrail audit,
+    Microsoft.Extensions.Options.IOptions<AuthOptions> authOptions, TimeProvider clock)
 {
     public Task<IReadOnlyList<UserAccount>> UsersAsync(CancellationToken cancellationToken = default) => users.ListAsync(cancellationToken);
 
@@ -14,7 +15,7 @@ public sealed class AccountAdministration(UserRepository users, ApiKeyRepository
     public async Task<string?> AddUserAsync(string actor, string userName, string password, string role, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(userName)) return "A user name is required.";
-        if (password.Length < LocalPasswords.MinimumLength) return $"A password needs at least {LocalPasswords.MinimumLength} characters.";
+        if (LocalPasswords.PolicyViolation(password) is { } violation) return violation;
         switch (await provisioning.AddUserAsync(userName, password, [role], cancellationToken))
         {
             case ProvisioningOutcome.AlreadyExists: return $"A user named {userName.Trim()} exists already.";
@@ -31,12 +32,44 @@ public sealed class AccountAdministration(UserRepository users, ApiKeyRepository
         await audit.AppendAsync(new AuditEvent(actor, "user.update", user.UserName, $"roles {string.Join(",", user.Roles)} -> {role}"), cancellationToken);
     }
 
-    public async Task<string?> ResetPasswordAsync(string actor, UserAccount user, string password, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// An administrator sets another user's password (for a forgotten one) and tells the user. The accounts have no
+    /// "must change at next sign-in" flag: the user changes it on the Change password page with the one given.
+    /// An administrator's own password goes through <see cref="ChangeOwnPasswordAsync"/>, which asks for the current one.
+    /// </summary>
+    public async Task<PasswordRefusal?> ResetPasswordAsync(string actor, string userName, string password, CancellationToken cancellationToken = default)
     {
-        if (password.Length < LocalPasswords.MinimumLength) return $"A password needs at least {LocalPasswords.MinimumLength} characters.";
+        var user = string.IsNullOrWhiteSpace(userName) ? null : await users.FindAsync(userName, cancellationToken);
+        if (user is null) return PasswordRefusal.UnknownUser;
+        if (string.Equals(UserRepository.Normalize(actor), UserRepository.Normalize(user.UserName), StringComparison.Ordinal)) return PasswordRefusal.OwnAccount;
+        if (LocalPasswords.PolicyViolation(password) is not null) return PasswordRefusal.TooShort;
         await users.SetPasswordHashAsync(user.Id, LocalPasswords.Hash(user.UserName, password), cancellationToken);
         await users.RecordSuccessAsync(user.Id, user.LastSignIn ?? user.CreatedAt, cancellationToken); // clears a lockout
-        await audit.AppendAsync(new AuditEvent(actor, "user.password-reset", user.UserName), cancellationToken);
+        await audit.AppendAsync(new AuditEvent(actor, "user.password-reset", user.UserName, user.HasPassword ? "" : "first local password"), cancellationToken);
+        return null;
+    }
+
+    /// <summary>
+    /// A signed-in local user changes their own password: the current one is required, so a session left open is not
+    /// enough to take the account over. A wrong current password counts towards the sign-in lockout like a wrong sign-in.
+    /// </summary>
+    public async Task<PasswordRefusal?> ChangeOwnPasswordAsync(long userId, string userName, string currentPassword, string newPassword,
+        CancellationToken cancellationToken = default)
+    {
+        var user = await users.FindAsync(userName, cancellationToken);
+        if (user is not { HasPassword: true } || user.Id != userId) return PasswordRefusal.NoLocalPassword;
+        if (user.IsLockedAt(clock.GetUtcNow())) return PasswordRefusal.LockedOut;
+        if (!LocalPasswords.Verify(user.UserName, user.PasswordHash!, currentPassword, out _))
+        {
+            var lockout = authOptions.Value.Lockout;
+            await users.RecordFailureAsync(user.Id, lockout.MaxFailedAttempts, clock.GetUtcNow() + lockout.Duration, cancellationToken);
+            await audit.AppendAsync(new AuditEvent(user.UserName, "user.password-change-failed", user.UserName, "wrong current password"), cancellationToken);
+            return PasswordRefusal.WrongCurrentPassword;
+        }
+        if (LocalPasswords.PolicyViolation(newPassword) is not null) return PasswordRefusal.TooShort;
+        if (newPassword == currentPassword) return PasswordRefusal.SameAsCurrent;
+        await users.SetPasswordHashAsync(user.Id, LocalPasswords.Hash(user.UserName, newPassword), cancellationToken);
+        await audit.AppendAsync(new AuditEvent(user.UserName, "user.password-change", user.UserName), cancellationToken);
         return null;
     }
 
@@ -87,4 +120,23 @@ public sealed class AccountAdministration(UserRepository users, ApiKeyRepository
         await audit.AppendAsync(new AuditEvent(actor, "apikey.revoke", name), cancellationToken);
         return true;
     }
+}
+
+/// <summary>Why a password change or reset was refused; codes travel in the redirect, the page words them (<see cref="Describe"/>).</summary>
+public enum PasswordRefusal { NoLocalPassword, LockedOut, WrongCurrentPassword, TooShort, SameAsCurrent, ConfirmationDiffers, UnknownUser, OwnAccount }
+
+public static class PasswordRefusals
+{
+    public static string Describe(this PasswordRefusal refusal) => refusal switch
+    {
+        PasswordRefusal.NoLocalPassword => "This session did not sign in with a DoseWatch password (single sign-on or an API key): there is no password to change here.",
+        PasswordRefusal.LockedOut => "Too many wrong passwords: try again later or ask an administrator.",
+        PasswordRefusal.WrongCurrentPassword => "The current password is wrong.",
+        PasswordRefusal.TooShort => LocalPasswords.PolicyViolation("")!,
+        PasswordRefusal.SameAsCurrent => "The new password is the current one: choose another.",
+        PasswordRefusal.ConfirmationDiffers => "The new password and its confirmation differ.",
+        PasswordRefusal.UnknownUser => "There is no such user.",
+        PasswordRefusal.OwnAccount => "Change your own password on the Change password page: it asks for the current one.",
+        _ => refusal.ToString(),
+    };
 }

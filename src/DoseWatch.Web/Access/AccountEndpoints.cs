@@ -10,6 +10,8 @@ public static class AccountEndpoints
 {
     public const string SignInPage = "/signin";
     public const string AccessDeniedPage = "/access-denied";
+    public const string PasswordPage = "/password";
+    public const string UsersPage = "/admin/users";
 
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -18,6 +20,9 @@ public static class AccountEndpoints
         account.MapPost("/signin", SignInAsync).AllowAnonymous().DisableAntiforgery();
         account.MapPost("/signout", SignOutAsync).AllowAnonymous().DisableAntiforgery();
         account.MapGet("/sso", SingleSignOn).AllowAnonymous();
+        // Plain form posts (the pages that hold the forms are interactive, the passwords never travel through the circuit).
+        account.MapPost("/password", ChangeOwnPasswordAsync).RequireAuthorization().DisableAntiforgery();
+        account.MapPost("/password-reset", ResetPasswordAsync).RequireAuthorization(AccessPolicies.Administration).DisableAntiforgery();
         return endpoints;
     }
 
@@ -45,6 +50,32 @@ public static class AccountEndpoints
         }
         await context.SignInAsync(SignedInUser.CookieScheme, SignedInUser.Local(attempt.Account!, clock.GetUtcNow()));
         return Results.LocalRedirect(returnUrl);
+    }
+
+    private static async Task<IResult> ChangeOwnPasswordAsync(HttpContext context, IAntiforgery antiforgery, AccountAdministration accounts)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
+        var fields = await context.Request.ReadFormAsync(context.RequestAborted);
+        PasswordRefusal? refusal;
+        if (context.User.FindFirst(SignedInUser.MethodClaim)?.Value != "local"
+            || !long.TryParse(context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value, out var userId))
+            refusal = PasswordRefusal.NoLocalPassword;
+        else if (fields["NewPassword"] != fields["ConfirmPassword"])
+            refusal = PasswordRefusal.ConfirmationDiffers;
+        else
+            refusal = await accounts.ChangeOwnPasswordAsync(userId, SignedInUser.Actor(context.User), fields["CurrentPassword"].ToString(),
+                fields["NewPassword"].ToString(), context.RequestAborted);
+        return Results.LocalRedirect(refusal is { } r ? $"{PasswordPage}?refused={r}" : $"{PasswordPage}?changed=1");
+    }
+
+    private static async Task<IResult> ResetPasswordAsync(HttpContext context, IAntiforgery antiforgery, AccountAdministration accounts)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest();
+        var fields = await context.Request.ReadFormAsync(context.RequestAborted);
+        var userName = fields["UserName"].ToString().Trim();
+        var refusal = await accounts.ResetPasswordAsync(SignedInUser.Actor(context.User), userName, fields["NewPassword"].ToString(), context.RequestAborted);
+        var outcome = refusal is { } r ? $"resetRefused={r}" : "reset=1";
+        return Results.LocalRedirect($"{UsersPage}?{outcome}&user={Uri.EscapeDataString(userName)}");
     }
 
     private static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, IAuditTrail audit)

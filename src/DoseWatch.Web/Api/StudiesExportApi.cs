@@ -63,11 +63,12 @@ public static class StudiesExportApi
     }
 
     public static async Task<Results<FileContentHttpResult, ValidationProblem>> ExportCtEvents(
-        DashboardRepository dashboards, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
+        DashboardRepository dashboards, DateOnly? from, DateOnly? to, string? device, CancellationToken cancellationToken)
     {
         if (from is not { } f || to is not { } t || f > t)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from and to (yyyy-MM-dd, from <= to) are required"] });
-        var protocols = await dashboards.CtProtocolDosesAsync(f, t, CtChart.MaximumProtocols, CtChart.MaximumValues, cancellationToken);
+        // The CT page's device filter travels with its chart data link (issue #21); without it, every device.
+        var protocols = await dashboards.CtProtocolDosesAsync(f, t, string.IsNullOrWhiteSpace(device) ? null : device, CtChart.MaximumProtocols, CtChart.MaximumValues, cancellationToken);
         // Localizers are not chart points (DashboardRepository); device, date and acquisition type say where each point is from.
         var table = new ExportTable(["Protocol", "Quantity", "Value", "Unit", "Study instance UID", "Device", "Study date", "Acquisition type"]);
         foreach (var p in protocols)

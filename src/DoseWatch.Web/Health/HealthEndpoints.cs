@@ -11,6 +11,7 @@ public static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<JobServerHealthCheck>("jobServer");
+        services.AddSingleton<SystemHealth>();
         return services;
     }
 

@@ -27,6 +27,8 @@ public static class DataHosting
         services.AddSingleton(sp => MigrationCatalog.Embedded(sp.GetRequiredService<IDbConnectionFactory>().Provider));
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<DeviceRepository>();
+        services.AddSingleton<DeviceNameRepository>();
+        services.AddSingleton<DoseWatch.Web.Api.DeviceNaming>();
         services.AddSingleton<OverviewRepository>();
         services.AddSingleton<DashboardRepository>();
         services.AddSingleton<ModalityDashboardRepository>();

@@ -56,6 +56,7 @@ public static class WebHosting
         app.MapAccountEndpoints();
         app.MapInstancesApi();
         app.MapBackfillsApi();
+        app.MapDevicesApi();
         app.MapStudiesApi();
         app.MapFhirApi();
         app.MapFhirDeliveriesApi();

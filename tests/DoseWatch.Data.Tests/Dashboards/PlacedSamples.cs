@@ -12,12 +12,16 @@ namespace DoseWatch.Data.Tests.Dashboards;
 /// </summary>
 internal static class PlacedSamples
 {
-    public static async Task<List<ExtractionResult>> SaveAsync(IDbConnectionFactory factory, DateOnly anchor, IReadOnlyList<(string Sample, int DaysBefore)> placements)
+    /// <summary>Saves the placements; with <paramref name="skipBlank"/>, a placement without a sample is left out (its index, and so the
+    /// UIDs of the others, stay as they are).</summary>
+    public static async Task<List<ExtractionResult>> SaveAsync(IDbConnectionFactory factory, DateOnly anchor, IReadOnlyList<(string Sample, int DaysBefore)> placements,
+        bool skipBlank = false)
     {
         var repository = new DoseRecordRepository(factory);
         var saved = new List<ExtractionResult>();
         for (var i = 0; i < placements.Count; i++)
         {
+            if (skipBlank && placements[i].Sample.Length == 0) continue;
             var original = DoseExtractor.Extract(DicomReader.ReadFile(SharedSamples.Path_(placements[i].Sample)));
             var result = original with
             {

@@ -68,8 +68,14 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["POST /account/signin"] = Access.Public,
         ["POST /account/signout"] = Access.Public,
         ["GET /account/sso"] = Access.Public,
+        // Issue #21: everyone changes their own password (the endpoint refuses sessions without one); resets are the administrator's.
+        ["GET,POST /password"] = Access.AnyUser,
+        ["POST /account/password"] = Access.AnyUser,
+        ["POST /account/password-reset"] = Administration,
         // Operations
         ["* /health"] = Access.Public,
+        // The health page for people (issue #21): the probe's checks in words, for anyone signed in, as the navigation offers it.
+        ["GET,POST /status"] = Access.AnyUser,
         ["GET /openapi/{documentName}.json"] = Access.AnyUser,
         ["* /hangfire/{**path}"] = Administration,
         // API
@@ -86,6 +92,8 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         // Back-fills query and retrieve from a clinical PACS: the PACS administrator's work (issue #17).
         ["POST /api/v1/backfills/"] = Administration,
         ["GET /api/v1/backfills/{id:long}"] = Administration,
+        // Naming a device changes how every page labels it (issue #21): administrators only.
+        ["PUT /api/v1/devices/display-name"] = Administration,
         ["GET,POST /admin/backfills"] = Administration,
         // Remote DICOM nodes (allow-list, PACS, C-ECHO) and the association log: the PACS administrator's too.
         ["GET,POST /admin/dicom-nodes"] = Administration,
