@@ -22,6 +22,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "deid" => await DeidCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "keys" => await KeysCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "bench-dashboards" => await DashboardBenchCommand.RunAsync(args[1..], Console.Out),
+    "fhir-push" => await FhirPushCommand.RunAsync(args[1..], Console.Out, Console.Error),
     "bench-skin-dose" => SkinDoseBenchCommand.Run(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Usage(),
     _ => Usage($"unknown command '{args[0]}'"),
@@ -51,6 +52,7 @@ static int Usage(string? error = null)
           {KeysCommand.ReencryptUsage}
           {DashboardBenchCommand.Usage}
           {SkinDoseBenchCommand.Usage}
+          {FhirPushCommand.Usage}
         """);
     return error is null ? 0 : 2;
 }

@@ -1,5 +1,6 @@
 using DoseWatch.Web.Access;
 using DoseWatch.Web.Alerts;
+using DoseWatch.Web.Fhir;
 using DoseWatch.Web.Hosting;
 
 // Everything this process creates (database, WAL, job store, received objects, keys) is for the service account only.
@@ -11,6 +12,7 @@ builder.AddDoseWatchAccess();
 builder.AddDoseWatchJobs();
 builder.AddDoseWatchWeb();
 builder.AddDoseWatchAlerts();
+builder.AddDoseWatchFhirPush();
 builder.Services.AddDicomStoreScp(builder.Configuration);
 
 var app = builder.Build();

@@ -42,7 +42,7 @@ public sealed class ModalityDemoApp : IAsyncLifetime
     public async Task DisposeAsync() => await App.DisposeAsync();
 
     /// <summary>The CLI beside this test assembly's configuration (the solution builds it; the project reference orders it first).</summary>
-    private static string CliAssembly()
+    internal static string CliAssembly()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
         var path = Path.Combine(SharedSamples.RepositoryRoot, "src", "DoseWatch.Cli", "bin", configuration, "net10.0", "dosewatch.dll");

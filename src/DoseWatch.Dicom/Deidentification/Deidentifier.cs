@@ -35,13 +35,11 @@ public sealed class Deidentifier
     private static readonly DicomTag ConceptNameCodeSequence = new(0x0040, 0xA043);
     private static readonly DicomTag TextValue = new(0x0040, 0xA160);
 
-    /// <summary>PS3.16 CID 7050 codes of what was applied, in (0012,0064).</summary>
-    public static readonly IReadOnlyList<(string Code, string Meaning)> MethodCodes =
-    [
-        ("113100", "Basic Application Confidentiality Profile"),
-        ("113107", "Retain Longitudinal Temporal Information Modified Dates Option"),
-        ("113104", "Clean Structured Content Option"),
-    ];
+    /// <summary>PS3.16 CID 7050 codes of what the research export applies, in (0012,0064).</summary>
+    public static readonly IReadOnlyList<(string Code, string Meaning)> MethodCodes = DeidentificationOptions.ResearchExport.MethodCodes();
+
+    // TID 1007 Subject Birth Date: a DATE item, removed whole when dates are kept (shifted along with the others otherwise).
+    private const string SubjectBirthDateConcept = "121031";
 
     /// <summary>
     /// SR TEXT items whose value names a person, device or place (observer context, PS3.16 TID 1002/1004) or is free
@@ -54,6 +52,7 @@ public sealed class Deidentifier
         "121016", // Device Observer Serial Number
         "121017", // Device Observer Physical Location During Observation
         "121106", // Comment
+        "121030", // Subject ID (TID 1007)
     };
 
     // Tags whose UID values name a class, syntax or coding scheme, never an instance: never replaced.
@@ -65,11 +64,14 @@ public sealed class Deidentifier
 
     private readonly byte[] _key;
 
-    public Deidentifier(ReadOnlySpan<byte> exportKey)
+    public Deidentifier(ReadOnlySpan<byte> exportKey, DeidentificationOptions? options = null)
     {
         if (exportKey.Length < 32) throw new ArgumentException("The export key must be at least 32 bytes.", nameof(exportKey));
         _key = exportKey.ToArray();
+        Options = options ?? DeidentificationOptions.ResearchExport;
     }
+
+    public DeidentificationOptions Options { get; }
 
     /// <summary>A de-identified copy of <paramref name="file"/> (the input is not changed).</summary>
     /// <param name="patientKey">Who the patient is, when the caller knows better than the object (e.g. a stored pseudonym
@@ -78,19 +80,20 @@ public sealed class Deidentifier
     {
         var source = file.DataSet;
         patientKey ??= PatientKey(source);
-        var shift = DateShiftDays(patientKey);
+        var shift = Options.RetainFullDates ? 0 : DateShiftDays(patientKey);
         var output = Process(source, shift, parent: null);
         var pseudonym = PatientPseudonym(patientKey);
         output.SetString(DicomTag.PatientName, DicomVR.PN, pseudonym);
         output.SetString(DicomTag.PatientId, DicomVR.LO, pseudonym);
         output.SetString(PatientIdentityRemoved, DicomVR.CS, "YES");
-        output.SetStrings(DeidentificationMethod, DicomVR.LO, MethodCodes.Select(m => m.Meaning));
-        output.Set(new DicomSequence(DeidentificationMethodCodeSequence, MethodCodes.Select(m =>
+        var methods = Options.MethodCodes();
+        output.SetStrings(DeidentificationMethod, DicomVR.LO, methods.Select(m => m.Meaning));
+        output.Set(new DicomSequence(DeidentificationMethodCodeSequence, methods.Select(m =>
             new DicomDataSet()
                 .SetString(CodeValue, DicomVR.SH, m.Code)
                 .SetString(CodingSchemeDesignator, DicomVR.SH, "DCM")
                 .SetString(CodeMeaning, DicomVR.LO, m.Meaning))));
-        output.SetString(LongitudinalTemporalInformationModified, DicomVR.CS, "MODIFIED");
+        output.SetString(LongitudinalTemporalInformationModified, DicomVR.CS, Options.RetainFullDates ? "UNMODIFIED" : "MODIFIED");
 
         var sopClass = output.GetString(DicomTag.SopClassUid) ?? file.Meta.GetString(DicomTag.MediaStorageSopClassUid) ?? "";
         // Kept as is (a class UID identifies no one), so it must be a UID that can be written: digits and dots only.
@@ -151,10 +154,15 @@ public sealed class Deidentifier
         return output;
     }
 
-    private static bool IsIdentifyingTextItem(DicomDataSet item) =>
-        item.GetString(ValueType) == "TEXT"
-        && item.GetSequence(ConceptNameCodeSequence)?.Items.FirstOrDefault()?.GetString(CodeValue) is { } code
-        && IdentifyingTextConcepts.Contains(code);
+    private bool IsIdentifyingTextItem(DicomDataSet item) =>
+        item.GetString(ValueType) == "TEXT" && ConceptCode(item) is { } code && IdentifyingTextConcepts.Contains(code)
+        && !(Options.RetainDeviceIdentity && DeidentificationOptions.DeviceObserverTextConcepts.Contains(code));
+
+    private static string? ConceptCode(DicomDataSet item) => item.GetSequence(ConceptNameCodeSequence)?.Items.FirstOrDefault()?.GetString(CodeValue);
+
+    /// <summary>An SR item that cannot stay at all: the subject's birth date when dates are not shifted.</summary>
+    private bool IsRemovedItem(DicomDataSet item) =>
+        Options.RetainFullDates && item.GetString(ValueType) == "DATE" && ConceptCode(item) == SubjectBirthDateConcept;
 
     /// <summary>The element as it goes out, or null to remove it.</summary>
     private DicomElement? Transform(DicomElement element, int shiftDays, DicomDataSet output)
@@ -162,7 +170,8 @@ public sealed class Deidentifier
         var tag = element.Tag;
         // Private data (incl. creators), curves (50xx) and overlays (60xx, whole planes) go; group lengths are recomputed.
         if (tag.IsPrivate || tag.IsGroupLength || (tag.Group & 0xFF00) is 0x5000 or 0x6000) return null;
-        var action = ConfidentialityProfile.ActionFor(tag) ?? ImpliedAction(element);
+        var action = Options.Retains(tag.Value) ? ProfileAction.Keep : ConfidentialityProfile.ActionFor(tag) ?? ImpliedAction(element);
+        if (action == ProfileAction.ShiftDate && Options.RetainFullDates) action = ProfileAction.Keep;
         return action switch
         {
             ProfileAction.Keep or ProfileAction.CleanContent => element is DicomSequence sq ? Items(sq, shiftDays, output) : element,
@@ -189,7 +198,7 @@ public sealed class Deidentifier
     }
 
     private DicomSequence Items(DicomSequence sequence, int shiftDays, DicomDataSet output) =>
-        new(sequence.Tag, sequence.Items.Select(item => Process(item, shiftDays, output)).ToList(), sequence.VR);
+        new(sequence.Tag, sequence.Items.Where(item => !IsRemovedItem(item)).Select(item => Process(item, shiftDays, output)).ToList(), sequence.VR);
 
     private static DicomElement Empty(DicomElement element) =>
         element is DicomSequence sq ? new DicomSequence(sq.Tag, [], sq.VR) : new DicomElement(element.Tag, element.VR, ReadOnlyMemory<byte>.Empty);

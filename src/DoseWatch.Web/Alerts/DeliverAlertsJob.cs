@@ -77,8 +77,7 @@ public sealed class DeliverAlertsJob(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var attempts = batch.Max(d => d.Attempts) + 1;
-            var settings = options.Value;
-            DateTimeOffset? next = attempts >= settings.MaxDeliveryAttempts ? null : clock.GetUtcNow() + settings.RetryBackoff * Math.Pow(2, attempts - 1);
+            var next = new RetrySchedule(options.Value.MaxDeliveryAttempts, options.Value.RetryBackoff).NextAttempt(attempts, clock.GetUtcNow());
             await alerts.MarkAttemptFailedAsync(ids, $"{e.GetType().Name}: {e.Message}", next, CancellationToken.None);
             logger.LogWarning("Delivery of {Count} alert(s) by {Channel} to {Target} failed (attempt {Attempt}): {Error}; {Next}",
                 batch.Count, channelName, target, attempts, e.Message, next is null ? "given up, marked failed" : $"retry at {next:O}");

@@ -1,6 +1,7 @@
 using DoseWatch.Data.Repositories;
 using DoseWatch.Web.Dicom;
 using DoseWatch.Web.Jobs;
+using DoseWatch.Web.Registry;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -36,6 +37,8 @@ public static class InboxHosting
         // One extractor: the inbox job's pipeline (a non-dose object is set aside on its inbox row and creates no study).
         services.TryAddSingleton<Core.Abstractions.IDoseExtraction, DoseExtractionPipeline>();
         services.AddTransient<ExtractInstanceJob>();
+        // Received dose reports are forwarded from the pipeline to the dose registry when that is configured.
+        services.AddDoseWatchRegistry();
         services.AddSingleton<SkinDoseRepository>();
         services.AddSingleton<SkinDoseQueue>();
         services.AddTransient<SkinDoseJob>();

@@ -58,6 +58,7 @@ public static class WebHosting
         app.MapBackfillsApi();
         app.MapStudiesApi();
         app.MapFhirApi();
+        app.MapFhirDeliveriesApi();
         app.MapDeidentifiedExportApi();
         app.MapAuditHeadApi();
         app.MapStudiesExportApi();

@@ -14,10 +14,12 @@ namespace DoseWatch.Web.Jobs;
 /// SOP class and template, record the device and store the dose records with the patient's identity (or only its pseudonym, per
 /// <see cref="PrivacyMode"/>). Every step is idempotent, so a rerun after a crash
 /// or a retry leaves the same rows. The study's analysis (deviations, outliers, alerts) is queued once its records are saved,
-/// and for a fluoroscopy report its skin dose (<see cref="SkinDoseJob"/>).
+/// and for a fluoroscopy report its skin dose (<see cref="SkinDoseJob"/>); a dose report is queued for the dose registry
+/// when forwarding is on (<see cref="Registry.RegistrySubmissionQueue"/>), and the FHIR push (<see cref="Fhir.PushFhirJob"/>) is requested.
 /// </summary>
 public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, DeviceRepository devices, StudyAnalysisQueue analysis, SkinDoseQueue skinDose,
-    PatientIdentification patients, StoredObjectCipher storedObjects, PatientIdentityCipher identities, TimeProvider clock,
+    Fhir.FhirPushQueue fhirPush,
+    PatientIdentification patients, StoredObjectCipher storedObjects, PatientIdentityCipher identities, Registry.RegistrySubmissionQueue registry, TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<ExtractionOptions> options) : IDoseExtraction
 {
     private readonly TimeZoneInfo _siteTimeZone = options.Value.TimeZone();
@@ -60,6 +62,12 @@ public sealed class DoseExtractionPipeline(IDbConnectionFactory connections, Dev
         analysis.Enqueue(result.Study.StudyInstanceUid);
         // Fluoroscopy reports: peak skin dose and map, computed from the file's beam geometry in a job of their own.
         skinDose.EnqueueIfApplies(result, instance.Path);
+        // Dose registry (IHE REM Dose Information Reporter): queued once its records exist, so a report that fails
+        // extraction is never forwarded.
+        await registry.QueueIfAppliesAsync(instance, result.Study.Modality, cancellationToken);
+        // The study's records and totals now include this object: its dose summary goes to the FHIR server (when configured),
+        // updating what an earlier object of the study sent.
+        await fhirPush.RequestAsync(result.Study.StudyInstanceUid, cancellationToken);
         var events = $"{result.Events.Count} event(s): {saved.EventsInserted} new, {saved.EventsMerged} merged";
         // Warnings lead the inbox reason, so "extracted" never hides a missing required value (the Inbox marks them).
         return ExtractionOutcome.Extracted(result.Warnings.Count == 0 ? events

@@ -104,6 +104,11 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["GET /fhir/Composition/{id}"] = Dashboards,
         ["GET /fhir/Patient/{id}"] = Dashboards,
         ["GET /fhir/Device/{id}"] = Dashboards,
+        // FHIR push (issue #19 item 3): a study's deliveries for its readers; the list and the retry are the administrator's.
+        ["GET /api/v1/studies/{studyInstanceUid}/fhir-deliveries"] = Dashboards,
+        ["GET /api/v1/fhir-deliveries/"] = Administration,
+        ["POST /api/v1/fhir-deliveries/{id:long}/retry"] = Administration,
+        ["GET,POST /admin/fhir-deliveries"] = Administration,
         ["GET /api/v1/alerts/"] = Alerts,
         ["GET /api/v1/alerts/counts"] = Alerts,
         ["POST /api/v1/alerts/acknowledge"] = Alerts,

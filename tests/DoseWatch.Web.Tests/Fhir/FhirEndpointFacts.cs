@@ -36,20 +36,27 @@ public sealed class FhirEndpointFacts(DoseApp dose)
     /// alone in the shared app (other facts save the same samples), with storescu proposing the file's own SOP class
     /// (storescu's default list lacks the RRDSR); returns the new Study Instance UID once the study is served.
     /// </summary>
-    public static async Task<string> SendAsync(DoseApp dose, string sample)
+    public static Task<string> SendAsync(DoseApp dose, string sample) => SendAsync(dose.App, dose.AeTitle, dose.DicomPort, sample);
+
+    /// <param name="intoStudy">Send the copy as another dose object of this study (its Study Instance UID kept, new series and SOP Instance UIDs).</param>
+    /// <param name="alsoModify">Further dcmodify arguments (e.g. <c>-m (0010,0010)=…</c>).</param>
+    public static async Task<string> SendAsync(DoseWatchApp app, string aeTitle, int dicomPort, string sample, string? intoStudy = null, params string[] alsoModify)
     {
         var file = Path.Combine(Path.GetTempPath(), $"dw-fhir-{Guid.NewGuid():N}.dcm");
         File.Copy(SharedSamples.Path_(sample), file);
         try
         {
-            await Dcmtk.RunAsync("dcmodify", "-nb", "-gst", "-gse", "-gin", file);
+            if (intoStudy is null) await Dcmtk.RunAsync("dcmodify", "-nb", "-gst", "-gse", "-gin", file);
+            else await Dcmtk.RunAsync("dcmodify", ["-nb", "-gse", "-gin", "-m", $"(0020,000d)={intoStudy}", .. alsoModify, file]);
             var studyUid = await Dcmtk.ReadUidAsync(file, "0020,000d");
-            await Dcmtk.RunAsync("storescu", "-R", "-aec", dose.AeTitle, "127.0.0.1", dose.DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
-            using var client = dose.App.CreateHttpClient(Roles.Viewer);
+            var sopUid = await Dcmtk.ReadUidAsync(file, "0008,0018");
+            await Dcmtk.RunAsync("storescu", "-R", "-aec", aeTitle, "127.0.0.1", dicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
+            using var client = app.CreateHttpClient(Roles.Viewer);
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!(await client.GetAsync($"/api/v1/studies/{studyUid}")).IsSuccessStatusCode)
+            // The study is served, with this object among its sources (a second object joins a study already served).
+            while (!await ServedWithAsync(client, studyUid, sopUid))
             {
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{studyUid} not stored 30 s after storescu");
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{sopUid} of {studyUid} not stored 30 s after storescu");
                 await Task.Delay(100);
             }
             return studyUid;
@@ -58,6 +65,12 @@ public sealed class FhirEndpointFacts(DoseApp dose)
         {
             File.Delete(file);
         }
+    }
+
+    private static async Task<bool> ServedWithAsync(HttpClient client, string studyUid, string sopUid)
+    {
+        using var response = await client.GetAsync($"/api/v1/studies/{studyUid}");
+        return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains(sopUid, StringComparison.Ordinal);
     }
 
     public static async Task<T> GetFhirAsync<T>(HttpClient client, string url) where T : Resource
@@ -85,18 +98,9 @@ public sealed class FhirEndpointFacts(DoseApp dose)
         Assert.True(Math.Abs(api.Value - value) <= 1e-9 * Math.Max(1, Math.Abs(api.Value)), $"{what}: API {api}, FHIR {value}");
     }
 
-    [SamplesTheory]
-    [InlineData(Ct)]
-    [InlineData(Rf)]
-    [InlineData(Nm)]
-    [InlineData(Dx)]
-    public async Task The_observation_carries_the_REST_APIs_values_in_the_IGs_units(string sample)
+    /// <summary>The Observation's components equal GET /api/v1/studies/{uid}'s values, units converted here (also for what the FHIR push sent).</summary>
+    internal static void AssertSameValues(JsonElement api, Observation o)
     {
-        var uid = await SendAsync(dose, sample);
-        using var client = dose.App.CreateHttpClient(Roles.Viewer);
-        var api = await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{uid}");
-        var o = await GetFhirAsync<Observation>(client, $"/fhir/Observation/{uid}");
-
         var totals = api.GetProperty("totals");
         const double MilliPerUnit = 1000; // Gy·cm² → mGy.cm2 and Gy → mGy
         Same(Number(totals, "dlpTotalMGyCm"), Components(o, "113813"), "DLP total");
@@ -110,6 +114,21 @@ public sealed class FhirEndpointFacts(DoseApp dose)
         var events = api.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("countedInTotals").GetBoolean()).ToList();
         Assert.Equal(events.Select(e => Number(e, "ctdiVolMGy")).OfType<double>(), Components(o, "113830"));
         Assert.Equal(events.Select(e => Number(e, "administeredActivityMBq")).OfType<double>(), Components(o, "113507"));
+    }
+
+    [SamplesTheory]
+    [InlineData(Ct)]
+    [InlineData(Rf)]
+    [InlineData(Nm)]
+    [InlineData(Dx)]
+    public async Task The_observation_carries_the_REST_APIs_values_in_the_IGs_units(string sample)
+    {
+        var uid = await SendAsync(dose, sample);
+        using var client = dose.App.CreateHttpClient(Roles.Viewer);
+        var api = await client.GetFromJsonAsync<JsonElement>($"/api/v1/studies/{uid}");
+        var o = await GetFhirAsync<Observation>(client, $"/fhir/Observation/{uid}");
+
+        AssertSameValues(api, o);
 
         Assert.Equal($"ImagingStudy/{uid}", o.PartOf[0].Reference);
         Assert.Equal("urn:oid:" + api.GetProperty("sourceObjects")[0].GetProperty("sopInstanceUid").GetString(), Assert.Single(o.Identifier).Value);

@@ -11,12 +11,13 @@ public sealed record FileSendResult(string Path, string? SopInstanceUid, DimseSt
 
 /// <summary>
 /// Storage SCU for Part 10 files: one association proposing each (SOP class, transfer syntax) pair found in the files'
-/// meta headers, then one C-STORE per file, each sent as stored (no transcoding).
+/// meta headers, then one C-STORE per file, each sent as stored (no transcoding). Over TLS when <c>tls</c> is given
+/// (the peer checked as <see cref="AssociationRequestor.ConnectTlsAsync"/> does).
 /// </summary>
 public static class FileSender
 {
     public static async Task<IReadOnlyList<FileSendResult>> SendAsync(string host, int port, string callingAe, string calledAe, IEnumerable<string> paths,
-        UpperLayerOptions? options = null, CancellationToken ct = default)
+        UpperLayerOptions? options = null, CancellationToken ct = default, TlsClientCredentials? tls = null)
     {
         var results = new List<FileSendResult>();
         var headers = new List<(string Path, FileMetaHeader Meta)>();
@@ -36,7 +37,9 @@ public static class FileSender
         var proposals = headers.Select(h => (h.Meta.SopClassUid, h.Meta.TransferSyntaxUid)).Distinct()
             .Select(p => (p.SopClassUid, (IReadOnlyList<string>)[p.TransferSyntaxUid])).ToList();
         var rq = AssociationNegotiation.BuildRequest(callingAe, calledAe, proposals, (options ?? new UpperLayerOptions()).MaxReceivePduLength);
-        await using var association = await AssociationRequestor.ConnectAsync(host, port, rq, options, ct).ConfigureAwait(false);
+        await using var association = tls is null
+            ? await AssociationRequestor.ConnectAsync(host, port, rq, options, ct).ConfigureAwait(false)
+            : await AssociationRequestor.ConnectTlsAsync(host, port, rq, tls, options, ct).ConfigureAwait(false);
         foreach (var (path, meta) in headers)
         {
             if (association.FindContext(meta.SopClassUid, meta.TransferSyntaxUid) is null)

@@ -19,9 +19,11 @@ public sealed class StorescpProcess : IAsyncDisposable
     public int Port { get; }
     public string Directory { get; }
 
-    public static async Task<StorescpProcess> StartAsync(string directory, params string[] options)
+    public static Task<StorescpProcess> StartAsync(string directory, params string[] options) => StartAsync(directory, PeerProcess.FreePort(), options);
+
+    /// <summary>On a given port: a peer that comes back where it was (a retry after it was down).</summary>
+    public static async Task<StorescpProcess> StartAsync(string directory, int port, params string[] options)
     {
-        var port = PeerProcess.FreePort();
         var process = PeerProcess.Start("storescp", [.. options, "-aet", AeTitle, "-od", directory, "-uf", port.ToString()]);
         await PeerProcess.WaitForPortAsync(port, TimeSpan.FromSeconds(10));
         return new StorescpProcess(process, port, directory);
