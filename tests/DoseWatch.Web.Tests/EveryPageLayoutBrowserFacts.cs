@@ -66,7 +66,8 @@ public sealed class EveryPageLayoutBrowserFacts(DemoApp demo)
         string[] others =
         [
             "/", "/studies", "/studies/" + Uri.EscapeDataString(study), "/alerts", $"/alerts/{alertId.ToString(CultureInfo.InvariantCulture)}",
-            "/protocols", "/protocols/mapping", "/devices", "/inbox", "/rules", "/admin/users", "/admin/backfills", "/admin/fhir-deliveries", "/audit", "/ct",
+            "/protocols", "/protocols/review", "/protocols/catalogue", "/protocols/references", "/devices", "/inbox", "/rules", "/admin/users", "/admin/backfills",
+            "/admin/fhir-deliveries", "/audit", "/ct",
             "/fluoroscopy", "/radiography", "/mammography", "/nuclear", "/mr", "/ultrasound", "/status", "/password",
         ];
         var folder = Directory.CreateDirectory(Path.Combine(BrowserFacts.ScreenshotDirectory, "every-page")).FullName;

@@ -29,7 +29,7 @@ internal static class ProtocolDeviationRules
     };
 
     /// <summary>
-    /// Unknown names are work for the review queue (/protocols/mapping), not an alert per study: at most one digest per
+    /// Unknown names are work for the review queue (/protocols/review), not an alert per study: at most one digest per
     /// <see cref="ProtocolNameDigest.Week"/>, raised on a study that carries an unmapped name when the caller says a
     /// digest is due (<see cref="StudyAnalysisInput.NewProtocolNames"/>).
     /// </summary>
@@ -41,7 +41,7 @@ internal static class ProtocolDeviationRules
         var shown = string.Join(", ", names.Take(10).Select(n => $"'{n}'")) + (names.Count > 10 ? $" and {names.Count - 10} more" : "");
         yield return new AlertCandidate(context.Study.StudyInstanceUid, null, rule, "newProtocolNames", names.Count, null, "{names}",
             $"{names.Count} new protocol name{(names.Count == 1 ? "" : "s")} since {digest.Since:yyyy-MM-dd} map to no standard protocol: {shown}. " +
-            "Map them in /protocols/mapping; until then each is checked against its own history.",
+            "Map them in /protocols/review; until then each is checked against its own history.",
             AlertEvidence.Of(protocol, ("since", digest.Since.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
                 ("names", string.Join("; ", names))));
     }

@@ -12,6 +12,9 @@ public sealed record PeakSkinDoseByDevice(string DeviceKey, string Device, long 
 /// <summary>The box of one group (protocol, preset, device...) with its label.</summary>
 public sealed record GroupBox(string Key, string Label, BoxSummary Box);
 
+/// <summary>The box of one group (a raw protocol name) on one device: the same name on two scanners, compared.</summary>
+public sealed record DeviceGroupBox(string Group, string DeviceKey, BoxSummary Box);
+
 /// <summary>A point of a "dose against ..." scatter: the study it opens, its group, day, x and y.</summary>
 public sealed record ScatterPoint(string StudyInstanceUid, string Group, DateOnly Day, double X, double Y);
 

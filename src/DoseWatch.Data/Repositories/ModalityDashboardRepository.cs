@@ -81,6 +81,44 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
     }
 
     /// <summary>
+    /// Boxes of <paramref name="quantity"/> per group and device (the /protocols page: each device row of a raw name shows
+    /// that device's own numbers). Event level: each (protocol, device) pair with events in [from, to] (protocol_uses),
+    /// at most <paramref name="maximumBoxes"/>, most events first, each over the pair's <paramref name="valuesPerBox"/>
+    /// most recent values; study level: every value, the pairs with most values first. Event-level quantities grouped by
+    /// anything but the protocol have no per-device summary to rank pairs by, and are refused.
+    /// </summary>
+    public async Task<IReadOnlyList<DeviceGroupBox>> BoxesByGroupAndDeviceAsync(DashboardQuantity quantity, DateOnly from, DateOnly to,
+        int maximumBoxes = 1000, int valuesPerBox = LatestValuesPerGroup, CancellationToken cancellationToken = default)
+    {
+        if (!BoxesUseLatestValues(quantity))
+        {
+            // One key per pair, split again below: the unit separator is in no protocol name or device key people type.
+            var boxes = await BoxesAsync(Values(quantity, from, to, null, null), $"grp || '{PairSeparator}' || COALESCE(device, '')", maximumBoxes, cancellationToken);
+            return boxes.Select(b => (Key: b.Key.Split(PairSeparator, 2), b.Box)).Select(b => new DeviceGroupBox(b.Key[0], b.Key.Length > 1 ? b.Key[1] : "", b.Box)).ToList();
+        }
+        if (quantity.GroupSql != ModalityQuantities.ProtocolGroupSql)
+            throw new ArgumentException($"Boxes per group and device are of protocols; {quantity.Label} is grouped otherwise.", nameof(quantity));
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var p = new DynamicParameters(new { From = Day(from), To = Day(to) });
+        var modalities = InList(p, "m", quantity.Modalities);
+        var pairs = await connection.QueryAsync<PairCountRow>(new CommandDefinition($"""
+            SELECT protocol AS Protocol, device_key AS DeviceKey, CAST(SUM(events) AS BIGINT) AS N FROM protocol_uses
+            WHERE modality IN {modalities} AND study_date >= @From AND study_date <= @To
+            GROUP BY protocol, device_key
+            """, p, cancellationToken: cancellationToken));
+        var result = new List<DeviceGroupBox>();
+        foreach (var pair in pairs.OrderByDescending(r => r.N).ThenBy(r => r.Protocol, StringComparer.Ordinal).ThenBy(r => r.DeviceKey, StringComparer.Ordinal))
+        {
+            if (result.Count >= maximumBoxes) break;
+            var values = await LatestValuesAsync(connection, quantity, from, to, pair.Protocol, pair.DeviceKey, valuesPerBox, cancellationToken);
+            if (values.Count > 0) result.Add(new DeviceGroupBox(pair.Protocol, pair.DeviceKey, BoxSummary.Of(values)));
+        }
+        return result;
+    }
+
+    private const char PairSeparator = '\u001f';
+
+    /// <summary>
     /// How many values of one day (per modality, and per protocol spelling) a trend takes: a large CT service makes more
     /// than a thousand CT events a day, and reading all of a year's (plus the window's lead-in) for one chart does not fit
     /// a page load at a million events, nor scale to ten million. Days with more contribute their first values by start
@@ -552,6 +590,13 @@ public sealed class ModalityDashboardRepository(IDbConnectionFactory connections
 
     private static DateOnly? TryParseDay(string? day) =>
         DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    private sealed class PairCountRow
+    {
+        public string Protocol { get; set; } = "";
+        public string DeviceKey { get; set; } = "";
+        public long N { get; set; }
+    }
 
     private sealed class KeyCountRow
     {

@@ -261,6 +261,37 @@ public abstract partial class ModalityDashboardRepositoryFacts(ITestDatabases da
         Assert.Contains(modes, m => m.AboveLimit > 0);
     }
 
+    /// <summary>
+    /// /protocols shows each device row of a raw name that device's own numbers (issue #21): boxes per (protocol, device),
+    /// for the MR series (every protocol on both scanners, SAR as seeded) and the CT samples (CTDIvol as extracted).
+    /// </summary>
+    [SamplesFact]
+    public async Task Protocol_boxes_per_device_are_each_devices_own_values()
+    {
+        var saved = await SaveAsync();
+        var repository = new ModalityDashboardRepository(Factory);
+        // A separator below every printable character: the pairs sort as (protocol, device), as the repository ranks ties.
+        static string Pair(string protocol, string device) => $"{protocol}\u0001{device}";
+
+        var mr = saved.Where(r => r.Study!.Modality == "MR").ToList();
+        var mrExpected = mr.GroupBy(r => Pair(r.Events[0].Protocol!, r.Study!.Device.Key))
+            .ToDictionary(g => g.Key, g => g.Select(r => r.Events[0].SarWPerKg!.Value).ToList());
+        Assert.Equal(6, mrExpected.Count); // three protocols, each on both scanners
+        var mrBoxes = await repository.BoxesByGroupAndDeviceAsync(ModalityQuantities.Sar with { Modalities = ["MR"] }, From, Anchor);
+        SameBoxes(mrExpected, mrBoxes.Select(b => new GroupBox(Pair(b.Group, b.DeviceKey), "", b.Box)).ToList(),
+            order: mr.GroupBy(r => Pair(r.Events[0].Protocol!, r.Study!.Device.Key)).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToList());
+        // The point of it: one name, two scanners, two different medians.
+        Assert.All(mrBoxes.GroupBy(b => b.Group), g => Assert.Equal(2, g.Select(b => b.Box.Median).Distinct().Count()));
+
+        var ct = EventsOf(saved, "CT").Where(x => x.Event.CtdiVolMGy is not null && !IsLocalizer(x.Event))
+            .GroupBy(x => Pair(x.Event.Protocol ?? DashboardRepository.NoProtocol, x.Result.Study!.Device.Key))
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Event.CtdiVolMGy!.Value).ToList());
+        var ctBoxes = await repository.BoxesByGroupAndDeviceAsync(ModalityQuantities.CtdiVol, From, Anchor);
+        SameBoxes(ct, ctBoxes.Select(b => new GroupBox(Pair(b.Group, b.DeviceKey), "", b.Box)).ToList(),
+            order: EventsOf(saved, "CT").GroupBy(x => Pair(x.Event.Protocol ?? DashboardRepository.NoProtocol, x.Result.Study!.Device.Key)).Where(g => ct.ContainsKey(g.Key))
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToList());
+    }
+
     [SamplesFact]
     public async Task Raw_protocols_are_listed_per_modality_and_device()
     {

@@ -58,7 +58,11 @@ public sealed class RoleMatrixFacts(SharedApp shared, ITestOutputHelper output)
         ["GET,POST /ultrasound"] = Dashboards,
         ["GET,POST /protocols"] = Dashboards,
         ["GET,POST /rules"] = Clinical,
+        // The mapping workflow's three pages (issue #21); the old single page redirects to the review queue.
         ["GET,POST /protocols/mapping"] = Clinical,
+        ["GET,POST /protocols/review"] = Clinical,
+        ["GET,POST /protocols/catalogue"] = Clinical,
+        ["GET,POST /protocols/references"] = Clinical,
         ["GET,POST /rules"] = Clinical,
         ["GET,POST /signin"] = Access.Public,
         ["GET,POST /access-denied"] = Access.Public,

@@ -30,4 +30,14 @@ public sealed class DashboardPeriodFacts
         Assert.Equal("", DashboardPeriod.Default.Query());
         Assert.Equal("1 Jan 2013 – 31 Dec 2014", period.Describe(Anchor));
     }
+
+    [Fact]
+    public void A_subtitle_names_the_periods_days()
+    {
+        var window = new DashboardWindow(Anchor, Anchor, false) { FirstDay = new DateOnly(2013, 3, 4) };
+        Assert.Equal("last 30 days, 1 Jun 2022 – 30 Jun 2022", DashboardPeriod.Parse("30d", null, null).DescribeRange(window));
+        Assert.Equal("last 365 days, 1 Jul 2021 – 30 Jun 2022", DashboardPeriod.Default.DescribeRange(window));
+        Assert.Equal("all studies, 4 Mar 2013 – 30 Jun 2022", DashboardPeriod.Parse("all", null, null).DescribeRange(window));
+        Assert.Equal("1 Jan 2013 – 31 Dec 2014", DashboardPeriod.Parse("custom", "2013-01-01", "2014-12-31").DescribeRange(window));
+    }
 }

@@ -60,6 +60,17 @@ public sealed record DashboardPeriod(string Preset, DateOnly? CustomFrom = null,
         };
     }
 
+    /// <summary>
+    /// The period for a page's subtitle, with its days: "last 365 days, 6 Dec 2025 – 5 Dec 2026", "all studies, 3 Jan
+    /// 2013 – 31 Dec 2022", or a custom range alone ("1 Jan 2013 – 31 Dec 2014").
+    /// </summary>
+    public string DescribeRange(DashboardWindow window)
+    {
+        var (from, to) = Range(window);
+        var days = $"{from.ToString("d MMM yyyy", CultureInfo.InvariantCulture)} – {to.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
+        return Preset == "custom" ? days : $"{Describe(window.AnchorDay)}, {days}";
+    }
+
     /// <summary>The query string of this period on top of <paramref name="others"/> (the device filter, a tab).</summary>
     public string Query(IEnumerable<KeyValuePair<string, string?>>? others = null)
     {

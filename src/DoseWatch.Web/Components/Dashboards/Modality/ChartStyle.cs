@@ -42,5 +42,46 @@ public static class ChartStyle
         }
     }
 
+    /// <summary>
+    /// A long category label (a device's "station · model · manufacturer") broken into lines of at most
+    /// <paramref name="lineLength"/> characters between its " · " parts, joined by Plotly's line break: on one line it
+    /// ran past a chart's left margin and was cut (issue #21). A part longer than a line stays whole on its own line.
+    /// </summary>
+    public static string WrapLabel(string label, int lineLength = 26)
+    {
+        if (label.Length <= lineLength) return label;
+        var lines = new List<string>();
+        foreach (var part in label.Split(" · ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (lines.Count > 0 && lines[^1].Length + 3 + part.Length <= lineLength) lines[^1] += " · " + part;
+            else lines.Add(part);
+        }
+        return string.Join("<br>", lines);
+    }
+
+    /// <summary>The left margin that holds the longest line of <paramref name="labels"/> at a 12 px font (about 7 px a character).</summary>
+    public static int LabelMargin(IEnumerable<string> labels, int minimum = 80, int maximum = 240) =>
+        Math.Clamp(16 + 7 * labels.SelectMany(l => l.Split("<br>")).Select(l => l.Length).DefaultIfEmpty(0).Max(), minimum, maximum);
+
+    /// <summary>
+    /// Tick values for a scale of counts (studies per cell): whole numbers only, a step of 1, 2 or 5 times a power of ten,
+    /// at most <paramref name="maximumTicks"/> of them between <paramref name="minimum"/> and <paramref name="maximum"/>.
+    /// Plotly's own ticks on a range of 1 to 3 are 1, 1.5, 2, 2.5, 3: half a study means nothing.
+    /// </summary>
+    public static IReadOnlyList<long> CountTicks(long minimum, long maximum, int maximumTicks = 6)
+    {
+        if (maximum <= minimum) return [minimum];
+        long step = 1;
+        for (var magnitude = 1L; ; magnitude *= 10)
+        {
+            var fits = new[] { 1L, 2L, 5L }.Select(f => f * magnitude).FirstOrDefault(s => (maximum - minimum) / s + 1 <= maximumTicks);
+            if (fits > 0) { step = fits; break; }
+        }
+        var first = (minimum + step - 1) / step * step;
+        var ticks = new List<long>();
+        for (var t = first; t <= maximum; t += step) ticks.Add(t);
+        return ticks.Count > 0 ? ticks : [minimum];
+    }
+
     private static Plotly.Blazor.LayoutLib.ShapeLib.Line LimitLine() => new() { Color = Limit, Width = 1.5m, Dash = "dash" };
 }
