@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace DoseWatch.Web.Jobs;
 
 /// <summary>
-/// Extracts one inbox instance. Safe to run any number of times (Hangfire retries, the sweep, an operator's retry):
+/// Extracts one inbox instance: the work of <see cref="ExtractionWorkers"/> for each row they claim, and as a Hangfire job the
+/// retries of an instance whose extraction failed for a transient reason. Safe to run any number of times:
 /// it claims the row first (check), extracts (act: the extractor is idempotent), then records the outcome (mark done).
 /// Transient failures (I/O, database) throw so that Hangfire retries; anything else quarantines the file with its reason.
 /// </summary>
@@ -47,6 +48,14 @@ public sealed class ExtractInstanceJob(
         }
         await RecordAsync(instance, outcome, cancellationToken);
     }
+
+    /// <summary>
+    /// One instance an <see cref="ExtractionWorkers"/> worker has claimed (its claim kept fresh by the worker): extract and
+    /// record the outcome, as <see cref="Run"/> does after its claim. A transient failure leaves the row <c>failed</c> and
+    /// throws, for the worker to hand the retries to Hangfire.
+    /// </summary>
+    public async Task ExtractClaimedAsync(InstanceRecord instance, CancellationToken cancellationToken) =>
+        await RecordAsync(instance, await ExtractAsync(instance, cancellationToken), cancellationToken);
 
     /// <summary>Keeps the claim fresh while the extraction runs, so only a dead worker's claim ever looks stale to the sweep.</summary>
     private async Task RenewClaimAsync(long instanceId, CancellationToken stop)
