@@ -50,12 +50,12 @@ public sealed class ExtractInstanceJob(
     }
 
     /// <summary>
-    /// One instance an <see cref="ExtractionWorkers"/> worker has claimed (its claim kept fresh by the worker): extract and
-    /// record the outcome, as <see cref="Run"/> does after its claim. A transient failure leaves the row <c>failed</c> and
-    /// throws, for the worker to hand the retries to Hangfire.
+    /// One instance an <see cref="ExtractionWorkers"/> worker has claimed (its claim kept fresh by the worker): the
+    /// extraction, whose outcome the worker records with <see cref="RecordAsync"/> once the batch's studies are analysed.
+    /// A transient failure leaves the row <c>failed</c> and throws, for the worker to hand the retries to Hangfire.
     /// </summary>
-    public async Task ExtractClaimedAsync(InstanceRecord instance, CancellationToken cancellationToken) =>
-        await RecordAsync(instance, await ExtractAsync(instance, cancellationToken), cancellationToken);
+    public Task<ExtractionOutcome> ExtractClaimedAsync(InstanceRecord instance, CancellationToken cancellationToken) =>
+        ExtractAsync(instance, cancellationToken);
 
     /// <summary>Keeps the claim fresh while the extraction runs, so only a dead worker's claim ever looks stale to the sweep.</summary>
     private async Task RenewClaimAsync(long instanceId, CancellationToken stop)
@@ -101,7 +101,8 @@ public sealed class ExtractInstanceJob(
         }
     }
 
-    private async Task RecordAsync(InstanceRecord instance, ExtractionOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Marks the instance done with its outcome (a rejected one is quarantined with its reason).</summary>
+    public async Task RecordAsync(InstanceRecord instance, ExtractionOutcome outcome, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         switch (outcome.Status)

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using DoseWatch.Data.Repositories;
+using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Hosting;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -56,7 +57,16 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
                 continue;
             }
             if (claimed.Count == options.Value.ClaimBatch) Wake(); // more may be waiting: another worker takes the next batch
-            await ExtractBatchAsync(claimed, stoppingToken);
+            try
+            {
+                await ExtractBatchAsync(claimed, stoppingToken);
+            }
+            catch (Exception e)
+            {
+                // The batch's unrecorded rows were handed back; the worker goes on with the next batch.
+                logger.LogError(e, "Extraction worker: a batch of {Count} instance(s) was interrupted; its unrecorded rows were handed back", claimed.Count);
+                await WaitAsync(poll, stoppingToken);
+            }
         }
     }
 
@@ -74,6 +84,12 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
         }
     }
 
+    /// <summary>
+    /// Extracts the batch, then analyses each study it touched once, in process (<see cref="StudyAnalysisQueue"/>), then
+    /// records the outcomes. Recording last keeps the analysis as durable as a Hangfire job made it: a crash before the
+    /// outcomes are recorded leaves the rows claimed, the sweep hands them back, and the rerun (extraction and analysis are
+    /// both idempotent) analyses again.
+    /// </summary>
     private async Task ExtractBatchAsync(IReadOnlyList<InstanceRecord> claimed, CancellationToken stoppingToken)
     {
         var pending = new HashSet<long>(claimed.Select(c => c.Id));
@@ -83,31 +99,49 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
         {
             await using var scope = scopes.CreateAsyncScope();
             var job = scope.ServiceProvider.GetRequiredService<ExtractInstanceJob>();
-            foreach (var instance in claimed)
+            var outcomes = new List<(InstanceRecord Instance, Core.Abstractions.ExtractionOutcome Outcome)>(claimed.Count);
+            var studies = StudyAnalysisQueue.Collect();
+            try
             {
-                if (stoppingToken.IsCancellationRequested) break;
+                foreach (var instance in claimed)
+                {
+                    if (stoppingToken.IsCancellationRequested) break;
+                    try
+                    {
+                        outcomes.Add((instance, await job.ExtractClaimedAsync(instance, stoppingToken)));
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        lock (pending) pending.Remove(instance.Id); // handed back to received by the job itself
+                    }
+                    catch (Exception e) when (ExtractInstanceJob.IsTransient(e))
+                    {
+                        // The row is failed with the reason; Hangfire retries it (ExtractInstanceJob's own retry policy).
+                        logger.LogWarning(e, "Instance {InstanceId}: extraction failed ({Error}); retried by a job in {Delay}", instance.Id, e.Message,
+                            options.Value.TransientRetryDelay);
+                        ScheduleRetry(instance.Id);
+                        lock (pending) pending.Remove(instance.Id);
+                    }
+                }
+            }
+            finally
+            {
+                StudyAnalysisQueue.StopCollecting();
+            }
+            await AnalyseAsync(scope.ServiceProvider, studies, stoppingToken);
+            foreach (var (instance, outcome) in outcomes)
+            {
                 try
                 {
-                    await job.ExtractClaimedAsync(instance, stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    // handed back to received by the job itself
-                }
-                catch (Exception e) when (ExtractInstanceJob.IsTransient(e))
-                {
-                    // The row is failed with the reason; Hangfire retries it (ExtractInstanceJob's own retry policy).
-                    logger.LogWarning(e, "Instance {InstanceId}: extraction failed ({Error}); retried by a job in {Delay}", instance.Id, e.Message,
-                        options.Value.TransientRetryDelay);
-                    ScheduleRetry(instance.Id);
+                    await job.RecordAsync(instance, outcome, CancellationToken.None);
+                    lock (pending) pending.Remove(instance.Id);
                 }
                 catch (Exception e)
                 {
-                    // Not the extraction (which quarantines what it cannot read) but recording its outcome: the claim goes
-                    // stale and the sweep hands the row back.
+                    // The claim goes stale and the sweep hands the row back for another try.
                     logger.LogError(e, "Instance {InstanceId}: the extraction outcome could not be recorded; the sweep will hand it back", instance.Id);
+                    lock (pending) pending.Remove(instance.Id);
                 }
-                lock (pending) pending.Remove(instance.Id);
             }
         }
         finally
@@ -126,6 +160,25 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
                 {
                     logger.LogWarning(e, "{Count} claimed instance(s) could not be handed back; the sweep will", left.Length);
                 }
+            }
+        }
+    }
+
+    /// <summary>Each study once; one whose analysis fails (or is cut short by a stop) goes to Hangfire, whose job retries it.</summary>
+    private async Task AnalyseAsync(IServiceProvider services, HashSet<string> studies, CancellationToken stoppingToken)
+    {
+        var analysis = services.GetRequiredService<StudyAnalysisQueue>();
+        foreach (var study in studies.Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                stoppingToken.ThrowIfCancellationRequested();
+                await services.GetRequiredService<AnalyzeStudyJob>().Run(study, stoppingToken);
+            }
+            catch (Exception e)
+            {
+                if (e is not OperationCanceledException) logger.LogWarning(e, "Study {StudyInstanceUid}: analysis failed; queued as a job to retry", study);
+                analysis.EnqueueJob(study); // if even this fails, the batch's rows are not recorded: the sweep hands them back
             }
         }
     }
