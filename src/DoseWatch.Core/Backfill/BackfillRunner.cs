@@ -13,7 +13,7 @@ namespace DoseWatch.Core.Backfill;
 /// For a PACS that cannot move to a new AE the request says C-GET: the instances come back as C-STORE sub-operations on
 /// the query association (PS3.4 C.4.3) and go to <paramref name="getStore"/>, the same inbox a push writes to.
 /// </summary>
-public sealed class BackfillRunner(IBackfillJournal journal, TimeProvider clock, IStoreHandler? getStore = null)
+public sealed class BackfillRunner(IBackfillJournal journal, TimeProvider clock, IStoreHandler? getStore = null, TlsClientCredentials? tls = null)
 {
     public async Task RunAsync(long backfillId, BackfillThrottle throttle, CancellationToken ct)
     {
@@ -54,14 +54,14 @@ public sealed class BackfillRunner(IBackfillJournal journal, TimeProvider clock,
         await journal.SetStatusAsync(backfillId, BackfillStatus.Completed, runDetail, ct);
     }
 
-    private static Task<AssociationRequestor> ConnectAsync(BackfillRequest request, CancellationToken ct)
+    private Task<AssociationRequestor> ConnectAsync(BackfillRequest request, CancellationToken ct)
     {
         // C-GET: the storage classes DoseWatch keeps are proposed with our SCP role (PS3.7 D.3.3.4), so the PACS may
         // send the sub-operations back on this association.
         var rq = AssociationRequestor.QueryRetrieveRequest(request.CallingAeTitle, request.CalledAeTitle,
             request.Method == RetrieveMethod.Get ? SopClassUids.DefaultStorage : null, 128 * 1024);
         return request.Tls
-            ? AssociationRequestor.ConnectTlsAsync(request.Host, request.Port, rq, ct: ct)
+            ? AssociationRequestor.ConnectTlsAsync(request.Host, request.Port, rq, tls, ct: ct)
             : AssociationRequestor.ConnectAsync(request.Host, request.Port, rq, ct: ct);
     }
 

@@ -34,7 +34,7 @@ public sealed class DicomNodeVerification(IOptions<DicomScpOptions> options)
         try
         {
             await using var association = node.Tls
-                ? await AssociationRequestor.ConnectTlsAsync(node.Host, node.Port, rq, ct: limit.Token)
+                ? await AssociationRequestor.ConnectTlsAsync(node.Host, node.Port, rq, options.Value.Tls.ClientCredentials(), ct: limit.Token)
                 : await AssociationRequestor.ConnectAsync(node.Host, node.Port, rq, ct: limit.Token);
             var clock = Stopwatch.StartNew();
             var status = await association.EchoAsync(limit.Token);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using DoseWatch.Dicom.Network.Acse;
@@ -117,6 +118,36 @@ public sealed class DicomTlsOptions
     public string? CertificatePassword { get; set; }
 
     public bool RequireClientCertificate { get; set; }
+
+    /// <summary>
+    /// PEM file of the certificate authorities trusted for the nodes DoseWatch calls over TLS (C-ECHO, query/retrieve,
+    /// forwarding), typically the hospital's own CA; only these are then trusted. Empty: the machine's trust store.
+    /// </summary>
+    public string? TrustedCertificatesPath { get; set; }
+
+    /// <summary>
+    /// When calling a node over TLS, present <see cref="CertificatePath"/> if the node asks for a client certificate
+    /// (DCMTK's default). Needs no listener: the certificate is read whenever a path is given.
+    /// </summary>
+    public bool PresentCertificateWhenCalling { get; set; } = true;
+
+    public X509Certificate2 LoadCertificate() =>
+        !string.IsNullOrEmpty(PrivateKeyPath)
+            ? X509Certificate2.CreateFromPemFile(CertificatePath!, PrivateKeyPath)
+            : X509CertificateLoader.LoadPkcs12FromFile(CertificatePath!, CertificatePassword);
+
+    /// <summary>What DoseWatch presents and trusts when it calls a node over TLS.</summary>
+    public TlsClientCredentials ClientCredentials()
+    {
+        X509Certificate2Collection? authorities = null;
+        if (!string.IsNullOrWhiteSpace(TrustedCertificatesPath))
+        {
+            authorities = [];
+            authorities.ImportFromPemFile(TrustedCertificatesPath);
+        }
+        var mine = PresentCertificateWhenCalling && !string.IsNullOrWhiteSpace(CertificatePath) ? LoadCertificate() : null;
+        return new TlsClientCredentials(mine, authorities);
+    }
 }
 
 /// <summary>Checks what data annotations cannot: AE titles, addresses, the TLS certificate.</summary>
@@ -139,6 +170,8 @@ public sealed class DicomScpOptionsValidator : IValidateOptions<DicomScpOptions>
                 errors.Add($"Dicom:Tls:CertificatePath '{o.Tls.CertificatePath}' must name an existing certificate file when TLS is enabled");
             if (o.Tls.Port == o.Port && o.Port != 0) errors.Add("Dicom:Tls:Port must differ from Dicom:Port");
         }
+        if (!string.IsNullOrWhiteSpace(o.Tls.TrustedCertificatesPath) && !File.Exists(o.Tls.TrustedCertificatesPath))
+            errors.Add($"Dicom:Tls:TrustedCertificatesPath '{o.Tls.TrustedCertificatesPath}' must name an existing PEM file of certificate authorities");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -42,7 +42,7 @@ public sealed class DicomStoreScpService(
         {
             PlainEndpoint = Listen(new IPEndPoint(address, o.Port), acceptor, null);
             if (o.Tls.Enabled)
-                TlsEndpoint = Listen(new IPEndPoint(address, o.Tls.Port), acceptor, new DicomTlsSettings(LoadCertificate(o.Tls), o.Tls.RequireClientCertificate));
+                TlsEndpoint = Listen(new IPEndPoint(address, o.Tls.Port), acceptor, new DicomTlsSettings(o.Tls.LoadCertificate(), o.Tls.RequireClientCertificate));
         }
         catch (System.Net.Sockets.SocketException e)
         {
@@ -133,10 +133,6 @@ public sealed class DicomStoreScpService(
         }
     }
 
-    private static X509Certificate2 LoadCertificate(DicomTlsOptions tls) =>
-        !string.IsNullOrEmpty(tls.PrivateKeyPath)
-            ? X509Certificate2.CreateFromPemFile(tls.CertificatePath!, tls.PrivateKeyPath)
-            : X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath!, tls.CertificatePassword);
 
     public override void Dispose()
     {

@@ -21,11 +21,11 @@ public sealed class BackfillOptions
 /// The Hangfire job of one back-fill. It takes only the id and is safe to rerun: the runner reads what the journal
 /// already holds (studies done, instances stored), so a retry or a restart carries on without asking twice.
 /// </summary>
-public sealed class BackfillJob(BackfillRepository journal, TimeProvider clock, IOptions<BackfillOptions> options, Dicom.InboxSpool inbox)
+public sealed class BackfillJob(BackfillRepository journal, TimeProvider clock, IOptions<BackfillOptions> options, Dicom.InboxSpool inbox, IOptions<Dicom.DicomScpOptions> dicom)
 {
     // What a C-GET brings back is written to the inbox as a push would be (and extracted by the same job).
     public Task Run(long backfillId, CancellationToken cancellationToken) =>
-        new BackfillRunner(journal, clock, inbox.Store).RunAsync(backfillId, new BackfillThrottle(options.Value.InstancesPerSecond, options.Value.PauseBetweenStudies), cancellationToken);
+        new BackfillRunner(journal, clock, inbox.Store, dicom.Value.Tls.ClientCredentials()).RunAsync(backfillId, new BackfillThrottle(options.Value.InstancesPerSecond, options.Value.PauseBetweenStudies), cancellationToken);
 }
 
 /// <summary>A PACS the nightly catch-up queries (configuration <c>DoseWatch:Backfill:Nightly:Nodes:N</c>).</summary>

@@ -1,3 +1,4 @@
+using DoseWatch.Data.Audit;
 using System.Globalization;
 using System.Net;
 using DoseWatch.Core.Backfill;
@@ -183,6 +184,12 @@ public sealed class DicomNodesFacts : IAsyncLifetime
         await page.Locator("tr[data-node=WARD_DX]").WaitForAsync(new() { Timeout = 10000 });
         Assert.Equal("Sends to DoseWatch", await page.Locator("tr[data-node=WARD_DX] td").Nth(3).InnerTextAsync());
         await EchoscuAsync("WARD_DX");
+
+        // Letting an AE in is security configuration: both additions are in the audit trail under the signed-in user.
+        var added = (await _app.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: "dicom-node.add"))).Items;
+        Assert.Contains(added, e => e.Target == $"STORESCP@127.0.0.1:{storescp.Port}" && e.Detail!.Contains("qr=True", StringComparison.Ordinal));
+        Assert.Contains(added, e => e.Target == "WARD_DX@any address" && e.Detail!.Contains("sends=True", StringComparison.Ordinal));
+        Assert.All(added, e => Assert.NotEqual("system", e.Actor));
 
         // A form error in words, nothing saved.
         await page.FillAsync("input[name=aeTitle]", "BAD\\AE");

@@ -57,20 +57,23 @@ public sealed partial class AssociationRequestor : IAsyncDisposable
 
     /// <summary>
     /// Opens a TCP connection, then TLS 1.2/1.3 (PS3.15 B.1, the Basic TLS Secure Transport profile) with the server's
-    /// certificate checked against the machine's trust store unless <paramref name="validateServer"/> decides, then negotiates.
+    /// certificate checked as <paramref name="credentials"/> say (the machine's trust store by default), presenting
+    /// their client certificate when the server asks, then negotiates.
     /// </summary>
     public static async Task<AssociationRequestor> ConnectTlsAsync(string host, int port, AAssociateRq request,
-        System.Net.Security.RemoteCertificateValidationCallback? validateServer = null, UpperLayerOptions? options = null, CancellationToken ct = default)
+        TlsClientCredentials? credentials = null, UpperLayerOptions? options = null, CancellationToken ct = default)
     {
+        credentials ??= TlsClientCredentials.MachineTrust;
         var client = new TcpClient { NoDelay = true };
         System.Net.Security.SslStream? ssl = null;
         try
         {
             await client.ConnectAsync(host, port, ct).ConfigureAwait(false);
-            ssl = new System.Net.Security.SslStream(client.GetStream(), leaveInnerStreamOpen: false, validateServer);
+            ssl = new System.Net.Security.SslStream(client.GetStream(), leaveInnerStreamOpen: false, credentials.ValidatePeer);
             await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
             {
                 TargetHost = host,
+                ClientCertificates = credentials.ClientCertificate is { } mine ? [mine] : null,
                 EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
             }, ct).ConfigureAwait(false);
         }
