@@ -40,16 +40,19 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
             IReadOnlyList<InstanceRecord> claimed;
             try
             {
-                claimed = await inbox.ClaimReceivedAsync(options.Value.ClaimBatch, clock.GetUtcNow(), stoppingToken);
+                // Not cancelled by a stop: a claim committed but cut off before its rows were read would leave them to the sweep.
+                claimed = await inbox.ClaimReceivedAsync(options.Value.ClaimBatch, clock.GetUtcNow(), CancellationToken.None);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception e)
             {
-                return;
-            }
-            catch (Exception e) when (ExtractInstanceJob.IsTransient(e))
-            {
+                // The database away (or worse): the worker keeps trying rather than ending (which would stop the host).
                 logger.LogWarning(e, "Extraction worker: the inbox could not be read; trying again");
                 claimed = [];
+            }
+            if (stoppingToken.IsCancellationRequested)
+            {
+                if (claimed.Count > 0) await ReleaseAsync(claimed.Select(c => c.Id).ToList());
+                return;
             }
             if (claimed.Count == 0)
             {
@@ -150,17 +153,20 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
             await renewing;
             long[] left;
             lock (pending) left = pending.ToArray();
-            if (left.Length > 0)
-            {
-                try
-                {
-                    await inbox.ReleaseClaimsAsync(left, clock.GetUtcNow(), CancellationToken.None);
-                }
-                catch (Exception e) when (ExtractInstanceJob.IsTransient(e))
-                {
-                    logger.LogWarning(e, "{Count} claimed instance(s) could not be handed back; the sweep will", left.Length);
-                }
-            }
+            await ReleaseAsync(left);
+        }
+    }
+
+    private async Task ReleaseAsync(IReadOnlyCollection<long> ids)
+    {
+        if (ids.Count == 0) return;
+        try
+        {
+            await inbox.ReleaseClaimsAsync(ids, clock.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "{Count} claimed instance(s) could not be handed back; the sweep will", ids.Count);
         }
     }
 
