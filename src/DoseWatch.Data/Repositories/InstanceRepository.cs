@@ -188,6 +188,62 @@ public sealed class InstanceRepository(IDbConnectionFactory connections)
             """, new { id, now, staleBefore }, cancellationToken: cancellationToken)) == 1;
     }
 
+    /// <summary>
+    /// The extraction work queue (issue #18): claims up to <paramref name="limit"/> <c>received</c> instances, first registered first,
+    /// for one worker, as <see cref="TryClaimAsync"/> claims one (<c>extracting</c>, one more attempt), and returns them.
+    /// Safe with workers on several nodes: a row another worker claimed meanwhile fails the outer <c>status</c> re-check
+    /// (PostgreSQL re-reads a row it had to wait for; SQLite runs one writer at a time), so each row goes to one worker.
+    /// </summary>
+    public async Task<IReadOnlyList<InstanceRecord>> ClaimReceivedAsync(int limit, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<InstanceRow>(new CommandDefinition($"""
+            UPDATE instances SET status = 'extracting', attempts = attempts + 1, updated_at = @now
+            WHERE status = 'received' AND id IN (
+                SELECT id FROM instances WHERE status = 'received' ORDER BY id LIMIT @limit)
+            RETURNING {Columns}
+            """, new { limit, now }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToRecord()).OrderBy(r => r.Id).ToList();
+    }
+
+    /// <summary>
+    /// Gives claimed instances a worker did not get to (it is stopping) back to the queue: <c>extracting</c> becomes
+    /// <c>received</c> again and the attempt is not counted.
+    /// </summary>
+    public async Task ReleaseClaimsAsync(IReadOnlyCollection<long> ids, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0) return;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var (list, parameters) = IdList(ids);
+        parameters.Add("now", now);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE instances SET status = 'received', attempts = attempts - 1, updated_at = @now WHERE status = 'extracting' AND id IN ({list})",
+            parameters, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The heartbeat of a worker's claimed batch (<see cref="RenewClaimAsync"/> for many rows at once).</summary>
+    public async Task RenewClaimsAsync(IReadOnlyCollection<long> ids, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0) return;
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var (list, parameters) = IdList(ids);
+        parameters.Add("now", now);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE instances SET updated_at = @now WHERE status = 'extracting' AND id IN ({list})", parameters, cancellationToken: cancellationToken));
+    }
+
+    // One parameter per id (see StatusFilter); callers pass at most a worker's batch.
+    private static (string List, DynamicParameters Parameters) IdList(IReadOnlyCollection<long> ids)
+    {
+        var parameters = new DynamicParameters();
+        var names = ids.Select((id, i) =>
+        {
+            parameters.Add($"id{i}", id);
+            return $"@id{i}";
+        }).ToList();
+        return (string.Join(", ", names), parameters);
+    }
+
     /// <summary>Records the result of an attempt (and, for quarantine, where the file went).</summary>
     public async Task SetStatusAsync(long id, InstanceStatus status, string? reason, DateTimeOffset now, string? newPath = null,
         CancellationToken cancellationToken = default)

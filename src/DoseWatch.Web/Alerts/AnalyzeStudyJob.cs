@@ -41,11 +41,34 @@ public sealed class AnalyzeStudyJob(
 }
 
 /// <summary>
-/// What the extraction step calls once a study's dose records are saved: queues <see cref="AnalyzeStudyJob"/> for it.
+/// What the extraction step calls once a study's dose records are saved: queues <see cref="AnalyzeStudyJob"/> for it, or,
+/// inside an extraction worker's batch (<see cref="Collect"/>), notes the study for the worker, which analyses each study
+/// of its batch once, in process, before it records the batch's outcomes (issue #18: no Hangfire job per instance).
 /// </summary>
 public sealed class StudyAnalysisQueue(IBackgroundJobClient jobs)
 {
-    /// <returns>The Hangfire job id.</returns>
-    public string Enqueue(string studyInstanceUid) =>
+    // The batch of the extraction worker this call runs under (flows down its awaits, never up).
+    private static readonly AsyncLocal<HashSet<string>?> Collecting = new();
+
+    public void Enqueue(string studyInstanceUid)
+    {
+        if (Collecting.Value is { } studies)
+        {
+            lock (studies) studies.Add(studyInstanceUid);
+            return;
+        }
+        EnqueueJob(studyInstanceUid);
+    }
+
+    /// <summary>The analysis as a Hangfire job (with its retries), whatever the caller's batch.</summary>
+    public void EnqueueJob(string studyInstanceUid) =>
         jobs.Enqueue<AnalyzeStudyJob>(job => job.Run(studyInstanceUid, CancellationToken.None));
+
+    /// <summary>
+    /// From here on in the calling flow, studies are collected into the returned set instead of queued. Call it in the
+    /// method whose awaits run the extractions (an AsyncLocal set there flows into them), and end with <see cref="StopCollecting"/>.
+    /// </summary>
+    public static HashSet<string> Collect() => Collecting.Value = new HashSet<string>(StringComparer.Ordinal);
+
+    public static void StopCollecting() => Collecting.Value = null;
 }

@@ -15,11 +15,15 @@ public static class InboxHosting
     /// sweep catches what a crash left behind, and failures go to quarantine. The dose extractor
     /// (<see cref="Core.Abstractions.IDoseExtraction"/>) reads each file and stores its dose records.
     /// </summary>
-    public static IServiceCollection AddDoseWatchInbox(this IServiceCollection services)
+    /// <param name="runsJobs">False on a node with <c>DoseWatch:Jobs:WorkerCount</c> 0: it receives and registers, others extract.</param>
+    public static IServiceCollection AddDoseWatchInbox(this IServiceCollection services, bool runsJobs = true)
     {
         services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section)
             .Validate(o => o.StaleAfter >= TimeSpan.FromSeconds(10), "DoseWatch:Inbox:StaleAfter must be at least 10 seconds.")
             .Validate(o => o.IntakeBatchWindow >= TimeSpan.Zero, "DoseWatch:Inbox:IntakeBatchWindow cannot be negative.")
+            .Validate(o => o.ExtractionWorkers is >= 1 and <= 64, "DoseWatch:Inbox:ExtractionWorkers must be between 1 and 64.")
+            .Validate(o => o.ClaimBatch is >= 1 and <= 500, "DoseWatch:Inbox:ClaimBatch must be between 1 and 500.")
+            .Validate(o => o.TransientRetryDelay >= TimeSpan.Zero, "DoseWatch:Inbox:TransientRetryDelay cannot be negative.")
             .ValidateOnStart();
         services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.Section)
             .Validate(o => o.IsValid(), "DoseWatch:Extraction:SiteTimeZone is not a time zone this server knows (an IANA id such as Europe/Berlin).")
@@ -39,6 +43,9 @@ public static class InboxHosting
         services.AddTransient<ExtractInstanceJob>();
         // Received dose reports are forwarded from the pipeline to the dose registry when that is configured.
         services.AddDoseWatchRegistry();
+        // The extraction work queue's workers, after the intake (started after its start-up scan): only on a node that runs jobs.
+        services.AddSingleton<ExtractionWorkers>();
+        if (runsJobs) services.AddHostedService(sp => sp.GetRequiredService<ExtractionWorkers>());
         services.AddSingleton<SkinDoseRepository>();
         services.AddSingleton<SkinDoseQueue>();
         services.AddTransient<SkinDoseJob>();

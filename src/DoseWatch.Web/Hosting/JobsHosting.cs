@@ -38,14 +38,15 @@ public static class JobsHosting
                 .UseLogProvider(HangfireLogRouting.Process);
             sp.GetRequiredService<HangfireLogRouting.Attachment>();
         });
-        if (builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>()?.WorkerCount != 0)
+        var runsJobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>()?.WorkerCount != 0;
+        if (runsJobs)
             services.AddHangfireServer((sp, server) =>
             {
                 var jobs = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
                 server.WorkerCount = jobs.WorkerCount;
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             });
-        services.AddDoseWatchInbox();
+        services.AddDoseWatchInbox(runsJobs);
         return builder;
     }
 

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace DoseWatch.Web.Jobs;
 
 /// <summary>
-/// Extracts one inbox instance. Safe to run any number of times (Hangfire retries, the sweep, an operator's retry):
+/// Extracts one inbox instance: the work of <see cref="ExtractionWorkers"/> for each row they claim, and as a Hangfire job the
+/// retries of an instance whose extraction failed for a transient reason. Safe to run any number of times:
 /// it claims the row first (check), extracts (act: the extractor is idempotent), then records the outcome (mark done).
 /// Transient failures (I/O, database) throw so that Hangfire retries; anything else quarantines the file with its reason.
 /// </summary>
@@ -47,6 +48,14 @@ public sealed class ExtractInstanceJob(
         }
         await RecordAsync(instance, outcome, cancellationToken);
     }
+
+    /// <summary>
+    /// One instance an <see cref="ExtractionWorkers"/> worker has claimed (its claim kept fresh by the worker): the
+    /// extraction, whose outcome the worker records with <see cref="RecordAsync"/> once the batch's studies are analysed.
+    /// A transient failure leaves the row <c>failed</c> and throws, for the worker to hand the retries to Hangfire.
+    /// </summary>
+    public Task<ExtractionOutcome> ExtractClaimedAsync(InstanceRecord instance, CancellationToken cancellationToken) =>
+        ExtractAsync(instance, cancellationToken);
 
     /// <summary>Keeps the claim fresh while the extraction runs, so only a dead worker's claim ever looks stale to the sweep.</summary>
     private async Task RenewClaimAsync(long instanceId, CancellationToken stop)
@@ -92,7 +101,8 @@ public sealed class ExtractInstanceJob(
         }
     }
 
-    private async Task RecordAsync(InstanceRecord instance, ExtractionOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Marks the instance done with its outcome (a rejected one is quarantined with its reason).</summary>
+    public async Task RecordAsync(InstanceRecord instance, ExtractionOutcome outcome, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         switch (outcome.Status)

@@ -5,7 +5,6 @@ using DoseWatch.Data.Repositories;
 using DoseWatch.Dicom;
 using DoseWatch.Dicom.Network.Dimse;
 using DoseWatch.Web.Dicom;
-using Hangfire;
 using Microsoft.Extensions.Options;
 
 namespace DoseWatch.Web.Jobs;
@@ -13,13 +12,13 @@ namespace DoseWatch.Web.Jobs;
 /// <summary>
 /// The Store SCP's received-instance seam, off the answer path: the SCP answers Success once the instance's file is
 /// durable, and the file is queued here; this service registers the queued instances as inbox rows in one transaction
-/// per batch and then enqueues their extraction jobs. A duplicate the SCP kept as it was only gets a row if it has none
+/// per batch and then wakes the extraction workers (the rows are their queue, <see cref="ExtractionWorkers"/>). A duplicate the SCP kept as it was only gets a row if it has none
 /// (a resend after a crash between the file and the row); otherwise it is left alone.
 /// Crash safety: at start, before the SCP listens, every file of the inbox without a row (received, answered Success,
 /// then the process died before its batch was committed) is registered and enqueued; a file with a row is left to the
-/// row (the sweep re-enqueues rows whose job was lost), so nothing is lost and nothing is extracted twice.
+/// row (the workers claim it; the sweep hands back a dead worker's claim), so nothing is lost and nothing is extracted twice.
 /// </summary>
-public sealed class InboxIntake(InstanceRepository inbox, IBackgroundJobClient jobs, StoredObjectCipher storedObjects, Hosting.DataDirectory dataDirectory,
+public sealed class InboxIntake(InstanceRepository inbox, ExtractionWorkers workers, StoredObjectCipher storedObjects, Hosting.DataDirectory dataDirectory,
     IOptions<InboxOptions> options, TimeProvider clock, ILogger<InboxIntake> logger)
     : BackgroundService, IInstanceReceivedSink
 {
@@ -113,8 +112,8 @@ public sealed class InboxIntake(InstanceRepository inbox, IBackgroundJobClient j
     private async Task RegisterAsync(IReadOnlyList<(NewInstance Row, bool OnlyIfMissing)> rows)
     {
         var ids = await inbox.AddReceivedAsync(rows, CancellationToken.None);
-        foreach (var id in ids)
-            if (id is { } newId) jobs.Enqueue<ExtractInstanceJob>(job => job.Run(newId, CancellationToken.None));
+        // The rows are the queue (ExtractionWorkers): nothing more to enqueue, only the workers to wake.
+        if (ids.Any(id => id is not null)) workers.Wake();
     }
 
     /// <summary>

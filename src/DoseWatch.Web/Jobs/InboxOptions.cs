@@ -19,6 +19,18 @@ public sealed class InboxOptions
     /// </summary>
     public TimeSpan IntakeBatchWindow { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Long-lived extraction workers on this node (<see cref="ExtractionWorkers"/>), each taking <see cref="ClaimBatch"/>
+    /// rows at a time from the inbox. Extraction is CPU-bound and its writes share one database: one per core.
+    /// </summary>
+    public int ExtractionWorkers { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Rows one worker claims in one statement (a larger batch means fewer claims, a smaller one fairer sharing between nodes).</summary>
+    public int ClaimBatch { get; set; } = 16;
+
+    /// <summary>After a transient failure (disk, database) an instance is retried by a Hangfire job this much later, then by Hangfire's retry policy.</summary>
+    public TimeSpan TransientRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The sweep's schedule: a six-part cron (with seconds), so a crash is recovered within a minute of restart.</summary>
     public const string SweepCron = "*/15 * * * * *";
 }

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 namespace DoseWatch.Web.Jobs;
 
 /// <summary>
-/// Every 15 seconds (<see cref="InboxOptions.SweepCron"/>): instances received but never picked up (the app stopped between the inbox row and the job) or claimed
-/// by a worker that died are enqueued again. Extraction jobs are safe to rerun, so a late duplicate does no harm.
+/// Every 15 seconds (<see cref="InboxOptions.SweepCron"/>): instances claimed by a worker that died (or received and left
+/// untouched longer than the stale limit) are handed back to the extraction workers' queue as <c>received</c>.
+/// Extraction is safe to rerun, so a late duplicate does no harm.
 /// </summary>
-public sealed class InboxSweepJob(InstanceRepository inbox, IBackgroundJobClient jobs, IOptions<InboxOptions> options, TimeProvider clock,
+public sealed class InboxSweepJob(InstanceRepository inbox, ExtractionWorkers workers, IOptions<InboxOptions> options, TimeProvider clock,
     ILogger<InboxSweepJob> logger)
 {
     public const string RecurringJobId = "inbox-sweep";
@@ -22,9 +23,12 @@ public sealed class InboxSweepJob(InstanceRepository inbox, IBackgroundJobClient
     {
         var now = clock.GetUtcNow();
         var stale = await inbox.TakeStaleAsync(now - options.Value.StaleAfter, now, BatchSize, cancellationToken);
-        foreach (var id in stale) jobs.Enqueue<ExtractInstanceJob>(job => job.Run(id, CancellationToken.None));
         if (stale.Count > 0)
-            logger.LogWarning("Inbox sweep re-enqueued {Count} instance(s) left pending: {Ids}", stale.Count, string.Join(", ", stale.Take(20)));
+        {
+            // Handed back as received, they are the extraction workers' queue again.
+            workers.Wake();
+            logger.LogWarning("Inbox sweep handed back {Count} instance(s) left pending: {Ids}", stale.Count, string.Join(", ", stale.Take(20)));
+        }
         return stale.Count;
     }
 }

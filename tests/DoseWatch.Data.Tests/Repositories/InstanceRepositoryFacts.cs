@@ -161,6 +161,61 @@ public abstract class InstanceRepositoryFacts(ITestDatabases databases) : Migrat
         Assert.Equal((InstanceStatus.Received, 0, "/inbox/a.dcm"), (row.Status, row.Attempts, row.Path));
     }
 
+    /// <summary>
+    /// Issue #18's work queue: batches are claimed first registered first, only from <c>received</c>, each claim counts
+    /// an attempt, and released claims go back to the queue without one.
+    /// </summary>
+    [Fact]
+    public async Task Workers_claim_received_rows_in_batches_in_order_and_release_what_they_did_not_reach()
+    {
+        var ids = new List<long>();
+        for (var i = 1; i <= 5; i++) ids.Add(await _inbox.AddOrReplaceAsync(Instance($"1.2.3.{i}", T0.AddSeconds(-i))));
+        await _inbox.SetStatusAsync(ids[4], InstanceStatus.Quarantined, "bad", T0);
+
+        var first = await _inbox.ClaimReceivedAsync(2, T0.AddMinutes(1));
+        var second = await _inbox.ClaimReceivedAsync(10, T0.AddMinutes(1));
+        var none = await _inbox.ClaimReceivedAsync(10, T0.AddMinutes(1));
+
+        Assert.Equal(ids[..2], first.Select(r => r.Id));
+        Assert.Equal(ids[2..4], second.Select(r => r.Id));
+        Assert.Empty(none);
+        Assert.All(first.Concat(second), r => Assert.Equal((InstanceStatus.Extracting, 1, T0.AddMinutes(1)), (r.Status, r.Attempts, r.UpdatedAt)));
+        Assert.Equal("1.2.3.1", first[0].SopInstanceUid);
+
+        await _inbox.SetStatusAsync(ids[2], InstanceStatus.Extracted, null, T0.AddMinutes(2));
+        await _inbox.ReleaseClaimsAsync([ids[2], ids[3]], T0.AddMinutes(2));
+        await _inbox.RenewClaimsAsync([ids[0], ids[1], ids[2]], T0.AddMinutes(3));
+
+        var rows = new List<InstanceRecord>();
+        foreach (var id in ids) rows.Add((await _inbox.GetAsync(id))!);
+        Assert.Equal((InstanceStatus.Extracting, T0.AddMinutes(3)), (rows[0].Status, rows[0].UpdatedAt));
+        Assert.Equal((InstanceStatus.Extracted, T0.AddMinutes(2)), (rows[2].Status, rows[2].UpdatedAt));   // finished: neither released nor renewed
+        Assert.Equal((InstanceStatus.Received, 0), (rows[3].Status, rows[3].Attempts));
+        Assert.Equal(ids[3], Assert.Single(await _inbox.ClaimReceivedAsync(10, T0.AddMinutes(4))).Id);
+    }
+
+    /// <summary>Workers claiming at the same time (threads here; nodes on PostgreSQL) never get the same row.</summary>
+    [Fact]
+    public async Task Concurrent_claims_share_the_rows_without_giving_one_twice()
+    {
+        var registered = await _inbox.AddReceivedAsync(Enumerable.Range(1, 200).Select(i => (Instance($"1.2.4.{i}", T0), false)).ToList());
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        {
+            var mine = new List<long>();
+            while (true)
+            {
+                var batch = await _inbox.ClaimReceivedAsync(7, T0.AddMinutes(1));
+                if (batch.Count == 0) return mine;
+                mine.AddRange(batch.Select(r => r.Id));
+            }
+        })));
+
+        var all = claims.SelectMany(c => c).ToList();
+        Assert.Equal(registered.Select(id => id!.Value).Order(), all.Order());
+        Assert.Equal(all.Count, all.Distinct().Count());
+    }
+
     [Fact]
     public async Task The_database_refuses_an_unknown_status()
     {

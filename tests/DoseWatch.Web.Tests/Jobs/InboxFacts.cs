@@ -104,35 +104,47 @@ public sealed class InboxFacts(SharedApp shared)
         Assert.Contains("InvalidOperationException: sequence item without a concept name", row.StatusReason);
     }
 
+    /// <summary>
+    /// A transient failure (disk, database) leaves the row failed with its reason, and Hangfire retries it: the worker
+    /// schedules ExtractInstanceJob, which extracts it; another run of the job afterwards does nothing.
+    /// </summary>
     [Fact]
-    public async Task A_transient_failure_is_marked_failed_and_thrown_for_hangfire_then_the_next_run_extracts_and_a_third_does_nothing()
+    public async Task A_transient_failure_is_marked_failed_and_retried_by_a_hangfire_job_then_a_further_run_does_nothing()
     {
         var uid = NewUid();
         shared.Extraction.Script(uid, () => throw new IOException("disk busy"), () => ExtractionOutcome.Extracted());
-        var id = await AddRowWithoutJobAsync(uid, DateTimeOffset.UtcNow);
-        using var scope = App.Services.CreateScope();
-        var job = scope.ServiceProvider.GetRequiredService<ExtractInstanceJob>();
+        await InboxSeam.StoreAsync(shared, uid);
         var inbox = App.Services.GetRequiredService<InstanceRepository>();
 
-        await Assert.ThrowsAsync<IOException>(() => job.Run(id, CancellationToken.None));
-        var failed = (await inbox.GetAsync(id))!;
-        await job.Run(id, CancellationToken.None);
-        await job.Run(id, CancellationToken.None);
+        var failed = await InboxSeam.WaitForStatusAsync(App, uid, "failed");
+        // Scheduled TransientRetryDelay (10 s) later; Hangfire looks for due scheduled jobs every 15 s.
+        var retried = await InboxSeam.WaitForStatusAsync(App, uid, "extracted", TimeSpan.FromSeconds(60));
+        using var scope = App.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<ExtractInstanceJob>().Run(retried.Id, CancellationToken.None);
 
-        Assert.Equal(InstanceStatus.Failed, failed.Status);
         Assert.Contains("disk busy", failed.StatusReason);
-        var done = (await inbox.GetAsync(id))!;
+        var done = (await inbox.GetAsync(retried.Id))!;
         Assert.Equal((InstanceStatus.Extracted, 2), (done.Status, done.Attempts));
         Assert.Equal(2, shared.Extraction.Calls(uid).Count);
     }
 
+    /// <summary>
+    /// A worker killed mid-extraction leaves its row <c>extracting</c> with a claim that goes stale: the sweep hands it
+    /// back and the workers extract it once.
+    /// </summary>
     [Fact]
-    public async Task The_sweep_enqueues_an_instance_a_crash_left_without_a_job()
+    public async Task The_sweep_hands_back_an_instance_whose_worker_died()
     {
         var uid = NewUid();
-        await AddRowWithoutJobAsync(uid, DateTimeOffset.UtcNow.AddMinutes(-10));
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(App.DataDirectory, "inbox")).FullName, $"{uid}.dcm");
+        await File.WriteAllBytesAsync(path, new byte[100]);
+        var claimedAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await using (var connection = await App.Services.GetRequiredService<DoseWatch.Data.IDbConnectionFactory>().OpenAsync())
+            await Dapper.SqlMapper.ExecuteAsync(connection, """
+                INSERT INTO instances (sop_class_uid, sop_instance_uid, study_instance_uid, calling_ae, peer, size_bytes, path, received_at, status, attempts, updated_at)
+                VALUES (@sopClass, @uid, '', 'CRASH_SCU', '', 100, @path, @claimedAt, 'extracting', 1, @claimedAt)
+                """, new { sopClass = InboxSeam.RdsrSopClass, uid, path, claimedAt });
         using var scope = App.Services.CreateScope();
-        using var client = App.CreateHttpClient();
 
         var swept = await scope.ServiceProvider.GetRequiredService<InboxSweepJob>().Run(CancellationToken.None);
         await InboxSeam.WaitForStatusAsync(App, uid, "extracted");
@@ -141,11 +153,38 @@ public sealed class InboxFacts(SharedApp shared)
         Assert.Single(shared.Extraction.Calls(uid));
     }
 
+    /// <summary>
+    /// Issue #18: received instances are extracted by the workers from the inbox rows, each once, and none of them
+    /// costs a Hangfire job.
+    /// </summary>
+    [Fact]
+    public async Task Received_instances_are_extracted_once_each_by_the_workers_without_a_hangfire_job()
+    {
+        var uids = Enumerable.Range(0, 40).Select(_ => NewUid()).ToList();
+
+        await Task.WhenAll(uids.Select(uid => InboxSeam.StoreAsync(shared, uid)));
+        var rows = new List<InstanceDto>();
+        foreach (var uid in uids) rows.Add(await InboxSeam.WaitForStatusAsync(App, uid, "extracted"));
+
+        Assert.All(uids, uid => Assert.Single(shared.Extraction.Calls(uid)));
+        var ids = rows.Select(r => r.Id).ToHashSet();
+        var monitoring = App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var jobs = monitoring.SucceededJobs(0, 10_000).Select(j => j.Value.Job)
+            .Concat(monitoring.EnqueuedJobs("default", 0, 10_000).Select(j => j.Value.Job))
+            .Concat(monitoring.ProcessingJobs(0, 10_000).Select(j => j.Value.Job))
+            .Concat(monitoring.ScheduledJobs(0, 10_000).Select(j => j.Value.Job));
+        Assert.DoesNotContain(jobs, j => j?.Type == typeof(ExtractInstanceJob) && j.Args.Count > 0 && j.Args[0] is long id && ids.Contains(id));
+    }
+
     [Fact]
     public async Task The_api_validates_filters_and_refuses_to_retry_what_is_in_flight()
     {
         using var client = App.CreateHttpClient();
-        var pending = await AddRowWithoutJobAsync(NewUid(), DateTimeOffset.UtcNow);
+        // Held inside its extraction while the test looks: received, then extracting, in flight either way.
+        using var release = new ManualResetEventSlim();
+        var uid = NewUid();
+        shared.Extraction.Script(uid, () => { release.Wait(TimeSpan.FromSeconds(30)); return ExtractionOutcome.Extracted(); });
+        var pending = await AddReceivedRowAsync(uid, DateTimeOffset.UtcNow);
 
         using var badStatus = await client.GetAsync("/api/v1/instances?status=extracted,lost");
         using var badPage = await client.GetAsync("/api/v1/instances?pageSize=0");
@@ -160,7 +199,8 @@ public sealed class InboxFacts(SharedApp shared)
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.True(HttpStatusCode.NotFound == retryMissing.StatusCode, await retryMissing.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Conflict, retryPending.StatusCode);
-        Assert.Contains(inbox.Items, i => i.Id == pending && i.Status == "received");
+        release.Set();
+        Assert.Contains(inbox.Items, i => i.Id == pending && i.Status is "received" or "extracting");
     }
 
     [Fact]
@@ -176,8 +216,8 @@ public sealed class InboxFacts(SharedApp shared)
         Assert.True(paths.GetProperty("/api/v1/instances/{id}/retry").TryGetProperty("post", out _));
     }
 
-    /// <summary>An inbox row as a crash between the row and its job would leave it.</summary>
-    private async Task<long> AddRowWithoutJobAsync(string uid, DateTimeOffset receivedAt)
+    /// <summary>An inbox row as the intake registers it (with a placeholder file).</summary>
+    private async Task<long> AddReceivedRowAsync(string uid, DateTimeOffset receivedAt)
     {
         var path = Path.Combine(Directory.CreateDirectory(Path.Combine(App.DataDirectory, "inbox")).FullName, $"{uid}.dcm");
         await File.WriteAllBytesAsync(path, new byte[100]);
