@@ -36,6 +36,12 @@ public static partial class DisplayText
         return ((decimal)Math.Round(v, Math.Min(decimals, 15), MidpointRounding.AwayFromZero)).ToString("0.#####################", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// A UCUM unit as people write it: "Gy.cm2" → "Gy·cm²", "mGy.cm" → "mGy·cm", the dimensionless "1" → "" (an index).
+    /// </summary>
+    public static string Unit(string? ucum) => ucum is null or "1" ? "" :
+        ucum.Replace(".", "·", StringComparison.Ordinal).Replace("m2", "m²", StringComparison.Ordinal).Replace("m3", "m³", StringComparison.Ordinal);
+
     /// <summary>A number and its unit ("12.3 mGy"), or the dash.</summary>
     public static string Quantity(double? value, string unit) => value is null ? Missing : unit.Length == 0 ? Number(value) : $"{Number(value)} {unit}";
 

@@ -84,6 +84,16 @@ public sealed class RuleEditingBrowserFacts(AlertsAppFixture fixture)
         using var _ = playwright;
         await using var __ = browser;
         var row = page.Locator($"tr[data-rule='{aapm.Id}']");
+        // At 1280x800 the Edit button and the Enabled state are on screen (the column is pinned while the table
+        // scrolls under it), and the parameters read as words: the seeded "table=aapm-ct" key is not shown.
+        await page.SetViewportSizeAsync(1280, 800);
+        var edit = await row.Locator("button[data-action=edit]").BoundingBoxAsync();
+        Assert.True(edit is not null && edit.X + edit.Width <= 1280, $"Edit button at {edit?.X}+{edit?.Width}");
+        Assert.Equal("yes", (await row.Locator("[data-field=enabled]").InnerTextAsync()).Trim());
+        var parameters = await page.Locator("td[data-field=parameters]").AllInnerTextsAsync();
+        Assert.NotEmpty(parameters);
+        Assert.All(parameters, p => Assert.DoesNotContain("=", p, StringComparison.Ordinal));
+        Assert.Contains("Table: AAPM CT notification values", (await row.Locator("td[data-field=parameters]").InnerTextAsync()).Trim());
         await row.Locator("button[data-action=edit]").ClickAsync();
         var form = page.Locator($"tr[data-rule='{aapm.Id}'][data-editing=true]");
         await form.Locator("input[data-field=threshold]").FillAsync(edited.ToString(System.Globalization.CultureInfo.InvariantCulture));
