@@ -75,21 +75,21 @@ public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
         using var _ = playwright;
         await using var __ = browser;
         Assert.Equal((1280, 800), (page.ViewportSize!.Width, page.ViewportSize.Height));
-        await page.Locator("tr[data-alert]").First.WaitForAsync(new() { Timeout = 5000 });
+        await page.Locator("tr[data-alert]").First.WaitForAsync(new() { Timeout = 15000 });
         await AssertFitsAsync(page, "inbox");
 
         // Filter: the quiet scanner. Its one alert is a dose outlier; the type counts follow the filter.
         await page.SelectOptionAsync("select[data-field=device]", quiet.Key);
         await page.ClickAsync("button[data-action=apply-filters]");
-        await page.WaitForURLAsync(url => url.Contains("device=", StringComparison.Ordinal), new() { Timeout = 5000 });
+        await page.WaitForURLAsync(url => url.Contains("device=", StringComparison.Ordinal), new() { Timeout = 15000 });
         var row = page.Locator($"tr[data-alert='{outlierId}']");
         // The outlier is also among the unfiltered rows: wait for the filtered list, not only for its row.
-        await Assertions.Expect(page.Locator("tr[data-alert]")).ToHaveCountAsync(1, new() { Timeout = 5000 });
-        await row.WaitForAsync(new() { Timeout = 5000 });
+        await Assertions.Expect(page.Locator("tr[data-alert]")).ToHaveCountAsync(1, new() { Timeout = 15000 });
+        await row.WaitForAsync(new() { Timeout = 15000 });
         Assert.Equal(("1", "0"), (await page.InnerTextAsync("[data-count=dose-outlier]"), await page.InnerTextAsync("[data-count=protocol-deviation]")));
         await page.ClickAsync("button[data-type=dose-outlier]");
-        await page.WaitForURLAsync(url => url.Contains("type=dose-outlier", StringComparison.Ordinal), new() { Timeout = 5000 });
-        await row.WaitForAsync(new() { Timeout = 5000 });
+        await page.WaitForURLAsync(url => url.Contains("type=dose-outlier", StringComparison.Ordinal), new() { Timeout = 15000 });
+        await row.WaitForAsync(new() { Timeout = 15000 });
         var text = await row.InnerTextAsync();
         Assert.Contains("2026-01-13 · " + quietStudy.AccessionNumber, text);
         Assert.Contains($"{quiet.StationName} · Quiet CT · Contoso", text);
@@ -103,9 +103,9 @@ public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
 
         // Open: the alert page in plain words, with a link to the study and a labelled threshold line.
         await row.Locator("a[data-action=open]").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith($"/alerts/{outlierId}", StringComparison.Ordinal), new() { Timeout = 5000 });
+        await page.WaitForURLAsync(url => url.EndsWith($"/alerts/{outlierId}", StringComparison.Ordinal), new() { Timeout = 15000 });
         var summary = page.Locator("section[data-section=summary]");
-        await summary.WaitForAsync(new() { Timeout = 5000 });
+        await summary.WaitForAsync(new() { Timeout = 15000 });
         var words = await summary.InnerTextAsync();
         foreach (var key in new[] { "logMad", "scoreThreshold", "sampleSize", "ctdivol", " 1\n" }) Assert.DoesNotContain(key, words);
         Assert.Contains("Earlier values compared", words);
@@ -116,25 +116,25 @@ public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
 
         // Acknowledge.
         await page.ClickAsync("button[data-action=acknowledge]");
-        await page.Locator("[data-field=status]", new() { HasText = "acknowledged" }).WaitForAsync(new() { Timeout = 5000 });
+        await page.Locator("[data-field=status]", new() { HasText = "acknowledged" }).WaitForAsync(new() { Timeout = 15000 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "alert-acknowledged-1280.png"), FullPage = true });
         await AssertFitsAsync(page, "acknowledged alert page");
 
         // The busy scanner: 230 new alerts, 200 a page; select the first page and acknowledge it in bulk; 30 remain on one page.
         await page.GotoAsync(new Uri(fixture.App.BaseAddress, $"/alerts?device={Uri.EscapeDataString(busy.Key)}").ToString());
         await page.WaitForSelectorAsync("[data-circuit=live]", new() { Timeout = 15000 });
-        await page.Locator("[data-field=page]", new() { HasText = "Page 1 of 2" }).WaitForAsync(new() { Timeout = 5000 });
+        await page.Locator("[data-field=page]", new() { HasText = "Page 1 of 2" }).WaitForAsync(new() { Timeout = 15000 });
         Assert.Equal(200, await page.Locator("tr[data-alert]").CountAsync());
         await AssertFitsAsync(page, "full page of 200");
         await page.ClickAsync("button[data-action=next-page]");
-        await page.Locator("[data-field=page]", new() { HasText = "Page 2 of 2" }).WaitForAsync(new() { Timeout = 5000 });
+        await page.Locator("[data-field=page]", new() { HasText = "Page 2 of 2" }).WaitForAsync(new() { Timeout = 15000 });
         Assert.Equal(30, await page.Locator("tr[data-alert]").CountAsync());
         await page.ClickAsync("button[data-action=previous-page]");
-        await page.Locator("[data-field=page]", new() { HasText = "Page 1 of 2" }).WaitForAsync(new() { Timeout = 5000 });
+        await page.Locator("[data-field=page]", new() { HasText = "Page 1 of 2" }).WaitForAsync(new() { Timeout = 15000 });
         await page.CheckAsync("input[data-action=select-page]");
         await page.Locator("button[data-action=acknowledge-selected]", new() { HasText = "(200)" }).ClickAsync();
         await page.Locator("p.notice", new() { HasText = "200 of 200 alerts acknowledged." }).WaitForAsync(new() { Timeout = 10000 });
-        await page.Locator("[data-field=range]", new() { HasText = "of 30" }).WaitForAsync(new() { Timeout = 5000 });
+        await page.Locator("[data-field=range]", new() { HasText = "of 30" }).WaitForAsync(new() { Timeout = 15000 });
 
         using var client = fixture.App.CreateHttpClient();
         var api = await client.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?device={Uri.EscapeDataString(busy.Key)}&status=acknowledged&pageSize=500");
@@ -170,7 +170,7 @@ public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
         await using var __ = browser;
         await page.SetViewportSizeAsync(768, 1024);
         var row = page.Locator($"tr[data-alert='{drlId}']");
-        await row.WaitForAsync(new() { Timeout = 5000 });
+        await row.WaitForAsync(new() { Timeout = 15000 });
         Assert.Equal(13, await page.Locator("tr[data-alert]").CountAsync());
         await AssertFitsAsync(page, "inbox at 768×1024");
         var acknowledge = row.Locator("button[data-action=acknowledge]");
@@ -183,8 +183,8 @@ public sealed class AlertInboxBrowserFacts(AlertsAppFixture fixture)
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "alerts-inbox-768.png"), FullPage = true });
 
         await row.Locator("a[data-action=open]").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith($"/alerts/{drlId}", StringComparison.Ordinal), new() { Timeout = 5000 });
-        await page.Locator("section[data-section=summary]").WaitForAsync(new() { Timeout = 5000 });
+        await page.WaitForURLAsync(url => url.EndsWith($"/alerts/{drlId}", StringComparison.Ordinal), new() { Timeout = 15000 });
+        await page.Locator("section[data-section=summary]").WaitForAsync(new() { Timeout = 15000 });
         var words = await page.InnerTextAsync("main");
         foreach (var key in new[] { "drl-median", "sampleMedian", "sampleStudies", "drlCategory", "thisStudy", "ctdivol" }) Assert.DoesNotContain(key, words);
         Assert.Contains("Median of the device's sample", words);
