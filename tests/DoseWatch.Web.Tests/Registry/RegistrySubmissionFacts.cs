@@ -204,7 +204,9 @@ public sealed partial class RegistrySubmissionFacts : IAsyncLifetime
         var log = RenderLog();
         var clickedAt = DateTimeOffset.UtcNow;
         log.WaitForElement($"tr[data-submission=\"{failed.Id}\"] button[data-action=retry-registry]").Click();
-        Assert.Equal("Queued to be sent again now.", log.Find("[data-registry-notice]").TextContent.Trim());
+        // The click's handler awaits the queue before it renders the notice: wait for it (it took longer than an
+        // immediate Find under load in a clean-clone run).
+        log.WaitForAssertion(() => Assert.Equal("Queued to be sent again now.", log.Find("[data-registry-notice]").TextContent.Trim()), TimeSpan.FromSeconds(15));
         var resent = await WaitForAsync(s => s.Id == failed.Id && s.Status == RegistrySubmissionStatuses.Sent, TimeSpan.FromSeconds(60));
         Assert.True(resent.SentAt < failed.NextAttemptAt, $"sent at {resent.SentAt:O}, the scheduled retry was due at {failed.NextAttemptAt:O} (clicked {clickedAt:O})");
         Assert.Equal(2, Directory.GetFiles(_received).Length);

@@ -153,7 +153,7 @@ public sealed class DirectoryStore : IStoreHandler
                 var final = Path.Combine(store._directory, request.SopInstanceUid + ".dcm");
                 // An earlier object under this UID that has moved on (quarantined) is still the one the UID names.
                 var movedOn = store.MovedOnCopy(request.SopInstanceUid);
-                var duplicate = movedOn is not null || !TryMoveNoReplace(tempPath, final);
+                var duplicate = movedOn is not null || !TryMoveNoReplace(tempPath, final, () => store.MovedOnCopy(request.SopInstanceUid) is not null);
                 var resend = Resend.Same;
                 if (duplicate)
                 {
@@ -247,15 +247,19 @@ public sealed class DirectoryStore : IStoreHandler
             }
         }
 
-        /// <summary>Renames into place unless the name is taken (then the temporary file stays, for the caller to judge).</summary>
-        private static bool TryMoveNoReplace(string from, string to)
+        /// <summary>
+        /// Renames into place unless the name is taken (then the temporary file stays, for the caller to judge). The
+        /// taken name may have moved on (quarantined) between the refused rename and the check: that is a duplicate
+        /// too, not a disk failure (a resend raced with the extraction workers and was answered "out of resources").
+        /// </summary>
+        private static bool TryMoveNoReplace(string from, string to, Func<bool> movedOnMeanwhile)
         {
             try
             {
                 File.Move(from, to, overwrite: false);
                 return true;
             }
-            catch (IOException) when (File.Exists(to))
+            catch (IOException) when (File.Exists(to) || movedOnMeanwhile())
             {
                 return false;
             }
