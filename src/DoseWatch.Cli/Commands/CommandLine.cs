@@ -37,6 +37,12 @@ internal sealed class NetworkArguments
 
     public bool Has(string name) => _options.ContainsKey(name);
 
+    /// <summary>An optional YYYY-MM-DD option: null when absent, an <see cref="ArgumentException"/> naming it when malformed.</summary>
+    public DateOnly? Date(string name) =>
+        !Has(name) ? null
+        : DateOnly.TryParseExact(Get(name, ""), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d
+        : throw new ArgumentException($"{name} '{Get(name, "")}' is not a date (YYYY-MM-DD)");
+
     public int Port(int index)
     {
         if (Positional.Count <= index || !int.TryParse(Positional[index], out var port) || port is < 1 or > 65535)

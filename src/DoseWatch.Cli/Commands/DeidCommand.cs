@@ -32,8 +32,8 @@ internal static class DeidCommand
             outDir = Path.GetFullPath(a.Get("--out", "") is { Length: > 0 } o ? o : throw new ArgumentException("--out DIR is required"));
             if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
                 throw new ArgumentException($"{outDir} is not empty (an export never overwrites files)");
-            from = Date(a, "--from");
-            to = Date(a, "--to");
+            from = a.Date("--from");
+            to = a.Date("--to");
             if (from > to) throw new ArgumentException("--from is after --to");
             database = LocalDatabase.From(a);
             key = a.Has("--key-file") ? KeyFile.LoadOrCreate(a.Get("--key-file", "")) : RandomNumberGenerator.GetBytes(32);
@@ -66,8 +66,4 @@ internal static class DeidCommand
         }
     }
 
-    private static DateOnly? Date(NetworkArguments a, string name) =>
-        !a.Has(name) ? null
-        : DateOnly.TryParseExact(a.Get(name, ""), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
-        : throw new ArgumentException($"{name} must be YYYY-MM-DD");
 }

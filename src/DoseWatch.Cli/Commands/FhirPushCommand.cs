@@ -28,8 +28,8 @@ internal static class FhirPushCommand
         {
             var a = new NetworkArguments(args);
             if (a.Positional.Count > 0) throw new ArgumentException($"unexpected argument '{a.Positional[0]}'");
-            since = Date(a, "--since") ?? throw new ArgumentException("--since DATE is required (the first study date to push)");
-            until = Date(a, "--until");
+            since = a.Date("--since") ?? throw new ArgumentException("--since DATE is required (the first study date to push)");
+            until = a.Date("--until");
             if (until < since) throw new ArgumentException("--until is before --since");
             var url = a.Get("--target", Environment.GetEnvironmentVariable("DoseWatch__FhirPush__BaseUrl") ?? "");
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -71,8 +71,4 @@ internal static class FhirPushCommand
         }
     }
 
-    private static DateOnly? Date(NetworkArguments a, string name) =>
-        !a.Has(name) ? null
-        : DateOnly.TryParseExact(a.Get(name, ""), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
-        : throw new ArgumentException($"{name} '{a.Get(name, "")}' is not a date (YYYY-MM-DD)");
 }
