@@ -101,7 +101,7 @@ public sealed partial class ProtocolRepository
 
     /// <summary>
     /// The most recent <paramref name="maximumStudies"/> studies of a device and modality other than <paramref name="excludedStudy"/>,
-    /// with their events (and CT X-ray sources, for the kVp of every tube). Image-header X-ray events of a study that
+    /// with their events (and CT X-ray sources, for the kVp of every tube), newest first. Image-header X-ray events of a study that
     /// also has a dose report are left out, as in the study totals (they may repeat the report's exposures).
     /// </summary>
     public async Task<IReadOnlyList<HistoricalStudy>> DeviceHistoryAsync(string deviceKey, string? modality, string excludedStudy, int maximumStudies,
@@ -134,7 +134,12 @@ public sealed partial class ProtocolRepository
     private async Task<IReadOnlyList<HistoricalStudy>> HistoryAsync(string studies, object p, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var header = await RowsAsync(connection, $"SELECT study_instance_uid, study_date, study_time, study_description, patient_weight_kg FROM studies WHERE study_instance_uid IN ({studies})", p, cancellationToken);
+        // Newest first, in the device history's own order (its LIMIT keeps the newest): the outlier rule estimates the size
+        // exponent from the newest pairs, and DeviceHistorySnapshot cuts the list at its end.
+        var header = await RowsAsync(connection, $"""
+            SELECT study_instance_uid, study_date, study_time, study_description, patient_weight_kg FROM studies WHERE study_instance_uid IN ({studies})
+            ORDER BY study_date DESC, study_time DESC, study_instance_uid
+            """, p, cancellationToken);
         var events = await RowsAsync(connection, $"SELECT * FROM irradiation_events WHERE study_instance_uid IN ({studies}) ORDER BY study_instance_uid, started_at, event_uid", p, cancellationToken);
         var sources = (await RowsAsync(connection, $"SELECT * FROM ct_xray_sources WHERE study_instance_uid IN ({studies}) ORDER BY source_index", p, cancellationToken))
             .ToLookup(r => (DoseRecordColumns.Str(r, "study_instance_uid"), DoseRecordColumns.Str(r, "event_uid")));

@@ -98,6 +98,48 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
     }
 
     [Fact]
+    public async Task A_batch_snapshot_reads_the_device_history_once_and_gives_each_study_what_its_own_query_gives()
+    {
+        var factory = await NewDatabaseAsync();
+        var doses = new DoseRecordRepository(factory, _clock);
+        // Eight studies of one device: two sharing a date and time (ordered by UID), one without a date, and one of another
+        // device that no history may contain.
+        (string Uid, DateOnly? Date, TimeOnly? Time, DeviceIdentity Device)[] studies =
+        [
+            ("1.3.1", new DateOnly(2026, 1, 1), new TimeOnly(8, 0), Scanner), ("1.3.2", new DateOnly(2026, 1, 3), new TimeOnly(8, 0), Scanner),
+            ("1.3.3", new DateOnly(2026, 1, 2), new TimeOnly(9, 0), Scanner), ("1.3.4", new DateOnly(2026, 1, 3), new TimeOnly(8, 0), Scanner),
+            ("1.3.5", null, null, Scanner), ("1.3.6", new DateOnly(2026, 1, 5), new TimeOnly(7, 0), Scanner),
+            ("1.3.7", new DateOnly(2026, 1, 4), new TimeOnly(23, 59), Scanner), ("1.3.8", new DateOnly(2026, 1, 6), null, Scanner),
+            ("1.3.9", new DateOnly(2026, 1, 9), new TimeOnly(8, 0), Scanner with { StationName = "CT2", SerialNumber = "SN2" }),
+        ];
+        foreach (var (uid, date, time, device) in studies)
+        {
+            IrradiationEvent ev = new() { EventUid = uid + ".1", Source = DoseSourceKind.CtRdsr, Protocol = "Thorax", CtdiVolMGy = 10, DlpMGyCm = 300 };
+            await doses.SaveAsync(new ExtractionResult(ExtractionKind.DoseObject, new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", uid + ".9", null, "CT"),
+                Study(uid) with { StudyDate = date, StudyTime = time, Device = device }, [ev], AccumulatedDose.None, [], []));
+        }
+        var protocols = new ProtocolRepository(factory, _clock);
+        var snapshot = new DeviceHistorySnapshot(protocols);
+        foreach (var excluded in studies.Select(s => s.Uid).Append("not stored"))
+        {
+            var own = (await protocols.DeviceHistoryAsync(Scanner.Key, "CT", excluded, 4)).Select(h => h.StudyInstanceUid).ToList();
+            var shared = (await snapshot.DeviceHistoryAsync(Scanner.Key, "CT", excluded, 4)).Select(h => h.StudyInstanceUid).ToList();
+            Assert.Equal(own, shared);
+            Assert.DoesNotContain(excluded, own);
+            Assert.DoesNotContain("1.3.9", own);
+            // Newest first among the dated ones (where the engines place a study without a date differs, and each engine's
+            // own query decides it for both sides above).
+            var dated = studies.Where(s => s.Date is not null && s.Device == Scanner).OrderByDescending(s => s.Date).ThenByDescending(s => s.Time ?? TimeOnly.MinValue)
+                .ThenBy(s => s.Uid, StringComparer.Ordinal).Select(s => s.Uid).ToList();
+            Assert.Equal(dated.Where(own.Contains), own.Where(dated.Contains));
+        }
+        Assert.Equal(["1.3.8", "1.3.6", "1.3.7", "1.3.2"], (await protocols.DeviceHistoryAsync(Scanner.Key, "CT", "1.3.5", 4)).Select(h => h.StudyInstanceUid));
+        Assert.Equal(1, snapshot.Reads);
+        await snapshot.DeviceHistoryAsync(Scanner.Key, "MR", "x", 4);
+        Assert.Equal(2, snapshot.Reads); // another modality is another history
+    }
+
+    [Fact]
     public async Task National_drl_tables_are_seeded_per_country_and_editable()
     {
         var protocols = new ProtocolRepository(await NewDatabaseAsync(), _clock);
