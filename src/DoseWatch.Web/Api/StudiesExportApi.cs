@@ -46,7 +46,8 @@ public static class StudiesExportApi
         foreach (var chunk in studies.Select(s => s.Study.StudyInstanceUid).Chunk(500))
             foreach (var (uid, patient) in await records.PatientIdentitiesAsync(chunk, cancellationToken)) pseudonyms[uid] = patient.Pseudonym;
         var skinDoses = await new SkinDoseRepository(connections).HeadlinesAsync(studies.Select(s => s.Study.StudyInstanceUid).ToList(), cancellationToken);
-        var table = StudyExport.Build(studies, alerts, pseudonyms, skinDoses);
+        var labels = await DeviceNameRepository.LabelsAsync(connections, studies.Select(s => s.Study.Device.Key).Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
+        var table = StudyExport.Build(studies, alerts, pseudonyms, skinDoses, labels);
 
         await audit.AppendAsync(new AuditEvent(PatientIdentityDisclosure.Actor(context.User), "export.studies", null,
             $"{format} {studies.Count} studies {filter.ToQueryString()}"), cancellationToken);

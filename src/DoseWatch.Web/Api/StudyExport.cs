@@ -44,7 +44,9 @@ public static class StudyExport
 
     public static readonly IReadOnlyList<string> StudyHeaders =
     [
-        "Study instance UID", "Accession number", "Study date", "Study time", "Modality", "Manufacturer", "Model", "Station name", "Serial number",
+        // "Device" is the name people know it by (the administrator's display name, else station · model · manufacturer), as
+        // the pages label it; the four identifying values follow as the device sent them.
+        "Study instance UID", "Accession number", "Study date", "Study time", "Modality", "Device", "Manufacturer", "Model", "Station name", "Serial number",
         "Study description", "Patient pseudonym", "Patient age", "Age (years)", "Sex", "Weight (kg)", "Height (m)", "Open alerts", "No. events",
         "DLP total (mGy.cm)", "DAP total (Gy.cm2)", "Dose RP total (Gy)", "Fluoro time total (s)", "AGD total (mGy)",
         // The totals above are the device's own where it reported them (StudyTotalsRule); the event sums are kept beside.
@@ -56,7 +58,7 @@ public static class StudyExport
     ];
 
     public static ExportTable Build(IReadOnlyList<StudyRecord> studies, IReadOnlyDictionary<string, IReadOnlyList<StoredAlert>> alerts,
-        IReadOnlyDictionary<string, string?> pseudonyms, IReadOnlyDictionary<string, SkinDoseResult> skinDoses)
+        IReadOnlyDictionary<string, string?> pseudonyms, IReadOnlyDictionary<string, SkinDoseResult> skinDoses, IReadOnlyDictionary<string, string> deviceLabels)
     {
         var events = studies.ToDictionary(s => s.Study.StudyInstanceUid, s => s.Events.Where(e => e.CountedInTotals).Select(e => e.Event).ToList(), StringComparer.Ordinal);
         var columns = EventColumns.Where(c => events.Values.Any(list => list.Any(e => c.Value(e) is not null))).ToList();
@@ -72,7 +74,7 @@ public static class StudyExport
             var cells = new List<object?>
             {
                 s.StudyInstanceUid, s.AccessionNumber, s.StudyDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                s.StudyTime?.ToString("HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture), s.Modality, s.Device.Manufacturer, s.Device.Model,
+                s.StudyTime?.ToString("HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture), s.Modality, deviceLabels.GetValueOrDefault(s.Device.Key), s.Device.Manufacturer, s.Device.Model,
                 s.Device.StationName, s.Device.SerialNumber, s.StudyDescription, pseudonyms.GetValueOrDefault(s.StudyInstanceUid), s.Patient.Age is null && s.Patient.AgeYears is null ? null : DisplayText.PatientAge(s.Patient.Age, s.Patient.AgeYears), s.Patient.AgeYears, s.Patient.Sex, s.Patient.WeightKg,
                 s.Patient.HeightM, open, t.EventCount, t.DlpTotalMGyCm, t.DapTotalGyCm2, t.DoseRpTotalGy, t.FluoroTimeTotalS, t.AgdTotalMGy,
                 t.Sums.DlpMGyCm, t.Sums.DapGyCm2, t.Sums.DoseRpGy, t.Sums.AgdMGy, t.Discrepancies.Count == 0 ? null : string.Join(" ", t.Discrepancies.Select(d => d.Message)),

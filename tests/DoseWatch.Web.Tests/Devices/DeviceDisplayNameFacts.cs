@@ -84,6 +84,7 @@ public sealed class DeviceDisplayNameFacts(DoseApp dose)
         Assert.Matches($"data-field=\"device\"[^>]*>{System.Text.RegularExpressions.Regex.Escape(name)}</td>", await PageAsync(studies));
         Assert.Contains(name, await PageAsync("/studies/" + Uri.EscapeDataString(studyUid)));
         Assert.Matches($"data-device=\"{System.Text.RegularExpressions.Regex.Escape(deviceKey)}\"[^>]*>{System.Text.RegularExpressions.Regex.Escape(name)}</a>", await PageAsync(devicePage));
+        Assert.Equal(name, await ExportedDeviceAsync(studies, studyUid));
 
         var audit = (await dose.App.Services.GetRequiredService<AuditLog>().QueryAsync(new AuditQuery(Action: "device.rename", PageSize: 100))).Items;
         var entry = Assert.Single(audit, e => e.Target == deviceKey);
@@ -95,5 +96,15 @@ public sealed class DeviceDisplayNameFacts(DoseApp dose)
         var after = await PageAsync(studies);
         Assert.DoesNotContain(name, after);
         Assert.Contains("01234MOB54 · Optima XR220 · GE Healthcare", after);
+        Assert.Equal("01234MOB54 · Optima XR220 · GE Healthcare", await ExportedDeviceAsync(studies, studyUid));
+    }
+
+    /// <summary>The "Device" cell of the study's row in the CSV export with the browser's filters.</summary>
+    private async Task<string> ExportedDeviceAsync(string studiesPage, string studyUid)
+    {
+        using var client = dose.App.CreateHttpClient(Roles.Physicist);
+        var csv = Studies.ExportReading.Csv(await client.GetStringAsync("/api/v1/studies/export" + studiesPage["/studies".Length..] + "&format=csv"));
+        var row = Assert.Single(csv.Skip(1), r => r[csv[0].IndexOf("Study instance UID")] == studyUid);
+        return row[csv[0].IndexOf("Device")];
     }
 }
