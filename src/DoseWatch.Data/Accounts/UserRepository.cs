@@ -11,6 +11,9 @@ public sealed record UserAccount(long Id, string UserName, string? PasswordHash,
     public bool HasSecondFactor => TotpSecret is not null;
 
     public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && until > now;
+
+    /// <summary>An administrator set the password (migration 0042): the user replaces it at the next sign-in.</summary>
+    public bool PasswordChangeRequired { get; init; }
 }
 
 /// <summary>Users and their roles (migration 0007). User names compare case-insensitively.</summary>
@@ -62,8 +65,17 @@ public sealed class UserRepository(IDbConnectionFactory connections)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public Task SetPasswordHashAsync(long userId, string? passwordHash, CancellationToken cancellationToken = default) =>
+    /// <summary>Replaces the password hash; the same password rehashed with newer parameters keeps the change flag as it is.</summary>
+    public Task RehashPasswordAsync(long userId, string passwordHash, CancellationToken cancellationToken = default) =>
         ExecuteAsync("UPDATE users SET password_hash = @passwordHash WHERE id = @userId", new { userId, passwordHash }, cancellationToken);
+
+    /// <summary>
+    /// Sets a new password: <paramref name="changeRequired"/> when an administrator chose it (the user must replace it
+    /// at the next sign-in), false when the user chose it.
+    /// </summary>
+    public Task SetPasswordHashAsync(long userId, string? passwordHash, bool changeRequired, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("UPDATE users SET password_hash = @passwordHash, password_change_required = @required WHERE id = @userId",
+            new { userId, passwordHash, required = changeRequired ? 1 : 0 }, cancellationToken);
 
     /// <summary>Sets (or with null removes) the TOTP secret; the replay guard starts again.</summary>
     public Task SetTotpSecretAsync(long userId, string? secret, CancellationToken cancellationToken = default) =>
@@ -107,7 +119,8 @@ public sealed class UserRepository(IDbConnectionFactory connections)
 
     private const string SelectUsers = """
         SELECT id AS Id, user_name AS UserName, password_hash AS PasswordHash, totp_secret AS TotpSecret, failed_sign_ins AS FailedSignIns,
-               locked_until AS LockedUntil, disabled AS Disabled, created_at AS CreatedAt, last_sign_in AS LastSignIn
+               locked_until AS LockedUntil, disabled AS Disabled, created_at AS CreatedAt, last_sign_in AS LastSignIn,
+               password_change_required AS PasswordChangeRequired
         FROM users
         """;
 
@@ -144,8 +157,12 @@ public sealed class UserRepository(IDbConnectionFactory connections)
         public long Disabled { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset? LastSignIn { get; init; }
+        public long PasswordChangeRequired { get; init; }
 
         public UserAccount ToAccount(IReadOnlyList<string> roles) =>
-            new(Id, UserName, PasswordHash, TotpSecret, (int)FailedSignIns, LockedUntil, Disabled != 0, CreatedAt, LastSignIn, roles);
+            new(Id, UserName, PasswordHash, TotpSecret, (int)FailedSignIns, LockedUntil, Disabled != 0, CreatedAt, LastSignIn, roles)
+            {
+                PasswordChangeRequired = PasswordChangeRequired != 0,
+            };
     }
 }

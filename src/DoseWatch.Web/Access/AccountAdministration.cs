@@ -33,8 +33,8 @@ public sealed class AccountAdministration(UserRepository users, ApiKeyRepository
     }
 
     /// <summary>
-    /// An administrator sets another user's password (for a forgotten one) and tells the user. The accounts have no
-    /// "must change at next sign-in" flag: the user changes it on the Change password page with the one given.
+    /// An administrator sets another user's password (for a forgotten one) and tells the user. The administrator knows
+    /// it, so the user must replace it at the next sign-in before any page opens (migration 0042; <see cref="LocalSignIn"/>).
     /// An administrator's own password goes through <see cref="ChangeOwnPasswordAsync"/>, which asks for the current one.
     /// </summary>
     public async Task<PasswordRefusal?> ResetPasswordAsync(string actor, string userName, string password, CancellationToken cancellationToken = default)
@@ -43,7 +43,7 @@ public sealed class AccountAdministration(UserRepository users, ApiKeyRepository
         if (user is null) return PasswordRefusal.UnknownUser;
         if (string.Equals(UserRepository.Normalize(actor), UserRepository.Normalize(user.UserName), StringComparison.Ordinal)) return PasswordRefusal.OwnAccount;
         if (LocalPasswords.PolicyViolation(password) is not null) return PasswordRefusal.TooShort;
-        await users.SetPasswordHashAsync(user.Id, LocalPasswords.Hash(user.UserName, password), cancellationToken);
+        await users.SetPasswordHashAsync(user.Id, LocalPasswords.Hash(user.UserName, password), changeRequired: true, cancellationToken);
         await users.RecordSuccessAsync(user.Id, user.LastSignIn ?? user.CreatedAt, cancellationToken); // clears a lockout
         await audit.AppendAsync(new AuditEvent(actor, "user.password-reset", user.UserName, user.HasPassword ? "" : "first local password"), cancellationToken);
         return null;
@@ -68,7 +68,7 @@ public sealed class AccountAdministration(UserRepository users, ApiKeyRepository
         }
         if (LocalPasswords.PolicyViolation(newPassword) is not null) return PasswordRefusal.TooShort;
         if (newPassword == currentPassword) return PasswordRefusal.SameAsCurrent;
-        await users.SetPasswordHashAsync(user.Id, LocalPasswords.Hash(user.UserName, newPassword), cancellationToken);
+        await users.SetPasswordHashAsync(user.Id, LocalPasswords.Hash(user.UserName, newPassword), changeRequired: false, cancellationToken);
         await audit.AppendAsync(new AuditEvent(user.UserName, "user.password-change", user.UserName), cancellationToken);
         return null;
     }

@@ -100,10 +100,52 @@ public sealed class PasswordFacts(SharedApp shared)
         using var reset = await session.PostFormAsync("/admin/users", "/account/password-reset", new() { ["UserName"] = user, ["NewPassword"] = Replacement });
 
         Assert.Equal($"/admin/users?reset=1&user={user}", reset.Headers.Location?.OriginalString);
-        Assert.True(await SignsInAsync(user, Replacement));
         Assert.False(await SignsInAsync(user, Original));
         var entry = Assert.Single(await AuditOfAsync(user), e => e.Action == "user.password-reset");
         Assert.Equal(administrator, entry.Actor);
+    }
+
+    [Fact]
+    public async Task A_password_an_administrator_set_opens_no_page_until_the_user_has_replaced_it_at_sign_in()
+    {
+        var user = await NewUserAsync(Roles.Physicist);
+        var administrator = await NewUserAsync(Roles.Administrator);
+        using (var admin = await SignedInAsync(administrator, Original))
+        using (var reset = await admin.PostFormAsync("/admin/users", "/account/password-reset", new() { ["UserName"] = user, ["NewPassword"] = Replacement }))
+            Assert.Equal($"/admin/users?reset=1&user={user}", reset.Headers.Location?.OriginalString);
+        const string own = "a password of my own";
+        var changeRequired = $"/signin?error=change-required&user={user}&ReturnUrl=%2Fpassword";
+
+        using var session = new Session(shared.App);
+        // The right password alone: no session, the form asks for a new one (the page says why).
+        using (var first = await session.SignInAsync(user, Replacement, returnUrl: "/password"))
+            Assert.Equal(changeRequired, first.Headers.Location?.OriginalString);
+        using (var page = await session.Http.GetAsync("/studies"))
+            Assert.StartsWith(AccountEndpoints.SignInPage, page.Headers.Location?.AbsolutePath);
+        var form = await session.Http.GetStringAsync(changeRequired);
+        Assert.Contains("An administrator set this password", form);
+        Assert.Contains("name=\"NewPassword\"", form);
+
+        // The new password is held to the same rules as a change; a wrong old password is a plain failed sign-in.
+        using (var mismatch = await session.SignInReplacingAsync(user, Replacement, own, own + "x", returnUrl: "/password"))
+            Assert.Equal($"/signin?error=change-required&refused={PasswordRefusal.ConfirmationDiffers}&user={user}&ReturnUrl=%2Fpassword", mismatch.Headers.Location?.OriginalString);
+        using (var same = await session.SignInReplacingAsync(user, Replacement, Replacement, returnUrl: "/password"))
+            Assert.Equal($"/signin?error=change-required&refused={PasswordRefusal.SameAsCurrent}&user={user}&ReturnUrl=%2Fpassword", same.Headers.Location?.OriginalString);
+        using (var tooShort = await session.SignInReplacingAsync(user, Replacement, "short", returnUrl: "/password"))
+            Assert.Equal($"/signin?error=change-required&refused={PasswordRefusal.TooShort}&user={user}&ReturnUrl=%2Fpassword", tooShort.Headers.Location?.OriginalString);
+        using (var wrongOld = await session.SignInReplacingAsync(user, Original, own, returnUrl: "/password"))
+            Assert.StartsWith("/signin?error=failed", wrongOld.Headers.Location?.OriginalString);
+
+        using (var replaced = await session.SignInReplacingAsync(user, Replacement, own, returnUrl: "/password"))
+            Assert.Equal("/password", replaced.Headers.Location?.OriginalString);
+        using (var page = await session.Http.GetAsync("/studies"))
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+
+        // From now on the user's own password signs in directly, and the administrator's no longer does.
+        Assert.True(await SignsInAsync(user, own));
+        Assert.False(await SignsInAsync(user, Replacement));
+        var change = Assert.Single(await AuditOfAsync(user), e => e.Action == "user.password-change");
+        Assert.Equal(user, change.Actor);
     }
 
     [Theory]

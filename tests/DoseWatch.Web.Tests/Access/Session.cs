@@ -23,6 +23,14 @@ public sealed partial class Session(DoseWatchApp app) : IDisposable
     public Task<HttpResponseMessage> SignInAsync(string user, string password, string? code = null, string returnUrl = "/ct") =>
         PostFormAsync("/signin", "/account/signin", new() { ["UserName"] = user, ["Password"] = password, ["Code"] = code ?? "", ["ReturnUrl"] = returnUrl });
 
+    /// <summary>The sign-in form as the page shows it after an administrator's reset: the old password with a new one twice.</summary>
+    public Task<HttpResponseMessage> SignInReplacingAsync(string user, string password, string newPassword, string? confirmation = null, string returnUrl = "/ct") =>
+        PostFormAsync("/signin", "/account/signin", new()
+        {
+            ["UserName"] = user, ["Password"] = password, ["Code"] = "", ["ReturnUrl"] = returnUrl,
+            ["NewPassword"] = newPassword, ["ConfirmPassword"] = confirmation ?? newPassword,
+        });
+
     public void Dispose()
     {
         _client?.Dispose();
