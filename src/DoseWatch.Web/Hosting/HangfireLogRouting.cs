@@ -23,7 +23,8 @@ public sealed class HangfireLogRouting : ILogProvider
     private readonly Lock _gate = new();
     private ImmutableList<ILoggerFactory> _hosts = []; // running hosts' factories, newest last
 
-    private HangfireLogRouting() { }
+    /// <summary>A routing of its own, apart from the process's (<see cref="Process"/>, the one Hangfire is given): for tests.</summary>
+    public HangfireLogRouting() { }
 
     private ILoggerFactory? Newest => Volatile.Read(ref _hosts) is { IsEmpty: false } hosts ? hosts[^1] : null;
 

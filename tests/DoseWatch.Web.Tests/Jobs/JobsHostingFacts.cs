@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DoseWatch.Core.Abstractions;
+using DoseWatch.Web.Hosting;
 using Hangfire.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -37,17 +38,43 @@ public sealed class JobsHostingFacts
     }
 
     [Fact]
-    public async Task Hangfire_loggers_made_after_another_app_stopped_write_to_the_running_app()
+    public async Task Hangfire_loggers_made_after_another_app_stopped_do_not_throw()
     {
-        var captured = new CapturingLoggerProvider();
-        await using var running = await DoseWatchApp.StartAsync(services: s => s.AddSingleton<ILoggerProvider>(captured));
+        await using var running = await DoseWatchApp.StartAsync();
         await (await DoseWatchApp.StartAsync()).DisposeAsync();
 
-        // What Hangfire does for each AutomaticRetryAttribute it reads and each job Hangfire.PostgreSql fetches.
-        var message = $"probe {Guid.NewGuid():N}";
-        LogProvider.GetLogger("DoseWatch.Web.Tests.Probe").Log(Hangfire.Logging.LogLevel.Warn, () => message);
+        // What Hangfire does for each AutomaticRetryAttribute it reads and each job Hangfire.PostgreSql fetches. Which
+        // running app receives it depends on the apps other test classes start meanwhile (the facts below use a routing
+        // of their own for that); here it must reach a running one, not throw ObjectDisposedException.
+        // True: a running host took it (this fact's own app at least is running).
+        Assert.True(LogProvider.GetLogger("DoseWatch.Web.Tests.Probe").Log(Hangfire.Logging.LogLevel.Warn, () => $"probe {Guid.NewGuid():N}"));
+    }
 
-        Assert.Contains(("DoseWatch.Web.Tests.Probe", Microsoft.Extensions.Logging.LogLevel.Warning, message), captured.Entries);
+    [Fact]
+    public void Hangfire_logs_go_to_the_newest_running_host_and_back_to_the_older_one_when_it_stops()
+    {
+        var routing = new HangfireLogRouting();
+        var older = new CapturingLoggerProvider();
+        var newer = new CapturingLoggerProvider();
+        using var olderFactory = LoggerFactory.Create(b => b.AddProvider(older).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
+        var newerFactory = LoggerFactory.Create(b => b.AddProvider(newer).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
+        using var olderHost = routing.Attach(olderFactory);
+        var newerHost = routing.Attach(newerFactory);
+        var log = routing.GetLogger("Probe"); // made while both run, as Hangfire's static loggers are
+
+        Assert.True(log.Log(Hangfire.Logging.LogLevel.Warn, () => "while both run"));
+        Assert.Contains(("Probe", Microsoft.Extensions.Logging.LogLevel.Warning, "while both run"), newer.Entries);
+        Assert.Empty(older.Entries);
+
+        // The newer host's factory is disposed before its attachment (the container's order is not ours): no throw.
+        newerFactory.Dispose();
+        log.Log(Hangfire.Logging.LogLevel.Error, () => "between");
+        newerHost.Dispose();
+        Assert.True(log.Log(Hangfire.Logging.LogLevel.Error, () => "after the newer stopped"));
+        Assert.Contains(("Probe", Microsoft.Extensions.Logging.LogLevel.Error, "after the newer stopped"), older.Entries);
+
+        olderHost.Dispose();
+        Assert.False(log.Log(Hangfire.Logging.LogLevel.Error, () => "no host")); // nowhere to go, and no throw
     }
 
     private sealed class CapturingLoggerProvider : ILoggerProvider
