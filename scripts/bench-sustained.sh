@@ -61,11 +61,17 @@ def t(s):
     return datetime.strptime(f"{m[1]} {m[2]}", "%Y-%m-%d %H:%M:%S") + timedelta(seconds=float(m[3] or 0))
 rows = db.execute("""SELECT i.received_at, d.extracted_at FROM instances i
     JOIN dose_source_objects d ON d.sop_instance_uid = i.sop_instance_uid WHERE i.status = 'extracted'""").fetchall()
-ms = sorted((t(b) - t(a)).total_seconds() * 1000 for a, b in rows if t(a) >= t0)
+pairs = [((t(a) - t0).total_seconds(), (t(b) - t(a)).total_seconds() * 1000) for a, b in rows if t(a) >= t0]
+ms = sorted(m for _, m in pairs)
 received = db.execute("SELECT count(*) FROM instances WHERE received_at >= ?", (t0.strftime("%Y-%m-%d %H:%M:%S"),)).fetchone()[0]
 def pct(q): return ms[min(len(ms) - 1, round(q * (len(ms) - 1)))]
 print(f"window: {duration} s at {rate}/s = {sent_window} sent; storescu runs that failed: {failed_associations}; received {received}; extracted {len(ms)}; seconds the sender fell >1 s behind: {late}")
 print(f"backlog (instances not yet extracted, sampled every 5 s): max {max(backlogs)}, last {backlogs[-1]}; drained {time.monotonic() - drain_start:.1f} s after the last send")
 if ms: print(f"C-STORE to queryable: median {statistics.median(ms):.0f} ms, p95 {pct(0.95):.0f} ms, p99 {pct(0.99):.0f} ms, max {ms[-1]:.0f} ms")
+# Whether the slow ones are a start-up effect or spread over the window: p95 per 30 s of arrival.
+slices = {}
+for at, m in pairs: slices.setdefault(int(at // 30), []).append(m)
+print("p95 by 30 s of the window (ms): " + ", ".join(f"{sorted(v)[min(len(v) - 1, round(0.95 * (len(v) - 1)))]:.0f}" for _, v in sorted(slices.items())))
+print("backlog every 5 s: " + " ".join(str(b) for b in backlogs))
 PY
 echo "machine at end: $(machine_facts)"

@@ -92,8 +92,15 @@ internal sealed class AnalysisContext
         Events = input.Events.Where(DoseEvents.IsDiagnostic).Select(e => (e, Resolve(e, input.Study.StudyDescription))).ToList();
         StudyProtocol = StudyResolution(input.Study.StudyDescription, input.Events);
         History = input.DeviceHistory.Where(h => h.StudyInstanceUid != input.Study.StudyInstanceUid).ToList();
-        _history = History.Select(h => new ResolvedStudy(h, ReferenceGroup.Of(StudyResolution(h.StudyDescription, h.Events)),
-            h.Events.Where(DoseEvents.IsDiagnostic).Select(e => (e, ReferenceGroup.Of(Resolve(e, h.StudyDescription)))).ToList())).ToList();
+        // The history repeats a few names hundreds of times: each resolution's group is made once.
+        var groups = new Dictionary<ProtocolResolution, ReferenceGroup?>();
+        ReferenceGroup? GroupOf(ProtocolResolution resolution)
+        {
+            if (!groups.TryGetValue(resolution, out var group)) groups[resolution] = group = ReferenceGroup.Of(resolution);
+            return group;
+        }
+        _history = History.Select(h => new ResolvedStudy(h, GroupOf(StudyResolution(h.StudyDescription, h.Events)),
+            h.Events.Where(DoseEvents.IsDiagnostic).Select(e => (e, GroupOf(Resolve(e, h.StudyDescription)))).ToList())).ToList();
     }
 
     public StudyAnalysisInput Input { get; }

@@ -58,7 +58,16 @@ public sealed class ProtocolCatalogue
     /// procedure; for each, the device's own mapping before the all-devices one. An unmapped event reports the first raw
     /// name it has, so the review queue can offer it.
     /// </summary>
-    public ProtocolResolution Resolve(string deviceKey, string? acquisitionProtocol, string? studyDescription, string? requestedProcedure = null)
+    public ProtocolResolution Resolve(string deviceKey, string? acquisitionProtocol, string? studyDescription, string? requestedProcedure = null) =>
+        // A catalogue never changes once built, and an analysis resolves the same few names for every event of a device's
+        // history (hundreds of studies): each distinct question is answered once (issue #18: normalising the names was a
+        // tenth of an analysis).
+        _resolved.GetOrAdd((deviceKey, acquisitionProtocol, studyDescription, requestedProcedure),
+            static (key, catalogue) => catalogue.ResolveOnce(key.DeviceKey, key.AcquisitionProtocol, key.StudyDescription, key.RequestedProcedure), this);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string DeviceKey, string? AcquisitionProtocol, string? StudyDescription, string? RequestedProcedure), ProtocolResolution> _resolved = new();
+
+    private ProtocolResolution ResolveOnce(string deviceKey, string? acquisitionProtocol, string? studyDescription, string? requestedProcedure)
     {
         (string? Raw, ProtocolNameSource Source)[] candidates =
         [

@@ -51,9 +51,25 @@ public static class ProtocolNameSimilarity
         ["std"] = "",
     };
 
+    /// <summary>
+    /// Lower case, letters and digit runs apart, digit-only tokens dropped, abbreviations expanded. Answered from memory for
+    /// a name seen before: a site has a few hundred names, and every analysis normalises its device's whole history
+    /// (issue #18). The memory is emptied when it holds more names than a site could have, so it cannot grow without end.
+    /// </summary>
     public static string Normalise(string? rawName)
     {
         if (string.IsNullOrWhiteSpace(rawName)) return "";
+        if (Normalised.TryGetValue(rawName, out var known)) return known;
+        if (Normalised.Count >= MaximumRemembered) Normalised.Clear();
+        return Normalised[rawName] = NormaliseOnce(rawName);
+    }
+
+    private const int MaximumRemembered = 50_000;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Normalised = new(StringComparer.Ordinal);
+
+    private static string NormaliseOnce(string rawName)
+    {
         var spaced = new StringBuilder(rawName.Length + 8);
         var previous = ' ';
         foreach (var ch in rawName.ToLower(CultureInfo.InvariantCulture))
