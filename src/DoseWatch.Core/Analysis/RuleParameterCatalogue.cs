@@ -35,6 +35,12 @@ public sealed record RuleParameterDefinition(string Key, string Label, RuleParam
     /// <summary>One short sentence for the editor: what the parameter changes and for which variant of the rule.</summary>
     public string Hint { get; init; } = "";
 
+    /// <summary>What leaving the parameter empty means, when it is not "the usual value" (<see cref="Default"/>).</summary>
+    public string? EmptyMeans { get; init; }
+
+    /// <summary>An empty field in words, for the editor's empty choice and placeholder: "usual: 20", "each study on its own".</summary>
+    public string EmptyText => EmptyMeans ?? (Default is { } d ? "usual: " + Words(d) : "none");
+
     /// <summary>How the rules table phrases a set value ("Checks the pitch factor").</summary>
     internal Func<RuleParameterDefinition, string, string> Phrase { get; init; } = (_, value) => value;
 
@@ -200,6 +206,7 @@ public static class RuleParameterCatalogue
                 Choices = [.. AapmCtNotificationValues.CtdiVolMGy.Keys.Select(k => new RuleParameterChoice(k, k))],
                 ChoiceIgnoresCase = true,
                 Hint = "AAPM table only: the row to use; empty takes each series' row from its protocol and the patient's age.",
+                EmptyMeans = "from each series",
             },
         ],
         [RuleType.DrlExceeded] =
@@ -207,14 +214,14 @@ public static class RuleParameterCatalogue
             Source,
             Quantity with { Default = DoseQuantity.Dlp.Name, Hint = "National DRL: CTDIvol (per sequence) or DLP (per examination)." },
             Country,
-            Examination with { Hint = "National DRL only: the table row to use; empty takes the row each study maps to." },
+            Examination with { Hint = "National DRL only: the table row to use; empty takes the row each study maps to.", EmptyMeans = "the row each study maps to" },
             MedianOfStudies,
             Percentile,
             MinimumSampleSize with { Hint = "Local DRL only: earlier studies needed before the local level is used." },
         ],
         [RuleType.CumulativeDose] = [Quantity with { Default = DoseQuantity.DoseRp.Name }, WindowDays],
         [RuleType.DoseCheck] = [Part],
-        [RuleType.PeakSkinDose] = [WindowDays with { Default = null, Hint = "Empty: each study on its own; a number: a patient's peak skin doses within this many days are added up." }],
+        [RuleType.PeakSkinDose] = [WindowDays with { Default = null, Hint = "Empty: each study on its own; a number: a patient's peak skin doses within this many days are added up.", EmptyMeans = "each study on its own" }],
     };
 
     /// <summary>The parameters a rule type reads, in the editor's order.</summary>
