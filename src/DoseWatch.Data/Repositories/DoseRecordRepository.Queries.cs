@@ -55,7 +55,7 @@ public sealed partial class DoseRecordRepository
         "%" + text.Trim().ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 
     // "(@s0, @s1, ...)": Dapper would bind a list as one array parameter on Npgsql, which IN does not accept.
-    private static (string Sql, DynamicParameters Parameters) InList(IReadOnlyList<string> values)
+    internal static (string Sql, DynamicParameters Parameters) InList(IReadOnlyList<string> values)
     {
         var p = new DynamicParameters();
         for (var i = 0; i < values.Count; i++) p.Add("s" + i.ToString(CultureInfo.InvariantCulture), values[i]);

@@ -69,7 +69,8 @@ public sealed partial class DoseRecordRepository
             patient_identity_sealed = COALESCE(studies.patient_identity_sealed, excluded.patient_identity_sealed),
             patient_pseudonym = COALESCE(studies.patient_pseudonym, excluded.patient_pseudonym),
             requested_procedure = COALESCE(studies.requested_procedure, excluded.requested_procedure),
-            updated_at = excluded.updated_at
+            updated_at = excluded.updated_at,
+            revision = studies.revision + 1
         """;
 
     private const string UpsertSourceSql = """

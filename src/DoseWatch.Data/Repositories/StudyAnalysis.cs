@@ -17,12 +17,17 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
 {
     private readonly SkinDoseRepository skinDoses = new(connections);
 
+    // One per StudyAnalysis, which the app holds as a singleton: a device's history stays in memory between analyses.
+    private readonly DeviceHistoryCache deviceHistories = new(protocols);
+
+    /// <summary>Studies of device histories read from SQL so far (the rest came from memory).</summary>
+    public long HistoryStudiesRead => deviceHistories.StudiesRead;
+
     /// <param name="historyStudies">How many of the device's latest studies of the modality are its history.</param>
     /// <param name="referenceMinimumStudies">Studies of a standard protocol from which its learned reference is stored.</param>
-    /// <param name="deviceHistories">Shared by the analyses of one batch (each device's history read once); null reads it for this study.</param>
     /// <returns>Null when the study is not in the dose records.</returns>
     public async Task<StudyAnalysisOutcome?> AnalyzeAsync(string studyInstanceUid, int historyStudies, int referenceMinimumStudies,
-        Action<Rule, FormatException>? invalidRule = null, DeviceHistorySnapshot? deviceHistories = null, CancellationToken cancellationToken = default)
+        Action<Rule, FormatException>? invalidRule = null, CancellationToken cancellationToken = default)
     {
         var record = await new DoseRecordRepository(connections, clock).GetStudyAsync(studyInstanceUid, cancellationToken);
         if (record is null) return null;
@@ -36,9 +41,7 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
         {
             Reported = record.Totals.Reported,
             References = await protocols.ListReferencesAsync(cancellationToken),
-            DeviceHistory = deviceHistories is null
-                ? await protocols.DeviceHistoryAsync(study.Device.Key, study.Modality, studyInstanceUid, historyStudies, cancellationToken)
-                : await deviceHistories.DeviceHistoryAsync(study.Device.Key, study.Modality, studyInstanceUid, historyStudies, cancellationToken),
+            DeviceHistory = await deviceHistories.DeviceHistoryAsync(study.Device.Key, study.Modality, studyInstanceUid, historyStudies, cancellationToken),
             NationalDrls = await protocols.NationalDrlTablesAsync([NationalDrlTable.UnitedKingdom2022], cancellationToken),
             PatientHistory = await PatientHistoryAsync(study, ruleSet, cancellationToken),
             PeakSkinDoseGy = (await skinDoses.HeadlinesAsync([studyInstanceUid], cancellationToken)).GetValueOrDefault(studyInstanceUid)?.PeakSkinDoseGy,
@@ -52,9 +55,6 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
             await protocols.SaveReferenceAsync(learned, cancellationToken);
         return new StudyAnalysisOutcome(study, candidates, created);
     }
-
-    /// <summary>A snapshot for analysing a batch of studies: each device's history is read once, by the first study that needs it.</summary>
-    public DeviceHistorySnapshot NewDeviceHistorySnapshot() => new(protocols);
 
     /// <summary>The patient's other studies within the longest window of the enabled cumulative-dose rules (none without a study date).</summary>
     private async Task<IReadOnlyList<HistoricalStudy>> PatientHistoryAsync(Study study, IReadOnlyList<Rule> ruleSet, CancellationToken ct)

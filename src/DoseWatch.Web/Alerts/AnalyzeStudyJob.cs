@@ -17,21 +17,18 @@ public sealed class AnalyzeStudyJob(
 {
     [AutomaticRetry(Attempts = 3)]
     [JobDisplayName("Analyse study {0}")]
-    public Task Run(string studyInstanceUid, CancellationToken cancellationToken) => RunAsync(studyInstanceUid, null, cancellationToken);
-
-    /// <summary>The job's work, with the device histories of the caller's batch (an extraction worker's) when it has one.</summary>
-    public async Task RunAsync(string studyInstanceUid, DeviceHistorySnapshot? deviceHistories, CancellationToken cancellationToken)
+    public async Task Run(string studyInstanceUid, CancellationToken cancellationToken)
     {
-        var analysed = await AnalyzeAsync(studyInstanceUid, cancellationToken, deviceHistories);
+        var analysed = await AnalyzeAsync(studyInstanceUid, cancellationToken);
         if (analysed.Count > 0) jobs.Enqueue<DeliverAlertsJob>(job => job.Run(CancellationToken.None));
     }
 
     /// <summary>The job's work without the delivery hand-off; returns the ids of alerts raised now.</summary>
-    public async Task<IReadOnlyList<long>> AnalyzeAsync(string studyInstanceUid, CancellationToken cancellationToken, DeviceHistorySnapshot? deviceHistories = null)
+    public async Task<IReadOnlyList<long>> AnalyzeAsync(string studyInstanceUid, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var outcome = await analysis.AnalyzeAsync(studyInstanceUid, settings.HistoryStudies, settings.ReferenceMinimumStudies,
-            (rule, e) => logger.LogError("Rule {RuleId} '{RuleName}' was skipped: {Problem}", rule.Id, rule.Name, e.Message), deviceHistories, cancellationToken);
+            (rule, e) => logger.LogError("Rule {RuleId} '{RuleName}' was skipped: {Problem}", rule.Id, rule.Name, e.Message), cancellationToken);
         if (outcome is null)
         {
             logger.LogWarning("Study {StudyInstanceUid} is not in the dose records: nothing to analyse", studyInstanceUid);

@@ -181,14 +181,12 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
     private async Task AnalyseAsync(IServiceProvider services, HashSet<string> studies, CancellationToken stoppingToken)
     {
         var analysis = services.GetRequiredService<StudyAnalysisQueue>();
-        // Every study of the batch is saved by now: one snapshot of each device's history serves them all.
-        var deviceHistories = services.GetRequiredService<StudyAnalysis>().NewDeviceHistorySnapshot();
         foreach (var study in studies.Order(StringComparer.Ordinal))
         {
             try
             {
                 stoppingToken.ThrowIfCancellationRequested();
-                await services.GetRequiredService<AnalyzeStudyJob>().RunAsync(study, deviceHistories, stoppingToken);
+                await services.GetRequiredService<AnalyzeStudyJob>().Run(study, stoppingToken);
             }
             catch (Exception e)
             {

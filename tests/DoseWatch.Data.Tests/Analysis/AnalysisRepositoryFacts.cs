@@ -98,7 +98,7 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
     }
 
     [Fact]
-    public async Task A_batch_snapshot_reads_the_device_history_once_and_gives_each_study_what_its_own_query_gives()
+    public async Task The_history_cache_gives_each_study_what_its_own_query_gives_and_reads_only_studies_that_changed()
     {
         var factory = await NewDatabaseAsync();
         var doses = new DoseRecordRepository(factory, _clock);
@@ -112,19 +112,28 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
             ("1.3.7", new DateOnly(2026, 1, 4), new TimeOnly(23, 59), Scanner), ("1.3.8", new DateOnly(2026, 1, 6), null, Scanner),
             ("1.3.9", new DateOnly(2026, 1, 9), new TimeOnly(8, 0), Scanner with { StationName = "CT2", SerialNumber = "SN2" }),
         ];
-        foreach (var (uid, date, time, device) in studies)
+        async Task SaveAsync(string uid, DateOnly? date, TimeOnly? time, DeviceIdentity device, double ctdiVol)
         {
-            IrradiationEvent ev = new() { EventUid = uid + ".1", Source = DoseSourceKind.CtRdsr, Protocol = "Thorax", CtdiVolMGy = 10, DlpMGyCm = 300 };
+            IrradiationEvent ev = new() { EventUid = uid + ".1", Source = DoseSourceKind.CtRdsr, Protocol = "Thorax", CtdiVolMGy = ctdiVol, DlpMGyCm = 300 };
             await doses.SaveAsync(new ExtractionResult(ExtractionKind.DoseObject, new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", uid + ".9", null, "CT"),
                 Study(uid) with { StudyDate = date, StudyTime = time, Device = device }, [ev], AccumulatedDose.None, [], []));
         }
+        foreach (var (uid, date, time, device) in studies) await SaveAsync(uid, date, time, device, 10);
         var protocols = new ProtocolRepository(factory, _clock);
-        var snapshot = new DeviceHistorySnapshot(protocols);
+        var cache = new DeviceHistoryCache(protocols);
+
+        async Task<List<HistoricalStudy>> SameAsOwnQueryAsync(string excluded)
+        {
+            var own = await protocols.DeviceHistoryAsync(Scanner.Key, "CT", excluded, 4);
+            var cached = await cache.DeviceHistoryAsync(Scanner.Key, "CT", excluded, 4);
+            Assert.Equal(own.Select(h => h.StudyInstanceUid), cached.Select(h => h.StudyInstanceUid));
+            Assert.Equal(own.Select(h => h.Events.Single().CtdiVolMGy), cached.Select(h => h.Events.Single().CtdiVolMGy));
+            return own.ToList();
+        }
+
         foreach (var excluded in studies.Select(s => s.Uid).Append("not stored"))
         {
-            var own = (await protocols.DeviceHistoryAsync(Scanner.Key, "CT", excluded, 4)).Select(h => h.StudyInstanceUid).ToList();
-            var shared = (await snapshot.DeviceHistoryAsync(Scanner.Key, "CT", excluded, 4)).Select(h => h.StudyInstanceUid).ToList();
-            Assert.Equal(own, shared);
+            var own = (await SameAsOwnQueryAsync(excluded)).Select(h => h.StudyInstanceUid).ToList();
             Assert.DoesNotContain(excluded, own);
             Assert.DoesNotContain("1.3.9", own);
             // Newest first among the dated ones (where the engines place a study without a date differs, and each engine's
@@ -134,9 +143,20 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
             Assert.Equal(dated.Where(own.Contains), own.Where(dated.Contains));
         }
         Assert.Equal(["1.3.8", "1.3.6", "1.3.7", "1.3.2"], (await protocols.DeviceHistoryAsync(Scanner.Key, "CT", "1.3.5", 4)).Select(h => h.StudyInstanceUid));
-        Assert.Equal(1, snapshot.Reads);
-        await snapshot.DeviceHistoryAsync(Scanner.Key, "MR", "x", 4);
-        Assert.Equal(2, snapshot.Reads); // another modality is another history
+        // Each study of the device's latest five read once, however many analyses asked.
+        var read = cache.StudiesRead;
+        Assert.InRange(read, 4, 5);
+
+        // A study saved again (another object of it) is read again, and only it.
+        await SaveAsync("1.3.6", new DateOnly(2026, 1, 5), new TimeOnly(7, 0), Scanner, 99);
+        Assert.Equal(99, (await SameAsOwnQueryAsync("1.3.8")).Single(h => h.StudyInstanceUid == "1.3.6").Events.Single().CtdiVolMGy);
+        Assert.Equal(read + 1, cache.StudiesRead);
+
+        // A new latest study pushes the oldest out of the history; only the new one is read.
+        await SaveAsync("1.3.10", new DateOnly(2026, 2, 1), new TimeOnly(7, 0), Scanner, 12);
+        Assert.Contains("1.3.10", (await SameAsOwnQueryAsync("not stored")).Select(h => h.StudyInstanceUid));
+        Assert.Equal(read + 2, cache.StudiesRead);
+        Assert.Empty(await cache.DeviceHistoryAsync(Scanner.Key, "MR", "x", 4)); // another modality is another history
     }
 
     [Fact]
