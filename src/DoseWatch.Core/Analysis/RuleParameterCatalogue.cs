@@ -176,7 +176,7 @@ public static class RuleParameterCatalogue
     public static readonly RuleParameterDefinition WindowDays = new(RuleParameters.WindowDays, "Days added up", RuleParameterKind.WholeNumber)
     {
         Default = RuleParameters.DefaultWindowDays.ToString(CultureInfo.InvariantCulture), Minimum = 1,
-        Hint = "A patient's studies within this many days are added up (84 days = 12 weeks).",
+        Hint = "A patient's studies within this many days are added up (12 weeks are 84 days).",
         Phrase = (_, v) => $"added up over {v} days",
     };
 

@@ -57,6 +57,18 @@ public sealed class RuleEditingBrowserFacts(AlertsAppFixture fixture)
         await form.WaitForAsync(new() { Timeout = 5000 });
         Assert.Equal("drl-exceeded", await form.Locator("select[data-field=type]").InputValueAsync());
         Assert.Equal("national", await form.Locator("[data-parameter=source] select").InputValueAsync());
+        // Every type's fields read as words: no parameter key, no stored value name, no key=value line.
+        foreach (var type in Enum.GetValues<RuleType>())
+        {
+            await form.Locator("select[data-field=type]").SelectOptionAsync(type.ToWire());
+            var first = RuleParameterCatalogue.For(type)[0].Key;
+            await form.Locator($"[data-parameter='{first}'] .field").WaitForAsync(new() { Timeout = 5000 });
+            Assert.Equal(RuleParameterCatalogue.For(type).Count, await form.Locator("[data-parameter]").CountAsync());
+            var text = await form.InnerTextAsync();
+            foreach (var key in new[] { "=", RuleParameters.MinimumSampleSize, RuleParameters.WindowDays, RuleParameters.MedianOfStudies, RuleParameters.TableFluoroscopySrdl,
+                RuleParameters.TableAapmCt, RuleParameters.CheckUnknownProtocol, DoseQuantity.DoseRp.Name, DoseQuantity.MechanicalIndex.Name, type.ToWire() })
+                Assert.False(text.Contains(key, StringComparison.Ordinal), $"{type}: '{key}' in the editor's text");
+        }
         // Another type swaps the fields for the ones it reads; back to the DRL rule, its fields return.
         await form.Locator("select[data-field=type]").SelectOptionAsync("cumulative-dose");
         await form.Locator("[data-parameter=windowDays] input[type=number]").WaitForAsync(new() { Timeout = 5000 });
