@@ -271,21 +271,19 @@ public sealed class InstanceRepository(IDbConnectionFactory connections)
     }
 
     /// <summary>
-    /// Instances left behind (received but never picked up, or claimed by a worker that died) whose last change is older
-    /// than <paramref name="staleBefore"/>. A dead worker's claim is handed back (<c>extracting</c> becomes <c>received</c>)
-    /// so that the job enqueued for it can claim it at once; <c>updated_at</c> moves to <paramref name="now"/> so the next
-    /// sweep leaves the row alone while that job runs. (Moving only <c>updated_at</c> of an <c>extracting</c> row made it
-    /// look freshly claimed: the new job could not claim it and it stayed stuck.)
+    /// Claims left behind by a worker that died: <c>extracting</c> rows whose last change (claim or heartbeat) is older
+    /// than <paramref name="staleBefore"/> are handed back as <c>received</c>, the workers' queue, and <c>updated_at</c>
+    /// moves to <paramref name="now"/>. A <c>received</c> row is not taken, however long it has waited: it is in the
+    /// queue already (rewriting it only cost a write per row and a warning per sweep while a backlog drained).
     /// </summary>
     public async Task<IReadOnlyList<long>> TakeStaleAsync(DateTimeOffset staleBefore, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         // The outer "updated_at < @staleBefore" is re-checked on a row another sweep (another node) just took, so it is taken once.
         var ids = await connection.QueryAsync<long>(new CommandDefinition("""
-            UPDATE instances SET updated_at = @now, status = 'received',
-                status_reason = CASE WHEN status = 'extracting' THEN 'Handed back: the worker extracting it stopped' ELSE status_reason END
-            WHERE updated_at < @staleBefore AND status IN ('received', 'extracting') AND id IN (
-                SELECT id FROM instances WHERE status IN ('received', 'extracting') AND updated_at < @staleBefore ORDER BY updated_at, id LIMIT @limit)
+            UPDATE instances SET updated_at = @now, status = 'received', status_reason = 'Handed back: the worker extracting it stopped'
+            WHERE updated_at < @staleBefore AND status = 'extracting' AND id IN (
+                SELECT id FROM instances WHERE status = 'extracting' AND updated_at < @staleBefore ORDER BY updated_at, id LIMIT @limit)
             RETURNING id
             """, new { staleBefore, now, limit }, cancellationToken: cancellationToken));
         return ids.Order().ToList();

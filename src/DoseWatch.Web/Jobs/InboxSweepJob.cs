@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace DoseWatch.Web.Jobs;
 
 /// <summary>
-/// Every 15 seconds (<see cref="InboxOptions.SweepCron"/>): instances claimed by a worker that died (or received and left
-/// untouched longer than the stale limit) are handed back to the extraction workers' queue as <c>received</c>.
-/// Extraction is safe to rerun, so a late duplicate does no harm.
+/// Every 15 seconds (<see cref="InboxOptions.SweepCron"/>): instances claimed by a worker that died are handed back to
+/// the extraction workers' queue as <c>received</c>, and the workers are woken, so a queued row never waits for a wake-up
+/// that was lost. Extraction is safe to rerun, so a late duplicate does no harm.
 /// </summary>
 public sealed class InboxSweepJob(InstanceRepository inbox, ExtractionWorkers workers, IOptions<InboxOptions> options, TimeProvider clock,
     ILogger<InboxSweepJob> logger)
@@ -23,12 +23,10 @@ public sealed class InboxSweepJob(InstanceRepository inbox, ExtractionWorkers wo
     {
         var now = clock.GetUtcNow();
         var stale = await inbox.TakeStaleAsync(now - options.Value.StaleAfter, now, BatchSize, cancellationToken);
+        // Handed back as received, they are the extraction workers' queue again; received rows are, whatever their age.
+        workers.Wake();
         if (stale.Count > 0)
-        {
-            // Handed back as received, they are the extraction workers' queue again.
-            workers.Wake();
-            logger.LogWarning("Inbox sweep handed back {Count} instance(s) left pending: {Ids}", stale.Count, string.Join(", ", stale.Take(20)));
-        }
+            logger.LogWarning("Inbox sweep handed back {Count} instance(s) whose extraction stopped with its worker: {Ids}", stale.Count, string.Join(", ", stale.Take(20)));
         return stale.Count;
     }
 }
