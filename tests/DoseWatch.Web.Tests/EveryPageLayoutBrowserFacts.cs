@@ -22,7 +22,8 @@ public sealed class EveryPageLayoutBrowserFacts(DemoApp demo)
     private static readonly string[] NotBlazor = ["/hangfire"];
 
     // Runs in the page on the <html> element (the app's CSP forbids string evaluation, not a function on an element).
-    private const string LayoutProblems = """
+    // RuleEditingBrowserFacts runs it with the rule editor open.
+    internal const string LayoutProblems = """
         html => {
             const vw = window.innerWidth;
             const scrollsX = el => /(auto|scroll)/.test(getComputedStyle(el).overflowX);

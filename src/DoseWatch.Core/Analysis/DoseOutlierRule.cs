@@ -80,7 +80,7 @@ internal static class DrlRules
     public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context)
     {
         var quantity = DoseQuantity.Parse(rule.Parameter(RuleParameters.Quantity), DoseQuantity.Dlp);
-        if (!string.Equals(rule.Parameter(RuleParameters.Source), "local", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(rule.Parameter(RuleParameters.Source), RuleParameters.SourceLocal, StringComparison.OrdinalIgnoreCase))
             return NationalDrlMedianRule.Evaluate(rule, context, quantity);
         return Local(rule, context, quantity);
     }

@@ -13,17 +13,17 @@ internal static class NotificationValueRules
 {
     public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context) => rule.Parameter(RuleParameters.Table) switch
     {
-        "aapm-ct" => AapmCt(rule, context),
-        "fluoro-srdl" => FluoroscopySrdl(rule, context),
-        "mr-sar" => PerEvent(rule, context, "sar", "W/kg", e => e.SarWPerKg,
+        RuleParameters.TableAapmCt => AapmCt(rule, context),
+        RuleParameters.TableFluoroscopySrdl => FluoroscopySrdl(rule, context),
+        RuleParameters.TableMrSar => PerEvent(rule, context, "sar", "W/kg", e => e.SarWPerKg,
             // The RF mode of an Operating Mode Sequence ("RF:IEC_FIRST_LEVEL; GRADIENT:…"), as the SAR table reads it.
             e => MrSarLimits.LimitWPerKg(GuidanceLines.RfMode(e.OperatingMode) ?? e.OperatingMode, e.SarDefinition),
             e => $"IEC 60601-2-33 limit, {DisplayText.MrOperatingMode(e.OperatingMode) ?? "normal mode (assumed)"}, {DisplayText.MrSarDefinition(e.SarDefinition)}"),
-        "us-mi" => PerEvent(rule, context, DoseQuantity.MechanicalIndex.Name, "1", DoseQuantity.MechanicalIndex.Pick,
+        RuleParameters.TableUltrasoundMi => PerEvent(rule, context, DoseQuantity.MechanicalIndex.Name, "1", DoseQuantity.MechanicalIndex.Pick,
             e => UltrasoundOutputGuidance.MechanicalIndexLimit(UltrasoundOutputGuidance.InferApplication(e.Preset)),
             e => $"MI guidance for {UltrasoundOutputGuidance.InferApplication(e.Preset)} application"),
         // The largest of TIS, TIB and TIC: without the gestational age the stricter reading is the safe one.
-        "us-ti" => PerEvent(rule, context, DoseQuantity.ThermalIndex.Name, "1", DoseQuantity.ThermalIndex.Pick,
+        RuleParameters.TableUltrasoundTi => PerEvent(rule, context, DoseQuantity.ThermalIndex.Name, "1", DoseQuantity.ThermalIndex.Pick,
             e => UltrasoundOutputGuidance.ThermalIndexLimit(UltrasoundOutputGuidance.InferApplication(e.Preset)),
             e => $"TI guidance for {UltrasoundOutputGuidance.InferApplication(e.Preset)} application"),
         var other => throw new FormatException($"Rule {rule.Id} '{rule.Name}': unknown notification table '{other}'."),
@@ -125,17 +125,17 @@ internal static class DoseCheckRule
 {
     public static IEnumerable<AlertCandidate> Evaluate(Rule rule, AnalysisContext context)
     {
-        var part = rule.Parameter(RuleParameters.Part) ?? "any";
+        var part = rule.Parameter(RuleParameters.Part) ?? RuleParameters.PartAny;
         foreach (var (ev, protocol) in context.Events)
         {
             if (ev.DoseCheck is not { } check || !rule.Scope.MatchesProtocol(protocol.Standard)) continue;
             var found = new List<(string Part, string Quantity, double? Value, double? Threshold, string Unit, string? Reason, string? By)>();
-            if (part is "any" or "alert" && check.Alert is { } a)
+            if (part is RuleParameters.PartAny or RuleParameters.PartAlert && check.Alert is { } a)
             {
                 found.Add(("alert", "ctdivol", a.AccumulatedCtdiVolForwardEstimateMGy, a.CtdiVolAlertValueMGy, "mGy", a.ReasonForProceeding, a.AuthorizedBy));
                 found.Add(("alert", "dlp", a.AccumulatedDlpForwardEstimateMGyCm, a.DlpAlertValueMGyCm, "mGy.cm", a.ReasonForProceeding, a.AuthorizedBy));
             }
-            if (part is "any" or "notification" && check.Notification is { } n)
+            if (part is RuleParameters.PartAny or RuleParameters.PartNotification && check.Notification is { } n)
             {
                 found.Add(("notification", "ctdivol", n.CtdiVolForwardEstimateMGy, n.CtdiVolNotificationValueMGy, "mGy", n.ReasonForProceeding, n.AuthorizedBy));
                 found.Add(("notification", "dlp", n.DlpForwardEstimateMGyCm, n.DlpNotificationValueMGyCm, "mGy.cm", n.ReasonForProceeding, n.AuthorizedBy));

@@ -104,14 +104,21 @@ public static class RuleParameters
     /// <summary>dose-outlier: the robust score above which a dose is an outlier when the rule has no threshold.</summary>
     public const double DefaultOutlierScore = 3.5;
 
-    /// <summary>notification-value: aapm-ct, fluoro-srdl, mr-sar, us-mi, us-ti.</summary>
+    /// <summary>notification-value: which published table (one of the <c>Table*</c> values).</summary>
     public const string Table = "table";
+    public const string TableAapmCt = "aapm-ct";
+    public const string TableFluoroscopySrdl = "fluoro-srdl";
+    public const string TableMrSar = "mr-sar";
+    public const string TableUltrasoundMi = "us-mi";
+    public const string TableUltrasoundTi = "us-ti";
 
     /// <summary>notification-value (aapm-ct) and drl-exceeded (national): the table row; inferred for aapm-ct when absent.</summary>
     public const string Examination = "examination";
 
     /// <summary>drl-exceeded: national or local; country of the national table (default UK); local percentile (default 75).</summary>
     public const string Source = "source";
+    public const string SourceNational = "national";
+    public const string SourceLocal = "local";
     public const string Country = "country";
     public const string Percentile = "percentile";
 
@@ -128,6 +135,9 @@ public static class RuleParameters
 
     /// <summary>dose-check: notification, alert or any (default).</summary>
     public const string Part = "part";
+    public const string PartAny = "any";
+    public const string PartAlert = "alert";
+    public const string PartNotification = "notification";
 }
 
 /// <summary>

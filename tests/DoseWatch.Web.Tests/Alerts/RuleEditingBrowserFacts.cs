@@ -56,25 +56,127 @@ public sealed class RuleEditingBrowserFacts(AlertsAppFixture fixture)
         var form = page.Locator("tr[data-rule=new][data-editing=true]");
         await form.WaitForAsync(new() { Timeout = 5000 });
         Assert.Equal("drl-exceeded", await form.Locator("select[data-field=type]").InputValueAsync());
-        Assert.Contains("source=national", await form.Locator("textarea[data-field=parameters]").InputValueAsync());
+        Assert.Equal("national", await form.Locator("[data-parameter=source] select").InputValueAsync());
+        // Every type's fields read as words: no parameter key, no stored value name, no key=value line.
+        foreach (var type in Enum.GetValues<RuleType>())
+        {
+            await form.Locator("select[data-field=type]").SelectOptionAsync(type.ToWire());
+            var first = RuleParameterCatalogue.For(type)[0].Key;
+            await form.Locator($"[data-parameter='{first}'] .field").WaitForAsync(new() { Timeout = 5000 });
+            Assert.Equal(RuleParameterCatalogue.For(type).Count, await form.Locator("[data-parameter]").CountAsync());
+            var text = await form.InnerTextAsync();
+            foreach (var key in new[] { "=", RuleParameters.MinimumSampleSize, RuleParameters.WindowDays, RuleParameters.MedianOfStudies, RuleParameters.TableFluoroscopySrdl,
+                RuleParameters.TableAapmCt, RuleParameters.CheckUnknownProtocol, DoseQuantity.DoseRp.Name, DoseQuantity.MechanicalIndex.Name, type.ToWire() })
+                Assert.False(text.Contains(key, StringComparison.Ordinal), $"{type}: '{key}' in the editor's text");
+        }
+        // Another type swaps the fields for the ones it reads; back to the DRL rule, its fields return.
+        await form.Locator("select[data-field=type]").SelectOptionAsync("cumulative-dose");
+        await form.Locator("[data-parameter=windowDays] input[type=number]").WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal(0, await form.Locator("[data-parameter=source]").CountAsync());
+        await form.Locator("select[data-field=type]").SelectOptionAsync("drl-exceeded");
+        await form.Locator("[data-parameter=source] select").WaitForAsync(new() { Timeout = 5000 });
+        Assert.Equal(0, await form.Locator("[data-parameter=windowDays]").CountAsync());
+        // The DRL rule's seven fields wrap inside the card on a tablet as well.
+        await page.SetViewportSizeAsync(768, 1024);
+        Assert.Empty(await page.Locator("html").EvaluateAsync<string[]>(EveryPageLayoutBrowserFacts.LayoutProblems));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "rules-add-drl-768.png"), FullPage = true });
         await form.Locator("input[data-field=name]").FillAsync(name);
         // Off, so that the shared app's other tests are not judged by it.
         await form.Locator("input[data-field=enabled]").UncheckAsync();
-        // A national DRL rule compares CTDIvol or DLP only: DAP is refused in the form, nothing stored.
-        await form.Locator("textarea[data-field=parameters]").FillAsync("source=national\nquantity=dap");
+        // A national DRL rule compares CTDIvol or DLP only: DAP (chosen by its words) is refused beside its field, nothing stored.
+        await form.Locator("[data-parameter=quantity] select").SelectOptionAsync(new SelectOptionValue { Label = "DAP" });
         await form.Locator("button[data-action=save]").ClickAsync();
-        await form.Locator("[data-problem=quantity]").WaitForAsync(new() { Timeout = 5000 });
-        await form.Locator("textarea[data-field=parameters]").FillAsync("source=national\nquantity=ctdivol\nexamination=Head (acute stroke)");
+        await form.Locator("[data-parameter=quantity] [data-problem=quantity]").WaitForAsync(new() { Timeout = 5000 });
+        Assert.DoesNotContain(await fixture.Service<RuleRepository>().ListAsync(), r => r.Name == name);
+        await form.Locator("[data-parameter=quantity] select").SelectOptionAsync(new SelectOptionValue { Label = "CTDIvol" });
+        await form.Locator("[data-parameter=examination] input").FillAsync("Head (acute stroke)");
         await form.Locator("button[data-action=save]").ClickAsync();
         await page.Locator("[data-field=message]", new() { HasText = "added" }).WaitForAsync(new() { Timeout = 5000 });
 
         var added = Assert.Single(await fixture.Service<RuleRepository>().ListAsync(), r => r.Name == name);
-        Assert.Equal((RuleType.DrlExceeded, "CT", false, "ctdivol", "Head (acute stroke)"),
-            (added.Type, added.Scope.Modality, added.Enabled, added.Parameter(RuleParameters.Quantity), added.Parameter(RuleParameters.Examination)));
+        Assert.Equal((RuleType.DrlExceeded, "CT", false), (added.Type, added.Scope.Modality, added.Enabled));
+        // Only what was set: the empty fields (country, median size, …) are left to their usual values.
+        Assert.Equal(new Dictionary<string, string> { [RuleParameters.Source] = "national", [RuleParameters.Quantity] = "ctdivol", [RuleParameters.Examination] = "Head (acute stroke)" },
+            added.Parameters.OrderBy(p => p.Key).ToDictionary());
         await page.Locator($"tr[data-rule='{added.Id}']").WaitForAsync(new() { Timeout = 5000 });
         var entry = Assert.Single((await fixture.Service<AuditLog>().QueryAsync(new AuditQuery(Action: RuleEditing.RuleCreate))).Items, e => e.Target == $"rule:{added.Id}");
         Assert.Equal(name, JsonDocument.Parse(entry.Detail!).RootElement.GetProperty("new").GetProperty("Name").GetString());
         Assert.Empty(consoleErrors);
+    }
+
+    [Fact]
+    public async Task A_physicist_edits_parameters_in_labelled_fields_that_fit_the_screen_and_other_settings_are_kept()
+    {
+        var rules = fixture.Service<RuleRepository>();
+        var original = (await rules.ListAsync()).Single(r => r.Name == "CTDIvol outlier");
+        Assert.Equal(new Dictionary<string, string> { [RuleParameters.Quantity] = "ctdivol" }, original.Parameters.ToDictionary());
+        // A setting dose-outlier rules do not read (as an older or newer version might have stored): kept, shown in words.
+        var held = original with { Parameters = new Dictionary<string, string>(original.Parameters) { [RuleParameters.WindowDays] = "84" } };
+        await rules.UpdateAsync(held, "test");
+        try
+        {
+            var (playwright, browser, page, consoleErrors) = await BrowserFacts.OpenAsync(fixture.App, "/rules", Roles.Physicist);
+            using var _ = playwright;
+            await using var __ = browser;
+            await page.SetViewportSizeAsync(1280, 800);
+            var row = page.Locator($"tr[data-rule='{original.Id}']");
+            await row.Locator("button[data-action=edit]").ClickAsync();
+            var form = page.Locator($"tr[data-rule='{original.Id}'][data-editing=true]");
+            await form.WaitForAsync(new() { Timeout = 5000 });
+            await form.ScrollIntoViewIfNeededAsync();
+
+            // One labelled control per parameter of the type, pre-filled from the rule; the usual value shows when empty.
+            var quantity = form.Locator("[data-parameter=quantity] select");
+            Assert.Equal("ctdivol", await quantity.InputValueAsync());
+            Assert.Equal("CTDIvol", (await quantity.Locator("option:checked").InnerTextAsync()).Trim());
+            var minimum = form.Locator("[data-parameter=minimumSampleSize] input[type=number]");
+            Assert.Equal(("", "1", "usual: 20"), (await minimum.InputValueAsync(), await minimum.GetAttributeAsync("min"), await minimum.GetAttributeAsync("placeholder")));
+            Assert.Equal("Fewest earlier studies", (await form.Locator("[data-parameter=minimumSampleSize] .parameter-label").InnerTextAsync()).Trim());
+            Assert.Equal("Other settings, kept as they are: added up over 84 days", (await form.Locator("[data-field=other-settings]").InnerTextAsync()).Trim());
+            var text = await form.InnerTextAsync();
+            foreach (var key in new[] { "=", RuleParameters.MinimumSampleSize, RuleParameters.WindowDays, RuleParameters.MedianOfStudies, "dose-outlier", "mechanicalIndex", "doserp" })
+                Assert.DoesNotContain(key, text, StringComparison.Ordinal);
+
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFacts.ScreenshotDirectory, "rules-parameter-editor.png") });
+            // At 1280x800 the whole editor is on screen: nothing past the window, and every field and Save inside the card's
+            // visible box without scrolling the table sideways (the rules table itself is wider than the card).
+            Assert.Empty(await page.Locator("html").EvaluateAsync<string[]>(EveryPageLayoutBrowserFacts.LayoutProblems));
+            var card = page.Locator("section[data-section=rules]");
+            Assert.Equal(0, await card.EvaluateAsync<double>("card => card.scrollLeft"));
+            var visible = (await card.BoundingBoxAsync())!;
+            var controls = await form.Locator("input, select, button").AllAsync();
+            Assert.True(controls.Count >= 9, $"{controls.Count} controls");
+            foreach (var control in controls)
+            {
+                var box = (await control.BoundingBoxAsync())!;
+                Assert.True(box.X >= visible.X && box.X + box.Width <= Math.Min(visible.X + visible.Width, 1280) && box.Y >= 0 && box.Y + box.Height <= 800,
+                    $"{await control.EvaluateAsync<string>("c => c.outerHTML.slice(0, 80)")} at {box.X},{box.Y} {box.Width}x{box.Height}; the card shows {visible.X}..{visible.X + visible.Width}");
+            }
+
+            // A number below the field's minimum is refused beside the field, in words, and nothing is stored.
+            await minimum.FillAsync("0");
+            await form.Locator("button[data-action=save]").ClickAsync();
+            var problem = form.Locator("[data-parameter=minimumSampleSize] [data-problem=minimumSampleSize]");
+            await problem.WaitForAsync(new() { Timeout = 5000 });
+            Assert.Equal("Fewest earlier studies must be a whole number, 1 or more.", (await problem.InnerTextAsync()).Trim());
+            Assert.Equal(held.Parameters.OrderBy(p => p.Key), (await rules.GetAsync(original.Id))!.Parameters.OrderBy(p => p.Key));
+
+            await minimum.FillAsync("30");
+            await quantity.SelectOptionAsync(new SelectOptionValue { Label = "SSDE" });
+            await form.Locator("button[data-action=save]").ClickAsync();
+            await page.Locator("[data-field=message]", new() { HasText = "saved" }).WaitForAsync(new() { Timeout = 5000 });
+            var stored = (await rules.GetAsync(original.Id))!;
+            Assert.Equal(new Dictionary<string, string> { [RuleParameters.MinimumSampleSize] = "30", [RuleParameters.Quantity] = "ssde", [RuleParameters.WindowDays] = "84" },
+                stored.Parameters.OrderBy(p => p.Key).ToDictionary());
+            var entry = Assert.Single((await fixture.Service<AuditLog>().QueryAsync(new AuditQuery(Action: RuleEditing.RuleUpdate))).Items, e => e.Target == $"rule:{original.Id}");
+            Assert.Equal("30", JsonDocument.Parse(entry.Detail!).RootElement.GetProperty("new").GetProperty("Parameters").GetProperty(RuleParameters.MinimumSampleSize).GetString());
+            Assert.Contains("Judges SSDE · history of at least 30 studies", (await row.Locator("td[data-field=parameters]").InnerTextAsync()).Trim());
+            Assert.Empty(consoleErrors);
+        }
+        finally
+        {
+            await rules.UpdateAsync(original, "test"); // the other tests of the collection see the default rules
+        }
     }
 
     private async Task EditThresholdAsync(Rule aapm, double ctdiVol, double edited)
