@@ -20,7 +20,7 @@ public sealed class DeviceHistoryCache(ProtocolRepository protocols)
     private readonly ConcurrentDictionary<(string DeviceKey, string? Modality), ConcurrentDictionary<string, (long Revision, HistoricalStudy Study)>> _devices = new();
     private long _studiesRead;
 
-    /// <summary>Studies read from SQL with their events so far (for the facts and the workers' debug log).</summary>
+    /// <summary>Studies read from SQL with their events so far (what the facts check the cache by).</summary>
     public long StudiesRead => Interlocked.Read(ref _studiesRead);
 
     /// <summary>The latest <paramref name="maximumStudies"/> studies of the device and modality other than <paramref name="excludedStudy"/>, newest first.</summary>

@@ -20,9 +20,6 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
     // One per StudyAnalysis, which the app holds as a singleton: a device's history stays in memory between analyses.
     private readonly DeviceHistoryCache deviceHistories = new(protocols);
 
-    /// <summary>Studies of device histories read from SQL so far (the rest came from memory).</summary>
-    public long HistoryStudiesRead => deviceHistories.StudiesRead;
-
     /// <param name="historyStudies">How many of the device's latest studies of the modality are its history.</param>
     /// <param name="referenceMinimumStudies">Studies of a standard protocol from which its learned reference is stored.</param>
     /// <returns>Null when the study is not in the dose records.</returns>

@@ -40,24 +40,24 @@ public static class AccountEndpoints
         var fields = await context.Request.ReadFormAsync(context.RequestAborted);
         var form = new SignInForm { UserName = fields["UserName"], Password = fields["Password"], Code = fields["Code"], ReturnUrl = fields["ReturnUrl"] };
         var returnUrl = LocalOnly(form.ReturnUrl);
+        // Back to the form with what it should say; the name and the page asked for travel along.
+        IResult BackToSignIn(string error) =>
+            Results.LocalRedirect($"{SignInPage}?error={error}&user={Uri.EscapeDataString(form.UserName ?? "")}&ReturnUrl={Uri.EscapeDataString(returnUrl)}");
         string? newPassword = fields["NewPassword"];
         if (!string.IsNullOrEmpty(newPassword) && newPassword != fields["ConfirmPassword"])
-            return Results.LocalRedirect($"{SignInPage}?error=change-required&refused={PasswordRefusal.ConfirmationDiffers}&user={Uri.EscapeDataString(form.UserName ?? "")}&ReturnUrl={Uri.EscapeDataString(returnUrl)}");
+            return BackToSignIn($"change-required&refused={PasswordRefusal.ConfirmationDiffers}");
         var attempt = await signIn.AttemptAsync(form.UserName ?? "", form.Password ?? "", form.Code, context.RequestAborted, newPassword);
         if (attempt.Outcome is SignInOutcome.PasswordChangeRequired or SignInOutcome.NewPasswordRefused)
         {
             // Only after the right password: the page then asks for the new one (and the code, for an account with one).
             var refused = attempt.Refusal is { } r ? $"&refused={r}" : "";
             var code = attempt.Account!.HasSecondFactor ? "&code=1" : "";
-            return Results.LocalRedirect($"{SignInPage}?error=change-required{refused}{code}&user={Uri.EscapeDataString(form.UserName ?? "")}&ReturnUrl={Uri.EscapeDataString(returnUrl)}");
+            return BackToSignIn($"change-required{refused}{code}");
         }
+        // A locked account answers exactly as a wrong password or an unknown name does: "locked" only for real
+        // accounts told an attacker which names exist. (The code prompt comes only after the right password.)
         if (attempt.Outcome != SignInOutcome.Succeeded)
-        {
-            // A locked account answers exactly as a wrong password or an unknown name does: "locked" only for real
-            // accounts told an attacker which names exist. (The code prompt comes only after the right password.)
-            var error = attempt.Outcome == SignInOutcome.CodeRequired ? "code" : "failed";
-            return Results.LocalRedirect($"{SignInPage}?error={error}&user={Uri.EscapeDataString(form.UserName ?? "")}&ReturnUrl={Uri.EscapeDataString(returnUrl)}");
-        }
+            return BackToSignIn(attempt.Outcome == SignInOutcome.CodeRequired ? "code" : "failed");
         await context.SignInAsync(SignedInUser.CookieScheme, SignedInUser.Local(attempt.Account!, clock.GetUtcNow()));
         return Results.LocalRedirect(returnUrl);
     }
