@@ -4,6 +4,7 @@ using DoseWatch.Core.Privacy;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Fhir;
 using Hangfire;
+using DoseWatch.Web.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace DoseWatch.Web.Fhir;
@@ -39,7 +40,17 @@ public sealed class PushFhirJob(
         if (settings.Target is null) return;
         // Held for longer than one request may take, so a stuck push is taken over only after it timed out.
         var hold = settings.Timeout * 2 + TimeSpan.FromSeconds(30);
-        while (await deliveries.ClaimAsync(deliveryId, hold, cancellationToken) is { } delivery)
+        if (await deliveries.ClaimAsync(deliveryId, hold, cancellationToken) is not { } delivery)
+        {
+            // A scheduled push can start a little before its row is due (ScheduledStart): put it back rather than leave
+            // it to the minutely sweep.
+            var now = clock.GetUtcNow();
+            if (await deliveries.GetAsync(deliveryId, cancellationToken) is { Status: DeliveryStatuses.Pending } row
+                && ScheduledStart.PutBack(row.NextAttemptAt, now) is { } wait)
+                jobs.Schedule<PushFhirJob>(job => job.Run(deliveryId, CancellationToken.None), wait);
+            return;
+        }
+        do
         {
             if (delivery.Target != settings.Target)
             {
@@ -50,6 +61,7 @@ public sealed class PushFhirJob(
             }
             if (!await PushAsync(delivery, settings, cancellationToken)) return;
         }
+        while ((delivery = await deliveries.ClaimAsync(deliveryId, hold, cancellationToken)) is not null);
     }
 
     [DisableConcurrentExecution(timeoutInSeconds: 10)]

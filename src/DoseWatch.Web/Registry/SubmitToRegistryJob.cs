@@ -4,6 +4,7 @@ using DoseWatch.Data.Repositories;
 using DoseWatch.Dicom;
 using DoseWatch.Dicom.Network.Dimse;
 using DoseWatch.Web.Hosting;
+using DoseWatch.Web.Jobs;
 using Hangfire;
 
 namespace DoseWatch.Web.Registry;
@@ -35,6 +36,15 @@ public sealed class SubmitToRegistryJob(
         var now = clock.GetUtcNow();
         if (!await submissions.TryClaimAsync(submissionId, now, now - StaleAfter, cancellationToken))
         {
+            // A scheduled retry can start a little before its row is due (ScheduledStart); returning then would leave the
+            // row to the five-minute sweep.
+            if (await submissions.GetAsync(submissionId, cancellationToken) is { Status: RegistrySubmissionStatuses.Pending } row
+                && ScheduledStart.PutBack(row.NextAttemptAt, now) is { } wait)
+            {
+                queue.ScheduleRetry(submissionId, wait);
+                logger.LogDebug("Registry submission {Id} is due at {Due:O}: its retry started early and is put back", submissionId, row.NextAttemptAt);
+                return;
+            }
             logger.LogDebug("Registry submission {Id} is sent, not due, being sent or gone: nothing to do", submissionId);
             return;
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Bunit;
+using Hangfire;
 using DoseWatch.Core.Registry;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Dicom;
@@ -214,6 +215,46 @@ public sealed partial class RegistrySubmissionFacts : IAsyncLifetime
         var after = RenderLog();
         after.WaitForAssertion(() => Assert.Empty(after.FindAll("button[data-action=retry-registry]")));
         Assert.False(await _app.Services.GetRequiredService<RegistrySubmissionQueue>().RetryAsync(failed.Id));
+    }
+
+    [SamplesFact]
+    public async Task A_retry_that_starts_a_moment_before_its_row_is_due_is_put_back_not_dropped()
+    {
+        // Hangfire keeps a scheduled job's time in whole seconds, so the scheduled retry can start up to a second before the
+        // row is due. It used to return then, leaving the report to the five-minute sweep (a clean-clone CI run waited two
+        // minutes for a retry that never came).
+        _retryBackoff = "00:10:00";
+        await StartAppAsync();
+        var report = await CopyAsync(SharedSamples.Path_(Sample), "report.dcm", "-gst", "-gse", "-gin");
+        await Dcmtk.RunAsync("storescu", "-R", "-aet", "MODALITY", "-aec", _aeTitle, "127.0.0.1", _dicomPort.ToString(CultureInfo.InvariantCulture), report);
+        var waiting = await WaitForAsync(s => s.Attempts == 1 && s.Status == RegistrySubmissionStatuses.Pending, TimeSpan.FromSeconds(60));
+        var monitoring = _app.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        List<KeyValuePair<string, Hangfire.Storage.Monitoring.ScheduledJobDto>> Retries() => monitoring.ScheduledJobs(0, 100)
+            .Where(j => j.Value.Job?.Type == typeof(SubmitToRegistryJob) && Equals(j.Value.Job.Args[0], waiting.Id)).ToList();
+        // The failure scheduled its retry; take it off the schedule, as the scheduler does when it starts it.
+        var scheduled = Assert.Single(Retries());
+        Assert.True(_app.Services.GetRequiredService<Hangfire.IBackgroundJobClient>().Delete(scheduled.Key));
+        Assert.Empty(Retries());
+
+        // Started ten minutes early (the backoff put the row off on purpose): nothing is sent and nothing is scheduled.
+        await Job(waiting.NextAttemptAt - TimeSpan.FromMinutes(9)).Run(waiting.Id, CancellationToken.None);
+        Assert.Empty(Retries());
+        // Started 0.6 s early: nothing is sent, and the retry is back on the schedule, a few seconds on.
+        var before = DateTime.UtcNow;
+        await Job(waiting.NextAttemptAt - TimeSpan.FromMilliseconds(600)).Run(waiting.Id, CancellationToken.None);
+        var putBack = Assert.Single(Retries());
+        Assert.InRange(putBack.Value.EnqueueAt, before.AddSeconds(1), DateTime.UtcNow.AddSeconds(3));
+        var row = await Submissions.GetAsync(waiting.Id);
+        Assert.Equal((RegistrySubmissionStatuses.Pending, 1, waiting.NextAttemptAt), (row!.Status, row.Attempts, row.NextAttemptAt));
+    }
+
+    /// <summary>The app's registry job, on a clock stopped at <paramref name="now"/>.</summary>
+    private SubmitToRegistryJob Job(DateTimeOffset now) =>
+        ActivatorUtilities.CreateInstance<SubmitToRegistryJob>(_app.Services, (TimeProvider)new StoppedClock(now));
+
+    private sealed class StoppedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private RegistrySubmissionRepository Submissions => _app.Services.GetRequiredService<RegistrySubmissionRepository>();
