@@ -112,14 +112,23 @@ public sealed partial class DoseRecordRepository
         return ev with { XRaySources = xray, DoseCheck = alert is null && notification is null ? null : new CtDoseCheck(alert, notification) };
     }
 
-    /// <summary>Each dose object's accumulated values and the events it lists (migration 0023), per study: the inputs of <see cref="StudyTotalsRule"/>.</summary>
-    internal static async Task<Dictionary<string, List<ReportedTotals>>> ReportedAsync(DbConnection connection, IReadOnlyList<string> studies, CancellationToken ct, DbTransaction? tx = null)
+    /// <summary>
+    /// Each dose object's accumulated values and the events it lists (migration 0023), per study: the inputs of
+    /// <see cref="StudyTotalsRule"/>. <paramref name="reportingOnly"/> leaves out the objects that report no accumulated
+    /// value (image headers), which <see cref="StudyTotalsRule.Combine"/> ignores anyway: the save's refresh reads only
+    /// those, so the 600th image of a CT series does not read the 599 before it again.
+    /// </summary>
+    internal static async Task<Dictionary<string, List<ReportedTotals>>> ReportedAsync(DbConnection connection, IReadOnlyList<string> studies, CancellationToken ct,
+        DbTransaction? tx = null, bool reportingOnly = false)
     {
         var result = new Dictionary<string, List<ReportedTotals>>(StringComparer.Ordinal);
         if (studies.Count == 0) return result;
         var (inStudies, p) = InList(studies);
-        var rows = await QueryRowsAsync(connection,
-            $"SELECT * FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND kind = 'DoseObject'", p, ct, tx);
+        var reporting = reportingOnly ? $" AND ({string.Join(" OR ", AccumulatedColumns.Select(c => c + " IS NOT NULL"))})" : "";
+        var rows = await QueryRowsAsync(connection, $"""
+            SELECT study_instance_uid, sop_instance_uid, extracted_at, {string.Join(", ", AccumulatedColumns)}
+            FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND kind = 'DoseObject'{reporting}
+            """, p, ct, tx);
         var listed = (await QueryRowsAsync(connection,
                 $"SELECT study_instance_uid, sop_instance_uid, event_uid FROM dose_object_events WHERE study_instance_uid IN {inStudies}", p, ct, tx))
             .ToLookup(r => (DoseRecordColumns.Str(r, "study_instance_uid")!, DoseRecordColumns.Str(r, "sop_instance_uid")!), r => DoseRecordColumns.Str(r, "event_uid")!);
@@ -132,6 +141,14 @@ public sealed partial class DoseRecordRepository
         }
         return result;
     }
+
+    /// <summary>The dose_source_objects columns <see cref="ReadAccumulated"/> reads (migration 0004 and later).</summary>
+    internal static readonly IReadOnlyList<string> AccumulatedColumns =
+    [
+        "reported_event_count", "dlp_total_mgy_cm", "ct_effective_dose_total_msv", "dap_total_gy_cm2", "dose_rp_total_gy",
+        "fluoro_dap_total_gy_cm2", "fluoro_dose_rp_total_gy", "acquisition_dap_total_gy_cm2", "acquisition_dose_rp_total_gy",
+        "fluoro_time_total_s", "acquisition_time_total_s", "radiographic_frame_count", "agd_left_breast_mgy", "agd_right_breast_mgy", "agd_total_mgy",
+    ];
 
     /// <summary>The device's own totals as one dose_source_objects row stores them (migration 0004).</summary>
     internal static AccumulatedDose ReadAccumulated(IDictionary<string, object?> r) => new()
