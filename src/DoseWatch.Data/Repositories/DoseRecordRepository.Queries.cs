@@ -113,21 +113,21 @@ public sealed partial class DoseRecordRepository
     }
 
     /// <summary>
-    /// Each dose object's accumulated values and the events it lists (migration 0023), per study: the inputs of
-    /// <see cref="StudyTotalsRule"/>. <paramref name="reportingOnly"/> leaves out the objects that report no accumulated
-    /// value (image headers), which <see cref="StudyTotalsRule.Combine"/> ignores anyway: the save's refresh reads only
-    /// those, so the 600th image of a CT series does not read the 599 before it again.
+    /// The accumulated values and listed events (migration 0023) of each dose object that reports any accumulated value,
+    /// per study: the inputs of <see cref="StudyTotalsRule"/>, whose <see cref="StudyTotalsRule.Combine"/> ignores the
+    /// others (image headers). Leaving them out in SQL keeps a CT series' 600th image from reading the 599 before it
+    /// again at every save's refresh and every analysis of the study.
     /// </summary>
     internal static async Task<Dictionary<string, List<ReportedTotals>>> ReportedAsync(DbConnection connection, IReadOnlyList<string> studies, CancellationToken ct,
-        DbTransaction? tx = null, bool reportingOnly = false)
+        DbTransaction? tx = null)
     {
         var result = new Dictionary<string, List<ReportedTotals>>(StringComparer.Ordinal);
         if (studies.Count == 0) return result;
         var (inStudies, p) = InList(studies);
-        var reporting = reportingOnly ? $" AND ({string.Join(" OR ", AccumulatedColumns.Select(c => c + " IS NOT NULL"))})" : "";
         var rows = await QueryRowsAsync(connection, $"""
             SELECT study_instance_uid, sop_instance_uid, extracted_at, {string.Join(", ", AccumulatedColumns)}
-            FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND kind = 'DoseObject'{reporting}
+            FROM dose_source_objects WHERE study_instance_uid IN {inStudies} AND kind = 'DoseObject'
+                AND ({string.Join(" OR ", AccumulatedColumns.Select(c => c + " IS NOT NULL"))})
             """, p, ct, tx);
         var listed = (await QueryRowsAsync(connection,
                 $"SELECT study_instance_uid, sop_instance_uid, event_uid FROM dose_object_events WHERE study_instance_uid IN {inStudies}", p, ct, tx))

@@ -211,7 +211,7 @@ public sealed partial class DoseRecordRepository
         // filter and sort, daily medians) is the device's own accumulated value where a dose object reports one, else
         // the counted events' sum. A fluoroscopy study's procedure and accumulated totals (migration 0016), NULL for
         // other modalities: the totals the device reported, combined over the study's reports.
-        var objects = (await ReportedAsync(connection, [studyUid], ct, tx, reportingOnly: true)).GetValueOrDefault(studyUid) ?? [];
+        var objects = (await ReportedAsync(connection, [studyUid], ct, tx)).GetValueOrDefault(studyUid) ?? [];
         var reported = StudyTotalsRule.Combine(objects).Totals;
         var events = StudyTotalsRule.MarkCounted((await EventsAsync(connection, [studyUid], withDetails: false, ct, tx)).GetValueOrDefault(studyUid) ?? []);
         var studyModality = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(

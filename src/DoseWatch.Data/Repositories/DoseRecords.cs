@@ -6,7 +6,7 @@ namespace DoseWatch.Data.Repositories;
 
 public sealed record StudyRecord(Study Study, long? DeviceId, StudyTotals Totals, IReadOnlyList<StoredEvent> Events)
 {
-    /// <summary>The accumulated values each of the study's dose objects reports (the device's own totals, one per object).</summary>
+    /// <summary>The accumulated values the study's dose objects report (the device's own totals, one per object that reports any).</summary>
     public IReadOnlyList<AccumulatedDose> Reported { get; init; } = [];
 
     /// <summary>The extraction warnings of the study's objects, one line each ("where: message", as saved), for exports;
