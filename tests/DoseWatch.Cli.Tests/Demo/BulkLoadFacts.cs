@@ -24,7 +24,7 @@ public sealed class BulkLoadFacts
 
         var expected = DemoObjectReading.Events(Read(Directory.GetFiles(folder.Path, "*.dcm")));
         Assert.Equal(["MR", "NM", "US"], expected.Select(e => e.Kind).Distinct().Order(StringComparer.Ordinal));
-        var run = ExternalTool.Run("sqlite3", ["-json", database,
+        var run = ExternalTool.Run("sqlite3", [.. SqliteShell.WaitForLocks, "-json", database,
             "SELECT s.modality AS study_modality, e.* FROM irradiation_events e JOIN studies s ON s.study_instance_uid = e.study_instance_uid WHERE s.modality IN ('NM', 'MR', 'US')"]);
         Assert.True(run.ExitCode == 0, run.StdErr);
         var rows = JsonDocument.Parse(run.StdOut).RootElement.EnumerateArray().ToList();
@@ -54,7 +54,7 @@ public sealed class BulkLoadFacts
 
         string Query(string sql)
         {
-            var run = ExternalTool.Run("sqlite3", ["-json", database, sql]);
+            var run = ExternalTool.Run("sqlite3", [.. SqliteShell.WaitForLocks, "-json", database, sql]);
             Assert.True(run.ExitCode == 0, run.StdErr);
             return run.StdOut.Trim();
         }
@@ -114,7 +114,7 @@ public sealed class BulkLoadFacts
         var factory = new DoseWatch.Data.SqliteConnectionFactory(fresh);
         await new DoseWatch.Data.Migrations.MigrationRunner(factory, DoseWatch.Data.Migrations.MigrationCatalog.Embedded(factory.Provider)).MigrateAsync();
         const string indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name";
-        var expectedIndexes = ExternalTool.Run("sqlite3", ["-json", fresh, indexes]);
+        var expectedIndexes = ExternalTool.Run("sqlite3", [.. SqliteShell.WaitForLocks, "-json", fresh, indexes]);
         Assert.Contains("ix_irradiation_events_modality_day_started", expectedIndexes.StdOut);
         Assert.Equal(expectedIndexes.StdOut.Trim(), Query(indexes));
     }

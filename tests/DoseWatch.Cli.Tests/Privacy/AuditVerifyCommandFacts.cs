@@ -1,4 +1,5 @@
 using DoseWatch.Cli.Commands;
+using DoseWatch.Cli.Tests.Support;
 using DoseWatch.Core.Abstractions;
 using DoseWatch.Data;
 using DoseWatch.Data.Audit;
@@ -40,7 +41,7 @@ public sealed class AuditVerifyCommandFacts : IAsyncLifetime
     private void Sqlite3(string sql)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        ExternalTool.Run("sqlite3", [DatabasePath, sql]);
+        ExternalTool.Run("sqlite3", [.. SqliteShell.WaitForLocks, DatabasePath, sql]);
     }
 
     [Fact]
