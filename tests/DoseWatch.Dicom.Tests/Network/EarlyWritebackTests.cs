@@ -18,15 +18,8 @@ public sealed class EarlyWritebackTests
     {
         using var temp = new TempDirectory();
         var image = temp.File("ct-512.dcm");
-        // A CT image of 512 x 512 x 16 bit (526 kB): two writebacks' worth.
-        var made = await PeerProcess.RunAsync("/usr/bin/python3", ["-c", """
-            import sys, pydicom
-            ds = pydicom.dcmread('/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm')
-            ds.Rows = ds.Columns = 512
-            ds.PixelData = bytes(range(256)) * (512 * 512 * 2 // 256)
-            ds.save_as(sys.argv[1], write_like_original=False)
-            """, image]);
-        Assert.True(made.ExitCode == 0, made.All);
+        // 526 kB: two writebacks' worth.
+        await LargeCtImage.WriteAsync(image);
         await using var scp = new LoopbackScp(store: directory => new DirectoryStore(directory, fsync: fsync));
 
         var sent = await PeerProcess.RunAsync("storescu", ["-aec", "DOSEWATCH", "127.0.0.1", scp.Port.ToString(), image]);

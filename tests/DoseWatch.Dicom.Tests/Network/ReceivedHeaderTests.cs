@@ -26,14 +26,7 @@ public sealed partial class ReceivedHeaderTests
         var rdsr = SharedSamples.Path_("openrem/CT-RDSR-GEPixelMed.dcm");
         var image = temp.File("ct-512.dcm");
         // A CT image of 512 x 512 x 16 bit (526 kB): its header ends long before the first 64 KiB, where the SCP stops keeping bytes.
-        var made = await PeerProcess.RunAsync("/usr/bin/python3", ["-c", """
-            import sys, pydicom
-            ds = pydicom.dcmread('/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm')
-            ds.Rows = ds.Columns = 512
-            ds.PixelData = bytes(range(256)) * (512 * 512 * 2 // 256)
-            ds.save_as(sys.argv[1], write_like_original=False)
-            """, image]);
-        Assert.True(made.ExitCode == 0, made.All);
+        await LargeCtImage.WriteAsync(image);
         var opened = 0;
         var received = new ConcurrentQueue<StoredInstance>();
         await using var scp = new LoopbackScp(store: directory => new DirectoryStore(directory,
