@@ -103,7 +103,7 @@ public sealed partial class ProtocolRepository
     /// The most recent <paramref name="maximumStudies"/> studies of a device and modality other than <paramref name="excludedStudy"/>,
     /// with their events (and CT X-ray sources, for the kVp of every tube), newest first. Image-header X-ray events of a study that
     /// also has a dose report are left out, as in the study totals (they may repeat the report's exposures). The analysis
-    /// reads it through <see cref="DeviceHistoryCache"/>, which gives the same list without reading unchanged studies again.
+    /// reads it through <see cref="StudyHistoryCache"/>, which gives the same list without reading unchanged studies again.
     /// </summary>
     public async Task<IReadOnlyList<HistoricalStudy>> DeviceHistoryAsync(string deviceKey, string? modality, string excludedStudy, int maximumStudies,
         CancellationToken cancellationToken = default)
@@ -159,12 +159,31 @@ public sealed partial class ProtocolRepository
             cancellationToken)).Select(h => h.Study).ToList();
     }
 
+    /// <summary>
+    /// The pseudonym, UIDs and revisions of what <see cref="PatientHistoryAsync"/> returns, in its order, without events,
+    /// and of the study itself when it is dated in the range (the cache keeps it for the patient's next analysis): what
+    /// <see cref="StudyHistoryCache"/> decides by. Pseudonym null when no study of the patient is in the range (or the study has none).
+    /// </summary>
+    public async Task<(string? Pseudonym, IReadOnlyList<(string StudyInstanceUid, long Revision)> Studies)> PatientStudyRevisionsAsync(string studyInstanceUid,
+        DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<(string Pseudonym, string Uid, long Revision)>(new CommandDefinition($"""
+            SELECT s.patient_pseudonym, s.study_instance_uid, s.revision FROM studies s
+            WHERE s.patient_pseudonym = (SELECT p.patient_pseudonym FROM studies p WHERE p.study_instance_uid = @studyInstanceUid)
+              AND s.study_date >= @from AND s.study_date <= @to
+            ORDER BY {NewestFirst}
+            """, new { studyInstanceUid, from = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), to = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+            cancellationToken: cancellationToken))).ToList();
+        return rows.Count == 0 ? (null, []) : (rows[0].Pseudonym, rows.Select(r => (r.Uid, r.Revision)).ToList());
+    }
+
     private async Task<IReadOnlyList<(HistoricalStudy Study, long Revision)>> HistoryAsync(string studies, object p, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         // Newest first, in the device history's own order: the outlier rule estimates the size exponent from the newest
         // pairs. The revision is read before the events: a save between the two reads leaves the study marked older than
-        // what was read, so DeviceHistoryCache reads it again rather than keeping a stale copy.
+        // what was read, so StudyHistoryCache reads it again rather than keeping a stale copy.
         var header = await RowsAsync(connection, $"""
             SELECT study_instance_uid, study_date, study_time, study_description, patient_weight_kg, revision FROM studies WHERE study_instance_uid IN ({studies})
             ORDER BY {NewestFirst}

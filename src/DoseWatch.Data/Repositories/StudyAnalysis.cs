@@ -17,8 +17,8 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
 {
     private readonly SkinDoseRepository skinDoses = new(connections);
 
-    // One per StudyAnalysis, which the app holds as a singleton: a device's history stays in memory between analyses.
-    private readonly DeviceHistoryCache deviceHistories = new(protocols);
+    // One per StudyAnalysis, which the app holds as a singleton: device and patient histories stay in memory between analyses.
+    private readonly StudyHistoryCache histories = new(protocols);
 
     /// <param name="historyStudies">How many of the device's latest studies of the modality are its history.</param>
     /// <param name="referenceMinimumStudies">Studies of a standard protocol from which its learned reference is stored.</param>
@@ -38,7 +38,7 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
         {
             Reported = record.Totals.Reported,
             References = await protocols.ListReferencesAsync(cancellationToken),
-            DeviceHistory = await deviceHistories.DeviceHistoryAsync(study.Device.Key, study.Modality, studyInstanceUid, historyStudies, cancellationToken),
+            DeviceHistory = await histories.DeviceHistoryAsync(study.Device.Key, study.Modality, studyInstanceUid, historyStudies, cancellationToken),
             NationalDrls = await protocols.NationalDrlTablesAsync([NationalDrlTable.UnitedKingdom2022], cancellationToken),
             PatientHistory = await PatientHistoryAsync(study, ruleSet, cancellationToken),
             PeakSkinDoseGy = (await skinDoses.HeadlinesAsync([studyInstanceUid], cancellationToken)).GetValueOrDefault(studyInstanceUid)?.PeakSkinDoseGy,
@@ -59,7 +59,7 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
         var windows = ruleSet.Where(r => r.Enabled && r.Type == RuleType.CumulativeDose && r.Scope.Matches(study))
             .Select(r => r.IntParameter(RuleParameters.WindowDays, RuleParameters.DefaultWindowDays)).ToList();
         if (study.StudyDate is not { } date || windows.Count == 0) return [];
-        return await protocols.PatientHistoryAsync(study.StudyInstanceUid, date.AddDays(1 - windows.Max()), date, ct);
+        return await histories.PatientHistoryAsync(study.StudyInstanceUid, date.AddDays(1 - windows.Max()), date, ct);
     }
 
     /// <summary>The patient's peak skin doses within the longest window of the enabled cumulative peak skin dose rules.</summary>

@@ -90,6 +90,62 @@ public abstract class AlertWorkflowRepositoryFacts(ITestDatabases databases) : I
         Assert.Empty(await protocols.PatientHistoryAsync("other", new DateOnly(2000, 1, 1), new DateOnly(2030, 1, 1)));
     }
 
+    /// <summary>
+    /// Issue #18: a patient with many studies in the window (a QA phantom sent daily under one patient ID) is kept in
+    /// memory like a device's history: every list equals the repository's own query, and a second analysis reads only
+    /// what changed. A patient with a few studies is read whole each time and not kept.
+    /// </summary>
+    [Fact]
+    public async Task The_history_cache_gives_a_patients_studies_as_the_query_does_and_reads_a_large_history_once()
+    {
+        var factory = await NewDatabaseAsync();
+        var doses = new DoseRecordRepository(factory, _clock);
+        var phantom = Enumerable.Range(0, StudyHistoryCache.PatientCachedFrom + 8).Select(i => ($"ph.{i}", new DateOnly(2026, 1, 1).AddDays(i), "PHANTOM")).ToList();
+        (string Uid, DateOnly Date, string? Pseudonym)[] studies = [.. phantom, ("p2.a", new DateOnly(2026, 1, 5), "P2"), ("p2.b", new DateOnly(2026, 1, 9), "P2"),
+            ("p2.c", new DateOnly(2026, 1, 20), "P2"), ("anon", new DateOnly(2026, 1, 5), null)];
+        async Task SaveAsync(string uid, DateOnly date, double gy)
+        {
+            IrradiationEvent ev = new() { EventUid = uid + ".1", Source = DoseSourceKind.ProjectionRdsr, AcquisitionType = DoseEvents.Fluoroscopy, DoseRpGy = gy, DapGyCm2 = 10 * gy };
+            await doses.SaveAsync(new ExtractionResult(ExtractionKind.DoseObject, new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", uid + ".9", null, "XA"),
+                Study(uid, date), [ev], AccumulatedDose.None, [], []));
+        }
+        foreach (var (uid, date, _) in studies) await SaveAsync(uid, date, 1);
+        await using (var connection = await factory.OpenAsync())
+            foreach (var (uid, _, pseudonym) in studies)
+                await connection.ExecuteAsync("UPDATE studies SET patient_pseudonym = @pseudonym WHERE study_instance_uid = @uid", new { pseudonym, uid });
+        var protocols = new ProtocolRepository(factory, _clock);
+        var cache = new StudyHistoryCache(protocols);
+
+        async Task<IReadOnlyList<HistoricalStudy>> SameAsQueryAsync(string study, DateOnly from, DateOnly to)
+        {
+            var own = await protocols.PatientHistoryAsync(study, from, to);
+            var cached = await cache.PatientHistoryAsync(study, from, to);
+            Assert.Equal(own.Select(h => h.StudyInstanceUid), cached.Select(h => h.StudyInstanceUid));
+            Assert.Equal(own.Select(h => h.Events.Single().DoseRpGy), cached.Select(h => h.Events.Single().DoseRpGy));
+            return own;
+        }
+
+        var all = (new DateOnly(2025, 1, 1), new DateOnly(2027, 1, 1));
+        Assert.Equal(phantom.Count - 1, (await SameAsQueryAsync("ph.39", all.Item1, all.Item2)).Count);
+        Assert.Equal(phantom.Count - 1, cache.StudiesRead);
+        // The next analysis of the phantom reads only the study the first one left out (it was the one analysed).
+        await SameAsQueryAsync("ph.38", all.Item1, all.Item2);
+        Assert.Equal(phantom.Count, cache.StudiesRead);
+        // A study saved again is read again, and only it; a narrower window is read from memory.
+        await SaveAsync("ph.3", new DateOnly(2026, 1, 4), 7);
+        Assert.Equal(7, (await SameAsQueryAsync("ph.39", all.Item1, all.Item2)).Single(h => h.StudyInstanceUid == "ph.3").Events.Single().DoseRpGy);
+        Assert.Equal(phantom.Count + 1, cache.StudiesRead);
+        Assert.Equal(9, (await SameAsQueryAsync("ph.39", new DateOnly(2026, 1, 31), new DateOnly(2026, 2, 9))).Count);
+        Assert.Equal(phantom.Count + 1 + 9, cache.StudiesRead); // below the threshold: read whole, not kept
+
+        // A patient with three studies: read whole every time.
+        var before = cache.StudiesRead;
+        Assert.Equal(["p2.b", "p2.a"], (await SameAsQueryAsync("p2.c", all.Item1, all.Item2)).Select(h => h.StudyInstanceUid));
+        await SameAsQueryAsync("p2.c", all.Item1, all.Item2);
+        Assert.Equal(before + 4, cache.StudiesRead);
+        Assert.Empty(await SameAsQueryAsync("anon", all.Item1, all.Item2));
+    }
+
     [Fact]
     public async Task Markers_list_open_alerts_of_the_asked_studies_only_across_chunks()
     {

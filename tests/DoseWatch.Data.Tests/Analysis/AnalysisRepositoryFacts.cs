@@ -120,7 +120,7 @@ public abstract class AnalysisRepositoryFacts(ITestDatabases databases) : IAsync
         }
         foreach (var (uid, date, time, device) in studies) await SaveAsync(uid, date, time, device, 10);
         var protocols = new ProtocolRepository(factory, _clock);
-        var cache = new DeviceHistoryCache(protocols);
+        var cache = new StudyHistoryCache(protocols);
 
         async Task<List<HistoricalStudy>> SameAsOwnQueryAsync(string excluded)
         {
