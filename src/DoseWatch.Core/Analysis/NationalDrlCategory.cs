@@ -60,13 +60,32 @@ public static class NationalDrlCategory
     private static string? FromNames(IEnumerable<string?> names)
     {
         foreach (var name in names)
-        {
-            var text = " " + ProtocolNameSimilarity.Normalise(name) + " ";
-            foreach (var (words, examination) in ByName)
-                if (words.Any(w => text.Contains(" " + w + " ", StringComparison.Ordinal))) return examination;
-        }
+            if (FromName(name) is { } examination) return examination;
         return null;
     }
+
+    /// <summary>
+    /// The indication row one name spells, remembered per name: every analysis classifies its device's whole history
+    /// (the national DRL median rule, issue #18), and a site has a few hundred names. Emptied when it holds more names than
+    /// a site could have, as <see cref="ProtocolNameSimilarity.Normalise"/>'s memory is.
+    /// </summary>
+    private static string? FromName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        if (ByNameRemembered.TryGetValue(name, out var known)) return known;
+        if (ByNameRemembered.Count >= 50_000) ByNameRemembered.Clear();
+        var text = " " + ProtocolNameSimilarity.Normalise(name) + " ";
+        string? found = null;
+        foreach (var (words, examination) in ByName)
+            if (words.Any(w => text.Contains(" " + w + " ", StringComparison.Ordinal)))
+            {
+                found = examination;
+                break;
+            }
+        return ByNameRemembered[name] = found;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> ByNameRemembered = new(StringComparer.Ordinal);
 
     private static string? FromRegions(IReadOnlySet<string> regions)
     {

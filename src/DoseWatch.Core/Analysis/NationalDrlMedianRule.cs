@@ -27,18 +27,22 @@ internal static class NationalDrlMedianRule
         var country = rule.Parameter(RuleParameters.Country) ?? "UK";
         if (context.Input.NationalDrls.FirstOrDefault(t => string.Equals(t.Country, country, StringComparison.OrdinalIgnoreCase)) is not { } table) yield break;
         var size = rule.IntParameter(RuleParameters.MedianOfStudies, RuleParameters.DefaultMedianOfStudies);
+        var values = Values(rule, context, quantity, context.Study.StudyDescription, context.Input.Events, context.Input.Reported);
+        // Only the categories of this study that the table has a level for need a sample; none: the history is not classified.
+        var judged = values.Keys.Where(c => Level(table.Find(c), quantity) is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (judged.Count == 0) yield break;
         var current = new Sampled(date, context.Study.StudyTime ?? TimeOnly.MinValue, context.Study.StudyInstanceUid, 0);
         var earlierByCategory = context.History
             .Where(h => h.StudyDate is not null)
-            .Select(h => (Study: new Sampled(h.StudyDate!.Value, h.StudyTime ?? TimeOnly.MinValue, h.StudyInstanceUid, 0), Values: Values(rule, context, quantity, h.StudyDescription, h.Events, h.Reported)))
+            .Select(h => (History: h, Study: new Sampled(h.StudyDate!.Value, h.StudyTime ?? TimeOnly.MinValue, h.StudyInstanceUid, 0)))
             .Where(h => Precedes(h.Study, current))
-            .SelectMany(h => h.Values.Select(v => (Category: v.Key, Sample: h.Study with { Value = v.Value })))
+            .SelectMany(h => HistoryValues(rule, context, quantity, h.History).Where(v => judged.Contains(v.Key))
+                .Select(v => (Category: v.Key, Sample: h.Study with { Value = v.Value })))
             .ToLookup(x => x.Category, x => x.Sample, StringComparer.OrdinalIgnoreCase);
-        foreach (var (category, value) in Values(rule, context, quantity, context.Study.StudyDescription, context.Input.Events, context.Input.Reported))
+        foreach (var (category, value) in values)
         {
             var row = table.Find(category);
-            var drl = quantity == DoseQuantity.CtdiVol ? row?.CtdiVolMGy : quantity == DoseQuantity.Dlp ? row?.DlpMGyCm : null;
-            if (drl is not { } tableLevel) continue;
+            if (Level(row, quantity) is not { } tableLevel) continue;
             var level = rule.Threshold ?? tableLevel;
             var earlier = earlierByCategory[category].OrderBy(s => s.Date).ThenBy(s => s.Time).ThenBy(s => s.StudyInstanceUid, StringComparer.Ordinal).ToList();
             if (earlier.Count + 1 < size) continue;
@@ -60,6 +64,20 @@ internal static class NationalDrlMedianRule
                 AlertEvidence.Of(context.StudyProtocol, facts).WithDistribution(sample.Order().ToList()));
         }
     }
+
+    /// <summary>
+    /// <see cref="Values"/> of a history study. For a rule without a scope or an examination row they depend on the study
+    /// and the quantity only, so they are remembered with the study: a device's history is the same objects from one
+    /// analysis to the next (the history cache), and classifying all 500 every time was most of this rule's cost (issue #18).
+    /// </summary>
+    private static Dictionary<string, double> HistoryValues(Rule rule, AnalysisContext context, DoseQuantity quantity, HistoricalStudy study)
+    {
+        if (rule.Parameter(RuleParameters.Examination) is not null || rule.Scope.StandardProtocol is not null)
+            return Values(rule, context, quantity, study.StudyDescription, study.Events, study.Reported);
+        return Remembered.GetOrCreateValue(study).GetOrAdd(quantity.Name, _ => Values(rule, context, quantity, study.StudyDescription, study.Events, study.Reported));
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HistoricalStudy, System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, double>>> Remembered = new();
 
     /// <summary>
     /// A study's value per DRL category: the examination's total (per-study quantity) in the rule's row or the study's,
@@ -84,6 +102,10 @@ internal static class NationalDrlMedianRule
             .GroupBy(x => x.Category!, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Average(x => x.Value!.Value), StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>The table's level of the quantity in a row; null without a row or where the row gives none.</summary>
+    private static double? Level(NationalDrl? row, DoseQuantity quantity) =>
+        quantity == DoseQuantity.CtdiVol ? row?.CtdiVolMGy : quantity == DoseQuantity.Dlp ? row?.DlpMGyCm : null;
 
     private static bool Precedes(Sampled a, Sampled b) =>
         (a.Date, a.Time).CompareTo((b.Date, b.Time)) is var order && (order < 0 || (order == 0 && string.CompareOrdinal(a.StudyInstanceUid, b.StudyInstanceUid) < 0));
