@@ -81,7 +81,14 @@ internal sealed class AnalysisContext
     private readonly Dictionary<string, ProtocolReference?> _references = new(StringComparer.Ordinal);
 
     /// <summary>An earlier study with its reference group and each diagnostic event's group, resolved once.</summary>
-    private sealed record ResolvedStudy(HistoricalStudy Study, ReferenceGroup? Group, IReadOnlyList<(IrradiationEvent Event, ReferenceGroup? Group)> Events);
+    private sealed record ResolvedStudy(HistoricalStudy Study, string DeviceKey, ReferenceGroup? Group, IReadOnlyList<(IrradiationEvent Event, ReferenceGroup? Group)> Events);
+
+    /// <summary>
+    /// A history study's resolution depends on the catalogue, the device and the study only. The device history is the
+    /// same study objects from one analysis to the next (the history cache), and the catalogue the same object while
+    /// nobody edits it (StudyAnalysis keeps it): each history study is resolved once, not at every analysis (issue #18).
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProtocolCatalogue, System.Runtime.CompilerServices.ConditionalWeakTable<HistoricalStudy, ResolvedStudy>> Resolved = new();
 
     private readonly List<ResolvedStudy> _history;
 
@@ -99,8 +106,16 @@ internal sealed class AnalysisContext
             if (!groups.TryGetValue(resolution, out var group)) groups[resolution] = group = ReferenceGroup.Of(resolution);
             return group;
         }
-        _history = History.Select(h => new ResolvedStudy(h, GroupOf(StudyResolution(h.StudyDescription, h.Events)),
-            h.Events.Where(DoseEvents.IsDiagnostic).Select(e => (e, GroupOf(Resolve(e, h.StudyDescription)))).ToList())).ToList();
+        var remembered = Resolved.GetValue(input.Catalogue, _ => new());
+        ResolvedStudy ResolveHistory(HistoricalStudy h)
+        {
+            if (remembered.TryGetValue(h, out var known) && known.DeviceKey == DeviceKey) return known;
+            var resolved = new ResolvedStudy(h, DeviceKey, GroupOf(StudyResolution(h.StudyDescription, h.Events)),
+                h.Events.Where(DoseEvents.IsDiagnostic).Select(e => (e, GroupOf(Resolve(e, h.StudyDescription)))).ToList());
+            remembered.AddOrUpdate(h, resolved);
+            return resolved;
+        }
+        _history = History.Select(ResolveHistory).ToList();
     }
 
     public StudyAnalysisInput Input { get; }

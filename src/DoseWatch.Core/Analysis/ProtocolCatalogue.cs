@@ -49,6 +49,18 @@ public sealed class ProtocolCatalogue
 
     public static readonly ProtocolCatalogue Empty = new([], []);
 
+    /// <summary>
+    /// Whether <paramref name="other"/> holds the same standard protocols (names, modalities, approved devices) and the same
+    /// mappings: then a caller that loads the catalogue for every analysis can keep using this one, whose answers (and
+    /// what analyses remember per catalogue) are already worked out.
+    /// </summary>
+    public bool HasSameContentAs(ProtocolCatalogue other) =>
+        ReferenceEquals(this, other) ||
+        (_mappings.Count == other._mappings.Count && _standards.Count == other._standards.Count
+         && _mappings.All(m => other._mappings.TryGetValue(m.Key, out var standard) && string.Equals(standard, m.Value, StringComparison.Ordinal))
+         && _standards.All(s => other._standards.TryGetValue(s.Key, out var o) && string.Equals(o.Name, s.Value.Name, StringComparison.Ordinal)
+             && string.Equals(o.Modality, s.Value.Modality, StringComparison.Ordinal) && o.ApprovedDeviceKeys.SetEquals(s.Value.ApprovedDeviceKeys)));
+
     public IReadOnlyCollection<StandardProtocol> Standards => _standards.Values;
 
     public StandardProtocol? Find(string name) => _standards.GetValueOrDefault(name);

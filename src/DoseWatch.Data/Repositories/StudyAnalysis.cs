@@ -20,6 +20,8 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
     // One per StudyAnalysis, which the app holds as a singleton: device and patient histories stay in memory between analyses.
     private readonly StudyHistoryCache histories = new(protocols);
 
+    private volatile ProtocolCatalogue? _catalogue;
+
     /// <param name="historyStudies">How many of the device's latest studies of the modality are its history.</param>
     /// <param name="referenceMinimumStudies">Studies of a standard protocol from which its learned reference is stored.</param>
     /// <returns>Null when the study is not in the dose records.</returns>
@@ -30,6 +32,10 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
         if (record is null) return null;
         var study = record.Study;
         var catalogue = await protocols.LoadCatalogueAsync(cancellationToken);
+        // Loaded for every analysis (an edit applies to the next study), kept while unchanged: what analyses work out per
+        // catalogue (resolutions of the device history) then carries over from one study to the next.
+        if (_catalogue is { } last && last.HasSameContentAs(catalogue)) catalogue = last;
+        else _catalogue = catalogue;
         var events = record.Events.Where(e => e.CountedInTotals).Select(e => e.Event).ToList();
         var unmapped = await RecordUnmappedAsync(study, events, catalogue, cancellationToken);
         // Read for every analysis: an edit in the rules page applies to the next study analysed.

@@ -25,6 +25,37 @@ public sealed class ProtocolMappingFacts
         Assert.Equal(0, ProtocolNameSimilarity.Similarity("head", "chest"), 12);
     }
 
+    /// <summary>
+    /// The analysis keeps its last catalogue while a freshly loaded one has the same content (issue #18): any edit a
+    /// physicist can make (a mapping added, retargeted or removed, a protocol renamed, its modality or approved devices
+    /// changed) must make them differ, or the edit would not reach the next analysis.
+    /// </summary>
+    [Fact]
+    public void A_catalogue_is_the_same_as_another_only_when_no_edit_separates_them()
+    {
+        static ProtocolCatalogue Catalogue(string chest = "Chest", string? modality = "CT", string[]? approved = null, ProtocolMapping[]? mappings = null) => new(
+            [new StandardProtocol(chest, modality, new HashSet<string>(approved ?? [])), new StandardProtocol("Abdomen", "CT", new HashSet<string>())],
+            mappings ?? [new ProtocolMapping("Thorax", ProtocolNameSource.AcquisitionProtocol, "", chest), new ProtocolMapping("CT ABDOMEN", ProtocolNameSource.StudyDescription, "", "Abdomen")]);
+        var loaded = Catalogue();
+        Assert.True(loaded.HasSameContentAs(Catalogue()));
+        Assert.True(Catalogue(mappings: [new ProtocolMapping("CT ABDOMEN", ProtocolNameSource.StudyDescription, "", "Abdomen"), new ProtocolMapping("THORAX", ProtocolNameSource.AcquisitionProtocol, "", "Chest")])
+            .HasSameContentAs(loaded)); // order and the raw name's spelling within one normalised name do not matter
+        ProtocolCatalogue[] edited =
+        [
+            Catalogue(chest: "Chest routine"),
+            Catalogue(chest: "CHEST"),
+            Catalogue(modality: null),
+            Catalogue(approved: [Scanner.Key]),
+            Catalogue(mappings: [new ProtocolMapping("Thorax", ProtocolNameSource.AcquisitionProtocol, "", "Abdomen"), new ProtocolMapping("CT ABDOMEN", ProtocolNameSource.StudyDescription, "", "Abdomen")]),
+            Catalogue(mappings: [new ProtocolMapping("Thorax", ProtocolNameSource.AcquisitionProtocol, Scanner.Key, "Chest"), new ProtocolMapping("CT ABDOMEN", ProtocolNameSource.StudyDescription, "", "Abdomen")]),
+            Catalogue(mappings: [new ProtocolMapping("Thorax", ProtocolNameSource.StudyDescription, "", "Chest"), new ProtocolMapping("CT ABDOMEN", ProtocolNameSource.StudyDescription, "", "Abdomen")]),
+            Catalogue(mappings: [new ProtocolMapping("CT ABDOMEN", ProtocolNameSource.StudyDescription, "", "Abdomen")]),
+            new ProtocolCatalogue([new StandardProtocol("Chest", "CT", new HashSet<string>())], [new ProtocolMapping("Thorax", ProtocolNameSource.AcquisitionProtocol, "", "Chest")]),
+        ];
+        Assert.All(edited, e => Assert.False(loaded.HasSameContentAs(e)));
+        Assert.All(edited, e => Assert.False(e.HasSameContentAs(loaded)));
+    }
+
     [Fact]
     public void The_device_mapping_wins_over_the_all_devices_one_and_the_acquisition_protocol_over_the_description()
     {
