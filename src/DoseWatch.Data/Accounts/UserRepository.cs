@@ -38,18 +38,20 @@ public sealed class UserRepository(IDbConnectionFactory connections)
         return rows.Select(r => r.ToAccount(roles[r.Id].ToList())).ToList();
     }
 
-    /// <summary>Creates the user, or returns false when the name is taken.</summary>
+    /// <summary>Creates the user, or returns false when the name is taken. <paramref name="passwordChangeRequired"/>: the
+    /// password is someone else's choice (an administrator's) and must be replaced at the first sign-in.</summary>
     public async Task<bool> CreateAsync(string userName, string? passwordHash, IReadOnlyCollection<string> roles, DateTimeOffset now,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, bool passwordChangeRequired = false)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-            INSERT INTO users (user_name, normalized_user_name, password_hash, created_at)
-            VALUES (@userName, @normalized, @passwordHash, @now)
+            INSERT INTO users (user_name, normalized_user_name, password_hash, created_at, password_change_required)
+            VALUES (@userName, @normalized, @passwordHash, @now, @required)
             ON CONFLICT (normalized_user_name) DO NOTHING
             RETURNING id
-            """, new { userName = userName.Trim(), normalized = Normalize(userName), passwordHash, now }, transaction, cancellationToken: cancellationToken));
+            """, new { userName = userName.Trim(), normalized = Normalize(userName), passwordHash, now, required = passwordChangeRequired && passwordHash is not null ? 1 : 0 },
+            transaction, cancellationToken: cancellationToken));
         if (id is null) return false;
         await InsertRolesAsync(connection, transaction, id.Value, roles, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

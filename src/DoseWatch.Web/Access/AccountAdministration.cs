@@ -16,7 +16,8 @@ public sealed class AccountAdministration(UserRepository users, ApiKeyRepository
     {
         if (string.IsNullOrWhiteSpace(userName)) return "A user name is required.";
         if (LocalPasswords.PolicyViolation(password) is { } violation) return violation;
-        switch (await provisioning.AddUserAsync(userName, password, [role], cancellationToken))
+        // The administrator chose the password: the user replaces it at the first sign-in, as after a reset.
+        switch (await provisioning.AddUserAsync(userName, password, [role], cancellationToken, passwordChangeRequired: true))
         {
             case ProvisioningOutcome.AlreadyExists: return $"A user named {userName.Trim()} exists already.";
             case ProvisioningOutcome.UnknownRole: return $"Unknown role {role}.";

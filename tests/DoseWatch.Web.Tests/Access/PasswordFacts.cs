@@ -148,6 +148,24 @@ public sealed class PasswordFacts(SharedApp shared)
         Assert.Equal(user, change.Actor);
     }
 
+    /// <summary>A user an administrator creates on the Users page has the administrator's password: replaced at the first sign-in, as after a reset.</summary>
+    [Fact]
+    public async Task A_user_an_administrator_created_replaces_the_first_password_at_the_first_sign_in()
+    {
+        var user = $"pw-{Guid.NewGuid():N}"[..16];
+        Assert.Null(await shared.App.Services.GetRequiredService<AccountAdministration>().AddUserAsync("admin-test", user, Original, Roles.Qa));
+        const string own = "a password of my own";
+
+        using var session = new Session(shared.App);
+        using (var first = await session.SignInAsync(user, Original, returnUrl: "/password"))
+            Assert.Equal($"/signin?error=change-required&user={user}&ReturnUrl=%2Fpassword", first.Headers.Location?.OriginalString);
+        using (var replaced = await session.SignInReplacingAsync(user, Original, own, returnUrl: "/password"))
+            Assert.Equal("/password", replaced.Headers.Location?.OriginalString);
+        Assert.True(await SignsInAsync(user, own));
+        Assert.False(await SignsInAsync(user, Original));
+        Assert.Equal(["user.create", "user.password-change"], (await AuditOfAsync(user)).Select(e => e.Action).Where(a => a.StartsWith("user.", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData(Roles.Physicist)]
     [InlineData(Roles.Qa)]
