@@ -20,9 +20,17 @@ public static class RobustStatistics
         if (p is < 0 or > 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "Probability must be in [0, 1].");
         var sorted = values.ToArray();
         Array.Sort(sorted);
-        var h = (sorted.Length - 1) * p;
+        return QuantileOfSorted(sorted, p);
+    }
+
+    /// <summary><see cref="Quantile"/> of values already in ascending order: several quantiles of one sample sort it once.</summary>
+    public static double QuantileOfSorted(IReadOnlyList<double> sorted, double p)
+    {
+        if (sorted.Count == 0) throw new ArgumentException("A quantile of no values is undefined.", nameof(sorted));
+        if (p is < 0 or > 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "Probability must be in [0, 1].");
+        var h = (sorted.Count - 1) * p;
         var lower = (int)Math.Floor(h);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
+        var upper = Math.Min(lower + 1, sorted.Count - 1);
         return sorted[lower] + (h - lower) * (sorted[upper] - sorted[lower]);
     }
 
