@@ -80,7 +80,7 @@ SENT=0
 # run_product LOAD MODE COUNT RECORD(yes/no)
 run_product() {
   local load=$1 mode=$2 count=$3 record=$4 dir=$WORK/load
-  make_load "$load" "$count" "$dir"
+  make_load "$load" "$count" "$dir"; sync   # the generator's writes on disk first: neither receiver pays for them
   local start end drained
   start=$(date +%s.%N); send "$DICOM" BENCH "$dir" "$mode"; end=$(date +%s.%N)
   SENT=$((SENT + count))
@@ -94,7 +94,7 @@ run_product() {
 
 run_storescp() {
   local load=$1 mode=$2 count=$3 dir=$WORK/load out=$WORK/storescp-out port pid
-  make_load "$load" "$count" "$dir"
+  make_load "$load" "$count" "$dir"; sync
   rm -rf "$out"; mkdir -p "$out"; port=$(free_port)
   storescp $([ "$mode" = 8 ] && echo --fork) -aet STORESCP -od "$out" "$port" >/dev/null 2>&1 & pid=$!
   wait_port "$port"

@@ -19,7 +19,7 @@ namespace DoseWatch.Web.Jobs;
 /// row (the workers claim it; the sweep hands back a dead worker's claim), so nothing is lost and nothing is extracted twice.
 /// </summary>
 public sealed class InboxIntake(InstanceRepository inbox, ExtractionWorkers workers, StoredObjectCipher storedObjects, Hosting.DataDirectory dataDirectory,
-    IOptions<InboxOptions> options, TimeProvider clock, ILogger<InboxIntake> logger)
+    IOptions<InboxOptions> options, TimeProvider clock, ILogger<InboxIntake> logger, IServiceProvider services)
     : BackgroundService, IInstanceReceivedSink
 {
     /// <summary>Rows per transaction at most.</summary>
@@ -47,7 +47,9 @@ public sealed class InboxIntake(InstanceRepository inbox, ExtractionWorkers work
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Before the SCP's listeners open (hosted services start in order, and this one is registered first), so no
-        // file the scan registers can also be in the queue.
+        // file the scan registers can also be in the queue. The spool first: opening it replays its journal, which
+        // writes again any file a power cut took before the journal's checkpoint, so the scan sees every file.
+        _ = services.GetService<InboxSpool>();
         await RegisterUnregisteredFilesAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }

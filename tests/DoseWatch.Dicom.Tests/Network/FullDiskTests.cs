@@ -62,6 +62,10 @@ public sealed class FullDiskTests
                 Assert.Equal((1, 0), (records[1].InstancesStored, records[1].FailedInstances));
                 Assert.Single(scp.StoredFiles);
                 Assert.Empty(scp.PartialFiles);
+                // 256 KiB had no room for the store's journal: it started without one, said why, and left nothing of it.
+                Assert.Null(scp.Store.Journal);
+                Assert.NotNull(scp.Store.JournalUnavailable);
+                Assert.Empty(Directory.GetFiles(Path.Combine(scp.Directory, ".journal")));
                 Assert.Equal(await DicomContent.DumpAsync(sample), await DicomContent.DumpAsync(scp.StoredFiles[0]));
             }
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using DoseWatch.Dicom.Network.Acse;
@@ -21,16 +22,19 @@ public sealed record StoredInstance(string Path, string SopClassUid, string SopI
 /// <summary>
 /// Stores each received instance as <c>&lt;directory&gt;/&lt;SOP Instance UID&gt;.dcm</c>, a Part 10 file whose data set is
 /// the received bytes verbatim in the received transfer syntax. Bytes go to a temporary file under
-/// <c>.incoming/</c>, which is fsynced and then renamed into place (with a directory fsync), so a file under its final
-/// name is always complete. The header is parsed from the received bytes as they stream through (<see cref="ReceivedHeader"/>),
+/// <c>.incoming/</c>. On Linux a file of up to a quarter of the journal is made durable by a record in the store's
+/// <see cref="InstanceJournal"/> (one fdatasync shared by concurrent associations) and then renamed into place without
+/// a sync of its own; a crash before the journal's next checkpoint is repaired from the record at start-up. A larger
+/// file (or any file elsewhere) is fsynced and then renamed into place with a directory fsync. Either way a file under
+/// its final name is complete once Success is answered. The header is parsed from the received bytes as they stream through (<see cref="ReceivedHeader"/>),
 /// not read back from the file; the directory fsync after the rename is shared by the associations renaming at the same
-/// time (<see cref="DirectorySyncGroup"/>). An instance already present is kept as is and answered with Success again when the new data
+/// time (<see cref="SyncGroup"/>). An instance already present is kept as is and answered with Success again when the new data
 /// set is byte for byte the stored one; a different object under an already stored SOP Instance UID is kept apart under
 /// <c>.conflicts/</c> and answered 0x0111 (Duplicate SOP Instance), so a resend never hides a different object.
 /// Files are created readable by the owner only (0600 on Unix). A <c>seal</c> transform (the product's at-rest
 /// encryption) wraps the file stream: what it writes, finishes on dispose, is what is fsynced before Success.
 /// </summary>
-public sealed class DirectoryStore : IStoreHandler
+public sealed class DirectoryStore : IStoreHandler, IDisposable
 {
     private readonly string _directory;
     private readonly string _incoming;
@@ -38,7 +42,7 @@ public sealed class DirectoryStore : IStoreHandler
     private readonly Func<Stream, Stream>? _seal;
     private readonly Func<string, Stream>? _openSealed;
     private readonly IReadOnlyList<string> _movedOnTo;
-    private readonly DirectorySyncGroup _directorySync;
+    private readonly SyncGroup _directorySync;
 
     /// <param name="onStored">Called once the instance is durable and before Success is answered.</param>
     /// <param name="seal">Wraps each new file's stream (e.g. to encrypt it); disposing the wrapper must finish its
@@ -49,7 +53,8 @@ public sealed class DirectoryStore : IStoreHandler
     /// quarantine): a resend under its UID is compared with the file there, so a different object is refused 0x0111
     /// however far the first one has travelled.</param>
     public DirectoryStore(string directory, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null, bool fsync = true,
-        Func<Stream, Stream>? seal = null, Func<string, Stream>? openSealed = null, IReadOnlyList<string>? movedOnTo = null)
+        Func<Stream, Stream>? seal = null, Func<string, Stream>? openSealed = null, IReadOnlyList<string>? movedOnTo = null,
+        long journalBytes = DefaultJournalBytes)
     {
         if (seal is not null && openSealed is null)
             throw new ArgumentException("A sealed store needs the reader of its seal: every data set's identity is checked before Success.", nameof(openSealed));
@@ -61,10 +66,42 @@ public sealed class DirectoryStore : IStoreHandler
         _seal = seal;
         _openSealed = openSealed;
         _movedOnTo = movedOnTo?.Select(Path.GetFullPath).ToArray() ?? [];
-        _directorySync = new DirectorySyncGroup(_directory);
+        _directorySync = new SyncGroup(() => DirectorySync.Fsync(_directory));
         Fsync = fsync;
         DeleteLeftovers();
+        // After the leftovers: a replay writes through .incoming/ itself.
+        if (fsync && journalBytes > 0 && OperatingSystem.IsLinux())
+        {
+            try
+            {
+                Journal = new InstanceJournal(_directory, journalBytes, _movedOnTo);
+            }
+            catch (IOException e) when (!InstanceJournal.Exists(_directory))
+            {
+                // No room for a new journal (a nearly full disk): receiving still works, each file synced on its own. An
+                // existing journal that cannot be read is not skipped: it may hold instances answered Success.
+                JournalUnavailable = e.Message;
+            }
+        }
     }
+
+    /// <summary>Why a new journal could not be created (the store then syncs each file on its own), or null.</summary>
+    public string? JournalUnavailable { get; }
+
+    /// <summary>The journal's size when the caller does not choose one (the product configures its own).</summary>
+    public const long DefaultJournalBytes = 8 * 1024 * 1024;
+
+    /// <summary>The write-ahead journal, or null (no fsync asked for, journal size 0, or not Linux).</summary>
+    public InstanceJournal? Journal { get; }
+
+    /// <summary>Closes the journal; instances still pending in it are replayed when the directory is opened again.</summary>
+    public void Dispose() => Journal?.Dispose();
+
+    // Checking that a UID is free, journalling its instance and renaming it into place happen under the UID's gate, so
+    // two associations storing one UID at once cannot both take the name (a record must never describe a file it lost).
+    private readonly SemaphoreSlim[] _uidGates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    private SemaphoreSlim GateFor(string sopInstanceUid) => _uidGates[(StringComparer.Ordinal.GetHashCode(sopInstanceUid) & 0x7FFFFFFF) % _uidGates.Length];
 
     public string DirectoryPath => _directory;
 
@@ -90,7 +127,8 @@ public sealed class DirectoryStore : IStoreHandler
         // A UID is digits and dots (PS3.5 §9.1): anything else cannot be a file name here.
         if (!DicomUid.IsValid(store.SopInstanceUid)) return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.ErrorCannotUnderstand));
         var temp = Path.Combine(_incoming, $"{Guid.NewGuid():N}.part");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+        // Read and write: a journalled file's bytes are read back (from the page cache) for its record.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 0 };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         FileStream? file = null;
         Stream? stream = null;
@@ -132,7 +170,8 @@ public sealed class DirectoryStore : IStoreHandler
                 _received.AppendData(fragment.Span);
                 _header.Append(fragment.Span);
                 _bytes += fragment.Length;
-                if (store.Fsync) StartWriteback();
+                // A file the journal will take is synced with its record; one too large for it is written back early.
+                if (store.Fsync && (store.Journal is null || _bytes > store.Journal.MaxPayloadBytes)) StartWriteback();
             }
             catch (IOException)
             {
@@ -163,10 +202,19 @@ public sealed class DirectoryStore : IStoreHandler
         public async ValueTask<DimseStatus> CompleteAsync(CancellationToken ct)
         {
             if (_outOfSpace) return DimseStatus.RefusedOutOfResources;
+            byte[]? copy = null;
             try
             {
                 if (!ReferenceEquals(stream, file)) await stream.DisposeAsync().ConfigureAwait(false); // the seal's last bytes
-                file.Flush(flushToDisk: store.Fsync);
+                var fileBytes = file.Length;
+                var journal = store.Journal is { } j && fileBytes <= j.MaxPayloadBytes ? j : null;
+                if (journal is not null)
+                {
+                    copy = ArrayPool<byte>.Shared.Rent((int)fileBytes);
+                    if (InstanceJournal.ReadFully(file.SafeFileHandle, copy.AsSpan(0, (int)fileBytes), 0) != fileBytes)
+                        throw new IOException("The received file could not be read back for the journal.");
+                }
+                else file.Flush(flushToDisk: store.Fsync);
                 await file.DisposeAsync().ConfigureAwait(false);
                 var header = ReadHeader();
                 if (IdentityMismatch(header) is { } refusal)
@@ -174,10 +222,36 @@ public sealed class DirectoryStore : IStoreHandler
                     TryDelete(tempPath);
                     return refusal;
                 }
-                var final = Path.Combine(store._directory, request.SopInstanceUid + ".dcm");
+                var name = request.SopInstanceUid + ".dcm";
+                var final = Path.Combine(store._directory, name);
                 // An earlier object under this UID that has moved on (quarantined) is still the one the UID names.
                 var movedOn = store.MovedOnCopy(request.SopInstanceUid);
-                var duplicate = movedOn is not null || !TryMoveNoReplace(tempPath, final, () => store.MovedOnCopy(request.SopInstanceUid) is not null);
+                bool duplicate;
+                var gate = store.GateFor(request.SopInstanceUid);
+                await gate.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    if (movedOn is not null) duplicate = true;
+                    else if (journal is not null && !File.Exists(final))
+                    {
+                        // The record first: once it is synced, a crash at any later instant is repaired at start-up. The name
+                        // cannot be taken meanwhile (the gate), short of another program writing into the store's directory.
+                        var record = await journal.AppendAsync(name, copy.AsMemory(0, (int)fileBytes), ct).ConfigureAwait(false);
+                        try
+                        {
+                            duplicate = !TryMoveNoReplace(tempPath, final, () => store.MovedOnCopy(request.SopInstanceUid) is not null);
+                        }
+                        finally
+                        {
+                            journal.Release(record);
+                        }
+                    }
+                    else duplicate = !TryMoveNoReplace(tempPath, final, () => store.MovedOnCopy(request.SopInstanceUid) is not null);
+                }
+                finally
+                {
+                    gate.Release();
+                }
                 var resend = Resend.Same;
                 if (duplicate)
                 {
@@ -199,13 +273,14 @@ public sealed class DirectoryStore : IStoreHandler
                     var conflicts = Path.Combine(store._directory, ".conflicts");
                     if (OperatingSystem.IsWindows()) Directory.CreateDirectory(conflicts);
                     else Directory.CreateDirectory(conflicts, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                    if (journal is not null) FsyncFile(tempPath);  // journalled files are not synced on their own; kept conflicts are
                     File.Move(tempPath, Path.Combine(conflicts, $"{request.SopInstanceUid}.{DateTime.UtcNow:yyyyMMddTHHmmssfffffff}.dcm"), overwrite: false);
                     if (store.Fsync) DirectorySync.Fsync(conflicts);
                     _completed = true;
                     if (resend == Resend.Different) return DimseStatus.DuplicateSopInstance;
                 }
                 else if (duplicate) TryDelete(tempPath);
-                if (store.Fsync && !duplicate) await store._directorySync.FsyncAsync().ConfigureAwait(false);
+                if (store.Fsync && !duplicate && journal is null) await store._directorySync.RunAsync().ConfigureAwait(false);
                 _completed = true;
                 if (store._onStored is { } notify)
                     await notify(new StoredInstance(movedOn ?? final, request.SopClassUid, request.SopInstanceUid, request.Context.TransferSyntax.Uid, _bytes, duplicate, request.Parties) { Header = header }, ct).ConfigureAwait(false);
@@ -216,6 +291,16 @@ public sealed class DirectoryStore : IStoreHandler
                 TryDelete(tempPath);
                 return DimseStatus.RefusedOutOfResources;
             }
+            finally
+            {
+                if (copy is not null) ArrayPool<byte>.Shared.Return(copy);
+            }
+        }
+
+        private static void FsyncFile(string path)
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+            file.Flush(flushToDisk: true);
         }
 
         /// <summary>
@@ -325,17 +410,17 @@ public sealed class DirectoryStore : IStoreHandler
 }
 
 /// <summary>
-/// Group commit of one directory's fsync: a caller waits for an fsync that started after it asked (so after its rename),
-/// and every caller that asked while one was running shares the next. Eight associations renaming at once cost about
-/// two directory fsyncs, not eight one after the other.
+/// Group commit of one sync (a directory's fsync, the journal's fdatasync): a caller waits for a sync that started after
+/// it asked (so after its own write), and every caller that asked while one was running shares the next. Eight
+/// associations at once cost about two syncs, not eight one after the other.
 /// </summary>
-internal sealed class DirectorySyncGroup(string directory)
+internal sealed class SyncGroup(Action sync)
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource? _next;
     private bool _running;
 
-    public Task FsyncAsync()
+    public Task RunAsync()
     {
         lock (_gate)
         {
@@ -369,7 +454,7 @@ internal sealed class DirectorySyncGroup(string directory)
             }
             try
             {
-                DirectorySync.Fsync(directory);
+                sync();
                 waiting.SetResult();
             }
             catch (Exception e)

@@ -52,6 +52,7 @@ public sealed class LoopbackScp : IAsyncDisposable
         _stop.Cancel();
         await _run;
         _listener.Dispose();
+        Store.Dispose();
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 }
