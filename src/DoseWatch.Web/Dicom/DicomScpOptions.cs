@@ -70,7 +70,7 @@ public sealed class DicomScpOptions
 
     /// <summary>
     /// Size of the inbox's write-ahead journal (<c>inbox/.journal/</c>, written once in full when created): an instance of
-    /// up to a quarter of it is made durable by one shared sync of the journal instead of its own file's fsync, rename and
+    /// up to 256 KiB (and a quarter of it) is made durable by one shared sync of the journal instead of its own file's fsync, rename and
     /// directory fsync (issue #18). 0 turns the journal off. Linux only; elsewhere each file is synced on its own.
     /// </summary>
     [Range(0, 4096)]

@@ -18,7 +18,7 @@ public sealed class InstanceJournalTests
         if (!OperatingSystem.IsLinux()) return;  // the journal is Linux-only; elsewhere every file is fsynced on its own
         using var temp = new TempDirectory();
         var sent = Enumerable.Range(0, 3).Select(i => temp.File($"ct-{i}.dcm")).ToArray();
-        await LargeCtImage.WriteManyAsync(sent);
+        await LargeCtImage.WriteManyAsync(sent, size: 256);  // 131 kB each: the journal's size (a 526 kB image is not journalled)
         var inbox = temp.File("inbox");
         await using var scp = new LoopbackScp(directory: inbox);
         var journal = Assert.IsType<InstanceJournal>(scp.Store.Journal);
@@ -29,6 +29,7 @@ public sealed class InstanceJournalTests
         var stored = scp.StoredFiles.Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(3, stored.Length);
         Assert.Equal(3, journal.Pending);  // answered, not yet checkpointed: the journal is all that makes them durable
+        Assert.Equal(0, scp.Store.WritebacksStarted);
         var written = stored.ToDictionary(f => f, File.ReadAllBytes);
         scp.Store.Dispose();  // the process "dies": no checkpoint
 
@@ -53,25 +54,43 @@ public sealed class InstanceJournalTests
     }
 
     [Fact]
+    public async Task A_large_image_is_not_journalled_but_synced_on_its_own_before_Success()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var temp = new TempDirectory();
+        var image = temp.File("ct-512.dcm");
+        await LargeCtImage.WriteManyAsync([image]);  // 526 kB: over the journal's largest record
+        await using var scp = new LoopbackScp(directory: temp.File("inbox"));
+        var journal = Assert.IsType<InstanceJournal>(scp.Store.Journal);
+        journal.CheckpointDelay = Timeout.InfiniteTimeSpan;
+
+        var result = await PeerProcess.RunAsync("storescu", ["-aec", "DOSEWATCH", "127.0.0.1", scp.Port.ToString(), image]);
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Equal(0, journal.Pending);
+        Assert.True(scp.Store.WritebacksStarted > 0, "a large image is written back while it arrives and fsynced before Success");
+        Assert.Equal(await LargeCtImage.DataSetDumpAsync(image), await LargeCtImage.DataSetDumpAsync(Assert.Single(scp.StoredFiles)));
+    }
+
+    [Fact]
     public async Task A_torn_last_record_ends_the_replay_and_the_records_before_it_are_written_again()
     {
         if (!OperatingSystem.IsLinux()) return;
         using var temp = new TempDirectory();
         var directory = NewStoreDirectory(temp);
         var payloads = new[] { Payload(10_000, 1), Payload(20_000, 2), Payload(30_000, 3) };
-        using (var journal = new InstanceJournal(directory, 256 * 1024, []) { CheckpointDelay = Timeout.InfiniteTimeSpan })
+        using (var journal = Held(InstanceJournal.Open(directory, 256 * 1024, [])))
         {
             for (var i = 0; i < payloads.Length; i++) journal.Release(await journal.AppendAsync(Name(i), payloads[i], CancellationToken.None));
         }
         // The power went while the last record was being written: one byte of it never reached the disk.
-        var journalPath = Path.Combine(directory, ".journal", "instances.journal");
+        var journalPath = Assert.Single(Directory.GetFiles(Path.Combine(directory, ".journal"), "*.journal"));
         var bytes = File.ReadAllBytes(journalPath);
         var at = bytes.AsSpan().IndexOf(payloads[2].AsSpan(0, 64));
         Assert.True(at > 0, "the last record's payload is not in the journal");
         bytes[at + 20_000] ^= 0xFF;
         File.WriteAllBytes(journalPath, bytes);
 
-        using (var reopened = new InstanceJournal(directory, 256 * 1024, []))
+        using (var reopened = InstanceJournal.Open(directory, 256 * 1024, []))
             Assert.Equal(2, reopened.Recovered);
         Assert.Equal(payloads[0], File.ReadAllBytes(Path.Combine(directory, Name(0))));
         Assert.Equal(payloads[1], File.ReadAllBytes(Path.Combine(directory, Name(1))));
@@ -85,7 +104,7 @@ public sealed class InstanceJournalTests
         using var temp = new TempDirectory();
         var directory = NewStoreDirectory(temp);
         const long capacity = 48 * 1024;  // room for three records of 12 KiB after the two header blocks
-        using (var journal = new InstanceJournal(directory, capacity, []) { CheckpointDelay = Timeout.InfiniteTimeSpan })
+        using (var journal = Held(InstanceJournal.Open(directory, capacity, [])))
         {
             var first = new List<InstanceJournal.Record>();
             for (var i = 0; i < 3; i++) first.Add(await Append(journal, directory, i));
@@ -108,7 +127,7 @@ public sealed class InstanceJournalTests
         File.Delete(Path.Combine(directory, Name(20)));
         File.WriteAllBytes(Path.Combine(directory, Name(19)), [1, 2, 3]);  // checkpointed: the journal no longer answers for it
 
-        using (var reopened = new InstanceJournal(directory, capacity, []))
+        using (var reopened = InstanceJournal.Open(directory, capacity, []))
             Assert.Equal(1, reopened.Recovered);
         Assert.Equal(Payload(10_000, 20), File.ReadAllBytes(Path.Combine(directory, Name(20))));
         Assert.Equal([1, 2, 3], File.ReadAllBytes(Path.Combine(directory, Name(19))));
@@ -122,15 +141,40 @@ public sealed class InstanceJournalTests
         var directory = NewStoreDirectory(temp);
         var quarantine = temp.File("quarantine");
         Directory.CreateDirectory(quarantine);
-        using (var journal = new InstanceJournal(directory, 256 * 1024, [quarantine]) { CheckpointDelay = Timeout.InfiniteTimeSpan })
+        using (var journal = Held(InstanceJournal.Open(directory, 256 * 1024, [quarantine])))
             journal.Release(await journal.AppendAsync(Name(0), Payload(5_000, 7), CancellationToken.None));
         // Written, moved to quarantine by an extraction, and torn there by the power cut.
         File.WriteAllBytes(Path.Combine(quarantine, Name(0)), Payload(100, 7));
 
-        using (var reopened = new InstanceJournal(directory, 256 * 1024, [quarantine]))
+        using (var reopened = InstanceJournal.Open(directory, 256 * 1024, [quarantine]))
             Assert.Equal(1, reopened.Recovered);
         Assert.Equal(Payload(5_000, 7), File.ReadAllBytes(Path.Combine(quarantine, Name(0))));
         Assert.False(File.Exists(Path.Combine(directory, Name(0))), "the file was put back in the inbox as well as repaired in quarantine");
+    }
+
+    [Fact]
+    public async Task Stores_sharing_a_directory_keep_a_journal_each_and_a_stopped_ones_records_are_replayed_by_the_next()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var temp = new TempDirectory();
+        var directory = NewStoreDirectory(temp);
+        // Two nodes on one shared inbox.
+        var first = Held(InstanceJournal.Open(directory, 256 * 1024, []));
+        using var second = Held(InstanceJournal.Open(directory, 256 * 1024, []));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(directory, ".journal"), "*.journal").Length);
+        first.Release(await first.AppendAsync(Name(0), Payload(3_000, 10), CancellationToken.None));  // its file never written
+        var theirs = await second.AppendAsync(Name(1), Payload(3_000, 11), CancellationToken.None);  // its file not yet written
+
+        first.Dispose();  // the first node stops before its checkpoint
+        using (var next = InstanceJournal.Open(directory, 256 * 1024, []))
+            Assert.Equal(1, next.Recovered);  // the stopped node's record; the live node's journal is left to it
+        Assert.Equal(Payload(3_000, 10), File.ReadAllBytes(Path.Combine(directory, Name(0))));
+        Assert.False(File.Exists(Path.Combine(directory, Name(1))), "a live store's pending record was replayed by another store");
+
+        await File.WriteAllBytesAsync(Path.Combine(directory, Name(1)), Payload(3_000, 11));
+        second.Release(theirs);
+        second.Checkpoint();
+        Assert.Equal(0, second.Pending);
     }
 
     private static async ValueTask<InstanceJournal.Record> Append(InstanceJournal journal, string directory, int i)
@@ -139,6 +183,13 @@ public sealed class InstanceJournalTests
         var record = await journal.AppendAsync(Name(i), payload, CancellationToken.None);
         await File.WriteAllBytesAsync(Path.Combine(directory, Name(i)), payload);  // what the store does after the sync
         return record;
+    }
+
+    /// <summary>The checkpoint held back, as a crash would find the journal.</summary>
+    private static InstanceJournal Held(InstanceJournal journal)
+    {
+        journal.CheckpointDelay = Timeout.InfiniteTimeSpan;
+        return journal;
     }
 
     private static string Name(int i) => $"1.2.826.0.1.3680043.8.498.{i + 1}.dcm";

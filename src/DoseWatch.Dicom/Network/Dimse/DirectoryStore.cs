@@ -22,7 +22,7 @@ public sealed record StoredInstance(string Path, string SopClassUid, string SopI
 /// <summary>
 /// Stores each received instance as <c>&lt;directory&gt;/&lt;SOP Instance UID&gt;.dcm</c>, a Part 10 file whose data set is
 /// the received bytes verbatim in the received transfer syntax. Bytes go to a temporary file under
-/// <c>.incoming/</c>. On Linux a file of up to a quarter of the journal is made durable by a record in the store's
+/// <c>.incoming/</c>. On Linux a file of up to <see cref="InstanceJournal.MaxPayloadBytes"/> is made durable by a record in the store's
 /// <see cref="InstanceJournal"/> (one fdatasync shared by concurrent associations) and then renamed into place without
 /// a sync of its own; a crash before the journal's next checkpoint is repaired from the record at start-up. A larger
 /// file (or any file elsewhere) is fsynced and then renamed into place with a directory fsync. Either way a file under
@@ -74,12 +74,12 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
         {
             try
             {
-                Journal = new InstanceJournal(_directory, journalBytes, _movedOnTo);
+                Journal = InstanceJournal.Open(_directory, journalBytes, _movedOnTo);
             }
-            catch (IOException e) when (!InstanceJournal.Exists(_directory))
+            catch (InstanceJournal.CreationFailedException e)
             {
-                // No room for a new journal (a nearly full disk): receiving still works, each file synced on its own. An
-                // existing journal that cannot be read is not skipped: it may hold instances answered Success.
+                // No room for a new journal (a nearly full disk): receiving still works, each file synced on its own. A
+                // journal that exists and cannot be replayed is not skipped (that throws): it may hold instances answered Success.
                 JournalUnavailable = e.Message;
             }
         }

@@ -70,32 +70,95 @@ public sealed class InstanceJournal : IDisposable
         internal volatile bool Released;
     }
 
+    /// <summary>
+    /// Opens the store's journal: first every journal under <c>.journal/</c> that no live store holds (its lock is free:
+    /// this process's last run, or a node of a shared inbox that stopped) is replayed, then one of the right size is
+    /// kept (the others are deleted) or a new one is created. Each store holds its own journal locked while it is open,
+    /// so stores of several nodes on a shared inbox never write into one journal.
+    /// </summary>
     /// <param name="directory">The store's directory: record names are file names in it.</param>
     /// <param name="capacityBytes">The journal file's size, allocated and written once when it is created.</param>
     /// <param name="movedOnTo">Directories the store's files may have been moved on to (where a replay looks for them too).</param>
-    public InstanceJournal(string directory, long capacityBytes, IReadOnlyList<string> movedOnTo)
+    /// <exception cref="CreationFailedException">No journal could be created (e.g. the disk is full); every one found was replayed.</exception>
+    public static InstanceJournal Open(string directory, long capacityBytes, IReadOnlyList<string> movedOnTo)
     {
         if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("The journal relies on syncfs (Linux): elsewhere the store syncs each file.");
         if (capacityBytes < 4 * RecordsStart) throw new ArgumentOutOfRangeException(nameof(capacityBytes), "The journal needs at least 32 KiB.");
-        _directory = directory;
-        _movedOnTo = movedOnTo;
-        _capacity = capacityBytes / BlockBytes * BlockBytes;
+        var capacity = capacityBytes / BlockBytes * BlockBytes;
         var folder = Path.Combine(directory, ".journal");
         CreatePrivateDirectory(folder);
-        var path = Path.Combine(folder, "instances.journal");
-        if (!File.Exists(path) || new FileInfo(path).Length != _capacity) Create(path, _capacity);
-        // Not locked against other processes: .NET's FileShare emulation (flock) would also refuse a second store on this
-        // directory in the same process, which tests and restarts do. The inbox belongs to one DoseWatch process.
-        _file = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite, BufferSize = 0 });
+        foreach (var stale in Directory.EnumerateFiles(folder, "*.new").Where(f => File.GetLastWriteTimeUtc(f) < DateTime.UtcNow.AddMinutes(-10)))
+            File.Delete(stale);  // a creation cut short long ago (a young one may be another node's, still being written)
+        InstanceJournal? kept = null;
+        var recovered = 0;
+        foreach (var path in Directory.EnumerateFiles(folder, "*.journal").Order(StringComparer.Ordinal).ToList())
+        {
+            if (TryLock(path) is not { } file) continue;  // a live store's
+            var journal = new InstanceJournal(directory, file, movedOnTo);
+            recovered += journal.Recovered;
+            if (kept is null && file.Length == capacity) kept = journal;
+            else
+            {
+                journal.Dispose();
+                File.Delete(path);  // replayed and checkpointed: nothing in it is needed any more
+            }
+        }
+        if (kept is null)
+        {
+            var path = Path.Combine(folder, $"{Guid.NewGuid():N}.journal");
+            try
+            {
+                Create(path, capacity);
+            }
+            catch (IOException e)
+            {
+                throw new CreationFailedException(e.Message, e);
+            }
+            kept = new InstanceJournal(directory, TryLock(path) ?? throw new CreationFailedException("The new journal was taken by another store.", null), movedOnTo);
+        }
+        kept.Recovered = recovered;
+        return kept;
+    }
+
+    /// <summary>No journal could be created; the store goes on without one.</summary>
+    public sealed class CreationFailedException(string message, Exception? inner) : IOException(message, inner);
+
+    /// <summary>The journal opened and locked (flock, through .NET's FileShare.None), or null when another store holds it.</summary>
+    private static FileStream? TryLock(string path)
+    {
+        try
+        {
+            return new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 0 });
+        }
+        catch (IOException e) when (e.HResult == 11 || (e.HResult & 0xFFFF) == 32)  // EWOULDBLOCK (flock held) / sharing violation: a live store's
+        {
+            return null;
+        }
+    }
+
+    private InstanceJournal(string directory, FileStream file, IReadOnlyList<string> movedOnTo)
+    {
+        _directory = directory;
+        _movedOnTo = movedOnTo;
+        _file = file;
+        _capacity = file.Length / BlockBytes * BlockBytes;
         _sync = new SyncGroup(() => DataSync(_file));
         Recovered = Recover();
     }
 
     /// <summary>Files written again from the journal at start-up (a crash or power cut before their checkpoint).</summary>
-    public int Recovered { get; }
+    public int Recovered { get; private set; }
 
-    /// <summary>The largest file the journal takes; a larger one is made durable by its own fsync.</summary>
-    public long MaxPayloadBytes => _capacity / 4 - RecordHeaderBytes - MaxNameBytes;
+    /// <summary>
+    /// The largest file the journal takes by design: a dose report, an SR, a small image. Below it a new file's fsync,
+    /// rename and directory fsync cost more than its data; above it the data dominates, and writing it twice (record and
+    /// file) costs more disk bandwidth than the metadata syncs it saves. Measured (docs/benchmarks.md): RDSRs (16 kB) rose
+    /// from 0.66x to 1.05x storescp over one association, while CT images of 526 kB over eight fell from 0.80x to 0.49x.
+    /// </summary>
+    public const int LargestRecordPayloadBytes = 256 * 1024;
+
+    /// <summary>The largest file this journal takes; a larger one is made durable by its own fsync.</summary>
+    public long MaxPayloadBytes => Math.Min(LargestRecordPayloadBytes, _capacity / 4 - RecordHeaderBytes - MaxNameBytes);
 
     /// <summary>Records appended and not yet freed by a checkpoint (diagnostics and tests).</summary>
     public int Pending
@@ -395,9 +458,6 @@ public sealed class InstanceJournal : IDisposable
         }
         return total;
     }
-
-    /// <summary>Whether <paramref name="directory"/> has a journal (which may hold instances not yet checkpointed).</summary>
-    public static bool Exists(string directory) => File.Exists(Path.Combine(directory, ".journal", "instances.journal"));
 
     /// <summary>A new journal is written in full once (zeros) and synced, so a record's sync never has to allocate blocks.</summary>
     private static void Create(string path, long capacity)
