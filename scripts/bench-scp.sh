@@ -11,6 +11,8 @@
 #   runs the script waits until every instance has an inbox row and none is waiting for or in extraction.
 #   Time = wall clock from the first storescu start to the last storescu exit (every instance answered); for the
 #   product also "drained" = from the same start until the inbox is empty (extraction kept up or not).
+#   CPU = the receiver's CPU time (user + system, /proc/PID/stat; storescp's with its reaped --fork children) over the
+#   same window, per instance: for the product it includes whatever extraction ran meanwhile.
 # Usage: bash scripts/bench-scp.sh                    (REPS=5 repetitions, N=300 instances per load)
 #        REPS=1 N=20 bash scripts/bench-scp.sh        (smoke check: the figures mean nothing)
 # Run it on an otherwise idle machine: the load average is printed before, between and after the repetitions.
@@ -64,6 +66,10 @@ send() {
   fi
 }
 
+# cpu_ticks PID: user + system time of the process and its reaped children, in clock ticks
+cpu_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }
+TICK_MS=$(echo "1000 / $(getconf CLK_TCK)" | bc -l)
+
 api() { curl -sf -H "Authorization: Bearer $BENCH_API_KEY" "http://127.0.0.1:$HTTP/api/v1/instances?pageSize=1$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
 
 # wait_drained EXPECTED_ROWS: every instance sent so far has a row, none received/extracting; prints the time it was so
@@ -81,14 +87,14 @@ SENT=0
 run_product() {
   local load=$1 mode=$2 count=$3 record=$4 dir=$WORK/load
   make_load "$load" "$count" "$dir"; sync   # the generator's writes on disk first: neither receiver pays for them
-  local start end drained
-  start=$(date +%s.%N); send "$DICOM" BENCH "$dir" "$mode"; end=$(date +%s.%N)
+  local start end drained c0 c1
+  c0=$(cpu_ticks "$WEB_PID"); start=$(date +%s.%N); send "$DICOM" BENCH "$dir" "$mode"; end=$(date +%s.%N); c1=$(cpu_ticks "$WEB_PID")
   SENT=$((SENT + count))
   drained=$(wait_drained "$SENT")
   # Exactly one inbox row per instance sent (a missing or doubled one would show here).
   local rows; rows=$(api "")
   [ "$rows" -eq "$SENT" ] || { echo "dosewatch has $rows inbox rows for $SENT instances sent" >&2; exit 1; }
-  [ "$record" = yes ] && printf '%s\t%s\tdosewatch\t%s\t%s\t%s\n' "$load" "$mode" "$(echo "$end - $start" | bc -l)" "$(echo "$drained - $start" | bc -l)" "$(du -sb "$dir" | cut -f1)" >> "$RESULTS"
+  [ "$record" = yes ] && printf '%s\t%s\tdosewatch\t%s\t%s\t%s\t%s\n' "$load" "$mode" "$(echo "$end - $start" | bc -l)" "$(echo "$drained - $start" | bc -l)" "$(du -sb "$dir" | cut -f1)" "$(echo "($c1 - $c0) * $TICK_MS / $count" | bc -l)" >> "$RESULTS"
   return 0
 }
 
@@ -98,12 +104,13 @@ run_storescp() {
   rm -rf "$out"; mkdir -p "$out"; port=$(free_port)
   storescp $([ "$mode" = 8 ] && echo --fork) -aet STORESCP -od "$out" "$port" >/dev/null 2>&1 & pid=$!
   wait_port "$port"
-  local start end
-  start=$(date +%s.%N); send "$port" STORESCP "$dir" "$mode"; end=$(date +%s.%N)
+  local start end c0 c1
+  c0=$(cpu_ticks "$pid"); start=$(date +%s.%N); send "$port" STORESCP "$dir" "$mode"; end=$(date +%s.%N)
+  sleep 0.2; c1=$(cpu_ticks "$pid")   # the last --fork children reaped
   kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
   local stored; stored=$(find "$out" -type f | wc -l)
   [ "$stored" -eq "$count" ] || { echo "storescp stored $stored of $count" >&2; exit 1; }
-  printf '%s\t%s\tstorescp\t%s\t\t%s\n' "$load" "$mode" "$(echo "$end - $start" | bc -l)" "$(du -sb "$dir" | cut -f1)" >> "$RESULTS"
+  printf '%s\t%s\tstorescp\t%s\t\t%s\t%s\n' "$load" "$mode" "$(echo "$end - $start" | bc -l)" "$(du -sb "$dir" | cut -f1)" "$(echo "($c1 - $c0) * $TICK_MS / $count" | bc -l)" >> "$RESULTS"
 }
 
 wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; return 1; }
@@ -131,20 +138,21 @@ import statistics, sys
 from collections import defaultdict
 rows, n = defaultdict(list), int(sys.argv[2])
 for line in open(sys.argv[1]):
-    load, mode, receiver, seconds, drained, size = line.rstrip("\n").split("\t")
-    rows[(load, int(mode), receiver)].append((float(seconds), float(drained) if drained else None, int(size)))
+    load, mode, receiver, seconds, drained, size, cpu = line.rstrip("\n").split("\t")
+    rows[(load, int(mode), receiver)].append((float(seconds), float(drained) if drained else None, int(size), float(cpu)))
 def spread(values, fmt):
     values = sorted(values)
     return f"{fmt.format(statistics.median(values))} ({fmt.format(values[0])}–{fmt.format(values[-1])})"
-print("| load | associations | receiver | runs | instances/s, median (min–max) | MB/s, median | all extracted after s, median (min–max) |")
-print("|---|---:|---|---:|---:|---:|---:|")
+print("| load | associations | receiver | runs | instances/s, median (min–max) | MB/s, median | receiver CPU ms per instance, median | all extracted after s, median (min–max) |")
+print("|---|---:|---|---:|---:|---:|---:|---:|")
 medians = {}
 for (load, mode, receiver), runs in sorted(rows.items()):
-    rates = [n / s for s, _, _ in runs]
+    rates = [n / s for s, _, _, _ in runs]
     medians[(load, mode, receiver)] = statistics.median(rates)
-    mbs = statistics.median(size / s / 1048576 for s, _, size in runs)
-    drained = [d for _, d, _ in runs if d is not None]
-    print(f"| {load} | {mode} | {receiver}{' --fork' if receiver == 'storescp' and mode > 1 else ''} | {len(runs)} | {spread(rates, '{:.0f}')} | {mbs:.1f} | {spread(drained, '{:.1f}') if drained else '—'} |")
+    mbs = statistics.median(size / s / 1048576 for s, _, size, _ in runs)
+    cpu = statistics.median(c for _, _, _, c in runs)
+    drained = [d for _, d, _, _ in runs if d is not None]
+    print(f"| {load} | {mode} | {receiver}{' --fork' if receiver == 'storescp' and mode > 1 else ''} | {len(runs)} | {spread(rates, '{:.0f}')} | {mbs:.1f} | {cpu:.2f} | {spread(drained, '{:.1f}') if drained else '—'} |")
 print()
 for (load, mode, receiver), rate in sorted(medians.items()):
     if receiver == "dosewatch" and (load, mode, "storescp") in medians:
