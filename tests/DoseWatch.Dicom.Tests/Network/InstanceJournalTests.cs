@@ -84,6 +84,7 @@ public sealed class InstanceJournalTests
         }
         // The power went while the last record was being written: one byte of it never reached the disk.
         var journalPath = Assert.Single(Directory.GetFiles(Path.Combine(directory, ".journal"), "*.journal"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(journalPath));  // it holds received objects
         var bytes = File.ReadAllBytes(journalPath);
         var at = bytes.AsSpan().IndexOf(payloads[2].AsSpan(0, 64));
         Assert.True(at > 0, "the last record's payload is not in the journal");
