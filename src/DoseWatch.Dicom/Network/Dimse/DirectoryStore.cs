@@ -32,7 +32,8 @@ public sealed record StoredInstance(string Path, string SopClassUid, string SopI
 /// set is byte for byte the stored one; a different object under an already stored SOP Instance UID is kept apart under
 /// <c>.conflicts/</c> and answered 0x0111 (Duplicate SOP Instance), so a resend never hides a different object.
 /// Files are created readable by the owner only (0600 on Unix). A <c>seal</c> transform (the product's at-rest
-/// encryption) wraps the file stream: what it writes, finishes on dispose, is what is fsynced before Success.
+/// encryption) wraps the file stream: what it writes, finishes on dispose, is what is made durable before Success (and
+/// what a journal record holds).
 /// </summary>
 public sealed class DirectoryStore : IStoreHandler, IDisposable
 {
