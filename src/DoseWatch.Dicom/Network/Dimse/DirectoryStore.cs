@@ -154,8 +154,7 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
     {
         private long _bytes;
         private bool _completed;
-        // SHA-256 of the data set as received: a resend under a stored UID is compared with the stored object by it.
-        private readonly IncrementalHash _received = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // SHA-256 of the data set as received, taken only for a resend under a stored UID (see CompareWithStoredAsync).
         private byte[]? _receivedHash;
         private readonly ReceivedHeader _header = new(request.Context.TransferSyntax);
 
@@ -168,7 +167,6 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
             {
                 // Page-cache writes of at most one PDU: synchronous is cheaper than a thread-pool hop.
                 stream.Write(fragment.Span);
-                _received.AppendData(fragment.Span);
                 _header.Append(fragment.Span);
                 _bytes += fragment.Length;
                 // A file the journal will take is synced with its record; one too large for it is written back early.
@@ -342,7 +340,9 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
         /// <summary>Compares the data set just received with the stored file's (SHA-256 of the bytes), read through the seal.</summary>
         private async Task<Resend> CompareWithStoredAsync(string storedPath, CancellationToken ct)
         {
-            var received = _receivedHash ??= _received.GetHashAndReset();
+            // The data set just received, read back from its temporary file (through the seal): resends are rare, and
+            // hashing every data set while it arrived cost CPU on every instance (issue #18).
+            var received = _receivedHash ??= await DataSetHashAsync(tempPath, ct).ConfigureAwait(false);
             try
             {
                 await using var stored = store._openSealed is { } open ? open(storedPath) : File.OpenRead(storedPath);
@@ -355,6 +355,13 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
             {
                 return Resend.Different;  // an unreadable stored file is not this object: the new one is kept apart as well
             }
+        }
+
+        private async Task<byte[]> DataSetHashAsync(string path, CancellationToken ct)
+        {
+            await using var file = store._openSealed is { } open ? open(path) : File.OpenRead(path);
+            await FileMetaHeader.ReadAsync(file, ct).ConfigureAwait(false);
+            return await SHA256.HashDataAsync(file, ct).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -387,7 +394,6 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
             }
             try { await file.DisposeAsync().ConfigureAwait(false); }
             catch (IOException) { /* a flush on a full disk: the file is deleted below */ }
-            _received.Dispose();
             _header.Dispose();
             if (!_completed) TryDelete(tempPath);
         }
