@@ -109,6 +109,10 @@ public sealed class InstanceJournalTests
         {
             var first = new List<InstanceJournal.Record>();
             for (var i = 0; i < 3; i++) first.Add(await Append(journal, directory, i));
+            // With no checkpoint to free space, an append gives up (the peer is told Out of Resources) rather than hang.
+            journal.SpaceWait = TimeSpan.FromMilliseconds(300);
+            await Assert.ThrowsAsync<IOException>(async () => await Append(journal, directory, 3));
+            journal.SpaceWait = TimeSpan.FromSeconds(30);
             var fourth = Append(journal, directory, 3).AsTask();
             await Task.Delay(300);
             Assert.False(fourth.IsCompleted, "a record overwrote live records instead of waiting for a checkpoint");

@@ -38,6 +38,9 @@ public sealed class InstanceJournal : IDisposable
     /// <summary>How long appended records wait for the checkpoint that frees them.</summary>
     public static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long an append waits for a checkpoint to free space before it gives up (an IOException).</summary>
+    internal TimeSpan SpaceWait { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Tests stop the timer (<see cref="Timeout.InfiniteTimeSpan"/>) to hold records as a crash would find them.</summary>
     internal TimeSpan CheckpointDelay { get; set; } = CheckpointInterval;
 
@@ -193,7 +196,15 @@ public sealed class InstanceJournal : IDisposable
                 wait = (_spaceFreed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
             ScheduleCheckpoint();
-            await wait.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await wait.WaitAsync(SpaceWait, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Checkpoints are not freeing space (the disk fails its syncs): the peer is told Out of Resources.
+                throw new IOException($"The inbox journal has been full for {SpaceWait.TotalSeconds:0} s: its checkpoints are failing.");
+            }
         }
         ScheduleCheckpoint();
         try
@@ -283,9 +294,10 @@ public sealed class InstanceJournal : IDisposable
             {
                 return;  // the store was closed: whatever is pending is replayed at the next start
             }
-            catch (IOException)
+            catch (Exception)
             {
-                // The disk failed the sync: the records stay and the next round tries again (replayed at start if it never works).
+                // The disk failed the sync (or worse): the records stay and the next round tries again; if it never works,
+                // appends time out (Out of Resources to the peer) and the records are replayed at the next start.
             }
             lock (_gate)
             {
