@@ -166,7 +166,10 @@ public sealed class InstanceJournalTests
         // Two nodes on one shared inbox.
         var first = Held(InstanceJournal.Open(directory, 256 * 1024, []));
         using var second = Held(InstanceJournal.Open(directory, 256 * 1024, []));
-        Assert.Equal(2, Directory.GetFiles(Path.Combine(directory, ".journal"), "*.journal").Length);
+        var journals = Directory.GetFiles(Path.Combine(directory, ".journal"), "*.journal");
+        Assert.Equal(2, journals.Length);
+        // A live journal is still readable (a backup, an audit of the data directory): the stores hold it shared.
+        Assert.All(journals, j => Assert.Equal(256 * 1024, File.ReadAllBytes(j).Length));
         first.Release(await first.AppendAsync(Name(0), Payload(3_000, 10), CancellationToken.None));  // its file never written
         var theirs = await second.AppendAsync(Name(1), Payload(3_000, 11), CancellationToken.None);  // its file not yet written
 

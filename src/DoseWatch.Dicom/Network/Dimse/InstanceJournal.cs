@@ -108,17 +108,20 @@ public sealed class InstanceJournal : IDisposable
         }
         if (kept is null)
         {
-            var path = Path.Combine(folder, $"{Guid.NewGuid():N}.journal");
+            FileStream created;
             try
             {
-                Create(path, capacity);
+                created = Create(Path.Combine(folder, $"{Guid.NewGuid():N}.journal"), capacity);
             }
             catch (IOException e)
             {
                 throw new CreationFailedException(e.Message, e);
             }
-            kept = new InstanceJournal(directory, TryLock(path) ?? throw new CreationFailedException("The new journal was taken by another store.", null), movedOnTo);
+            kept = new InstanceJournal(directory, created, movedOnTo);
         }
+        // Held shared from now on: another store's exclusive probe sees it in use, and readers (a backup, an audit of the
+        // data directory) can still read it.
+        FileDurability.ShareLock(kept._file);
         kept.Recovered = recovered;
         return kept;
     }
@@ -126,7 +129,10 @@ public sealed class InstanceJournal : IDisposable
     /// <summary>No journal could be created; the store goes on without one.</summary>
     public sealed class CreationFailedException(string message, Exception? inner) : IOException(message, inner);
 
-    /// <summary>The journal opened and locked (flock, through .NET's FileShare.None), or null when another store holds it.</summary>
+    /// <summary>
+    /// The journal opened and locked exclusively (flock, through .NET's FileShare.None) for its replay, or null when
+    /// another store holds it (shared) or someone is reading it at this instant (then it waits for the next start).
+    /// </summary>
     private static FileStream? TryLock(string path)
     {
         try
@@ -471,33 +477,31 @@ public sealed class InstanceJournal : IDisposable
         return total;
     }
 
-    /// <summary>A new journal is written in full once (zeros) and synced, so a record's sync never has to allocate blocks.</summary>
-    private static void Create(string path, long capacity)
+    /// <summary>
+    /// A new journal, written in full once (zeros) and synced, so a record's sync never has to allocate blocks. It is
+    /// renamed into place while open and locked, so no other store can take it between the rename and its first use.
+    /// </summary>
+    private static FileStream Create(string path, long capacity)
     {
         var temp = path + ".new";
-        try
-        {
-            Write(temp, capacity);
-        }
-        catch (IOException)
-        {
-            File.Delete(temp);  // a disk too full for it: nothing half-made is left
-            throw;
-        }
-        File.Move(temp, path, overwrite: true);
-        DirectorySync.Fsync(Path.GetDirectoryName(path)!);
-    }
-
-    private static void Write(string temp, long capacity)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 0 };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var file = new FileStream(temp, options))
+        var file = new FileStream(temp, options);
+        try
         {
             var zeros = new byte[1024 * 1024];
             for (long written = 0; written < capacity; written += zeros.Length)
                 file.Write(zeros, 0, (int)Math.Min(zeros.Length, capacity - written));
             file.Flush(flushToDisk: true);
+            File.Move(temp, path, overwrite: false);
+            DirectorySync.Fsync(Path.GetDirectoryName(path)!);
+            return file;
+        }
+        catch (IOException)
+        {
+            file.Dispose();
+            File.Delete(temp);  // a disk too full for it: nothing half-made is left
+            throw;
         }
     }
 
@@ -557,6 +561,30 @@ internal static class FileDurability
             if (added) anyFile.SafeFileHandle.DangerousRelease();
         }
     }
+
+    /// <summary>
+    /// Turns the store's exclusive flock on its journal into a shared one (flock(2) converts in place): the journal stays
+    /// in use for other stores' exclusive probes, and ordinary readers, which .NET opens with a shared lock, can read it.
+    /// </summary>
+    public static void ShareLock(FileStream file)
+    {
+        var added = false;
+        try
+        {
+            file.SafeFileHandle.DangerousAddRef(ref added);
+            if (Flock((int)file.SafeFileHandle.DangerousGetHandle(), LockShared) != 0)
+                throw new IOException($"flock(LOCK_SH) failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            if (added) file.SafeFileHandle.DangerousRelease();
+        }
+    }
+
+    private const int LockShared = 1;
+
+    [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static extern int Flock(int fd, int operation);
 
     [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static extern int FdataSync(int fd);
