@@ -22,7 +22,6 @@ public static class InboxHosting
             .Validate(o => o.StaleAfter >= TimeSpan.FromSeconds(10), "DoseWatch:Inbox:StaleAfter must be at least 10 seconds.")
             .Validate(o => o.IntakeBatchWindow >= TimeSpan.Zero, "DoseWatch:Inbox:IntakeBatchWindow cannot be negative.")
             .Validate(o => o.ExtractionWorkers is >= 1 and <= 64, "DoseWatch:Inbox:ExtractionWorkers must be between 1 and 64.")
-            .Validate(o => o.ExtractionNice is >= 0 and <= 19, "DoseWatch:Inbox:ExtractionNice must be between 0 and 19.")
             .Validate(o => o.ClaimBatch is >= 1 and <= 500, "DoseWatch:Inbox:ClaimBatch must be between 1 and 500.")
             .Validate(o => o.TransientRetryDelay >= TimeSpan.Zero, "DoseWatch:Inbox:TransientRetryDelay cannot be negative.")
             .ValidateOnStart();

@@ -29,10 +29,8 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
     /// <summary>Rows were registered or handed back: a waiting worker looks now rather than at its next poll.</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
 
-    /// <summary>Each worker on a thread of its own at <see cref="InboxOptions.ExtractionNice"/>: receiving goes first.</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.ExtractionWorkers)
-            .Select(i => BackgroundPriorityThread.Run($"extraction worker {i + 1}", options.Value.ExtractionNice, () => WorkAsync(stoppingToken), logger)));
+        Task.WhenAll(Enumerable.Range(0, options.Value.ExtractionWorkers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None)));
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {

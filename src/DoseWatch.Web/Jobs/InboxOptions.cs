@@ -25,14 +25,6 @@ public sealed class InboxOptions
     /// </summary>
     public int ExtractionWorkers { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>
-    /// The extraction workers' CPU priority as a Linux nice value (0 = the receiver's priority, 19 = the lowest). The
-    /// default, 10, gives the Store SCP about ten times the workers' share of a busy core, so a modality sending a
-    /// series is not slowed by the extraction of what it sent a moment ago; on an idle core the workers run at full speed.
-    /// A site whose cores are always busy with receiving (extraction then only catches up between bursts) lowers it.
-    /// </summary>
-    public int ExtractionNice { get; set; } = 10;
-
     /// <summary>Rows one worker claims in one statement (a larger batch means fewer claims, a smaller one fairer sharing between nodes).</summary>
     public int ClaimBatch { get; set; } = 16;
 
