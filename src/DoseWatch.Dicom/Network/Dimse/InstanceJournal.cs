@@ -161,8 +161,8 @@ public sealed class InstanceJournal : IDisposable
     /// <summary>
     /// The largest file the journal takes by design: a dose report, an SR, a small image. Below it a new file's fsync,
     /// rename and directory fsync cost more than its data; above it the data dominates, and writing it twice (record and
-    /// file) costs more disk bandwidth than the metadata syncs it saves. Measured (docs/benchmarks.md): RDSRs (16 kB) rose
-    /// from 0.66x to 1.05x storescp over one association, while CT images of 526 kB over eight fell from 0.80x to 0.49x.
+    /// file) costs more disk bandwidth than the metadata syncs it saves. Measured (docs/benchmarks.md): with 526 kB CT
+    /// images journalled too, CT over eight associations fell from 0.80x to 0.49x storescp.
     /// </summary>
     public const int LargestRecordPayloadBytes = 256 * 1024;
 
