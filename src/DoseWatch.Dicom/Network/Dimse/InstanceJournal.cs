@@ -60,16 +60,14 @@ public sealed class InstanceJournal : IDisposable
     /// <summary>A record appended and synced; the store releases it once its file is written (or given up).</summary>
     public sealed class Record
     {
-        internal Record(long sequence, long offset, long size)
+        internal Record(long sequence, long offset)
         {
             Sequence = sequence;
             Offset = offset;
-            Size = size;
         }
 
         internal long Sequence { get; }
         internal long Offset { get; }
-        internal long Size { get; }
         internal volatile bool Released;
     }
 
@@ -151,7 +149,7 @@ public sealed class InstanceJournal : IDisposable
         _movedOnTo = movedOnTo;
         _file = file;
         _capacity = file.Length / BlockBytes * BlockBytes;
-        _sync = new SyncGroup(() => DataSync(_file));
+        _sync = new SyncGroup(() => FileDurability.DataSync(_file));
         Recovered = Recover();
     }
 
@@ -193,7 +191,7 @@ public sealed class InstanceJournal : IDisposable
             {
                 if (TryPlace(size, out var offset))
                 {
-                    record = new Record(_nextSequence++, offset, size);
+                    record = new Record(_nextSequence++, offset);
                     WriteRecord(record, nameBytes, payload.Span);
                     _live.Enqueue(record);
                     _head = offset + size;
@@ -362,7 +360,7 @@ public sealed class InstanceJournal : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(4), Crc32C(block.AsSpan(8, 16)));
         _headerSlot ^= 1;
         RandomAccess.Write(_file.SafeFileHandle, block, _headerSlot * (long)BlockBytes);
-        DataSync(_file);
+        FileDurability.DataSync(_file);
     }
 
     private (long Sequence, long Offset, int Slot)? ReadHeader(int slot)
@@ -382,12 +380,12 @@ public sealed class InstanceJournal : IDisposable
         var header = new[] { ReadHeader(0), ReadHeader(1) }.Where(h => h is not null).MaxBy(h => h!.Value.Sequence);
         var (sequence, position) = header is { } h ? (h.Sequence, h.Offset) : (1L, RecordsStart);
         _headerSlot = header?.Slot ?? 1;
-        var replayed = new List<string>();
+        var replayed = 0;
         while (true)
         {
             var found = TryReadRecord(position, sequence) ?? (position != RecordsStart ? TryReadRecord(RecordsStart, sequence) : null);
             if (found is not { } record) break;
-            if (Replay(record.Name, record.Payload) is { } written) replayed.Add(written);
+            if (Replay(record.Name, record.Payload) is not null) replayed++;
             ArrayPool<byte>.Shared.Return(record.Buffer);
             position = record.Offset + record.Size;
             sequence++;
@@ -397,7 +395,7 @@ public sealed class InstanceJournal : IDisposable
         _head = position;
         _nextSequence = sequence;
         WriteHeader(sequence, position);
-        return replayed.Count;
+        return replayed;
     }
 
     private readonly record struct StoredRecord(long Offset, long Size, string Name, ReadOnlyMemory<byte> Payload, byte[] Buffer);
@@ -511,11 +509,6 @@ public sealed class InstanceJournal : IDisposable
         else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    private static void DataSync(FileStream file)
-    {
-        if (!FileDurability.DataSync(file.SafeFileHandle)) file.Flush(flushToDisk: true);
-    }
-
     /// <summary>CRC-32C (Castagnoli), hardware-accelerated where the CPU has it: detects torn and stale records, not tampering.</summary>
     internal static uint Crc32C(ReadOnlySpan<byte> data)
     {
@@ -527,57 +520,34 @@ public sealed class InstanceJournal : IDisposable
     }
 }
 
-/// <summary>Linux fdatasync and syncfs; elsewhere callers fall back to fsync of each file.</summary>
+/// <summary>The Linux calls the journal relies on (it is not used elsewhere): fdatasync, syncfs and flock.</summary>
 internal static class FileDurability
 {
-    /// <summary>fdatasync: the file's data and the metadata needed to read it. False where not available.</summary>
-    public static bool DataSync(Microsoft.Win32.SafeHandles.SafeFileHandle file)
-    {
-        if (!OperatingSystem.IsLinux()) return false;
-        var added = false;
-        try
-        {
-            file.DangerousAddRef(ref added);
-            if (FdataSync((int)file.DangerousGetHandle()) != 0) throw new IOException($"fdatasync failed (errno {Marshal.GetLastPInvokeError()})");
-            return true;
-        }
-        finally
-        {
-            if (added) file.DangerousRelease();
-        }
-    }
+    /// <summary>fdatasync: the file's data and the metadata needed to read it.</summary>
+    public static void DataSync(FileStream file) => Call(file, "fdatasync", FdataSync);
 
-    /// <summary>syncfs (Linux) of the filesystem <paramref name="anyFile"/> is on: every file written there so far is on disk, names included, in one call.</summary>
-    public static void SyncFileSystemOf(FileStream anyFile)
-    {
-        var added = false;
-        try
-        {
-            anyFile.SafeFileHandle.DangerousAddRef(ref added);
-            if (SyncFs((int)anyFile.SafeFileHandle.DangerousGetHandle()) != 0) throw new IOException($"syncfs failed (errno {Marshal.GetLastPInvokeError()})");
-        }
-        finally
-        {
-            if (added) anyFile.SafeFileHandle.DangerousRelease();
-        }
-    }
+    /// <summary>syncfs of the filesystem <paramref name="anyFile"/> is on: every file written there so far is on disk, names included, in one call.</summary>
+    public static void SyncFileSystemOf(FileStream anyFile) => Call(anyFile, "syncfs", SyncFs);
 
     /// <summary>
     /// Turns the store's exclusive flock on its journal into a shared one (flock(2) converts in place): the journal stays
     /// in use for other stores' exclusive probes, and ordinary readers, which .NET opens with a shared lock, can read it.
     /// </summary>
-    public static void ShareLock(FileStream file)
+    public static void ShareLock(FileStream file) => Call(file, "flock(LOCK_SH)", fd => Flock(fd, LockShared));
+
+    /// <summary>Runs a libc call on the file's descriptor, kept open meanwhile; a non-zero result is an IOException naming the call.</summary>
+    private static void Call(FileStream file, string name, Func<int, int> call)
     {
+        var handle = file.SafeFileHandle;
         var added = false;
         try
         {
-            file.SafeFileHandle.DangerousAddRef(ref added);
-            if (Flock((int)file.SafeFileHandle.DangerousGetHandle(), LockShared) != 0)
-                throw new IOException($"flock(LOCK_SH) failed (errno {Marshal.GetLastPInvokeError()})");
+            handle.DangerousAddRef(ref added);
+            if (call((int)handle.DangerousGetHandle()) != 0) throw new IOException($"{name} failed (errno {Marshal.GetLastPInvokeError()})");
         }
         finally
         {
-            if (added) file.SafeFileHandle.DangerousRelease();
+            if (added) handle.DangerousRelease();
         }
     }
 
