@@ -7,8 +7,14 @@
 #          pydicom before EVERY run, so each run sends instances neither receiver has seen.
 #   Sent by DCMTK storescu (TCP_NODELAY=1) over 1 association, and over 8 at once (8 storescu, N/8 files each).
 #   Each repetition runs every (load, associations) pair on both receivers, which one goes first alternating by
-#   repetition; the product is warmed up first (one smaller pass of every pair, not counted), and after each of its
-#   runs the script waits until every instance has an inbox row and none is waiting for or in extraction.
+#   repetition; the product is warmed up first (WARM_PASSES full-size passes of every pair, not counted: its JIT is
+#   still compiling through the first few thousand instances), and after each of its runs the script waits until every
+#   instance has an inbox row and none is waiting for or in extraction.
+#   Where files go: the loads on tmpfs (/dev/shm), both receivers' output under one new top-level directory
+#   (BENCH_DIR, default /), nothing deleted until the end. On ext4 without a journal (this machine's root) a file
+#   created near inodes deleted in the last minutes costs up to ~1 ms of CPU (the allocator skips "recently deleted"
+#   inodes one by one): /tmp, where builds churn, and a directory the previous run emptied give either receiver that
+#   cost at random.
 #   Time = wall clock from the first storescu start to the last storescu exit (every instance answered); for the
 #   product also "drained" = from the same start until the inbox is empty (extraction kept up or not).
 #   CPU = the receiver's CPU time (user + system, /proc/PID/stat; storescp's with its reaped --fork children) over the
@@ -22,9 +28,12 @@ REPS=${REPS:-${1:-5}}
 N=${N:-${BENCH_INSTANCES:-300}}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-900}
 export TCP_NODELAY=1   # DCMTK leaves Nagle on otherwise
-WORK=$(mktemp -d /tmp/dw-bench-scp.XXXXXX)
+WARM_PASSES=${WARM_PASSES:-2}
+BENCH_PARENT=${BENCH_DIR:-$([ -w / ] && echo / || echo "$HOME")}
+WORK=$(mktemp -d "${BENCH_PARENT%/}/dw-bench-scp.XXXXXX")
+LOADS=$(mktemp -d /dev/shm/dw-bench-scp-load.XXXXXX)
 . scripts/bench_lib.sh
-trap 'bench_cleanup; rm -rf "$WORK"' EXIT
+trap 'bench_cleanup; rm -rf "$WORK" "$LOADS"' EXIT
 RDSR_SAMPLE=$(realpath ../shared/samples/openrem/CT-RDSR-Siemens-Multi-2.dcm)
 CT_SOURCE=/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm
 RESULTS=$WORK/results.tsv; : > "$RESULTS"
@@ -85,7 +94,7 @@ wait_drained() {
 SENT=0
 # run_product LOAD MODE COUNT RECORD(yes/no)
 run_product() {
-  local load=$1 mode=$2 count=$3 record=$4 dir=$WORK/load
+  local load=$1 mode=$2 count=$3 record=$4 dir=$LOADS/load
   make_load "$load" "$count" "$dir"; sync   # the generator's writes on disk first: neither receiver pays for them
   local start end drained c0 c1
   c0=$(cpu_ticks "$WEB_PID"); start=$(date +%s.%N); send "$DICOM" BENCH "$dir" "$mode"; end=$(date +%s.%N); c1=$(cpu_ticks "$WEB_PID")
@@ -98,10 +107,12 @@ run_product() {
   return 0
 }
 
+STORESCP_RUN=0
 run_storescp() {
-  local load=$1 mode=$2 count=$3 dir=$WORK/load out=$WORK/storescp-out port pid
+  STORESCP_RUN=$((STORESCP_RUN + 1))
+  local load=$1 mode=$2 count=$3 dir=$LOADS/load out=$WORK/storescp-out-$STORESCP_RUN port pid
   make_load "$load" "$count" "$dir"; sync
-  rm -rf "$out"; mkdir -p "$out"; port=$(free_port)
+  mkdir -p "$out"; port=$(free_port)
   storescp $([ "$mode" = 8 ] && echo --fork) -aet STORESCP -od "$out" "$port" >/dev/null 2>&1 & pid=$!
   wait_port "$port"
   local start end c0 c1
@@ -116,13 +127,13 @@ run_storescp() {
 wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; return 1; }
 
 echo "machine: $(machine_facts)"
+echo "receivers write under $WORK; loads on $LOADS"
 echo "DCMTK: $(storescu --version 2>&1 | head -1); REPS=$REPS N=$N"
 APP=$WORK/app; mkdir -p "$APP"
 HTTP=$(free_port); DICOM=$(free_port)
 start_web "$APP" "$HTTP" "$DICOM"
-WARM=$(( N < 40 ? N : 40 ))
-for load in rdsr ct; do for mode in 1 8; do run_product "$load" "$mode" "$WARM" no; done; done
-echo "warmed up ($WARM instances per pair); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for _ in $(seq 1 "$WARM_PASSES"); do for load in rdsr ct; do for mode in 1 8; do run_product "$load" "$mode" "$N" no; done; done; done
+echo "warmed up ($WARM_PASSES passes of $N instances per pair); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for rep in $(seq 1 "$REPS"); do
   for load in rdsr ct; do
     for mode in 1 8; do

@@ -9,7 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RATE=${1:-50}; DURATION=${2:-600}
 export TCP_NODELAY=1
-WORK=$(mktemp -d /tmp/dw-bench-sustained.XXXXXX)
+# A new top-level directory, not /tmp: see bench-scp.sh on file creation near recently deleted inodes.
+BENCH_PARENT=${BENCH_DIR:-$([ -w / ] && echo / || echo "$HOME")}
+WORK=$(mktemp -d "${BENCH_PARENT%/}/dw-bench-sustained.XXXXXX")
 . scripts/bench_lib.sh
 trap 'bench_cleanup; rm -rf "$WORK"' EXIT
 dotnet build DoseWatch.sln -c Release -v q -nologo >/dev/null

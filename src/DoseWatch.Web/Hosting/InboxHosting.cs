@@ -24,6 +24,8 @@ public static class InboxHosting
             .Validate(o => o.ExtractionWorkers is >= 1 and <= 64, "DoseWatch:Inbox:ExtractionWorkers must be between 1 and 64.")
             .Validate(o => o.ClaimBatch is >= 1 and <= 500, "DoseWatch:Inbox:ClaimBatch must be between 1 and 500.")
             .Validate(o => o.TransientRetryDelay >= TimeSpan.Zero, "DoseWatch:Inbox:TransientRetryDelay cannot be negative.")
+            .Validate(o => o.ExtractionDeferral >= TimeSpan.Zero && o.ExtractionDeferral <= TimeSpan.FromMinutes(1),
+                "DoseWatch:Inbox:ExtractionDeferral must be between 0 and 1 minute.")
             .ValidateOnStart();
         services.AddOptions<ExtractionOptions>().BindConfiguration(ExtractionOptions.Section)
             .Validate(o => o.IsValid(), "DoseWatch:Extraction:SiteTimeZone is not a time zone this server knows (an IANA id such as Europe/Berlin).")

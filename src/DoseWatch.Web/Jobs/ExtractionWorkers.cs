@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using DoseWatch.Data.Repositories;
+using DoseWatch.Dicom.Network.Dimse;
 using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Hosting;
 using Hangfire;
@@ -109,6 +110,7 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
             {
                 foreach (var instance in claimed)
                 {
+                    await GiveWayToReceivingAsync(instance, stoppingToken);
                     if (stoppingToken.IsCancellationRequested) break;
                     try
                     {
@@ -163,6 +165,42 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
             await ReleaseAsync(left);
         }
     }
+
+    /// <summary>A sender is streaming instances after the gap the receive path leaves between one answer and the next request.</summary>
+    private static readonly TimeSpan ReceivingQuiet = TimeSpan.FromMilliseconds(2);
+
+    private DirectoryStore? _receiving;
+    private bool _receivingLooked;
+
+    /// <summary>
+    /// Waits while the Store SCP on this node is receiving, until the instance is <see cref="InboxOptions.ExtractionDeferral"/>
+    /// old: the peer waiting for each answer comes before work that can follow (issue #18). Cooperative, between
+    /// instances: a thread priority would be inherited by whatever pool threads the worker happened to create.
+    /// </summary>
+    private async Task GiveWayToReceivingAsync(InstanceRecord instance, CancellationToken stoppingToken)
+    {
+        var deferral = options.Value.ExtractionDeferral;
+        if (deferral <= TimeSpan.Zero) return;
+        if (!_receivingLooked)
+        {
+            // Resolved on first use, after start-up (the spool opens and replays the inbox journal); none on a node without a Store SCP.
+            using var scope = scopes.CreateScope();
+            _receiving = scope.ServiceProvider.GetService<Dicom.InboxSpool>()?.Store;
+            _receivingLooked = true;
+        }
+        if (_receiving is not { } store) return;
+        try
+        {
+            while (store.IsReceiving(ReceivingQuiet) && clock.GetUtcNow() - instance.ReceivedAt < deferral)
+                await Task.Delay(PollWhileReceiving, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping: the batch loop hands the rest back
+        }
+    }
+
+    private static readonly TimeSpan PollWhileReceiving = TimeSpan.FromMilliseconds(5);
 
     private async Task ReleaseAsync(IReadOnlyCollection<long> ids)
     {

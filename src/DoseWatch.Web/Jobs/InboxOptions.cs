@@ -25,6 +25,14 @@ public sealed class InboxOptions
     /// </summary>
     public int ExtractionWorkers { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>
+    /// How long extraction may hold back while instances are streaming in: a worker about to extract an instance waits
+    /// while the Store SCP is receiving (an instance arriving, or one answered within the last 2 ms), until the instance
+    /// is this old. A modality sending a series then gets the cores and its answers sooner (issue #18); the extraction
+    /// catches up in the pauses, and never falls further behind than this under a sender that never pauses. Zero: never wait.
+    /// </summary>
+    public TimeSpan ExtractionDeferral { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Rows one worker claims in one statement (a larger batch means fewer claims, a smaller one fairer sharing between nodes).</summary>
     public int ClaimBatch { get; set; } = 16;
 

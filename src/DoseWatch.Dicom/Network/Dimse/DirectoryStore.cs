@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using DoseWatch.Dicom.Network.Acse;
@@ -106,6 +107,29 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
 
     public string DirectoryPath => _directory;
 
+    private int _instancesInFlight;
+    private long _lastInstanceEnded; // Stopwatch timestamp; 0 = none yet
+
+    /// <summary>
+    /// Whether an instance is arriving now, or one ended less than <paramref name="quiet"/> ago (a sender streaming
+    /// instances starts the next one within a millisecond of the answer). Work that can wait for the cores, such as the
+    /// product's extraction, asks this so that a peer waiting for its answers comes first.
+    /// </summary>
+    public bool IsReceiving(TimeSpan quiet)
+    {
+        if (Volatile.Read(ref _instancesInFlight) > 0) return true;
+        var ended = Interlocked.Read(ref _lastInstanceEnded);
+        return ended != 0 && Stopwatch.GetElapsedTime(ended) < quiet;
+    }
+
+    private void InstanceBegan() => Interlocked.Increment(ref _instancesInFlight);
+
+    private void InstanceEnded()
+    {
+        Interlocked.Exchange(ref _lastInstanceEnded, Stopwatch.GetTimestamp());
+        Interlocked.Decrement(ref _instancesInFlight);
+    }
+
     /// <summary>False only for benchmarks that compare against a receiver without fsync.</summary>
     public bool Fsync { get; }
 
@@ -146,6 +170,7 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
             TryDelete(temp);
             return ValueTask.FromResult<IIncomingInstance>(new RefusedInstance(DimseStatus.RefusedOutOfResources));
         }
+        InstanceBegan();
         return ValueTask.FromResult<IIncomingInstance>(new Instance(this, store, temp, file!, stream!));
     }
 
@@ -396,7 +421,14 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
             catch (IOException) { /* a flush on a full disk: the file is deleted below */ }
             _header.Dispose();
             if (!_completed) TryDelete(tempPath);
+            if (!_ended)
+            {
+                _ended = true;
+                store.InstanceEnded();
+            }
         }
+
+        private bool _ended;
     }
 
     private string? MovedOnCopy(string sopInstanceUid)
