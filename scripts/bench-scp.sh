@@ -2,7 +2,7 @@
 # Store SCP benchmark of the running product (issue #18), not a test. The product as deployed (the Release build of
 # DoseWatch.Web, shipped settings, a fresh data directory, SQLite, extraction jobs running) beside DCMTK storescp
 # (default: parse and write, no fsync; --fork for several associations), on the same load in the same run.
-#   Loads: N CT RDSRs (openrem/CT-RDSR-Siemens-Multi-2.dcm, a new Study and SOP Instance UID each) and N CT images of
+#   Loads: N CT RDSRs (openrem/CT-RDSR-Siemens-Multi-2.dcm, a new patient, Study and SOP Instance UID each) and N CT images of
 #          ~526 kB (pydicom's CT_small.dcm at 512x512x16 bit, one new study per run), written by /usr/bin/python3 +
 #          pydicom before EVERY run, so each run sends instances neither receiver has seen.
 #   Sent by DCMTK storescu (TCP_NODELAY=1) over 1 association, and over 8 at once (8 storescu, N/8 files each).
@@ -56,7 +56,10 @@ else:
     ds.PixelData = bytes(range(256)) * (512 * 512 * 2 // 256)
     ds.StudyInstanceUID = generate_uid(); ds.SeriesInstanceUID = generate_uid()
 for i in range(count):
-    if kind == "rdsr": ds.StudyInstanceUID = generate_uid()
+    if kind == "rdsr":
+        # A new study of a new patient each: 300 RDSRs are 300 examinations. (One patient with thousands of CT studies
+        # in a day would time the cumulative-dose rule over a history no patient has.)
+        ds.StudyInstanceUID = generate_uid(); ds.PatientID = f"BENCH{generate_uid()[-12:]}"; ds.PatientName = f"BENCH^{i}"
     ds.SOPInstanceUID = generate_uid(); ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
     if kind == "ct": ds.InstanceNumber = i + 1
     ds.save_as(f"{out}/part{i % 8}/{i}.dcm", write_like_original=False)

@@ -27,7 +27,7 @@ public sealed class InboxOptions
 
     /// <summary>
     /// How long extraction may hold back while instances are streaming in: a worker about to extract an instance waits
-    /// while the Store SCP is receiving (an instance arriving, or one answered within the last 2 ms), until the instance
+    /// while the Store SCP is receiving (an instance arriving, or one answered within the last 5 ms), until the instance
     /// is this old. A modality sending a series then gets the cores and its answers sooner (issue #18); the extraction
     /// catches up in the pauses, and never falls further behind than this under a sender that never pauses. Zero: never wait.
     /// </summary>
