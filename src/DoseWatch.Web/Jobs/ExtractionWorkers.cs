@@ -173,8 +173,12 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
     /// </summary>
     private static readonly TimeSpan ReceivingQuiet = TimeSpan.FromMilliseconds(5);
 
-    private DirectoryStore? _receiving;
-    private bool _receivingLooked;
+    // Resolved on first use, after start-up (the spool opens and replays the inbox journal); none on a node without a Store SCP.
+    private readonly Lazy<DirectoryStore?> _receiving = new(() =>
+    {
+        using var scope = scopes.CreateScope();
+        return scope.ServiceProvider.GetService<Dicom.InboxSpool>()?.Store;
+    });
 
     /// <summary>
     /// Waits while the Store SCP on this node is receiving, until the instance is <see cref="InboxOptions.ExtractionDeferral"/>
@@ -185,14 +189,7 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
     {
         var deferral = options.Value.ExtractionDeferral;
         if (deferral <= TimeSpan.Zero) return;
-        if (!_receivingLooked)
-        {
-            // Resolved on first use, after start-up (the spool opens and replays the inbox journal); none on a node without a Store SCP.
-            using var scope = scopes.CreateScope();
-            _receiving = scope.ServiceProvider.GetService<Dicom.InboxSpool>()?.Store;
-            _receivingLooked = true;
-        }
-        if (_receiving is not { } store) return;
+        if (_receiving.Value is not { } store) return;
         try
         {
             while (store.IsReceiving(ReceivingQuiet) && clock.GetUtcNow() - instance.ReceivedAt < deferral)

@@ -184,6 +184,8 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
         private readonly ReceivedHeader _header = new(request.Context.TransferSyntax);
 
         private bool _outOfSpace;
+        // Told to the store once, however often the instance is disposed (IsReceiving's count).
+        private bool _ended;
 
         public ValueTask WriteAsync(ReadOnlyMemory<byte> fragment, CancellationToken ct)
         {
@@ -427,8 +429,6 @@ public sealed class DirectoryStore : IStoreHandler, IDisposable
                 store.InstanceEnded();
             }
         }
-
-        private bool _ended;
     }
 
     private string? MovedOnCopy(string sopInstanceUid)
