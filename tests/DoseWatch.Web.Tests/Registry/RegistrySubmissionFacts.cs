@@ -231,7 +231,10 @@ public sealed partial class RegistrySubmissionFacts : IAsyncLifetime
         var monitoring = _app.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
         List<KeyValuePair<string, Hangfire.Storage.Monitoring.ScheduledJobDto>> Retries() => monitoring.ScheduledJobs(0, 100)
             .Where(j => j.Value.Job?.Type == typeof(SubmitToRegistryJob) && Equals(j.Value.Job.Args[0], waiting.Id)).ToList();
-        // The failure scheduled its retry; take it off the schedule, as the scheduler does when it starts it.
+        // The failure schedules its retry just after it marks the row (a clean-clone CI run on PostgreSQL looked in
+        // between): wait for it, then take it off the schedule, as the scheduler does when it starts it.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (Retries().Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
         var scheduled = Assert.Single(Retries());
         Assert.True(_app.Services.GetRequiredService<Hangfire.IBackgroundJobClient>().Delete(scheduled.Key));
         Assert.Empty(Retries());
