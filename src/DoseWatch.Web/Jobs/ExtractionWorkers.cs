@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using DoseWatch.Data;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Dicom.Network.Dimse;
 using DoseWatch.Web.Alerts;
@@ -96,6 +97,8 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
     /// </summary>
     private async Task ExtractBatchAsync(IReadOnlyList<InstanceRecord> claimed, CancellationToken stoppingToken)
     {
+        // Everything this batch writes is derived from files already durable: committed without waiting for the disk.
+        using var derived = DerivedWrites.Begin();
         var pending = new HashSet<long>(claimed.Select(c => c.Id));
         using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewing = RenewAsync(pending, heartbeat.Token);
