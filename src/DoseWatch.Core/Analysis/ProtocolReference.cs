@@ -29,6 +29,13 @@ public sealed record ProtocolReference
     public ValueRange? DlpTotalMGyCm { get; init; }
     public int SampleSize { get; init; }
     public string? EditedBy { get; init; }
+
+    /// <summary>Same protocol, device, limits, sample size and editor (the record's own equality compares the kV set by reference).</summary>
+    public bool IsSameAs(ProtocolReference other) =>
+        StandardProtocol == other.StandardProtocol && DeviceKey == other.DeviceKey
+        && TargetRegion == other.TargetRegion && KvpSet.SetEquals(other.KvpSet) && PitchFactor == other.PitchFactor
+        && TotalCollimationMm == other.TotalCollimationMm && EventCount == other.EventCount && CtdiVolMGy == other.CtdiVolMGy
+        && DlpTotalMGyCm == other.DlpTotalMGyCm && SampleSize == other.SampleSize && EditedBy == other.EditedBy;
 }
 
 /// <summary>The events of one earlier study of a protocol, the unit of history for references and outliers.</summary>

@@ -26,6 +26,8 @@ public sealed partial class AlertRepository(IDbConnectionFactory connections, Ti
     /// <summary>Stores the candidates not stored before; returns the new alerts' ids (empty when all existed).</summary>
     public async Task<IReadOnlyList<long>> StoreAsync(Study study, IReadOnlyList<AlertCandidate> candidates, CancellationToken cancellationToken = default)
     {
+        // Most studies raise nothing: no transaction then (each one takes the database's write lock, issue #18).
+        if (candidates.Count == 0) return [];
         var now = _clock.GetUtcNow();
         var created = new List<long>();
         await using var connection = await connections.OpenAsync(cancellationToken);

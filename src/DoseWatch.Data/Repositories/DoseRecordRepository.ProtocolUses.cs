@@ -24,23 +24,10 @@ public sealed partial class DoseRecordRepository
         """;
 
     // The events' device_key is copied with their day and modality by RefreshStudySummaryAsync, which runs first.
-    // One statement per step; the study's previous contribution is taken back before its current one is added, so a
-    // re-save (more events, a late study date, another device) leaves exactly the counts of what is stored now.
-    private static readonly string[] RefreshProtocolUsesSql =
+    // The study's previous contribution is taken back before its current one is added, so a re-save (more events, a late
+    // study date, another device) leaves exactly the counts of what is stored now.
+    private static readonly string[] AddProtocolUsesSql =
     [
-        """
-        UPDATE protocol_uses SET
-            events = events - (SELECT c.events FROM protocol_use_studies c WHERE c.study_instance_uid = @Study AND c.protocol = protocol_uses.protocol
-                AND c.study_date = protocol_uses.study_date AND c.modality = protocol_uses.modality AND c.device_key = protocol_uses.device_key),
-            studies = studies - 1
-        WHERE EXISTS (SELECT 1 FROM protocol_use_studies c WHERE c.study_instance_uid = @Study AND c.protocol = protocol_uses.protocol
-            AND c.study_date = protocol_uses.study_date AND c.modality = protocol_uses.modality AND c.device_key = protocol_uses.device_key)
-        """,
-        """
-        DELETE FROM protocol_uses WHERE studies = 0 AND EXISTS (SELECT 1 FROM protocol_use_studies c WHERE c.study_instance_uid = @Study
-            AND c.protocol = protocol_uses.protocol AND c.study_date = protocol_uses.study_date AND c.modality = protocol_uses.modality
-            AND c.device_key = protocol_uses.device_key)
-        """,
         "DELETE FROM protocol_use_studies WHERE study_instance_uid = @Study",
         CountStudiesSql("s.study_instance_uid = @Study AND"),
         """
@@ -51,11 +38,48 @@ public sealed partial class DoseRecordRepository
         """,
     ];
 
-    private static async Task RefreshProtocolUsesAsync(DbConnection connection, DbTransaction tx, string studyUid, CancellationToken ct)
+    // Taken back row by row on protocol_uses' primary key, in key order as PostgreSQL's row locks want (none for a new
+    // study). One UPDATE … WHERE EXISTS over the two tables walked the whole of protocol_uses for every save, in the write
+    // lock (issue #18: ~1 ms a save, growing with the table).
+    private static Task RefreshProtocolUsesAsync(DbConnection connection, DbTransaction tx, string studyUid, CancellationToken ct) =>
+        RefreshCountsAsync<ProtocolUseRow>(connection, tx, new { Study = studyUid, DashboardRepository.NoProtocol },
+            """
+            SELECT study_date AS StudyDate, modality AS Modality, protocol AS Protocol, device_key AS DeviceKey, events AS Events
+            FROM protocol_use_studies WHERE study_instance_uid = @Study ORDER BY study_date, modality, protocol, device_key
+            """,
+            """
+            UPDATE protocol_uses SET events = events - @Events, studies = studies - 1
+            WHERE study_date = @StudyDate AND modality = @Modality AND protocol = @Protocol AND device_key = @DeviceKey
+            """,
+            """
+            DELETE FROM protocol_uses
+            WHERE study_date = @StudyDate AND modality = @Modality AND protocol = @Protocol AND device_key = @DeviceKey AND studies = 0
+            """,
+            AddProtocolUsesSql, ct);
+
+    /// <summary>
+    /// Takes a study's previous contribution out of a count table (each row <paramref name="previousSql"/> reads is
+    /// taken back and its count row dropped if it is now empty, both on the table's key) and adds its current one.
+    /// </summary>
+    private static async Task RefreshCountsAsync<TRow>(DbConnection connection, DbTransaction tx, object study, string previousSql,
+        string takeBackSql, string dropEmptySql, IEnumerable<string> addSql, CancellationToken ct)
     {
-        var key = new { Study = studyUid, DashboardRepository.NoProtocol };
-        foreach (var sql in RefreshProtocolUsesSql)
-            await connection.ExecuteAsync(new CommandDefinition(sql, key, tx, cancellationToken: ct));
+        foreach (var row in await connection.QueryAsync<TRow>(new CommandDefinition(previousSql, study, tx, cancellationToken: ct)))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(takeBackSql, row, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(dropEmptySql, row, tx, cancellationToken: ct));
+        }
+        foreach (var sql in addSql)
+            await connection.ExecuteAsync(new CommandDefinition(sql, study, tx, cancellationToken: ct));
+    }
+
+    private sealed class ProtocolUseRow
+    {
+        public string StudyDate { get; init; } = "";
+        public string Modality { get; init; } = "";
+        public string Protocol { get; init; } = "";
+        public string DeviceKey { get; init; } = "";
+        public long Events { get; init; }
     }
 
     /// <summary>

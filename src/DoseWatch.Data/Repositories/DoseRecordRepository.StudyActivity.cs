@@ -10,26 +10,11 @@ namespace DoseWatch.Data.Repositories;
 /// </summary>
 public sealed partial class DoseRecordRepository
 {
-    private const string SameActivityKey = """
-        c.study_date = study_activity.study_date AND c.modality = study_activity.modality
-            AND c.device_key = study_activity.device_key AND c.hour = study_activity.hour
-        """;
-
     // After the study's event count is refreshed. The study's previous contribution is taken back before its current
     // one is added: a re-save (more events, a study date or time that arrives with a later object, a device that was
     // unknown) leaves exactly the counts of what is stored now. Increments commute, as in protocol_uses.
-    private static readonly string[] RefreshStudyActivitySql =
+    private static readonly string[] AddStudyActivitySql =
     [
-        $"""
-        UPDATE study_activity SET
-            studies = studies - 1,
-            events = events - (SELECT c.events FROM study_activity_studies c WHERE c.study_instance_uid = @Study AND {SameActivityKey})
-        WHERE EXISTS (SELECT 1 FROM study_activity_studies c WHERE c.study_instance_uid = @Study AND {SameActivityKey})
-        """,
-        $"""
-        DELETE FROM study_activity WHERE studies = 0
-            AND EXISTS (SELECT 1 FROM study_activity_studies c WHERE c.study_instance_uid = @Study AND {SameActivityKey})
-        """,
         "DELETE FROM study_activity_studies WHERE study_instance_uid = @Study",
         // As migration 0021 fills it.
         """
@@ -45,9 +30,30 @@ public sealed partial class DoseRecordRepository
         """,
     ];
 
-    private static async Task RefreshStudyActivityAsync(DbConnection connection, DbTransaction tx, string studyUid, CancellationToken ct)
+    // Taken back on study_activity's primary key (none for a new study): as in RefreshProtocolUsesAsync, a statement
+    // joining the two tables walked all of study_activity for every save.
+    private static Task RefreshStudyActivityAsync(DbConnection connection, DbTransaction tx, string studyUid, CancellationToken ct) =>
+        RefreshCountsAsync<StudyActivityRow>(connection, tx, new { Study = studyUid },
+            """
+            SELECT study_date AS StudyDate, modality AS Modality, device_key AS DeviceKey, hour AS Hour, events AS Events
+            FROM study_activity_studies WHERE study_instance_uid = @Study
+            """,
+            """
+            UPDATE study_activity SET studies = studies - 1, events = events - @Events
+            WHERE study_date = @StudyDate AND modality = @Modality AND device_key = @DeviceKey AND hour = @Hour
+            """,
+            """
+            DELETE FROM study_activity
+            WHERE study_date = @StudyDate AND modality = @Modality AND device_key = @DeviceKey AND hour = @Hour AND studies = 0
+            """,
+            AddStudyActivitySql, ct);
+
+    private sealed class StudyActivityRow
     {
-        foreach (var sql in RefreshStudyActivitySql)
-            await connection.ExecuteAsync(new CommandDefinition(sql, new { Study = studyUid }, tx, cancellationToken: ct));
+        public string StudyDate { get; init; } = "";
+        public string Modality { get; init; } = "";
+        public string DeviceKey { get; init; } = "";
+        public string Hour { get; init; } = "";
+        public long Events { get; init; }
     }
 }

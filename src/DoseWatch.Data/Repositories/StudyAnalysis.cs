@@ -53,9 +53,15 @@ public sealed class StudyAnalysis(IDbConnectionFactory connections, RuleReposito
         };
         var candidates = AlertEvaluator.Evaluate(ruleSet, input, invalidRule);
         var created = await alerts.StoreAsync(study, candidates, cancellationToken);
-        // Stored for the physicist to review and edit; an edited reference is never replaced (ProtocolRepository).
+        // Stored for the physicist to review and edit; an edited reference is never replaced (ProtocolRepository). One
+        // learned as stored already, or stored edited, is not written again: most studies change no reference, and each
+        // write takes the database's write lock (issue #18).
         foreach (var learned in AlertEvaluator.LearnReferences(input, referenceMinimumStudies))
+        {
+            var stored = input.References.FirstOrDefault(r => r.DeviceKey == learned.DeviceKey && r.StandardProtocol == learned.StandardProtocol);
+            if (stored is not null && (stored.EditedBy is not null || stored.IsSameAs(learned))) continue;
             await protocols.SaveReferenceAsync(learned, cancellationToken);
+        }
         return new StudyAnalysisOutcome(study, candidates, created);
     }
 

@@ -112,6 +112,47 @@ public abstract class StudyAnalysisFacts(ITestDatabases databases) : IAsyncLifet
     }
 
     [Fact]
+    public async Task A_reference_learned_again_unchanged_is_not_written_again_and_a_changed_one_is()
+    {
+        var (database, analysis) = await NewAsync();
+        async Task SaveHeadAsync(int i, double kvp)
+        {
+            var uid = $"1.2.826.17.{i}";
+            IrradiationEvent ev = new()
+            {
+                EventUid = uid + ".1", Source = DoseSourceKind.CtRdsr, Protocol = "HEAD ROUTINE", CtdiVolMGy = 35, DlpMGyCm = 525, Kvp = kvp,
+                Phantom = CtdiPhantom.Head16, AcquisitionType = new ConceptCode("113804", "DCM"), TargetRegion = new ConceptCode("69536005", "SCT", "Head"),
+            };
+            var study = new Study(uid, null, new DateOnly(2026, 1, 1 + i), new TimeOnly(10, 0), "CT", "CT HEAD", PatientCharacteristics.Unknown, Scanner);
+            await new DoseRecordRepository(database).SaveAsync(new ExtractionResult(ExtractionKind.DoseObject,
+                new SourceInstance("1.2.840.10008.5.1.4.1.1.88.67", uid + ".9", null, "CT"), study, [ev], AccumulatedDose.None, [], []));
+        }
+        async Task<List<(int SampleSize, string KvpSet, DateTimeOffset UpdatedAt)>> StoredAsync()
+        {
+            await using var connection = await database.OpenAsync();
+            return (await connection.QueryAsync<(int, string, DateTimeOffset)>("SELECT sample_size, kvp_set, updated_at FROM protocol_references")).ToList();
+        }
+        var protocols = new ProtocolRepository(database, _clock);
+        await protocols.SaveStandardProtocolAsync(new StandardProtocol("Head", "CT", new HashSet<string>()));
+        await protocols.MapAsync("HEAD ROUTINE", ProtocolNameSource.AcquisitionProtocol, "", "Head", "physicist");
+        for (var i = 0; i < 21; i++) await SaveHeadAsync(i, 120);
+        await analysis.AnalyzeAsync("1.2.826.17.20", 500, 20); // 20 earlier studies: learned and stored
+        var learned = Assert.Single(await StoredAsync());
+        Assert.Equal((20, "120"), (learned.SampleSize, learned.KvpSet));
+
+        // The same study analysed again an hour later learns the same reference: the stored row is left as it was.
+        _clock.Now = _clock.Now.AddHours(1);
+        await analysis.AnalyzeAsync("1.2.826.17.20", 500, 20);
+        Assert.Equal(learned, Assert.Single(await StoredAsync()));
+
+        // Two more studies change what the next analysis learns (its sample): written.
+        await SaveHeadAsync(21, 120);
+        await SaveHeadAsync(22, 120);
+        await analysis.AnalyzeAsync("1.2.826.17.22", 500, 20);
+        Assert.Equal((22, "120", _clock.Now), Assert.Single(await StoredAsync()));
+    }
+
+    [Fact]
     public async Task Migration_0025_renames_the_stored_unknown_protocol_default_and_it_is_not_seeded_again()
     {
         var database = await databases.NewDatabaseAsync();

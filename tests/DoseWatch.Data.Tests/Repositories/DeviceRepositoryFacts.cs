@@ -26,6 +26,23 @@ public abstract class DeviceRepositoryFacts(ITestDatabases databases) : Migrated
         Assert.Equal(("CT1", "CTROOM1", "GE", "Revolution", "123"), (ct.AeTitle, ct.StationName, ct.Manufacturer, ct.Model, ct.Serial));
         Assert.Equal(first, list[0].Id); // most recently seen first
     }
+
+    [Fact]
+    public async Task Sightings_within_a_minute_of_the_last_one_written_are_not_written_again()
+    {
+        var devices = new DeviceRepository(Factory);
+        var t0 = new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
+        var id = await devices.RecordSeenAsync("CT1", "CTROOM1", "GE", "Revolution", "123", t0);
+        Assert.Equal(id, await devices.RecordSeenAsync("CT1", "CTROOM1", "GE", "Revolution", "123", t0.AddSeconds(59)));
+        Assert.Equal(t0, Assert.Single(await devices.ListAsync()).LastSeen);
+        Assert.Equal(id, await devices.RecordSeenAsync("CT1", "CTROOM1", "GE", "Revolution", "123", t0.AddMinutes(1)));
+        Assert.Equal(t0.AddMinutes(1), Assert.Single(await devices.ListAsync()).LastSeen);
+        // Another process (another node, or this one restarted) writing meanwhile is not undone: last_seen only moves forward.
+        var restarted = new DeviceRepository(Factory);
+        Assert.Equal(id, await restarted.RecordSeenAsync("CT1", "CTROOM1", "GE", "Revolution", "123", t0.AddMinutes(5)));
+        Assert.Equal(id, await devices.RecordSeenAsync("CT1", "CTROOM1", "GE", "Revolution", "123", t0.AddMinutes(2)));
+        Assert.Equal(t0.AddMinutes(5), Assert.Single(await devices.ListAsync()).LastSeen);
+    }
 }
 
 public sealed class SqliteDeviceRepositoryFacts() : DeviceRepositoryFacts(new SqliteTestDatabases());
