@@ -58,7 +58,7 @@ public sealed partial class SqliteConnectionFactory : IDbConnectionFactory
             //   otherwise read most pages back from the OS at each statement (issue #18: extraction fell further behind
             //   as the database grew; 2 MB to 64 MB cut a 200 s run's backlog from 1,810 to 1,146).
             // synchronous: set on every open, since a pooled connection keeps the last flow's (see DerivedWrites).
-            Execute(connection, DerivedWrites.Active ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768; PRAGMA synchronous=NORMAL;" : "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768; PRAGMA synchronous=FULL;");
+            Execute(connection, DerivedWrites.Active ? DerivedPragmas : DurablePragmas);
             return connection;
         }
         catch
@@ -67,6 +67,10 @@ public sealed partial class SqliteConnectionFactory : IDbConnectionFactory
             throw;
         }
     }
+
+    private const string SessionPragmas = "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768; ";
+    private const string DurablePragmas = SessionPragmas + "PRAGMA synchronous=FULL;";
+    private const string DerivedPragmas = SessionPragmas + "PRAGMA synchronous=NORMAL;";
 
     // Each call sleeps at least 1 ms: this many calls is at least the busy timeout, after which SQLITE_BUSY reaches the caller.
     private static readonly int BusyRetries = (int)BusyTimeout.TotalMilliseconds;
