@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace DoseWatch.Core.Analysis;
 
 /// <summary>Why no score could be given.</summary>
@@ -57,11 +59,21 @@ public sealed record OutlierScore(OutlierScoreStatus Status, double? Score, doub
     /// <summary>Median of the slopes between every two points with different x (0 when there are none).</summary>
     private static double TheilSenSlope(IReadOnlyList<(double X, double Y)> points)
     {
-        var slopes = new List<double>(points.Count * (points.Count - 1) / 2);
-        for (var i = 0; i < points.Count; i++)
-            for (var j = i + 1; j < points.Count; j++)
-                if (Math.Abs(points[j].X - points[i].X) > 1e-9) slopes.Add((points[j].Y - points[i].Y) / (points[j].X - points[i].X));
-        return slopes.Count == 0 ? 0 : RobustStatistics.Median(slopes);
+        // Up to 19,900 slopes (160 kB): a pooled buffer, not a new array per evaluation. Arrays that size go to the large
+        // object heap, and one per outlier evaluation made the process collect its whole heap every few seconds (issue #18).
+        var slopes = ArrayPool<double>.Shared.Rent(Math.Max(1, points.Count * (points.Count - 1) / 2));
+        try
+        {
+            var count = 0;
+            for (var i = 0; i < points.Count; i++)
+                for (var j = i + 1; j < points.Count; j++)
+                    if (Math.Abs(points[j].X - points[i].X) > 1e-9) slopes[count++] = (points[j].Y - points[i].Y) / (points[j].X - points[i].X);
+            return count == 0 ? 0 : RobustStatistics.QuantileInPlace(slopes.AsSpan(0, count), 0.5);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(slopes);
+        }
     }
 
     /// <summary>
