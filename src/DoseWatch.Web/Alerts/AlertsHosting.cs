@@ -36,6 +36,7 @@ public static class AlertsHosting
         services.AddSingleton<StudyAnalysisQueue>();
         services.AddTransient<AnalyzeStudyJob>();
         services.AddTransient<DeliverAlertsJob>();
+        services.AddSingleton<AlertDeliveryTrigger>();
         services.AddSingleton<IAlertChannel, EmailAlertChannel>();
         services.AddSingleton<IAlertChannel, WebhookAlertChannel>();
         services.AddHttpClient(WebhookAlertChannel.HttpClientName, (sp, client) =>

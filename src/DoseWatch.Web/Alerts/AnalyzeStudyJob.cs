@@ -6,12 +6,12 @@ namespace DoseWatch.Web.Alerts;
 
 /// <summary>
 /// Evaluates every rule on one study (<see cref="StudyAnalysis"/>: history from SQL, unmapped names to the review queue,
-/// new alerts stored, learned references saved), tells the live inbox and starts the deliveries.
+/// new alerts stored, learned references saved), tells the live inbox and starts the deliveries (<see cref="AlertDeliveryTrigger"/>).
 /// </summary>
 public sealed class AnalyzeStudyJob(
     StudyAnalysis analysis,
     AlertFeed feed,
-    IBackgroundJobClient jobs,
+    AlertDeliveryTrigger deliveries,
     IOptions<AlertsOptions> options,
     ILogger<AnalyzeStudyJob> logger)
 {
@@ -20,7 +20,7 @@ public sealed class AnalyzeStudyJob(
     public async Task Run(string studyInstanceUid, CancellationToken cancellationToken)
     {
         var analysed = await AnalyzeAsync(studyInstanceUid, cancellationToken);
-        if (analysed.Count > 0) jobs.Enqueue<DeliverAlertsJob>(job => job.Run(CancellationToken.None));
+        if (analysed.Count > 0) deliveries.AlertsRaised();
     }
 
     /// <summary>The job's work without the delivery hand-off; returns the ids of alerts raised now.</summary>

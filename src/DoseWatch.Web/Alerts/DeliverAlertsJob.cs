@@ -11,7 +11,7 @@ namespace DoseWatch.Web.Alerts;
 /// status) as soon as the receiver took it, so a later failure to the same receiver never resends an accepted one; the
 /// Idempotency-Key header covers the remaining gap (accepted, but the answer or the record was lost). A failure is
 /// recorded on the delivery with its error and retried with exponential backoff; after the last attempt the delivery is
-/// marked failed, kept and visible in the API. Runs after each analysis that raised alerts and every minute.
+/// marked failed, kept and visible in the API. Runs after analyses that raised alerts (<see cref="AlertDeliveryTrigger"/>) and every minute.
 /// </summary>
 public sealed class DeliverAlertsJob(
     AlertRepository alerts,
