@@ -109,6 +109,7 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
             var outcomes = new List<(InstanceRecord Instance, Core.Abstractions.ExtractionOutcome Outcome)>(claimed.Count);
             var started = clock.GetTimestamp();
             var studies = StudyAnalysisQueue.Collect();
+            var skinDoses = SkinDoseQueue.Collect();
             try
             {
                 foreach (var instance in claimed)
@@ -136,7 +137,10 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
             finally
             {
                 StudyAnalysisQueue.StopCollecting();
+                SkinDoseQueue.StopCollecting();
             }
+            // Before the analyses: the skin dose rules of a fluoroscopy study then see its peak at the first analysis.
+            await ComputeSkinDosesAsync(scope.ServiceProvider, skinDoses, stoppingToken);
             var extracted = clock.GetTimestamp();
             await AnalyseAsync(scope.ServiceProvider, studies, stoppingToken);
             var analysed = clock.GetTimestamp();
@@ -222,6 +226,34 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
     }
 
     /// <summary>Each study once; one whose analysis fails (or is cut short by a stop) goes to Hangfire, whose job retries it.</summary>
+    /// <summary>
+    /// The skin doses of the batch's fluoroscopy reports, from the extraction's own reading of each file. One that fails
+    /// is queued as a <see cref="SkinDoseJob"/>, which retries it and analyses its study again once it is stored.
+    /// </summary>
+    private async Task ComputeSkinDosesAsync(IServiceProvider services, List<(Core.Domain.ExtractionResult Result, string Path)> reports, CancellationToken stoppingToken)
+    {
+        if (reports.Count == 0) return;
+        var job = services.GetRequiredService<SkinDoseJob>();
+        foreach (var (result, path) in reports)
+        {
+            // Stopping: the batch's rows are handed back unrecorded, and their extraction again computes these.
+            if (stoppingToken.IsCancellationRequested) return;
+            try
+            {
+                await job.ComputeAsync(result, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Skin dose of {SopInstanceUid} failed; queued as a job to retry", result.Instance.SopInstanceUid);
+                services.GetRequiredService<SkinDoseQueue>().EnqueueJob(path, result.Instance.SopInstanceUid);
+            }
+        }
+    }
+
     private async Task AnalyseAsync(IServiceProvider services, HashSet<string> studies, CancellationToken stoppingToken)
     {
         var analysis = services.GetRequiredService<StudyAnalysisQueue>();

@@ -7,6 +7,7 @@ using DoseWatch.Core.Analysis;
 using DoseWatch.Data;
 using DoseWatch.Data.Repositories;
 using DoseWatch.Tests;
+using DoseWatch.Web.Alerts;
 using DoseWatch.Web.Jobs;
 using DoseWatch.Web.Tests.Jobs;
 
@@ -14,8 +15,8 @@ namespace DoseWatch.Web.Tests.Alerts;
 
 /// <summary>
 /// Issue #20, peak skin dose alerts end to end: a real Siemens AXIOM-Artis fluoroscopy RDSR (new UIDs by DCMTK dcmodify,
-/// geometry untouched) sent by storescu goes through extraction, then the skin dose job, whose re-run of the analysis
-/// is the one that sees the peak. PySkinDose 25.1.1 run at test time on the same file gives the expected peak (mGy,
+/// geometry untouched) sent by storescu goes through extraction; the extraction worker computes its skin dose in its
+/// batch, without a Hangfire job (issue #18), before the study's analysis, which sees the peak. PySkinDose 25.1.1 run at test time on the same file gives the expected peak (mGy,
 /// converted to Gy here); the two rules' thresholds are set from it, one below and one above.
 /// </summary>
 [Collection(nameof(AlertsAppFixture))]
@@ -56,6 +57,16 @@ public sealed class PeakSkinDoseEndToEndFacts(AlertsAppFixture fixture) : IDispo
                 (alert.GetProperty("rule").GetProperty("id").GetInt64(), alert.GetProperty("quantity").GetString(), alert.GetProperty("unit").GetString()));
             // docs/skin-dose.md states agreement with PySkinDose to better than 0.001 % on this file; 0.01 % allowed here.
             var value = alert.GetProperty("value").GetDouble();
+            // Computed in the worker's batch: no skin dose job in the job store for this report, in any state.
+            var reportUid = await Dcmtk.ReadUidAsync(file, "0008,0018");
+            var monitoring = fixture.Service<Hangfire.JobStorage>().GetMonitoringApi();
+            var jobs = monitoring.EnqueuedJobs("default", 0, 10_000).Select(j => j.Value.Job)
+                .Concat(monitoring.ProcessingJobs(0, 10_000).Select(j => j.Value.Job))
+                .Concat(monitoring.SucceededJobs(0, 10_000).Select(j => j.Value.Job))
+                .Concat(monitoring.FailedJobs(0, 10_000).Select(j => j.Value.Job))
+                .Concat(monitoring.ScheduledJobs(0, 10_000).Select(j => j.Value.Job)).ToList();
+            Assert.Contains(jobs, j => j?.Type == typeof(DeliverAlertsJob)); // the job store is the app's, and read
+            Assert.DoesNotContain(jobs, j => j?.Type == typeof(SkinDoseJob) && j.Args.Contains(reportUid));
             Assert.True(Math.Abs(value - expectedGy) <= 1e-4 * expectedGy, $"alert value {value} Gy, PySkinDose {expectedGy} Gy");
             Assert.Equal(expectedGy / 2, alert.GetProperty("threshold").GetDouble(), 12);
             Assert.StartsWith("Peak skin dose ", alert.GetProperty("message").GetString(), StringComparison.Ordinal);
