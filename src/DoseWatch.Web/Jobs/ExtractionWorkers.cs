@@ -140,6 +140,7 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
                 SkinDoseQueue.StopCollecting();
             }
             // Before the analyses: the skin dose rules of a fluoroscopy study then see its peak at the first analysis.
+            // (The debug line below counts it with the extraction.)
             await ComputeSkinDosesAsync(scope.ServiceProvider, skinDoses, stoppingToken);
             var extracted = clock.GetTimestamp();
             await AnalyseAsync(scope.ServiceProvider, studies, stoppingToken);
@@ -225,7 +226,6 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
         }
     }
 
-    /// <summary>Each study once; one whose analysis fails (or is cut short by a stop) goes to Hangfire, whose job retries it.</summary>
     /// <summary>
     /// The skin doses of the batch's fluoroscopy reports, from the extraction's own reading of each file. One that fails
     /// is queued as a <see cref="SkinDoseJob"/>, which retries it and analyses its study again once it is stored.
@@ -254,6 +254,7 @@ public sealed class ExtractionWorkers(InstanceRepository inbox, IServiceScopeFac
         }
     }
 
+    /// <summary>Each study once; one whose analysis fails (or is cut short by a stop) goes to Hangfire, whose job retries it.</summary>
     private async Task AnalyseAsync(IServiceProvider services, HashSet<string> studies, CancellationToken stoppingToken)
     {
         var analysis = services.GetRequiredService<StudyAnalysisQueue>();
